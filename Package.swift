@@ -1,0 +1,49 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Swift upgrades applied to every target, so the whole package reads the same way.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "edca-agent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "edca-agent", targets: ["edca-agent"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // Pure: registry model, control format, check language, evaluation. No I/O.
+        .target(name: "EDCAEngine", swiftSettings: strictSettings),
+        // The edge around the engine: reads control directories and snapshot files, renders reports.
+        .target(name: "EDCAAgent", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        // The command line, thin: parses arguments and calls EDCAAgent.
+        .executableTarget(
+            name: "edca-agent",
+            dependencies: [
+                "EDCAAgent", "EDCAEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Engine throughput benchmark (not a test): `swift run -c release edca-engine-benchmark`.
+        .executableTarget(
+            name: "edca-engine-benchmark",
+            dependencies: ["EDCAEngine"],
+            path: "Benchmarks/EngineBenchmark",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "EDCAEngineTests", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "EDCAAgentTests",
+            dependencies: ["EDCAAgent", "EDCAEngine"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["edca-agent"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,390 @@
+extension Check {
+    /// The comparison operators a check may use, in the order evidence lists them.
+    static let comparisonNames = [
+        "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
+        "contains", "bitsSet", "bitsClear",
+    ]
+    /// Every field name the check language knows, for "did you mean" suggestions.
+    static let fieldNames =
+        ["all", "any", "none", "key", "value", "subkeysOf", "require", "present", "cases", "otherwise", "status", "note"]
+        + ["default", "whenAbsent", "whenNoneFound", "applicableIf"] + comparisonNames
+    private static let nodeKinds = ["all", "any", "none", "key", "subkeysOf"]
+
+    /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
+    static func decode(_ json: JSONValue, path: String, problems: inout [DecodingProblem]) -> Check? {
+        guard var reader = JSONObjectReader(json, path: path, problems: &problems) else { return nil }
+        defer { reader.reportUnknownFields(knownNames: fieldNames, problems: &problems) }
+        var gate: Check?
+        var gateFailed = false
+        if let gateJSON = reader.take("applicableIf") {
+            gate = decode(gateJSON, path: reader.path(of: "applicableIf"), problems: &problems)
+            gateFailed = gate == nil
+        }
+        let kinds = nodeKinds.filter(reader.has)
+        guard kinds.count == 1, let kind = kinds.first else {
+            let message =
+                kinds.isEmpty
+                ? "a check must read something: expected one of \(nodeKinds.joined(separator: ", "))"
+                : "a check node is one of \(nodeKinds.joined(separator: ", ")); found \(kinds.joined(separator: " and "))"
+            problems.append(DecodingProblem(position: json.position, field: path, message: message))
+            return nil
+        }
+        let body: Check?
+        switch kind {
+        case "all", "any", "none":
+            body = decodeGroup(&reader, kind: kind, problems: &problems)
+        case "subkeysOf":
+            body = decodeSubkeys(&reader, problems: &problems)
+        default:
+            body = decodeKeyOrValue(&reader, problems: &problems)
+        }
+        guard let body, !gateFailed else { return nil }
+        if let gate { return .gated(gate: gate, body: body) }
+        return body
+    }
+
+    private static func decodeGroup(
+        _ reader: inout JSONObjectReader, kind: String, problems: inout [DecodingProblem]
+    ) -> Check? {
+        guard let combinator = CheckGroup.Combinator(rawValue: kind), let listJSON = reader.take(kind) else {
+            return nil
+        }
+        let whenAllAbsent = decodeStatus(&reader, "whenAbsent", problems: &problems)
+        guard let items = JSONRead.array(listJSON, reader.path(of: kind), &problems) else { return nil }
+        if items.isEmpty {
+            problems.append(
+                DecodingProblem(
+                    position: listJSON.position, field: reader.path(of: kind),
+                    message: "an empty '\(kind)' reads nothing: list at least one check"))
+            return nil
+        }
+        var members: [Check] = []
+        for (index, item) in items.enumerated() {
+            if let member = decode(item, path: "\(reader.path(of: kind))[\(index)]", problems: &problems) {
+                members.append(member)
+            }
+        }
+        guard members.count == items.count, whenAllAbsent.isValid else { return nil }
+        return .group(CheckGroup(combinator: combinator, members: members, whenAllAbsent: whenAllAbsent.value))
+    }
+
+    private static func decodeKeyOrValue(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {
+        let key = decodePath(&reader, "key", problems: &problems)
+        guard reader.has("value") else {
+            return decodeKeyExistence(&reader, key: key, problems: &problems)
+        }
+        let name = reader.take("value").flatMap { JSONRead.string($0, reader.path(of: "value"), &problems) }
+        let rule = decodeRule(&reader, allowsPresence: true, problems: &problems)
+        let absence = decodeAbsence(&reader, rule: rule, problems: &problems)
+        guard let key, let name, let rule, let absence else { return nil }
+        return .value(ValueCheck(key: key, valueName: RegistryName(name), rule: rule, absence: absence))
+    }
+
+    private static func decodeKeyExistence(
+        _ reader: inout JSONObjectReader, key: RegistryPath?, problems: inout [DecodingProblem]
+    ) -> Check? {
+        guard let presentJSON = reader.take("present") else {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path,
+                    message: "a check on a key without 'value' tests only its existence: add \"present\": true or false"
+                ))
+            return nil
+        }
+        let mustExist = JSONRead.bool(presentJSON, reader.path(of: "present"), &problems)
+        for name in comparisonNames + ["cases", "default", "whenAbsent"] where reader.has(name) {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: name),
+                    message: "needs a 'value' to test; a key alone has only 'present'"))
+            _ = reader.take(name)
+        }
+        guard let key, let mustExist else { return nil }
+        return .key(KeyCheck(key: key, mustExist: mustExist))
+    }
+
+    private static func decodeSubkeys(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {
+        let key = decodePath(&reader, "subkeysOf", problems: &problems)
+        let name = reader.require("value", problems: &problems).flatMap {
+            JSONRead.string($0, reader.path(of: "value"), &problems)
+        }
+        var quantifier: SubkeysCheck.Quantifier?
+        if let requireJSON = reader.require("require", problems: &problems),
+            let text = JSONRead.string(requireJSON, reader.path(of: "require"), &problems)
+        {
+            quantifier = SubkeysCheck.Quantifier(rawValue: text)
+            if quantifier == nil {
+                problems.append(
+                    DecodingProblem(
+                        position: requireJSON.position, field: reader.path(of: "require"),
+                        message: "expected \"all\" or \"any\", found \"\(text)\""))
+            }
+        }
+        let rule = decodeRule(&reader, allowsPresence: false, problems: &problems)
+        var windowsDefault: RegistryData?
+        var defaultIsValid = true
+        if let defaultJSON = reader.take("default") {
+            windowsDefault = decodeDefault(defaultJSON, path: reader.path(of: "default"), problems: &problems)
+            defaultIsValid = windowsDefault != nil
+        }
+        let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
+        guard let key, let name, let quantifier, let rule, defaultIsValid, whenNoneFound.isValid else { return nil }
+        return .subkeys(
+            SubkeysCheck(
+                key: key, valueName: RegistryName(name), quantifier: quantifier, rule: rule,
+                windowsDefault: windowsDefault, whenNoneFound: whenNoneFound.value ?? .unknown))
+    }
+
+    private static func decodePath(
+        _ reader: inout JSONObjectReader, _ field: String, problems: inout [DecodingProblem]
+    ) -> RegistryPath? {
+        guard let json = reader.take(field), let text = JSONRead.string(json, reader.path(of: field), &problems) else {
+            return nil
+        }
+        if let problem = RegistryPath.problem(with: text) {
+            problems.append(DecodingProblem(position: json.position, field: reader.path(of: field), message: problem))
+            return nil
+        }
+        return RegistryPath(text)
+    }
+
+    /// Decodes the rule of a value or subkeys check: comparisons, `cases` with `otherwise`, or `present`.
+    private static func decodeRule(
+        _ reader: inout JSONObjectReader, allowsPresence: Bool, problems: inout [DecodingProblem]
+    ) -> ValueRule? {
+        if let casesJSON = reader.take("cases") {
+            return decodeCases(casesJSON, &reader, problems: &problems)
+        }
+        if allowsPresence, let presentJSON = reader.take("present") {
+            guard let mustExist = JSONRead.bool(presentJSON, reader.path(of: "present"), &problems) else { return nil }
+            if let other = comparisonNames.first(where: reader.has) {
+                problems.append(
+                    DecodingProblem(
+                        position: presentJSON.position, field: reader.path(of: "present"),
+                        message: "'present' stands alone; it cannot be combined with '\(other)'"))
+                return nil
+            }
+            return .presence(mustExist: mustExist)
+        }
+        let (comparisons, valid) = decodeComparisons(&reader, problems: &problems)
+        guard valid else { return nil }
+        if comparisons.isEmpty {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path,
+                    message: "no test: expected one of \(comparisonNames.joined(separator: ", ")), cases"
+                        + (allowsPresence ? " or present" : "")))
+            return nil
+        }
+        return .require(comparisons)
+    }
+
+    private static func decodeCases(
+        _ json: JSONValue, _ reader: inout JSONObjectReader, problems: inout [DecodingProblem]
+    ) -> ValueRule? {
+        let path = reader.path(of: "cases")
+        let otherwise = decodeStatus(&reader, "otherwise", problems: &problems)
+        if otherwise.isValid, otherwise.value == nil {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: "otherwise"),
+                    message: "missing field: 'cases' needs 'otherwise', the status when no case matches"))
+        }
+        guard let items = JSONRead.array(json, path, &problems) else { return nil }
+        if items.isEmpty {
+            problems.append(DecodingProblem(position: json.position, field: path, message: "list at least one case"))
+        }
+        var cases: [CheckCase] = []
+        for (index, item) in items.enumerated() {
+            guard var caseReader = JSONObjectReader(item, path: "\(path)[\(index)]", problems: &problems) else {
+                continue
+            }
+            let (comparisons, valid) = decodeComparisons(&caseReader, problems: &problems)
+            let status = decodeStatus(&caseReader, "status", problems: &problems)
+            let note = caseReader.take("note").flatMap { JSONRead.string($0, caseReader.path(of: "note"), &problems) }
+            caseReader.reportUnknownFields(knownNames: comparisonNames + ["status", "note"], problems: &problems)
+            if valid, comparisons.isEmpty {
+                problems.append(
+                    DecodingProblem(
+                        position: item.position, field: caseReader.path,
+                        message: "a case needs a test: one of \(comparisonNames.joined(separator: ", "))"))
+            }
+            if status.isValid, status.value == nil {
+                problems.append(
+                    DecodingProblem(position: item.position, field: caseReader.path(of: "status"), message: "missing field"))
+            }
+            if valid, !comparisons.isEmpty, let status = status.value {
+                cases.append(CheckCase(comparisons: comparisons, status: status, note: note))
+            }
+        }
+        guard cases.count == items.count, !items.isEmpty, let otherwise = otherwise.value else { return nil }
+        return .cases(cases, otherwise: otherwise)
+    }
+
+    /// Decodes the absent-value policy of a value check: `default` (a Windows default) or `whenAbsent` (a status).
+    private static func decodeAbsence(
+        _ reader: inout JSONObjectReader, rule: ValueRule?, problems: inout [DecodingProblem]
+    ) -> Absence? {
+        let defaultJSON = reader.take("default")
+        let status = decodeStatus(&reader, "whenAbsent", problems: &problems)
+        if let defaultJSON, status.value != nil {
+            problems.append(
+                DecodingProblem(
+                    position: defaultJSON.position, field: reader.path(of: "default"),
+                    message: "give either 'default' (the Windows default) or 'whenAbsent' (a status), not both"))
+            return nil
+        }
+        if rule?.isPresenceTest == true, defaultJSON != nil || status.value != nil {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: defaultJSON != nil ? "default" : "whenAbsent"),
+                    message: "a 'present' test decides absence itself"))
+            return nil
+        }
+        if let defaultJSON {
+            return decodeDefault(defaultJSON, path: reader.path(of: "default"), problems: &problems)
+                .map(Absence.windowsDefault)
+        }
+        guard status.isValid else { return nil }
+        return status.value.map(Absence.status) ?? .unknown
+    }
+
+    /// A documented Windows default: a number (a DWORD, or a QWORD above 32 bits), a string or a list of strings.
+    private static func decodeDefault(
+        _ json: JSONValue, path: String, problems: inout [DecodingProblem]
+    ) -> RegistryData? {
+        switch json.kind {
+        case .number(let number):
+            if let unsigned = number.unsignedValue {
+                return UInt32(exactly: unsigned).map(RegistryData.dword) ?? .qword(unsigned)
+            }
+        case .string(let text):
+            return .string(text)
+        case .array(let items):
+            let strings = items.compactMap { item -> String? in
+                if case .string(let text) = item.kind { return text }
+                return nil
+            }
+            if strings.count == items.count { return .multiString(strings) }
+        default:
+            break
+        }
+        problems.append(
+            JSONRead.mismatch(json, path, expected: "a non-negative integer, a string or an array of strings"))
+        return nil
+    }
+
+    private static func decodeStatus(
+        _ reader: inout JSONObjectReader, _ field: String, problems: inout [DecodingProblem]
+    ) -> (value: Status?, isValid: Bool) {
+        guard let json = reader.take(field) else { return (nil, true) }
+        guard let text = JSONRead.string(json, reader.path(of: field), &problems) else { return (nil, false) }
+        let allowed: [Status] = [.pass, .fail, .unknown, .skipped]
+        guard let status = Status(rawValue: text), allowed.contains(status) else {
+            var message = "expected one of \(allowed.map(\.rawValue).joined(separator: ", ")), found \"\(text)\""
+            if let suggestion = closestName(to: text, among: allowed.map(\.rawValue)) {
+                message += " (did you mean '\(suggestion)'?)"
+            }
+            problems.append(DecodingProblem(position: json.position, field: reader.path(of: field), message: message))
+            return (nil, false)
+        }
+        return (status, true)
+    }
+
+    private static func decodeComparisons(
+        _ reader: inout JSONObjectReader, problems: inout [DecodingProblem]
+    ) -> ([Comparison], valid: Bool) {
+        var comparisons: [Comparison] = []
+        var valid = true
+        for name in comparisonNames {
+            guard let json = reader.take(name) else { continue }
+            if let comparison = decodeComparison(name, json, path: reader.path(of: name), problems: &problems) {
+                comparisons.append(comparison)
+            } else {
+                valid = false
+            }
+        }
+        return (comparisons, valid)
+    }
+
+    private static func decodeComparison(
+        _ name: String, _ json: JSONValue, path: String, problems: inout [DecodingProblem]
+    ) -> Comparison? {
+        func number() -> UInt64? { decodeNumber(json, path: path, problems: &problems) }
+        func text() -> String? { JSONRead.string(json, path, &problems) }
+        switch name {
+        case "equals":
+            if case .string(let operand) = json.kind { return .equalsText(operand) }
+            return number().map(Comparison.equalsNumber)
+        case "oneOf":
+            guard let items = JSONRead.array(json, path, &problems) else { return nil }
+            guard !items.isEmpty else {
+                problems.append(DecodingProblem(position: json.position, field: path, message: "list at least one item"))
+                return nil
+            }
+            if items.allSatisfy({ if case .string = $0.kind { true } else { false } }) {
+                return .oneOfTexts(items.compactMap { if case .string(let text) = $0.kind { text } else { nil } })
+            }
+            let numbers = items.enumerated().compactMap { index, item in
+                decodeNumber(item, path: "\(path)[\(index)]", problems: &problems)
+            }
+            return numbers.count == items.count ? .oneOfNumbers(numbers) : nil
+        case "atLeast": return number().map(Comparison.atLeast)
+        case "atMost": return number().map(Comparison.atMost)
+        case "greaterThan": return number().map(Comparison.greaterThan)
+        case "lessThan": return number().map(Comparison.lessThan)
+        case "bitsSet": return number().map(Comparison.bitsSet)
+        case "bitsClear": return number().map(Comparison.bitsClear)
+        case "between":
+            guard case .array(let items) = json.kind, items.count == 2 else {
+                problems.append(JSONRead.mismatch(json, path, expected: "an array [low, high]"))
+                return nil
+            }
+            guard let low = decodeNumber(items[0], path: path + "[0]", problems: &problems),
+                let high = decodeNumber(items[1], path: path + "[1]", problems: &problems)
+            else { return nil }
+            guard low <= high else {
+                problems.append(
+                    DecodingProblem(position: json.position, field: path, message: "low \(low) is above high \(high)"))
+                return nil
+            }
+            return .between(low, high)
+        case "equalsIgnoringCase": return text().map(Comparison.equalsIgnoringCase)
+        case "contains": return text().map(Comparison.contains)
+        case "matches":
+            guard let source = text() else { return nil }
+            do {
+                return .matches(try RegexPattern(source))
+            } catch {
+                problems.append(
+                    DecodingProblem(
+                        position: json.position, field: path, message: "invalid regular expression: \(error)"))
+                return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// A numeric operand: a non-negative JSON integer, or a string `"0x..."` for masks written in hexadecimal.
+    private static func decodeNumber(_ json: JSONValue, path: String, problems: inout [DecodingProblem]) -> UInt64? {
+        switch json.kind {
+        case .number(let number):
+            if let unsigned = number.unsignedValue { return unsigned }
+            let message =
+                number.integerValue != nil
+                ? "registry numbers are unsigned (a DWORD 0xFFFFFFFF is 4294967295); found \(number.literal)"
+                : "expected an integer from 0 to 18446744073709551615, found \(number.literal)"
+            problems.append(DecodingProblem(position: json.position, field: path, message: message))
+            return nil
+        case .string(let text) where text.lowercased().hasPrefix("0x"):
+            if let value = UInt64(text.dropFirst(2), radix: 16) { return value }
+            problems.append(
+                DecodingProblem(position: json.position, field: path, message: "invalid hexadecimal number \"\(text)\""))
+            return nil
+        default:
+            problems.append(JSONRead.mismatch(json, path, expected: "a non-negative integer or a \"0x...\" string"))
+            return nil
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/// The declarative `check` of a control: which registry facts it reads and how the verdict follows from them.
+///
+/// A check is a tree. Leaves read one value (``ValueCheck``), test whether a key exists (``KeyCheck``) or read
+/// one value in every subkey of a key (``SubkeysCheck``); groups combine their members with `all`, `any` or
+/// `none` in three-valued logic (``CheckGroup``); any node may carry an `applicableIf` gate. The JSON syntax is
+/// documented in README.md, "The check language".
+package indirect enum Check: Sendable {
+    /// Reads one named value under a key.
+    case value(ValueCheck)
+    /// Tests whether a key exists.
+    case key(KeyCheck)
+    /// Reads one named value in each subkey of a key.
+    case subkeys(SubkeysCheck)
+    /// Combines checks.
+    case group(CheckGroup)
+    /// Evaluates `body` only where `gate` passes: a failing gate makes the node `Skipped`, an unknown gate `Unknown`.
+    case gated(gate: Check, body: Check)
+}
+
+/// What a value check concludes from the data it reads.
+package enum ValueRule: Sendable {
+    /// `Pass` when every comparison holds, `Fail` otherwise.
+    case require([Comparison])
+    /// The status of the first case whose comparisons all hold, else `otherwise`.
+    case cases([CheckCase], otherwise: Status)
+    /// `Pass` when the value exists (`true`) or does not exist (`false`).
+    case presence(mustExist: Bool)
+}
+
+/// One entry of a `cases` list: comparisons that must all hold, and the status they give.
+package struct CheckCase: Sendable {
+    /// The comparisons, all of which must hold.
+    package var comparisons: [Comparison]
+    /// The status when they do.
+    package var status: Status
+    /// A short explanation shown in evidence, e.g. "root certificates are maintained by hand".
+    package var note: String?
+}
+
+/// What an absent value means to a check.
+package enum Absence: Sendable {
+    /// The check cannot decide: `Unknown` (the default).
+    case unknown
+    /// The check gives this status.
+    case status(Status)
+    /// Windows behaves as if the value held this documented default; the rule is applied to it.
+    case windowsDefault(RegistryData)
+}
+
+/// Reads one named value under a key and applies a rule to it.
+package final class ValueCheck: Sendable {
+    /// The key to read.
+    package let key: RegistryPath
+    /// The value's name.
+    package let valueName: RegistryName
+    /// How the verdict follows from the data.
+    package let rule: ValueRule
+    /// What an absent value (or key) means.
+    package let absence: Absence
+
+    /// Creates a value check.
+    package init(key: RegistryPath, valueName: RegistryName, rule: ValueRule, absence: Absence) {
+        self.key = key
+        self.valueName = valueName
+        self.rule = rule
+        self.absence = absence
+    }
+}
+
+/// Tests whether a key exists.
+package final class KeyCheck: Sendable {
+    /// The key.
+    package let key: RegistryPath
+    /// `true` when the check passes on an existing key, `false` when it passes on an absent one.
+    package let mustExist: Bool
+
+    /// Creates a key check.
+    package init(key: RegistryPath, mustExist: Bool) {
+        self.key = key
+        self.mustExist = mustExist
+    }
+}
+
+/// Reads one named value in every subkey of a key (for example `NetbiosOptions` of every NetBT interface).
+///
+/// A subkey without the value is ignored unless the check gives a Windows default. When no subkey is left
+/// (the key is absent, has no subkeys, or none has the value), the check gives `whenNoneFound`.
+package final class SubkeysCheck: Sendable {
+    /// Whether every kept subkey must pass the rule, or at least one.
+    package enum Quantifier: String, Sendable {
+        /// Every subkey that has the value must pass.
+        case all
+        /// At least one subkey must pass.
+        case any
+    }
+
+    /// The key whose subkeys are read.
+    package let key: RegistryPath
+    /// The value read in each subkey.
+    package let valueName: RegistryName
+    /// All or any.
+    package let quantifier: Quantifier
+    /// How each subkey's verdict follows from its data.
+    package let rule: ValueRule
+    /// The data assumed for a subkey without the value, when Windows documents a default.
+    package let windowsDefault: RegistryData?
+    /// The status when no subkey has the value.
+    package let whenNoneFound: Status
+
+    /// Creates a subkeys check.
+    package init(
+        key: RegistryPath, valueName: RegistryName, quantifier: Quantifier, rule: ValueRule,
+        windowsDefault: RegistryData?, whenNoneFound: Status
+    ) {
+        self.key = key
+        self.valueName = valueName
+        self.quantifier = quantifier
+        self.rule = rule
+        self.windowsDefault = windowsDefault
+        self.whenNoneFound = whenNoneFound
+    }
+}
+
+/// Checks combined in three-valued logic.
+package struct CheckGroup: Sendable {
+    /// How members combine. `Skipped` members are left out; a group of only skipped members is `Skipped`.
+    package enum Combinator: String, Sendable {
+        /// `Fail` if any member fails, else `Unknown` if any is unknown, else `Pass`.
+        case all
+        /// `Pass` if any member passes, else `Unknown` if any is unknown, else `Fail`.
+        case any
+        /// `Fail` if any member passes, else `Unknown` if any is unknown, else `Pass`.
+        case none
+    }
+
+    /// How members combine.
+    package var combinator: Combinator
+    /// The members, evaluated in order.
+    package var members: [Check]
+    /// The status when no value read by any member is set, overriding the combination.
+    package var whenAllAbsent: Status?
+}
+
+extension Check {
+    /// Every registry read this check needs, in the order the check makes them.
+    package var reads: [RegistryRead] {
+        switch self {
+        case .value(let check): [.value(check.key, check.valueName)]
+        case .key(let check): [.key(check.key)]
+        case .subkeys(let check): [.subkeyValues(check.key, check.valueName)]
+        case .group(let group): group.members.flatMap(\.reads)
+        case .gated(let gate, let body): gate.reads + body.reads
+        }
+    }
+}

@@ -1,0 +1,117 @@
+/// One test of a registry value's data, as written in a check (`equals`, `atLeast`, `bitsSet`, ...).
+package enum Comparison: Sendable {
+    /// The number equals the operand (`"equals": 1`).
+    case equalsNumber(UInt64)
+    /// The string equals the operand exactly (`"equals": "Value"`).
+    case equalsText(String)
+    /// The number is one of the operands.
+    case oneOfNumbers([UInt64])
+    /// The string is exactly one of the operands.
+    case oneOfTexts([String])
+    /// The number is at least the operand.
+    case atLeast(UInt64)
+    /// The number is at most the operand.
+    case atMost(UInt64)
+    /// The number is greater than the operand.
+    case greaterThan(UInt64)
+    /// The number is less than the operand.
+    case lessThan(UInt64)
+    /// The number lies in the closed range.
+    case between(UInt64, UInt64)
+    /// The string equals the operand, ignoring case.
+    case equalsIgnoringCase(String)
+    /// The string contains a match of the regular expression.
+    case matches(RegexPattern)
+    /// The `REG_MULTI_SZ` list has an item equal to the operand, ignoring case.
+    case contains(String)
+    /// Every bit of the mask is set.
+    case bitsSet(UInt64)
+    /// Every bit of the mask is clear.
+    case bitsClear(UInt64)
+
+    /// The outcome of testing one datum.
+    package enum Outcome: Sendable, Equatable {
+        /// The datum passes the test.
+        case holds
+        /// The datum fails the test.
+        case fails
+        /// The datum's type cannot be tested this way; the text says what was expected.
+        case wrongType(expected: String)
+    }
+
+    /// Tests one datum. Numeric tests read `REG_SZ` numbers as numbers (``RegistryData/numericValue``).
+    package func test(_ data: RegistryData) -> Outcome {
+        switch self {
+        case .equalsNumber(let operand): number(data) { $0 == operand }
+        case .oneOfNumbers(let operands): number(data) { operands.contains($0) }
+        case .atLeast(let operand): number(data) { $0 >= operand }
+        case .atMost(let operand): number(data) { $0 <= operand }
+        case .greaterThan(let operand): number(data) { $0 > operand }
+        case .lessThan(let operand): number(data) { $0 < operand }
+        case .between(let low, let high): number(data) { $0 >= low && $0 <= high }
+        case .bitsSet(let mask): number(data) { $0 & mask == mask }
+        case .bitsClear(let mask): number(data) { $0 & mask == 0 }
+        case .equalsText(let operand): text(data) { $0 == operand }
+        case .oneOfTexts(let operands): text(data) { operands.contains($0) }
+        case .equalsIgnoringCase(let operand): text(data) { RegistryName.sameName($0, operand) }
+        case .matches(let pattern): text(data) { pattern.isFound(in: $0) }
+        case .contains(let operand):
+            if case .multiString(let items) = data {
+                items.contains { RegistryName.sameName($0, operand) } ? .holds : .fails
+            } else {
+                .wrongType(expected: "a REG_MULTI_SZ list")
+            }
+        }
+    }
+
+    /// Whether the test reads the datum as a number.
+    package var isNumeric: Bool {
+        switch self {
+        case .equalsNumber, .oneOfNumbers, .atLeast, .atMost, .greaterThan, .lessThan, .between, .bitsSet, .bitsClear:
+            true
+        case .equalsText, .oneOfTexts, .equalsIgnoringCase, .matches, .contains: false
+        }
+    }
+
+    private func number(_ data: RegistryData, _ predicate: (UInt64) -> Bool) -> Outcome {
+        guard let value = data.numericValue else { return .wrongType(expected: "a number") }
+        return predicate(value) ? .holds : .fails
+    }
+
+    private func text(_ data: RegistryData, _ predicate: (String) -> Bool) -> Outcome {
+        guard let value = data.textValue else { return .wrongType(expected: "a string (REG_SZ or REG_EXPAND_SZ)") }
+        return predicate(value) ? .holds : .fails
+    }
+}
+
+extension Comparison: CustomStringConvertible {
+    /// The requirement in words, as evidence shows it: `1`, `one of 1, 2`, `>= 528040`, `bits 0x20000000 set`.
+    package var description: String {
+        switch self {
+        case .equalsNumber(let operand): "\(operand)"
+        case .equalsText(let operand): quoted(operand)
+        case .oneOfNumbers(let operands): "one of " + operands.map(String.init).joined(separator: ", ")
+        case .oneOfTexts(let operands): "one of " + operands.map(quoted).joined(separator: ", ")
+        case .atLeast(let operand): ">= \(operand)"
+        case .atMost(let operand): "<= \(operand)"
+        case .greaterThan(let operand): "> \(operand)"
+        case .lessThan(let operand): "< \(operand)"
+        case .between(let low, let high): "\(low)..\(high)"
+        case .equalsIgnoringCase(let operand): "\(quoted(operand)) (ignoring case)"
+        case .matches(let pattern): "matches /\(pattern.source)/"
+        case .contains(let operand): "a list containing \(quoted(operand))"
+        case .bitsSet(let mask): "bits \(hex(mask)) set"
+        case .bitsClear(let mask): "bits \(hex(mask)) clear"
+        }
+    }
+}
+
+/// A number in hexadecimal, as bit masks are written: `0x20000000`.
+func hex(_ number: UInt64) -> String {
+    "0x" + String(number, radix: 16, uppercase: false)
+}
+
+/// A string in double quotes, for evidence.
+func quoted(_ text: String) -> String {
+    "\"" + text + "\""
+}

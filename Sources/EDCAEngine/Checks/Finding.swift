@@ -1,0 +1,213 @@
+/// What a check saw on one fact and what it concluded: one line of evidence.
+///
+/// Findings are kept as data while controls are evaluated and turned into text only when a report needs it
+/// (``description``), so evaluating a large fleet does not pay for formatting.
+package enum Finding: Sendable {
+    /// A value check's observation, and which part of its rule decided.
+    case value(ValueCheck, Observation, RuleOutcome)
+    /// A key check's observation.
+    case key(KeyCheck, KeyObservation)
+    /// One subkey's value, read by a subkeys check.
+    case subkeyValue(SubkeysCheck, subkey: String, Observation, RuleOutcome)
+    /// A subkeys check that found no subkey to decide on, or none that passes.
+    case subkeysSummary(SubkeysCheck, SubkeysSummary, Status)
+    /// A group none of whose values is set, which gives this status.
+    case noValueSet(Status)
+    /// A gate that did not hold, so the checks it guards do not apply.
+    case notApplicable
+    /// A control whose roles leave out the host's role.
+    case roleNotApplicable(hostRole: ExchangeRole, controlRoles: [ExchangeRole])
+
+    /// What a read of one value found.
+    package enum Observation: Sendable {
+        /// The value as stored.
+        case data(RegistryData)
+        /// The value is not set; Windows uses this documented default.
+        case windowsDefault(RegistryData)
+        /// The key exists without the value.
+        case valueAbsent
+        /// The key does not exist.
+        case keyAbsent
+        /// The key cannot be read.
+        case denied
+    }
+
+    /// What a read of a key's existence found.
+    package enum KeyObservation: Sendable {
+        /// The key exists.
+        case exists
+        /// The key does not exist.
+        case absent
+        /// The key's parent cannot be read.
+        case denied
+    }
+
+    /// Why a subkeys check had nothing, or nothing passing, to show.
+    package enum SubkeysSummary: Sendable {
+        /// The key does not exist.
+        case keyAbsent
+        /// The key cannot be read.
+        case denied
+        /// The key has this many subkeys, none of which has the value.
+        case noneHasValue(subkeyCount: Int)
+        /// This many subkeys have the value and none passes the rule.
+        case noneMatched(checkedCount: Int)
+    }
+
+    /// Which part of a rule decided a value's status.
+    package enum RuleOutcome: Sendable {
+        /// The `require` comparisons gave this status.
+        case required([Comparison], Status)
+        /// The case at this index matched.
+        case matchedCase(CheckCase)
+        /// No case matched; `otherwise` gave this status.
+        case otherwise([CheckCase], Status)
+        /// A presence test gave this status.
+        case presence(mustExist: Bool, Status)
+        /// The data has a type the rule cannot test.
+        case wrongType(expected: String, rule: ValueRule)
+        /// The value is absent and the check declares the status for that.
+        case absent(rule: ValueRule, Status)
+        /// The value is absent or unreadable and nothing is declared: the check cannot decide.
+        case undecided(rule: ValueRule)
+    }
+}
+
+extension Finding: CustomStringConvertible {
+    /// The finding as one line of evidence, e.g.
+    /// `HKLM\SYSTEM\...\LanmanServer\Parameters RequireSecuritySignature = 0 (not set; Windows default); required: 1`.
+    package var description: String {
+        switch self {
+        case .value(let check, let observation, let outcome):
+            return "\(check.key) \(check.valueName)" + Self.describe(observation, outcome) + "; " + Self.describe(outcome)
+        case .key(let check, let observation):
+            let seen =
+                switch observation {
+                case .exists: "exists"
+                case .absent: "absent"
+                case .denied: "cannot be read (access denied)"
+                }
+            return "\(check.key): key \(seen); required: key \(check.mustExist ? "present" : "absent")"
+        case .subkeyValue(let check, let subkey, let observation, let outcome):
+            return "\(check.key.appending(subkey)) \(check.valueName)" + Self.describe(observation, outcome) + "; "
+                + Self.describe(outcome)
+        case .subkeysSummary(let check, let summary, let status):
+            let seen =
+                switch summary {
+                case .keyAbsent: "key absent, so no subkey has \(check.valueName)"
+                case .denied: "cannot be read (access denied)"
+                case .noneHasValue(let count): "none of its \(count) subkeys has \(check.valueName)"
+                case .noneMatched(let count): "none of the \(count) subkeys with \(check.valueName) passes"
+                }
+            return "\(check.key): \(seen); \(Self.describe(check.rule)); counts as \(status)"
+        case .noValueSet(let status):
+            return "none of the values above is set, which counts as \(status)"
+        case .notApplicable:
+            return "not applicable: the condition above does not hold"
+        case .roleNotApplicable(let hostRole, let controlRoles):
+            let roles = controlRoles.map(\.rawValue).joined(separator: " and ")
+            return "applies to \(roles) servers; this host is \(hostRole)"
+        }
+    }
+
+    private static func describe(_ observation: Observation, _ outcome: RuleOutcome) -> String {
+        let showsHex = outcome.rule.showsHex
+        switch observation {
+        case .data(let data): return " = " + render(data, hex: showsHex)
+        case .windowsDefault(let data): return " = " + render(data, hex: showsHex, note: "not set; Windows default")
+        case .valueAbsent: return ": not set"
+        case .keyAbsent: return ": not set (key absent)"
+        case .denied: return ": cannot be read (access denied)"
+        }
+    }
+
+    private static func render(_ data: RegistryData, hex showsHex: Bool, note: String? = nil) -> String {
+        var notes: [String] = []
+        let shown: String
+        switch data {
+        case .dword(let number):
+            shown = showsHex ? "\(number) (\(hex(UInt64(number))))" : "\(number)"
+        case .qword(let number):
+            shown = showsHex ? "\(number) (\(hex(number)))" : "\(number)"
+            notes.append("REG_QWORD")
+        case .string(let text), .expandString(let text):
+            shown = quoted(text)
+            notes.append(data.typeName)
+        case .multiString(let items):
+            shown = "[" + items.map(quoted).joined(separator: ", ") + "]"
+            notes.append(data.typeName)
+        case .binary(let bytes):
+            shown = bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+            notes.append(data.typeName)
+        case .none:
+            shown = "(no data)"
+            notes.append(data.typeName)
+        }
+        if let note { notes.append(note) }
+        return notes.isEmpty ? shown : shown + " (" + notes.joined(separator: "; ") + ")"
+    }
+
+    private static func describe(_ outcome: RuleOutcome) -> String {
+        switch outcome {
+        case .required(let comparisons, _):
+            return "required: " + comparisons.map(\.description).joined(separator: " and ")
+        case .matchedCase(let match):
+            return "case " + describe(match)
+        case .otherwise(let cases, let status):
+            return "no case of " + cases.map(describe).joined(separator: ", ") + " applies, so \(status)"
+        case .presence(let mustExist, _):
+            return "required: value \(mustExist ? "present" : "absent")"
+        case .wrongType(let expected, let rule):
+            return describe(rule) + "; not \(expected), so Unknown"
+        case .absent(let rule, let status):
+            return describe(rule) + "; when not set: \(status)"
+        case .undecided(let rule):
+            return describe(rule) + "; cannot be decided without it, so Unknown"
+        }
+    }
+
+    private static func describe(_ rule: ValueRule) -> String {
+        switch rule {
+        case .require(let comparisons): "required: " + comparisons.map(\.description).joined(separator: " and ")
+        case .cases(let cases, let otherwise): "cases " + cases.map(describe).joined(separator: ", ") + ", else \(otherwise)"
+        case .presence(let mustExist): "required: value \(mustExist ? "present" : "absent")"
+        }
+    }
+
+    private static func describe(_ match: CheckCase) -> String {
+        let condition = match.comparisons.map(\.description).joined(separator: " and ")
+        let note = match.note.map { " (\($0))" } ?? ""
+        return "\(condition) → \(match.status)\(note)"
+    }
+}
+
+extension Finding.RuleOutcome {
+    /// The rule this outcome came from, where it shows numbers in hexadecimal.
+    fileprivate var rule: ValueRule? {
+        switch self {
+        case .required(let comparisons, _): .require(comparisons)
+        case .matchedCase(let match): .cases([match], otherwise: .unknown)
+        case .otherwise(let cases, let status): .cases(cases, otherwise: status)
+        case .presence(let mustExist, _): .presence(mustExist: mustExist)
+        case .wrongType(_, let rule), .absent(let rule, _), .undecided(let rule): rule
+        }
+    }
+}
+
+extension Optional where Wrapped == ValueRule {
+    /// Whether evidence shows numbers in hexadecimal too, as for bit-mask rules.
+    fileprivate var showsHex: Bool {
+        let comparisons: [Comparison] =
+            switch self {
+            case .require(let list): list
+            case .cases(let cases, _): cases.flatMap(\.comparisons)
+            case .presence, nil: []
+            }
+        return comparisons.contains {
+            switch $0 {
+            case .bitsSet, .bitsClear: true
+            default: false
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+/// What a Windows host's registry holds, as far as it was read: keys, their values, and keys that could not be read.
+///
+/// Names compare case-insensitively. A listed key's ancestors exist too, and a key's subkeys are the listed keys
+/// directly below it. A key listed as unreadable (access denied) makes every key below it that is not listed
+/// unknown rather than absent. The format is described in `docs/registry-snapshot.md`.
+package struct RegistrySnapshot: Sendable {
+    /// What a snapshot says about one key.
+    package enum KeyState: Sendable {
+        /// The key exists; its values by folded name.
+        case readable([RegistryName: RegistryValue])
+        /// The key exists but could not be read.
+        case denied
+        /// The key does not exist.
+        case absent
+    }
+
+    /// What a snapshot says about one value.
+    package enum ValueState: Sendable {
+        /// The value exists.
+        case present(RegistryValue)
+        /// The key exists without this value.
+        case valueAbsent
+        /// The key does not exist.
+        case keyAbsent
+        /// The key could not be read.
+        case denied
+    }
+
+    /// What a snapshot says about a key's subkeys.
+    package enum SubkeyState: Sendable {
+        /// The key exists; the names of its subkeys, in the order first listed.
+        case names([String])
+        /// The key could not be read.
+        case denied
+        /// The key does not exist.
+        case absent
+    }
+
+    private enum Entry: Sendable {
+        case values([RegistryName: RegistryValue])
+        case denied
+    }
+
+    private var entries: [RegistryName: Entry] = [:]
+    private var children: [RegistryName: [String]] = [:]
+    private var childNames: [RegistryName: Set<RegistryName>] = [:]
+    private var hasDeniedKeys = false
+
+    /// Creates an empty snapshot: every key absent.
+    package init() {}
+
+    /// Records a readable key with its values, replacing what was recorded for it.
+    package mutating func setKey(_ path: RegistryPath, values: [RegistryValue]) {
+        var byName: [RegistryName: RegistryValue] = [:]
+        for value in values { byName[RegistryName(value.name)] = value }
+        entries[path.name] = .values(byName)
+        registerAncestors(of: path)
+    }
+
+    /// Records a key that exists but cannot be read.
+    package mutating func setDenied(_ path: RegistryPath) {
+        entries[path.name] = .denied
+        hasDeniedKeys = true
+        registerAncestors(of: path)
+    }
+
+    /// Whether the snapshot lists this key itself (not only as an ancestor of another key).
+    package func lists(_ path: RegistryPath) -> Bool {
+        entries[path.name] != nil
+    }
+
+    /// All keys the snapshot lists, in no particular order.
+    package var listedKeys: [String] { entries.keys.map(\.text) }
+
+    private mutating func registerAncestors(of path: RegistryPath) {
+        var child = path
+        while let parent = child.parent {
+            let childName = RegistryName(child.leafName)
+            let inserted = childNames[parent.name, default: []].insert(childName).inserted
+            guard inserted else { return }
+            children[parent.name, default: []].append(child.leafName)
+            child = parent
+        }
+    }
+
+    /// What the snapshot says about a key.
+    package func key(_ path: RegistryPath) -> KeyState {
+        switch entries[path.name] {
+        case .values(let values): return .readable(values)
+        case .denied: return .denied
+        case nil:
+            if children[path.name] != nil || path.parent == nil { return .readable([:]) }
+            return hasDeniedAncestor(path) ? .denied : .absent
+        }
+    }
+
+    /// What the snapshot says about one value of a key.
+    package func value(_ name: RegistryName, in path: RegistryPath) -> ValueState {
+        switch key(path) {
+        case .readable(let values):
+            if let value = values[name] { return .present(value) }
+            return .valueAbsent
+        case .denied: return .denied
+        case .absent: return .keyAbsent
+        }
+    }
+
+    /// What the snapshot says about a key's subkeys.
+    package func subkeys(of path: RegistryPath) -> SubkeyState {
+        switch key(path) {
+        case .readable: return .names(children[path.name] ?? [])
+        case .denied: return .denied
+        case .absent: return .absent
+        }
+    }
+
+    private func hasDeniedAncestor(_ path: RegistryPath) -> Bool {
+        guard hasDeniedKeys else { return false }
+        var current = path.parent
+        while let ancestor = current {
+            if case .denied = entries[ancestor.name] { return true }
+            current = ancestor.parent
+        }
+        return false
+    }
+}

@@ -1,0 +1,1 @@
+/// The edca-agent command line.
