@@ -106,7 +106,8 @@ import Testing
 
     // MARK: Numbers
 
-    @Test(arguments: [
+    /// Number literals with their expected unsigned value, integer value and integer-ness.
+    static let numberCases: [(String, UInt64?, Int64?, Bool)] = [
         ("0", UInt64(0), Int64(0), true),
         ("-0", nil, 0, true),
         ("42", 42, 42, true),
@@ -122,7 +123,9 @@ import Testing
         ("1e3", nil, nil, false),
         ("2E-7", nil, nil, false),
         ("-1.0e+10", nil, nil, false),
-    ] as [(String, UInt64?, Int64?, Bool)])
+    ]
+
+    @Test(arguments: numberCases)
     func numbersKeepTheirLiteralAndExactIntegerValues(
         literal: String,
         unsignedValue: UInt64?,
@@ -172,7 +175,7 @@ import Testing
 
     @Test(arguments: [
         (#""\ud83d""#, #"lone UTF-16 high surrogate '\ud83d' is not followed by a low surrogate"#, 1, 2),
-        (#"["ok", "x\ud83dy"]"#, #"lone UTF-16 high surrogate '\ud83d' is not followed by a low surrogate"#, 1, 9),
+        (#"["ok", "x\ud83dy"]"#, #"lone UTF-16 high surrogate '\ud83d' is not followed by a low surrogate"#, 1, 10),
         (#""\ude00""#, #"lone UTF-16 low surrogate '\ude00' has no high surrogate before it"#, 1, 2),
         (#""\ude00\ud83d""#, #"lone UTF-16 low surrogate '\ude00' has no high surrogate before it"#, 1, 2),
         (
@@ -282,7 +285,8 @@ import Testing
 
     // MARK: Encoding
 
-    @Test(arguments: [
+    /// Malformed UTF-8 texts with the byte reported and its line and column.
+    static let invalidUTF8Cases: [([UInt8], String, Int, Int)] = [
         ([0x22, 0xFF, 0x22], "0xFF", 1, 2),
         ([0x5B, 0x22, 0xC3, 0xA9, 0xC3, 0x28, 0x22, 0x5D], "0xC3", 1, 4),
         ([0x22, 0x63, 0x61, 0x66, 0xE9, 0x22], "0xE9", 1, 5),
@@ -295,7 +299,9 @@ import Testing
         ([0x5B, 0x31, 0x2C, 0x20, 0xFF, 0x5D], "0xFF", 1, 5),
         ([0x7B, 0x7D, 0x0A, 0x80], "0x80", 2, 1),
         ([0xFE, 0xFF, 0x00, 0x7B, 0x00, 0x7D], "0xFE", 1, 1),
-    ] as [([UInt8], String, Int, Int)])
+    ]
+
+    @Test(arguments: invalidUTF8Cases)
     func invalidUTF8IsAnErrorNamingThePosition(bytes: [UInt8], byteName: String, line: Int, column: Int) {
         #expect(
             syntaxError(bytes)
@@ -328,7 +334,8 @@ import Testing
     // MARK: No-break spaces pasted from a web page
 
     /// The hint given for every U+00A0 outside a string.
-    static let noBreakSpaceHint = #"replace no-break spaces with ordinary spaces, for example with: sed -i 's/\xc2\xa0/ /g' FILE"#
+    static let noBreakSpaceHint =
+        #"replace no-break spaces with ordinary spaces, for example with: sed -i 's/\xc2\xa0/ /g' FILE"#
 
     @Test func noBreakSpaceIndentationIsExplained() {
         let pasted = """

@@ -357,7 +357,9 @@ private struct JSONScanner {
         if bytes[index] == Byte.minus {
             index += 1
         }
-        guard index < bytes.count && Byte.isDigit(bytes[index]) else { throw unexpected(expecting: "a digit after '-'") }
+        guard index < bytes.count && Byte.isDigit(bytes[index]) else {
+            throw unexpected(expecting: "a digit after '-'")
+        }
         if bytes[index] == Byte.zero {
             if index + 1 < bytes.count && Byte.isDigit(bytes[index + 1]) {
                 throw JSONSyntaxError(message: "leading zeros are not allowed in numbers", position: position)
@@ -578,7 +580,8 @@ private struct JSONScanner {
             return JSONSyntaxError(
                 message: "U+00A0 no-break space is not allowed outside strings",
                 position: position,
-                hint: #"replace no-break spaces with ordinary spaces, for example with: sed -i 's/\xc2\xa0/ /g' FILE"#
+                hint: "replace no-break spaces with ordinary spaces, for example with: "
+                    + #"sed -i 's/\xc2\xa0/ /g' FILE"#
             )
         }
         if byte >= 0x80 && utf8SequenceLength(at: index) == nil {

@@ -1,0 +1,64 @@
+package import EDCAEngine
+
+/// The verdicts of controls on one host, ready to print as a table or as JSON.
+package struct EvaluationReport: Sendable {
+    /// Where the facts came from, such as the snapshot file.
+    package var source: String
+    /// The host's Exchange role.
+    package var role: ExchangeRole
+    /// Each control with its verdict, in catalog order.
+    package var results: [(control: Control, verdict: Verdict)]
+
+    /// Evaluates controls on a snapshot.
+    package init(source: String, role: ExchangeRole, controls: [Control], snapshot: RegistrySnapshot) {
+        self.source = source
+        self.role = role
+        self.results = controls.map { ($0, $0.evaluate(on: snapshot, role: role)) }
+    }
+
+    /// How many verdicts have each status, in the order Pass, Fail, Unknown, Skipped, Error.
+    package var counts: [(Status, Int)] {
+        Status.allCases.map { status in (status, results.count { $0.verdict.status == status }) }
+    }
+
+    /// The report as a JSON document: `results` with `control`, `status` and `evidence` for each control.
+    package func json() -> String {
+        let items = results.map { control, verdict in
+            JSONOutput.object([
+                ("control", .string(control.id)),
+                ("title", .string(control.title)),
+                ("status", .string(verdict.status.rawValue)),
+                ("severity", .string(control.severity.rawValue)),
+                ("severityWeight", .integer(Int64(control.severityWeight))),
+                ("category", .string(control.category)),
+                ("frameworks", .array(control.frameworks.map(JSONOutput.string))),
+                ("evidence", .array(verdict.evidence.map(JSONOutput.string))),
+            ])
+        }
+        return JSONOutput.object([
+            ("source", .string(source)),
+            ("role", .string(role.rawValue)),
+            ("summary", .object(counts.map { ($0.0.rawValue, .integer(Int64($0.1))) })),
+            ("results", .array(items)),
+        ]).rendered()
+    }
+
+    /// The report as a table with each control's evidence indented below it, then a one-line summary.
+    package func table() -> String {
+        var lines: [String] = []
+        let statusWidth = Status.allCases.map(\.rawValue.count).max() ?? 0
+        let idWidth = results.map(\.control.id.count).max() ?? 0
+        for (control, verdict) in results {
+            lines.append(
+                "\(verdict.status.rawValue.padding(to: statusWidth))  \(control.id.padding(to: idWidth))  "
+                    + "\(control.severity.rawValue.padding(to: 8))  \(control.title)")
+            for line in verdict.evidence {
+                lines.append(String(repeating: " ", count: statusWidth + 2) + "  - " + line)
+            }
+        }
+        let summary = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+        lines.append("")
+        lines.append("\(results.count) controls on \(source) (role \(role)): \(summary.isEmpty ? "none" : summary)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,1 +1,0 @@
-/// The edca-agent command line.
