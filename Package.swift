@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(
             name: "EDCAAgentTests",
             dependencies: ["EDCAAgent", "EDCAEngine"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["edca-agent"], swiftSettings: strictSettings),

@@ -16,7 +16,8 @@ package struct ControlCatalog: Sendable {
 
     /// Loads every `*.json` file of a directory as a control.
     ///
-    /// Each file must be valid, be named after its id (`EDCA-SEC-043.json`), and hold an id no other file holds.
+    /// Each file must be valid, be named after its id (`EDCA-SEC-043.json`; case is not significant), and hold an id
+    /// no other file holds (ignoring case).
     /// - Throws: ``InputError`` with every problem of every file, so that one run reports them all.
     package static func load(directory: String) throws(InputError) -> ControlCatalog {
         var isDirectory: ObjCBool = false
@@ -47,11 +48,12 @@ package struct ControlCatalog: Sendable {
                 problems += error.problems.map { FileProblem(file: path, problem: $0) }
                 continue
             } catch {
-                problems.append(FileProblem(file: path, problem: DecodingProblem(position: nil, field: "", message: "\(error)")))
+                problems.append(
+                    FileProblem(file: path, problem: DecodingProblem(position: nil, field: "", message: "\(error)")))
                 continue
             }
             let expectedName = control.id + ".json"
-            if name != expectedName {
+            if name.lowercased() != expectedName.lowercased() {
                 problems.append(
                     FileProblem(
                         file: path,
@@ -60,7 +62,7 @@ package struct ControlCatalog: Sendable {
                             message: "the file must be named after its id: expected \(expectedName)")))
                 continue
             }
-            if let earlier = idsSeen[control.id] {
+            if let earlier = idsSeen[control.id.uppercased()] {
                 problems.append(
                     FileProblem(
                         file: path,
@@ -68,7 +70,7 @@ package struct ControlCatalog: Sendable {
                             position: nil, field: "id", message: "duplicate id \(control.id), also in \(earlier)")))
                 continue
             }
-            idsSeen[control.id] = path
+            idsSeen[control.id.uppercased()] = path
             controls.append(control)
         }
         guard problems.isEmpty else {

@@ -8,10 +8,9 @@ package struct FileProblem: Sendable, Equatable, CustomStringConvertible {
     /// The problem inside the file.
     package var problem: DecodingProblem
 
-    /// `file:line:column: field: message`.
+    /// `file:line:column: field: message`, or `file: field: message` when the position is unknown.
     package var description: String {
-        problem.position == nil && problem.field.isEmpty && problem.message.isEmpty
-            ? file : "\(file):\(problem.description)"
+        problem.position == nil ? "\(file): \(problem.description)" : "\(file):\(problem.description)"
     }
 }
 

@@ -12,8 +12,9 @@ package struct ControlFilter: Sendable {
     package var role: ExchangeRole?
 
     /// Creates a filter; nil fields match everything.
-    package init(framework: String? = nil, category: String? = nil, severity: Severity? = nil, role: ExchangeRole? = nil)
-    {
+    package init(
+        framework: String? = nil, category: String? = nil, severity: Severity? = nil, role: ExchangeRole? = nil
+    ) {
         self.framework = framework
         self.category = category
         self.severity = severity
@@ -102,7 +103,10 @@ package enum ControlListing {
             ("severity", .string(control.severity.rawValue)),
             ("severityWeight", .integer(Int64(control.severityWeight))),
             ("frameworks", .array(control.frameworks.map(JSONOutput.string))),
-            ("references", .array(control.references.map { .object([("name", .string($0.name)), ("url", .string($0.url))]) })),
+            (
+                "references",
+                .array(control.references.map { .object([("name", .string($0.name)), ("url", .string($0.url))]) })
+            ),
             (
                 "remediation",
                 .object([

@@ -6,7 +6,10 @@ extension Check {
     ]
     /// Every field name the check language knows, for "did you mean" suggestions.
     static let fieldNames =
-        ["all", "any", "none", "key", "value", "subkeysOf", "require", "present", "cases", "otherwise", "status", "note"]
+        [
+            "all", "any", "none", "key", "value", "subkeysOf", "require", "present", "cases", "otherwise", "status",
+            "note",
+        ]
         + ["default", "whenAbsent", "whenNoneFound", "applicableIf"] + comparisonNames
     private static let nodeKinds = ["all", "any", "none", "key", "subkeysOf"]
 
@@ -68,7 +71,8 @@ extension Check {
         return .group(CheckGroup(combinator: combinator, members: members, whenAllAbsent: whenAllAbsent.value))
     }
 
-    private static func decodeKeyOrValue(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {
+    private static func decodeKeyOrValue(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check?
+    {
         let key = decodePath(&reader, "key", problems: &problems)
         guard reader.has("value") else {
             return decodeKeyExistence(&reader, key: key, problems: &problems)
@@ -211,7 +215,8 @@ extension Check {
             }
             if status.isValid, status.value == nil {
                 problems.append(
-                    DecodingProblem(position: item.position, field: caseReader.path(of: "status"), message: "missing field"))
+                    DecodingProblem(
+                        position: item.position, field: caseReader.path(of: "status"), message: "missing field"))
             }
             if valid, !comparisons.isEmpty, let status = status.value {
                 cases.append(CheckCase(comparisons: comparisons, status: status, note: note))
@@ -319,7 +324,8 @@ extension Check {
         case "oneOf":
             guard let items = JSONRead.array(json, path, &problems) else { return nil }
             guard !items.isEmpty else {
-                problems.append(DecodingProblem(position: json.position, field: path, message: "list at least one item"))
+                problems.append(
+                    DecodingProblem(position: json.position, field: path, message: "list at least one item"))
                 return nil
             }
             if items.allSatisfy({ if case .string = $0.kind { true } else { false } }) {
@@ -380,7 +386,8 @@ extension Check {
         case .string(let text) where text.lowercased().hasPrefix("0x"):
             if let value = UInt64(text.dropFirst(2), radix: 16) { return value }
             problems.append(
-                DecodingProblem(position: json.position, field: path, message: "invalid hexadecimal number \"\(text)\""))
+                DecodingProblem(position: json.position, field: path, message: "invalid hexadecimal number \"\(text)\"")
+            )
             return nil
         default:
             problems.append(JSONRead.mismatch(json, path, expected: "a non-negative integer or a \"0x...\" string"))

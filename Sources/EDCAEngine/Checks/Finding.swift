@@ -79,7 +79,8 @@ extension Finding: CustomStringConvertible {
     package var description: String {
         switch self {
         case .value(let check, let observation, let outcome):
-            return "\(check.key) \(check.valueName)" + Self.describe(observation, outcome) + "; " + Self.describe(outcome)
+            return "\(check.key) \(check.valueName)" + Self.describe(observation, outcome) + "; "
+                + Self.describe(outcome)
         case .key(let check, let observation):
             let seen =
                 switch observation {
@@ -169,7 +170,8 @@ extension Finding: CustomStringConvertible {
     private static func describe(_ rule: ValueRule) -> String {
         switch rule {
         case .require(let comparisons): "required: " + comparisons.map(\.description).joined(separator: " and ")
-        case .cases(let cases, let otherwise): "cases " + cases.map(describe).joined(separator: ", ") + ", else \(otherwise)"
+        case .cases(let cases, let otherwise):
+            "cases " + cases.map(describe).joined(separator: ", ") + ", else \(otherwise)"
         case .presence(let mustExist): "required: value \(mustExist ? "present" : "absent")"
         }
     }

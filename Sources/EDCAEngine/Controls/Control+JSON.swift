@@ -47,7 +47,8 @@ extension Control {
         let category = text("category")
         let severity = Self.decodeSeverity(reader.require("severity", problems: &problems), &problems)
         let weight = Self.decodeWeight(reader.require("severityWeight", problems: &problems), &problems)
-        let frameworks = Self.decodeNonEmptyList(reader.require("frameworks", problems: &problems), "frameworks", &problems)
+        let frameworks = Self.decodeNonEmptyList(
+            reader.require("frameworks", problems: &problems), "frameworks", &problems)
         let references = Self.decodeReferences(reader.require("references", problems: &problems), &problems)
         let remediation = Self.decodeRemediation(reader.require("remediation", problems: &problems), &problems)
         let considerations = reader.require("considerations", problems: &problems).flatMap {

@@ -145,7 +145,8 @@ enum JSONRead {
                 continue
             }
             if !seen.insert(text.lowercased()).inserted {
-                problems.append(DecodingProblem(position: item.position, field: itemPath, message: "duplicate '\(text)'"))
+                problems.append(
+                    DecodingProblem(position: item.position, field: itemPath, message: "duplicate '\(text)'"))
                 valid = false
             }
             result.append(text)

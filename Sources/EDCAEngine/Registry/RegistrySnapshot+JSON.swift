@@ -49,7 +49,8 @@ extension RegistrySnapshot {
                 snapshot.setKey(path, values: values)
             default:
                 problems.append(
-                    JSONRead.mismatch(member.value, field, expected: "an object of values, or null for an unreadable key"))
+                    JSONRead.mismatch(
+                        member.value, field, expected: "an object of values, or null for an unreadable key"))
             }
         }
         if !problems.isEmpty { throw SnapshotError(problems: problems) }
@@ -103,7 +104,9 @@ extension RegistrySnapshot {
             else { return fail("REG_DWORD data must be an integer from 0 to 4294967295, found \(shown(dataValue))") }
             return .dword(dword)
         case "REG_QWORD":
-            if case .number(let number) = dataValue.kind, let unsigned = number.unsignedValue { return .qword(unsigned) }
+            if case .number(let number) = dataValue.kind, let unsigned = number.unsignedValue {
+                return .qword(unsigned)
+            }
             if case .string(let text) = dataValue.kind, let unsigned = UInt64(text) { return .qword(unsigned) }
             return fail(
                 "REG_QWORD data must be an integer from 0 to 18446744073709551615 (or a decimal string), "
@@ -137,7 +140,9 @@ extension RegistrySnapshot {
             return RegistryData.none
         default:
             var message = "unknown registry type '\(typeName)'; expected one of \(typeNames.joined(separator: ", "))"
-            if let suggestion = closestName(to: typeName, among: typeNames) { message += " (did you mean '\(suggestion)'?)" }
+            if let suggestion = closestName(to: typeName, among: typeNames) {
+                message += " (did you mean '\(suggestion)'?)"
+            }
             problems.append(DecodingProblem(position: typeValue.position, field: field + " type", message: message))
             return nil
         }

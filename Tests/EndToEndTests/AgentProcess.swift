@@ -1,0 +1,40 @@
+import Foundation
+
+/// What one run of the built `edca-agent` binary printed and returned.
+struct AgentRun {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+}
+
+/// Runs the `edca-agent` binary built next to this test bundle, from the repository root, and waits for it.
+func runAgent(_ arguments: [String]) throws -> AgentRun {
+    let process = Process()
+    process.executableURL = agentBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return AgentRun(
+        status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+        standardError: String(decoding: errorData, as: UTF8.self))
+}
+
+/// The built binary: SwiftPM puts it in the same directory as the test bundle.
+let agentBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    .appendingPathComponent("edca-agent")
+
+/// The repository's root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+/// The JSON document a run printed, as nested Foundation values.
+func parsedJSON(_ text: String) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(text.utf8))
+}
