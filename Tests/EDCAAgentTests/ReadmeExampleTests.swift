@@ -1,0 +1,30 @@
+import EDCAEngine
+import Foundation
+import Testing
+
+@Suite("README examples")
+struct ReadmeExampleTests {
+    /// The ```json blocks of README.md that are check nodes.
+    private func checkExamples() throws -> [String] {
+        let readme = try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
+        return readme.components(separatedBy: "```json\n").dropFirst().compactMap { block in
+            block.components(separatedBy: "```").first
+        }
+    }
+
+    @Test("Every check example in README.md is a valid check")
+    func examplesDecode() throws {
+        let examples = try checkExamples()
+        #expect(examples.count >= 6)
+        let control = try shippedSEC043()
+        let checkStart = try #require(control.range(of: "\"check\": "))
+        let prefix = control[..<checkStart.upperBound]
+        for example in examples {
+            do {
+                _ = try Control(json: Array((prefix + example + "\n}\n").utf8))
+            } catch {
+                Issue.record("README example does not decode: \(error.problems)\n\(example)")
+            }
+        }
+    }
+}
