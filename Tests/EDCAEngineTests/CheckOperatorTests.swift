@@ -140,7 +140,7 @@ struct OperatorRow: Sendable, CustomTestStringConvertible {
         ),
         (
             #""contains": "SSL 3.0""#, datum("REG_MULTI_SZ", #"["TLS 1.2", "SSL 3.0"]"#), .pass,
-            #"HKLM\SOFTWARE\EDCA\Test Setting = ["TLS 1.2", "SSL 3.0"] (REG_MULTI_SZ); required: a list containing "SSL 3.0""#
+            #"HKLM\SOFTWARE\EDCA\Test Setting = ["TLS 1.2", "SSL 3.0"] (REG_MULTI_SZ); required: a list containing "SSL 3.0" (ignoring case)"#
         ),
         (
             #""bitsSet": "0x20000000""#, dword(0x2008_0000), .pass,

@@ -164,7 +164,8 @@ import Testing
         #expect(
             verdict.evidence == [
                 #"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending: "#
-                    + "key cannot be read (access denied); required: key \(present == "true" ? "present" : "absent")"
+                    + "key existence unknown (a key above it cannot be read); required: key "
+                    + (present == "true" ? "present" : "absent")
             ])
     }
 

@@ -73,17 +73,17 @@ import Testing
             }
             #expect(values.isEmpty)
         }
-        guard case .names(let children) = snapshot.subkeys(of: try #require(RegistryPath(#"HKLM\SOFTWARE\A"#))) else {
+        guard case .keys(let children) = snapshot.subkeys(of: try #require(RegistryPath(#"HKLM\SOFTWARE\A"#))) else {
             Issue.record("HKLM\\SOFTWARE\\A should list subkeys")
             return
         }
-        #expect(children == ["B", "D"])
-        guard case .names(let grandchildren) = snapshot.subkeys(of: try #require(RegistryPath(#"HKLM\SOFTWARE\A\B"#)))
+        #expect(children.map(\.leafName) == ["B", "D"])
+        guard case .keys(let grandchildren) = snapshot.subkeys(of: try #require(RegistryPath(#"HKLM\SOFTWARE\A\B"#)))
         else {
             Issue.record("HKLM\\SOFTWARE\\A\\B should list subkeys")
             return
         }
-        #expect(grandchildren == ["C", "E"])
+        #expect(grandchildren.map(\.leafName) == ["C", "E"])
         guard case .absent = snapshot.key(try #require(RegistryPath(#"HKLM\SOFTWARE\Other"#))) else {
             Issue.record("an unlisted key outside the listed tree is absent")
             return
@@ -178,8 +178,7 @@ import Testing
         let problems = snapshotProblems(Self.document(#"{"type": "REG_MULTI_SZ", "data": ["a", 2]}"#))
         #expect(
             problems.map(\.description) == [
-                "3:49: " + Self.field
-                    + " data: REG_MULTI_SZ data must be an array of strings, found an item of type number"
+                "3:55: " + Self.field + " data[1]: REG_MULTI_SZ data must be an array of strings, found number"
             ])
     }
 

@@ -19,9 +19,10 @@ extension Check {
             case .pass:
                 return body.evaluate(on: snapshot, findings: &findings)
             case .fail, .skipped:
-                findings.append(.notApplicable)
+                findings.append(.applicability(.skipped))
                 return NodeOutcome(status: .skipped, nothingSet: false)
             case .unknown, .error:
+                findings.append(.applicability(.unknown))
                 return NodeOutcome(status: .unknown, nothingSet: false)
             }
         }
@@ -53,15 +54,15 @@ extension KeyCheck {
     fileprivate func evaluate(on snapshot: RegistrySnapshot, findings: inout [Finding]) -> NodeOutcome {
         let observation: Finding.KeyObservation
         let status: Status
-        switch snapshot.key(key) {
-        case .readable:
+        switch snapshot.existence(of: key) {
+        case .exists:
             observation = .exists
             status = mustExist ? .pass : .fail
         case .absent:
             observation = .absent
             status = mustExist ? .fail : .pass
-        case .denied:
-            observation = .denied
+        case .unknown:
+            observation = .unknown
             status = .unknown
         }
         findings.append(.key(self, observation))
@@ -71,9 +72,9 @@ extension KeyCheck {
 
 extension SubkeysCheck {
     fileprivate func evaluate(on snapshot: RegistrySnapshot, findings: inout [Finding]) -> NodeOutcome {
-        let names: [String]
+        let subkeys: [RegistryPath]
         switch snapshot.subkeys(of: key) {
-        case .names(let list): names = list
+        case .keys(let list): subkeys = list
         case .absent:
             findings.append(.subkeysSummary(self, .keyAbsent, whenNoneFound))
             return NodeOutcome(status: whenNoneFound, nothingSet: true)
@@ -84,10 +85,10 @@ extension SubkeysCheck {
         var tally = StatusTally()
         var kept = 0
         var passing: [Finding] = []
-        for name in names {
+        for subkey in subkeys {
             let observation: Finding.Observation
             let outcome: Finding.RuleOutcome
-            switch snapshot.value(valueName, in: key.appending(name)) {
+            switch snapshot.value(valueName, in: subkey) {
             case .present(let value):
                 observation = .data(value.data)
                 outcome = rule.apply(to: value.data)
@@ -101,14 +102,14 @@ extension SubkeysCheck {
             }
             kept += 1
             tally.add(outcome.status)
-            let finding = Finding.subkeyValue(self, subkey: name, observation, outcome)
+            let finding = Finding.subkeyValue(self, subkey: subkey, observation, outcome)
             switch quantifier {
             case .all: findings.append(finding)
             case .any: if outcome.status != .fail { passing.append(finding) }
             }
         }
         if kept == 0 {
-            findings.append(.subkeysSummary(self, .noneHasValue(subkeyCount: names.count), whenNoneFound))
+            findings.append(.subkeysSummary(self, .noneHasValue(subkeyCount: subkeys.count), whenNoneFound))
             return NodeOutcome(status: whenNoneFound, nothingSet: true)
         }
         let status = tally.combined(quantifier == .all ? .all : .any)

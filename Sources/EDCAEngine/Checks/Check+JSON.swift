@@ -319,7 +319,9 @@ extension Check {
         func text() -> String? { JSONRead.string(json, path, &problems) }
         switch name {
         case "equals":
-            if case .string(let operand) = json.kind { return .equalsText(operand) }
+            if case .string(let operand) = json.kind, !operand.lowercased().hasPrefix("0x") {
+                return .equalsText(operand)
+            }
             return number().map(Comparison.equalsNumber)
         case "oneOf":
             guard let items = JSONRead.array(json, path, &problems) else { return nil }
@@ -328,8 +330,9 @@ extension Check {
                     DecodingProblem(position: json.position, field: path, message: "list at least one item"))
                 return nil
             }
-            if items.allSatisfy({ if case .string = $0.kind { true } else { false } }) {
-                return .oneOfTexts(items.compactMap { if case .string(let text) = $0.kind { text } else { nil } })
+            let texts = items.compactMap { if case .string(let text) = $0.kind { text } else { nil } }
+            if texts.count == items.count, !texts.allSatisfy({ $0.lowercased().hasPrefix("0x") }) {
+                return .oneOfTexts(texts)
             }
             let numbers = items.enumerated().compactMap { index, item in
                 decodeNumber(item, path: "\(path)[\(index)]", problems: &problems)
@@ -343,7 +346,12 @@ extension Check {
         case "bitsClear": return number().map(Comparison.bitsClear)
         case "between":
             guard case .array(let items) = json.kind, items.count == 2 else {
-                problems.append(JSONRead.mismatch(json, path, expected: "an array [low, high]"))
+                let found =
+                    if case .array(let items) = json.kind { "an array of \(items.count)" } else { json.typeName }
+                problems.append(
+                    DecodingProblem(
+                        position: json.position, field: path,
+                        message: "expected two numbers [low, high], found \(found)"))
                 return nil
             }
             guard let low = decodeNumber(items[0], path: path + "[0]", problems: &problems),

@@ -99,7 +99,7 @@ extension Comparison: CustomStringConvertible {
         case .between(let low, let high): "\(low)..\(high)"
         case .equalsIgnoringCase(let operand): "\(quoted(operand)) (ignoring case)"
         case .matches(let pattern): "matches /\(pattern.source)/"
-        case .contains(let operand): "a list containing \(quoted(operand))"
+        case .contains(let operand): "a list containing \(quoted(operand)) (ignoring case)"
         case .bitsSet(let mask): "bits \(hex(mask)) set"
         case .bitsClear(let mask): "bits \(hex(mask)) clear"
         }

@@ -8,13 +8,14 @@ package enum Finding: Sendable {
     /// A key check's observation.
     case key(KeyCheck, KeyObservation)
     /// One subkey's value, read by a subkeys check.
-    case subkeyValue(SubkeysCheck, subkey: String, Observation, RuleOutcome)
+    case subkeyValue(SubkeysCheck, subkey: RegistryPath, Observation, RuleOutcome)
     /// A subkeys check that found no subkey to decide on, or none that passes.
     case subkeysSummary(SubkeysCheck, SubkeysSummary, Status)
     /// A group none of whose values is set, which gives this status.
     case noValueSet(Status)
-    /// A gate that did not hold, so the checks it guards do not apply.
-    case notApplicable
+    /// A gate that did not hold (`Skipped`) or could not be decided (`Unknown`), so the checks it guards were not
+    /// evaluated.
+    case applicability(Status)
     /// A control whose roles leave out the host's role.
     case roleNotApplicable(hostRole: ExchangeRole, controlRoles: [ExchangeRole])
 
@@ -38,8 +39,8 @@ package enum Finding: Sendable {
         case exists
         /// The key does not exist.
         case absent
-        /// The key's parent cannot be read.
-        case denied
+        /// A key above it cannot be read, so whether it exists is unknown.
+        case unknown
     }
 
     /// Why a subkeys check had nothing, or nothing passing, to show.
@@ -86,29 +87,36 @@ extension Finding: CustomStringConvertible {
                 switch observation {
                 case .exists: "exists"
                 case .absent: "absent"
-                case .denied: "cannot be read (access denied)"
+                case .unknown: "existence unknown (a key above it cannot be read)"
                 }
             return "\(check.key): key \(seen); required: key \(check.mustExist ? "present" : "absent")"
         case .subkeyValue(let check, let subkey, let observation, let outcome):
-            return "\(check.key.appending(subkey)) \(check.valueName)" + Self.describe(observation, outcome) + "; "
+            return "\(subkey) \(check.valueName)" + Self.describe(observation, outcome) + "; "
                 + Self.describe(outcome)
         case .subkeysSummary(let check, let summary, let status):
             let seen =
                 switch summary {
                 case .keyAbsent: "key absent, so no subkey has \(check.valueName)"
                 case .denied: "cannot be read (access denied)"
-                case .noneHasValue(let count): "none of its \(count) subkeys has \(check.valueName)"
-                case .noneMatched(let count): "none of the \(count) subkeys with \(check.valueName) passes"
+                case .noneHasValue(0): "key has no subkeys"
+                case .noneHasValue(let count): "none of its \(subkeys(count)) has \(check.valueName)"
+                case .noneMatched(let count): "none of the \(subkeys(count)) with \(check.valueName) passes"
                 }
             return "\(check.key): \(seen); \(Self.describe(check.rule)); counts as \(status)"
         case .noValueSet(let status):
             return "none of the values above is set, which counts as \(status)"
-        case .notApplicable:
+        case .applicability(.skipped):
             return "not applicable: the condition above does not hold"
+        case .applicability:
+            return "not evaluated: whether the check applies is unknown, so Unknown"
         case .roleNotApplicable(let hostRole, let controlRoles):
             let roles = controlRoles.map(\.rawValue).joined(separator: " and ")
             return "applies to \(roles) servers; this host is \(hostRole)"
         }
+    }
+
+    private func subkeys(_ count: Int) -> String {
+        count == 1 ? "1 subkey" : "\(count) subkeys"
     }
 
     private static func describe(_ observation: Observation, _ outcome: RuleOutcome) -> String {

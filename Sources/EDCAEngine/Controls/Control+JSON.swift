@@ -120,19 +120,21 @@ extension Control {
     }
 
     private static func decodeRoles(_ json: JSONValue?, _ problems: inout [DecodingProblem]) -> [ExchangeRole]? {
-        guard let json, let names = decodeNonEmptyList(json, "roles", &problems) else { return nil }
+        guard let json, let names = decodeNonEmptyList(json, "roles", &problems),
+            case .array(let items) = json.kind
+        else { return nil }
         var roles: [ExchangeRole] = []
-        for name in names {
+        for (index, (name, item)) in zip(names, items).enumerated() {
             guard let role = ExchangeRole(rawValue: name) else {
                 problems.append(
                     DecodingProblem(
-                        position: json.position, field: "roles",
+                        position: item.position, field: "roles[\(index)]",
                         message: "unknown role \"\(name)\"; expected Mailbox or Edge"))
-                return nil
+                continue
             }
             roles.append(role)
         }
-        return roles
+        return roles.count == names.count ? roles : nil
     }
 
     private static func decodeReferences(_ json: JSONValue?, _ problems: inout [DecodingProblem]) -> [Reference]? {

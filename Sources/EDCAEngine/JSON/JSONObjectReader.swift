@@ -85,7 +85,9 @@ struct JSONObjectReader {
         for name in remainingNames {
             guard let member = members[name] else { continue }
             var message = "unknown field"
-            if let suggestion = closestName(to: name, among: knownNames) {
+            if knownNames.contains(name) {
+                message = "field not allowed here"
+            } else if let suggestion = closestName(to: name, among: knownNames) {
                 message += " (did you mean '\(suggestion)'?)"
             }
             problems.append(DecodingProblem(position: member.namePosition, field: path(of: name), message: message))

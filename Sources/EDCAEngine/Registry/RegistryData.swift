@@ -78,10 +78,13 @@ package struct RegistryValue: Sendable, Hashable {
 extension String {
     /// The string without leading and trailing spaces, tabs and line breaks.
     func trimmingBlanks() -> Substring {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else {
+        let scalars = unicodeScalars
+        let isBlank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = scalars.firstIndex(where: { !isBlank($0) }),
+            let last = scalars.lastIndex(where: { !isBlank($0) })
+        else {
             return ""
         }
-        return self[first...last]
+        return Substring(scalars[first...last])
     }
 }

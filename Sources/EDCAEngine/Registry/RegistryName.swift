@@ -99,8 +99,4 @@ package struct RegistryPath: Sendable, Hashable, CustomStringConvertible {
         return String(text[text.index(after: separator)...])
     }
 
-    /// The path of the subkey `child` below this key.
-    package func appending(_ child: String) -> RegistryPath {
-        RegistryPath(unchecked: text + "\\" + child)
-    }
 }

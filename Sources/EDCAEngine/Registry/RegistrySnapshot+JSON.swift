@@ -121,9 +121,13 @@ extension RegistrySnapshot {
                 return fail("REG_MULTI_SZ data must be an array of strings, found \(dataValue.typeName)")
             }
             var strings: [String] = []
-            for item in items {
+            for (index, item) in items.enumerated() {
                 guard case .string(let text) = item.kind else {
-                    return fail("REG_MULTI_SZ data must be an array of strings, found an item of type \(item.typeName)")
+                    problems.append(
+                        DecodingProblem(
+                            position: item.position, field: "\(dataField)[\(index)]",
+                            message: "REG_MULTI_SZ data must be an array of strings, found \(item.typeName)"))
+                    return nil
                 }
                 strings.append(text)
             }

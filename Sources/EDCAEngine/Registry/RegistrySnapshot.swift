@@ -26,10 +26,20 @@ package struct RegistrySnapshot: Sendable {
         case denied
     }
 
+    /// What a snapshot says about whether a key exists.
+    package enum Existence: Sendable {
+        /// The key exists (readable or not).
+        case exists
+        /// The key does not exist.
+        case absent
+        /// A key above it cannot be read, so whether it exists is unknown.
+        case unknown
+    }
+
     /// What a snapshot says about a key's subkeys.
     package enum SubkeyState: Sendable {
-        /// The key exists; the names of its subkeys, in the order first listed.
-        case names([String])
+        /// The key exists; the paths of its subkeys, in the order first listed.
+        case keys([RegistryPath])
         /// The key could not be read.
         case denied
         /// The key does not exist.
@@ -42,7 +52,7 @@ package struct RegistrySnapshot: Sendable {
     }
 
     private var entries: [RegistryName: Entry] = [:]
-    private var children: [RegistryName: [String]] = [:]
+    private var children: [RegistryName: [RegistryPath]] = [:]
     private var childNames: [RegistryName: Set<RegistryName>] = [:]
     private var hasDeniedKeys = false
 
@@ -78,20 +88,29 @@ package struct RegistrySnapshot: Sendable {
             let childName = RegistryName(child.leafName)
             let inserted = childNames[parent.name, default: []].insert(childName).inserted
             guard inserted else { return }
-            children[parent.name, default: []].append(child.leafName)
+            children[parent.name, default: []].append(child)
             child = parent
         }
     }
 
-    /// What the snapshot says about a key.
+    /// What the snapshot says about a key's values.
+    ///
+    /// A key that is not listed itself but has listed keys below it exists without values, unless a key above it
+    /// cannot be read: then its values are unknown too.
     package func key(_ path: RegistryPath) -> KeyState {
         switch entries[path.name] {
         case .values(let values): return .readable(values)
         case .denied: return .denied
         case nil:
-            if children[path.name] != nil || path.parent == nil { return .readable([:]) }
-            return hasDeniedAncestor(path) ? .denied : .absent
+            if hasDeniedAncestor(path) { return .denied }
+            return children[path.name] != nil || path.parent == nil ? .readable([:]) : .absent
         }
+    }
+
+    /// What the snapshot says about whether a key exists, which is known even for a listed key that cannot be read.
+    package func existence(of path: RegistryPath) -> Existence {
+        if entries[path.name] != nil || children[path.name] != nil || path.parent == nil { return .exists }
+        return hasDeniedAncestor(path) ? .unknown : .absent
     }
 
     /// What the snapshot says about one value of a key.
@@ -108,7 +127,7 @@ package struct RegistrySnapshot: Sendable {
     /// What the snapshot says about a key's subkeys.
     package func subkeys(of path: RegistryPath) -> SubkeyState {
         switch key(path) {
-        case .readable: return .names(children[path.name] ?? [])
+        case .readable: return .keys(children[path.name] ?? [])
         case .denied: return .denied
         case .absent: return .absent
         }
