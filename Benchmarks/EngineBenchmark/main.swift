@@ -1,1 +1,247 @@
-print("benchmark")
+// edca-engine-benchmark: control evaluations per second of the pure engine, on one thread.
+// What it measures and how to read it: Benchmarks/README.md.
+
+import EDCAEngine
+import Glibc
+
+/// Prints a message to standard error and exits with `code`.
+func fail(_ message: String, code: Int32 = 1) -> Never {
+    let bytes = Array("edca-engine-benchmark: \(message)\n".utf8)
+    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    exit(code)
+}
+
+/// Stops when two facts of the catalog share a key (names compare ignoring case), or a value key lies below a key
+/// whose subkeys a control enumerates: both would make the corpus measure something other than intended.
+func verifyDistinctKeys(_ blueprints: [ControlBlueprint]) {
+    var seen: Set<String> = []
+    var enumerated: [String] = []
+    for fact in blueprints.flatMap(\.facts) {
+        let folded = fact.key.uppercased()
+        guard seen.insert(folded).inserted else { fail("corpus bug: two facts read key \(fact.key)") }
+        if case .subkeyValues = fact.probe { enumerated.append(folded + "\\") }
+    }
+    for key in seen {
+        if let parent = enumerated.first(where: key.hasPrefix) { fail("corpus bug: \(key) lies below \(parent)") }
+    }
+}
+
+/// Decodes every control text with the real decoder, `Control(json:)`.
+func loadControls(_ texts: [[UInt8]], ids: [String]) -> [Control] {
+    var controls: [Control] = []
+    controls.reserveCapacity(texts.count)
+    for (text, id) in zip(texts, ids) {
+        do {
+            controls.append(try Control(json: text))
+        } catch {
+            fail(
+                "corpus bug: control \(id) does not decode:\n"
+                    + error.problems.map(\.description).joined(separator: "\n"))
+        }
+    }
+    return controls
+}
+
+/// The decoded hosts, and what it cost to make them.
+struct HostCorpus {
+    /// The hosts, in generation order.
+    var hosts: [SyntheticHost] = []
+    /// Wall-clock seconds spent writing snapshot JSON text.
+    var generateSeconds = 0.0
+    /// Wall-clock seconds spent in `RegistrySnapshot(json:)`.
+    var decodeSeconds = 0.0
+    /// Keys listed over all snapshots.
+    var keyCount = 0
+    /// Bytes of snapshot JSON over all snapshots.
+    var jsonBytes = 0
+    /// Hosts with the Mailbox role.
+    var mailboxCount = 0
+    /// Hosts with at least one unreadable key.
+    var hostsWithDeniedKeys = 0
+    /// Unreadable keys over all snapshots.
+    var deniedKeyCount = 0
+}
+
+/// Generates each host's snapshot as JSON text and decodes it with `RegistrySnapshot(json:)`, one host at a time so
+/// that the text of all hosts is never held at once.
+func loadHosts(count: Int, generator: HostGenerator) -> HostCorpus {
+    var corpus = HostCorpus()
+    corpus.hosts.reserveCapacity(count)
+    let clock = ContinuousClock()
+    for index in 0..<count {
+        let generateStart = clock.now
+        let host = generator.host(index)
+        let bytes = Array(host.json.utf8)
+        let decodeStart = clock.now
+        let snapshot: RegistrySnapshot
+        do {
+            snapshot = try RegistrySnapshot(json: bytes)
+        } catch {
+            fail("corpus bug: snapshot of host \(index) does not decode:\n\(error)")
+        }
+        let decodeEnd = clock.now
+        corpus.generateSeconds += generateStart.duration(to: decodeStart).seconds
+        corpus.decodeSeconds += decodeStart.duration(to: decodeEnd).seconds
+        corpus.hosts.append(SyntheticHost(snapshot: snapshot, role: host.isMailbox ? .mailbox : .edge))
+        corpus.keyCount += host.keyCount
+        corpus.jsonBytes += bytes.count
+        corpus.mailboxCount += host.isMailbox ? 1 : 0
+        corpus.hostsWithDeniedKeys += host.deniedKeyCount > 0 ? 1 : 0
+        corpus.deniedKeyCount += host.deniedKeyCount
+    }
+    return corpus
+}
+
+/// One row of a two-column table.
+func row(_ label: String, _ value: String) {
+    print("  " + Format.left(label, 38) + value)
+}
+
+// MARK: - Options
+
+let options: BenchmarkOptions
+do {
+    options = try BenchmarkOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    fail("\(error.message)\n\n\(BenchmarkOptions.usage)", code: 64)
+}
+if options.showsHelp {
+    print(BenchmarkOptions.usage)
+    exit(0)
+}
+
+print("edca-engine-benchmark: Control.evaluate(on:role:) throughput on one thread")
+#if DEBUG
+    print("WARNING: debug build; figures are meaningless. Build with: swift build -c release")
+#endif
+print("  CPUs allowed: \(allowedCPUList() ?? "unknown") (pin with: taskset -c 0 ...)")
+print("  seed: 0x\(String(options.seed, radix: 16, uppercase: true))")
+print("")
+
+// MARK: - Corpus (not timed as throughput)
+
+let blueprints = CatalogBuilder.build(count: options.controls)
+verifyDistinctKeys(blueprints)
+let controlTexts = blueprints.map { Array($0.document.text.utf8) }
+let (controls, controlLoad) = measure { loadControls(controlTexts, ids: blueprints.map(\.id)) }
+let shapeIndexes = blueprints.map { blueprint in ControlShape.allCases.firstIndex(of: blueprint.shape) ?? 0 }
+
+let (corpus, hostLoad) = measure {
+    loadHosts(count: options.hosts, generator: HostGenerator(blueprints: blueprints, seed: options.seed))
+}
+let hosts = corpus.hosts
+
+print("Corpus (built before timing; loading is not what is measured)")
+row(
+    "controls",
+    "\(Format.grouped(controls.count)) (\(Format.grouped(controlTexts.reduce(0) { $0 + $1.count })) bytes of JSON), "
+        + "decoded with Control(json:) in \(Format.fixed(controlLoad.wallSeconds * 1000, 1)) ms")
+row(
+    "hosts",
+    "\(Format.grouped(hosts.count)) (\(Format.grouped(corpus.mailboxCount)) Mailbox, "
+        + "\(Format.grouped(hosts.count - corpus.mailboxCount)) Edge)")
+row(
+    "snapshot keys",
+    "\(Format.grouped(corpus.keyCount)) (\(Format.fixed(Double(corpus.keyCount) / Double(max(1, hosts.count)), 1)) "
+        + "per host), \(Format.mebibytes(corpus.jsonBytes)) of JSON")
+row(
+    "unreadable (denied) keys",
+    "\(Format.grouped(corpus.deniedKeyCount)) on \(Format.grouped(corpus.hostsWithDeniedKeys)) hosts")
+row("generate snapshot JSON", "\(Format.fixed(corpus.generateSeconds, 2)) s")
+row(
+    "decode RegistrySnapshot(json:)",
+    "\(Format.fixed(corpus.decodeSeconds, 2)) s (\(Format.rate(Double(hosts.count) / corpus.decodeSeconds)) hosts/s, "
+        + "\(Format.fixed(Double(corpus.jsonBytes) / 1_048_576 / corpus.decodeSeconds, 1)) MiB/s)")
+row("peak resident memory after load", Format.mebibytes(ProcessUsage.current().maxResidentKiB * 1024))
+print("")
+
+// MARK: - Timed passes
+
+let evaluationsPerPass = hosts.count * controls.count
+print("Timed passes: every control on every host with Control.evaluate(on:role:), one thread, no evidence text")
+print("  pass   wall s   thread CPU s   evaluations/s (wall)   evaluations/s (thread CPU)")
+var wallRates: [Double] = []
+var cpuRates: [Double] = []
+var passTallies: [StatusTally] = []
+for pass in 1...options.repeats {
+    let (tally, time) = measure { evaluateAll(controls, on: hosts) }
+    let wallRate = Double(evaluationsPerPass) / time.wallSeconds
+    let cpuRate = Double(evaluationsPerPass) / time.threadCPUSeconds
+    wallRates.append(wallRate)
+    cpuRates.append(cpuRate)
+    passTallies.append(tally)
+    print(
+        "  " + Format.right(String(pass), 4) + Format.right(Format.fixed(time.wallSeconds, 3), 9)
+            + Format.right(Format.fixed(time.threadCPUSeconds, 3), 15) + Format.right(Format.rate(wallRate), 23)
+            + Format.right(Format.rate(cpuRate), 29))
+}
+print("")
+
+// MARK: - Evidence pass
+
+let (evidence, evidenceTime) = measure { evaluateAllWithEvidence(controls, shapes: shapeIndexes, on: hosts) }
+let evidenceRate = Double(evaluationsPerPass) / evidenceTime.wallSeconds
+
+// MARK: - Report
+
+let medianRate = median(wallRates)
+let targetMet = medianRate >= options.target
+print("Result")
+row("hosts", Format.grouped(hosts.count))
+row("controls", Format.grouped(controls.count))
+row("evaluations per pass", Format.grouped(evaluationsPerPass))
+row("passes", String(options.repeats))
+row("median evaluations/s (wall)", Format.rate(medianRate))
+row(
+    "min / max evaluations/s (wall)",
+    "\(Format.rate(wallRates.min() ?? .nan)) / \(Format.rate(wallRates.max() ?? .nan))")
+row("median evaluations/s (thread CPU)", Format.rate(median(cpuRates)))
+row("median time per evaluation", "\(Format.fixed(1e9 / medianRate, 0)) ns")
+row("target evaluations/s", Format.rate(options.target))
+row(
+    "target",
+    (targetMet ? "met" : "NOT met") + " (median is \(Format.percent(Int(medianRate), of: Int(options.target))) of it)")
+print("")
+print("With evidence rendering (separate figure: one pass that also builds verdict.evidence for every verdict)")
+row("evaluations/s incl. evidence (wall)", Format.rate(evidenceRate))
+row(
+    "pass time (wall / thread CPU)",
+    "\(Format.fixed(evidenceTime.wallSeconds, 3)) s / "
+        + "\(Format.fixed(evidenceTime.threadCPUSeconds, 3)) s")
+row(
+    "evidence rendered",
+    "\(Format.grouped(evidence.lines)) lines, \(Format.mebibytes(evidence.bytes)) "
+        + "(\(Format.fixed(Double(evidence.lines) / Double(max(1, evaluationsPerPass)), 2)) lines per verdict)")
+print("")
+
+let tally = passTallies.first ?? StatusTally()
+print("Status tallies per pass")
+for status in Status.allCases {
+    let count = tally.count(of: status)
+    print(
+        "  " + Format.left(status.rawValue, 10) + Format.right(Format.grouped(count), 12)
+            + Format.right(Format.percent(count, of: tally.total), 8))
+}
+print("  " + Format.left("findings", 10) + Format.right(Format.grouped(tally.findings), 12))
+let consistent = passTallies.allSatisfy { $0 == tally } && evidence.statuses == tally
+print("  every pass gave the same tallies: \(consistent ? "yes" : "NO (the engine is not deterministic)")")
+print("")
+
+print("Verdicts by control shape (from the evidence pass)")
+print("  " + Format.left("shape", 44) + "controls      Pass      Fail   Unknown   Skipped")
+for (index, shape) in ControlShape.allCases.enumerated() {
+    let shapeTally = evidence.byShape[index]
+    let count = shapeIndexes.filter { $0 == index }.count
+    guard count > 0 else { continue }
+    let cells = [Status.pass, .fail, .unknown, .skipped].map {
+        Format.right(Format.percent(shapeTally.count(of: $0), of: shapeTally.total), 10)
+    }
+    print("  " + Format.left(shape.rawValue, 44) + Format.right(String(count), 8) + cells.joined())
+}
+print("")
+
+let usage = ProcessUsage.current()
+print(
+    "Process: \(Format.fixed(usage.userSeconds, 2)) s user, \(Format.fixed(usage.systemSeconds, 2)) s system, "
+        + "peak resident \(Format.mebibytes(usage.maxResidentKiB * 1024)); "
+        + "whole corpus load \(Format.fixed(hostLoad.wallSeconds, 2)) s wall")

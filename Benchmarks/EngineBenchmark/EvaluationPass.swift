@@ -1,0 +1,96 @@
+import EDCAEngine
+
+/// One synthetic host: its decoded registry snapshot and its Exchange role.
+struct SyntheticHost {
+    /// What the host's registry holds.
+    var snapshot: RegistrySnapshot
+    /// Mailbox or Edge.
+    var role: ExchangeRole
+}
+
+/// How many verdicts of each status a set of evaluations gave, and how many findings they carried.
+///
+/// The timed loop adds every verdict here, and the benchmark prints the result, so no evaluation can be optimised
+/// away.
+struct StatusTally: Equatable {
+    /// `Pass` verdicts.
+    var passed = 0
+    /// `Fail` verdicts.
+    var failed = 0
+    /// `Unknown` verdicts.
+    var unknown = 0
+    /// `Skipped` verdicts.
+    var skipped = 0
+    /// `Error` verdicts.
+    var errors = 0
+    /// Findings (evidence items, not yet rendered) over all verdicts.
+    var findings = 0
+
+    /// All verdicts counted.
+    var total: Int { passed + failed + unknown + skipped + errors }
+
+    /// Counts one verdict.
+    mutating func add(_ verdict: Verdict) {
+        switch verdict.status {
+        case .pass: passed += 1
+        case .fail: failed += 1
+        case .unknown: unknown += 1
+        case .skipped: skipped += 1
+        case .error: errors += 1
+        }
+        findings += verdict.findings.count
+    }
+
+    /// The count of one status.
+    func count(of status: Status) -> Int {
+        switch status {
+        case .pass: passed
+        case .fail: failed
+        case .unknown: unknown
+        case .skipped: skipped
+        case .error: errors
+        }
+    }
+}
+
+/// What the evidence pass produced besides its tally.
+struct EvidenceTally {
+    /// The statuses over all verdicts.
+    var statuses = StatusTally()
+    /// The statuses per control shape, indexed like `ControlShape.allCases`.
+    var byShape = [StatusTally](repeating: StatusTally(), count: ControlShape.allCases.count)
+    /// Evidence lines rendered.
+    var lines = 0
+    /// UTF-8 bytes of evidence rendered.
+    var bytes = 0
+}
+
+/// The timed work: every control evaluated on every host with `Control.evaluate(on:role:)`, on the calling thread.
+func evaluateAll(_ controls: [Control], on hosts: [SyntheticHost]) -> StatusTally {
+    var tally = StatusTally()
+    for host in hosts {
+        for control in controls {
+            tally.add(control.evaluate(on: host.snapshot, role: host.role))
+        }
+    }
+    return tally
+}
+
+/// The same work, plus rendering every verdict's evidence strings (`Verdict.evidence`) as a report needs them.
+///
+/// - Parameter shapes: the index into `ControlShape.allCases` of each control's shape, for the per-shape tallies.
+func evaluateAllWithEvidence(_ controls: [Control], shapes: [Int], on hosts: [SyntheticHost]) -> EvidenceTally {
+    var tally = EvidenceTally()
+    for host in hosts {
+        for (index, control) in controls.enumerated() {
+            let verdict = control.evaluate(on: host.snapshot, role: host.role)
+            tally.statuses.add(verdict)
+            tally.byShape[shapes[index]].add(verdict)
+            for line in verdict.evidence {
+                tally.lines += 1
+                tally.bytes += line.utf8.count
+            }
+        }
+    }
+    return tally
+}
