@@ -65,25 +65,40 @@ struct EvidenceTally {
     var bytes = 0
 }
 
-/// The timed work: every control evaluated on every host with `Control.evaluate(on:role:)`, on the calling thread.
-func evaluateAll(_ controls: [Control], on hosts: [SyntheticHost]) -> StatusTally {
+/// The timed work: every control of the plan evaluated on every host's resolved facts, on the calling thread.
+func evaluateAll(_ plan: EvaluationPlan, on hosts: [SyntheticHost], facts: [HostFacts]) -> StatusTally {
     var tally = StatusTally()
-    for host in hosts {
-        for control in controls {
-            tally.add(control.evaluate(on: host.snapshot, role: host.role))
+    for (host, hostFacts) in zip(hosts, facts) {
+        for index in plan.controls.indices {
+            tally.add(plan.evaluate(controlAt: index, on: hostFacts, role: host.role))
         }
     }
     return tally
 }
 
-/// The same work, plus rendering every verdict's evidence strings (`Verdict.evidence`) as a report needs them.
+/// The same work, starting from each host's snapshot: resolves the plan's reads (string lookups), then evaluates.
+func resolveAndEvaluateAll(_ plan: EvaluationPlan, on hosts: [SyntheticHost]) -> StatusTally {
+    var tally = StatusTally()
+    for host in hosts {
+        let hostFacts = plan.facts(from: host.snapshot)
+        for index in plan.controls.indices {
+            tally.add(plan.evaluate(controlAt: index, on: hostFacts, role: host.role))
+        }
+    }
+    return tally
+}
+
+/// The same work as ``evaluateAll(_:on:facts:)``, plus rendering every verdict's evidence strings
+/// (`Verdict.evidence`) as a report needs them.
 ///
 /// - Parameter shapes: the index into `ControlShape.allCases` of each control's shape, for the per-shape tallies.
-func evaluateAllWithEvidence(_ controls: [Control], shapes: [Int], on hosts: [SyntheticHost]) -> EvidenceTally {
+func evaluateAllWithEvidence(
+    _ plan: EvaluationPlan, shapes: [Int], on hosts: [SyntheticHost], facts: [HostFacts]
+) -> EvidenceTally {
     var tally = EvidenceTally()
-    for host in hosts {
-        for (index, control) in controls.enumerated() {
-            let verdict = control.evaluate(on: host.snapshot, role: host.role)
+    for (host, hostFacts) in zip(hosts, facts) {
+        for index in plan.controls.indices {
+            let verdict = plan.evaluate(controlAt: index, on: hostFacts, role: host.role)
             tally.statuses.add(verdict)
             tally.byShape[shapes[index]].add(verdict)
             for line in verdict.evidence {

@@ -110,7 +110,7 @@ if options.showsHelp {
     exit(0)
 }
 
-print("edca-engine-benchmark: Control.evaluate(on:role:) throughput on one thread")
+print("edca-engine-benchmark: control evaluations per second on one thread (EvaluationPlan)")
 #if DEBUG
     print("WARNING: debug build; figures are meaningless. Build with: swift build -c release")
 #endif
@@ -130,6 +130,8 @@ let (corpus, hostLoad) = measure {
     loadHosts(count: options.hosts, generator: HostGenerator(blueprints: blueprints, seed: options.seed))
 }
 let hosts = corpus.hosts
+let plan = EvaluationPlan(controls: controls)
+let (facts, factsTime) = measure { hosts.map { plan.facts(from: $0.snapshot) } }
 
 print("Corpus (built before timing; loading is not what is measured)")
 row(
@@ -152,19 +154,23 @@ row(
     "decode RegistrySnapshot(json:)",
     "\(Format.fixed(corpus.decodeSeconds, 2)) s (\(Format.rate(Double(hosts.count) / corpus.decodeSeconds)) hosts/s, "
         + "\(Format.fixed(Double(corpus.jsonBytes) / 1_048_576 / corpus.decodeSeconds, 1)) MiB/s)")
+row(
+    "resolve the plan's \(plan.reads.count) reads per host",
+    "\(Format.fixed(factsTime.wallSeconds, 2)) s (\(Format.fixed(factsTime.wallSeconds / Double(max(1, hosts.count)) * 1e6, 1)) µs per host)"
+)
 row("peak resident memory after load", Format.mebibytes(ProcessUsage.current().maxResidentKiB * 1024))
 print("")
 
 // MARK: - Timed passes
 
 let evaluationsPerPass = hosts.count * controls.count
-print("Timed passes: every control on every host with Control.evaluate(on:role:), one thread, no evidence text")
+print("Timed passes: every control on every host's resolved facts, one thread, no evidence text")
 print("  pass   wall s   thread CPU s   evaluations/s (wall)   evaluations/s (thread CPU)")
 var wallRates: [Double] = []
 var cpuRates: [Double] = []
 var passTallies: [StatusTally] = []
 for pass in 1...options.repeats {
-    let (tally, time) = measure { evaluateAll(controls, on: hosts) }
+    let (tally, time) = measure { evaluateAll(plan, on: hosts, facts: facts) }
     let wallRate = Double(evaluationsPerPass) / time.wallSeconds
     let cpuRate = Double(evaluationsPerPass) / time.threadCPUSeconds
     wallRates.append(wallRate)
@@ -179,8 +185,12 @@ print("")
 
 // MARK: - Evidence pass
 
-let (evidence, evidenceTime) = measure { evaluateAllWithEvidence(controls, shapes: shapeIndexes, on: hosts) }
+let (evidence, evidenceTime) = measure {
+    evaluateAllWithEvidence(plan, shapes: shapeIndexes, on: hosts, facts: facts)
+}
 let evidenceRate = Double(evaluationsPerPass) / evidenceTime.wallSeconds
+let (resolvedTally, resolveTime) = measure { resolveAndEvaluateAll(plan, on: hosts) }
+let resolveRate = Double(evaluationsPerPass) / resolveTime.wallSeconds
 
 // MARK: - Report
 
@@ -201,6 +211,10 @@ row("target evaluations/s", Format.rate(options.target))
 row(
     "target",
     (targetMet ? "met" : "NOT met") + " (median is \(Format.percent(Int(medianRate), of: Int(options.target))) of it)")
+print("")
+print("Starting from snapshots (separate figure: one pass that resolves each host's facts, then evaluates)")
+row("evaluations/s incl. resolving facts (wall)", Format.rate(resolveRate))
+row("pass time (wall)", "\(Format.fixed(resolveTime.wallSeconds, 3)) s")
 print("")
 print("With evidence rendering (separate figure: one pass that also builds verdict.evidence for every verdict)")
 row("evaluations/s incl. evidence (wall)", Format.rate(evidenceRate))
@@ -223,7 +237,7 @@ for status in Status.allCases {
             + Format.right(Format.percent(count, of: tally.total), 8))
 }
 print("  " + Format.left("findings", 10) + Format.right(Format.grouped(tally.findings), 12))
-let consistent = passTallies.allSatisfy { $0 == tally } && evidence.statuses == tally
+let consistent = passTallies.allSatisfy { $0 == tally } && evidence.statuses == tally && resolvedTally == tally
 print("  every pass gave the same tallies: \(consistent ? "yes" : "NO (the engine is not deterministic)")")
 print("")
 

@@ -13,7 +13,8 @@ package struct EvaluationReport: Sendable {
     package init(source: String, role: ExchangeRole, controls: [Control], snapshot: RegistrySnapshot) {
         self.source = source
         self.role = role
-        self.results = controls.map { ($0, $0.evaluate(on: snapshot, role: role)) }
+        let plan = EvaluationPlan(controls: controls)
+        self.results = Array(zip(controls, plan.evaluateAll(on: plan.facts(from: snapshot), role: role)))
     }
 
     /// How many verdicts have each status, in the order Pass, Fail, Unknown, Skipped, Error.

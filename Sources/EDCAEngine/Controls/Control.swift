@@ -84,15 +84,9 @@ package struct Verdict: Sendable {
 
 extension Control {
     /// Evaluates the control on a host: `Skipped` when the host's role is not among ``roles``, else the check's
-    /// verdict on the snapshot. Pure: no I/O.
+    /// verdict on the snapshot. Pure: no I/O. To evaluate many controls or hosts, compile an ``EvaluationPlan`` once.
     package func evaluate(on snapshot: RegistrySnapshot, role: ExchangeRole) -> Verdict {
-        guard roles.contains(role) else {
-            return Verdict(
-                controlID: id, status: .skipped, findings: [.roleNotApplicable(hostRole: role, controlRoles: roles)])
-        }
-        var findings: [Finding] = []
-        findings.reserveCapacity(4)
-        let outcome = check.evaluate(on: snapshot, findings: &findings)
-        return Verdict(controlID: id, status: outcome.status, findings: findings)
+        let plan = EvaluationPlan(controls: [self])
+        return plan.evaluate(controlAt: 0, on: plan.facts(from: snapshot), role: role)
     }
 }

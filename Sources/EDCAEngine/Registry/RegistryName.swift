@@ -87,6 +87,9 @@ package struct RegistryPath: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// Whether the path is a hive root such as `HKLM`.
+    package var isHiveRoot: Bool { !text.utf8.contains(UInt8(ascii: "\\")) }
+
     /// The key one level up, or nil for a hive root.
     package var parent: RegistryPath? {
         guard let separator = text.lastIndex(of: "\\") else { return nil }

@@ -54,7 +54,8 @@ package struct RegistrySnapshot: Sendable {
     private var entries: [RegistryName: Entry] = [:]
     private var children: [RegistryName: [RegistryPath]] = [:]
     private var childNames: [RegistryName: Set<RegistryName>] = [:]
-    private var hasDeniedKeys = false
+    /// The folded paths of unreadable keys, each followed by `\`, to test "below an unreadable key" by prefix.
+    private var deniedPrefixes: [String] = []
 
     /// Creates an empty snapshot: every key absent.
     package init() {}
@@ -70,7 +71,7 @@ package struct RegistrySnapshot: Sendable {
     /// Records a key that exists but cannot be read.
     package mutating func setDenied(_ path: RegistryPath) {
         entries[path.name] = .denied
-        hasDeniedKeys = true
+        deniedPrefixes.append(path.name.folded + "\\")
         registerAncestors(of: path)
     }
 
@@ -103,13 +104,13 @@ package struct RegistrySnapshot: Sendable {
         case .denied: return .denied
         case nil:
             if hasDeniedAncestor(path) { return .denied }
-            return children[path.name] != nil || path.parent == nil ? .readable([:]) : .absent
+            return children[path.name] != nil || path.isHiveRoot ? .readable([:]) : .absent
         }
     }
 
     /// What the snapshot says about whether a key exists, which is known even for a listed key that cannot be read.
     package func existence(of path: RegistryPath) -> Existence {
-        if entries[path.name] != nil || children[path.name] != nil || path.parent == nil { return .exists }
+        if entries[path.name] != nil || children[path.name] != nil || path.isHiveRoot { return .exists }
         return hasDeniedAncestor(path) ? .unknown : .absent
     }
 
@@ -134,12 +135,6 @@ package struct RegistrySnapshot: Sendable {
     }
 
     private func hasDeniedAncestor(_ path: RegistryPath) -> Bool {
-        guard hasDeniedKeys else { return false }
-        var current = path.parent
-        while let ancestor = current {
-            if case .denied = entries[ancestor.name] { return true }
-            current = ancestor.parent
-        }
-        return false
+        deniedPrefixes.contains { path.name.folded.hasPrefix($0) }
     }
 }

@@ -1,0 +1,128 @@
+/// A set of controls compiled once for evaluating many hosts.
+///
+/// Every registry read the controls need is numbered once (the merged ``RegistryRequest``), and each check leaf
+/// refers to its read by number. A host's facts are then an array of answers in that order (``HostFacts``),
+/// resolved once per host, and evaluating a control is array indexing rather than string lookups.
+package struct EvaluationPlan: Sendable {
+    /// The controls, in the order given.
+    package let controls: [Control]
+    /// Every read the controls need, merged and de-duplicated; ``HostFacts`` answers them in this order.
+    package let reads: [RegistryRead]
+    private let checks: [CompiledCheck]
+
+    /// Compiles controls into a plan.
+    package init(controls: [Control]) {
+        let request = RegistryRequest(checks: controls.map(\.check))
+        var numbers: [RegistryRead: Int] = [:]
+        for (number, read) in request.reads.enumerated() { numbers[read] = number }
+        self.controls = controls
+        self.reads = request.reads
+        self.checks = controls.map { CompiledCheck($0.check, readNumbers: numbers) }
+    }
+
+    /// Answers the plan's reads from a snapshot.
+    package func facts(from snapshot: RegistrySnapshot) -> HostFacts {
+        HostFacts(answers: reads.map { snapshot.answer($0) })
+    }
+
+    /// Evaluates the control at `index` on a host: `Skipped` when the host's role is not among the control's
+    /// roles, else its check's verdict.
+    package func evaluate(controlAt index: Int, on facts: HostFacts, role: ExchangeRole) -> Verdict {
+        let roles = controls[index].roles
+        guard roles.contains(role) else {
+            return Verdict(
+                controlID: controls[index].id, status: .skipped,
+                findings: [.roleNotApplicable(hostRole: role, controlRoles: roles)])
+        }
+        var findings: [Finding] = []
+        findings.reserveCapacity(4)
+        let outcome = checks[index].evaluate(on: facts, findings: &findings)
+        return Verdict(controlID: controls[index].id, status: outcome.status, findings: findings)
+    }
+
+    /// Evaluates every control on a host, in the plan's order.
+    package func evaluateAll(on facts: HostFacts, role: ExchangeRole) -> [Verdict] {
+        controls.indices.map { evaluate(controlAt: $0, on: facts, role: role) }
+    }
+}
+
+/// The answers to a plan's registry reads for one host, in the plan's read order.
+package struct HostFacts: Sendable {
+    /// The answer to one read.
+    package enum Answer: Sendable {
+        /// A value read.
+        case value(RegistrySnapshot.ValueState)
+        /// A key-existence test.
+        case existence(RegistrySnapshot.Existence)
+        /// A subkey enumeration with one value read in each subkey.
+        case subkeys(SubkeyValues)
+    }
+
+    /// What an enumeration of a key's subkeys found.
+    package enum SubkeyValues: Sendable {
+        /// The key exists; each subkey with what the snapshot says about the value.
+        case entries([SubkeyValue])
+        /// The key does not exist.
+        case absent
+        /// The key cannot be read.
+        case denied
+    }
+
+    /// One subkey and its value.
+    package struct SubkeyValue: Sendable {
+        /// The subkey's path.
+        package var key: RegistryPath
+        /// The value read in it.
+        package var value: RegistrySnapshot.ValueState
+    }
+
+    /// The answers, indexed like ``EvaluationPlan/reads``.
+    package var answers: [Answer]
+}
+
+extension RegistrySnapshot {
+    /// What the snapshot says in answer to one read.
+    package func answer(_ read: RegistryRead) -> HostFacts.Answer {
+        switch read {
+        case .value(let key, let name):
+            return .value(value(name, in: key))
+        case .key(let key):
+            return .existence(existence(of: key))
+        case .subkeyValues(let key, let name):
+            switch subkeys(of: key) {
+            case .keys(let subkeys):
+                return .subkeys(.entries(subkeys.map { HostFacts.SubkeyValue(key: $0, value: value(name, in: $0)) }))
+            case .absent: return .subkeys(.absent)
+            case .denied: return .subkeys(.denied)
+            }
+        }
+    }
+}
+
+/// A check whose leaves refer to their reads by number in an ``EvaluationPlan``.
+indirect enum CompiledCheck: Sendable {
+    case value(ValueCheck, read: Int)
+    case key(KeyCheck, read: Int)
+    case subkeys(SubkeysCheck, read: Int)
+    case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?)
+    case gated(gate: CompiledCheck, body: CompiledCheck)
+
+    init(_ check: Check, readNumbers: [RegistryRead: Int]) {
+        func number(_ read: RegistryRead) -> Int {
+            guard let number = readNumbers[read] else { preconditionFailure("the plan's request lacks \(read)") }
+            return number
+        }
+        switch check {
+        case .value(let leaf): self = .value(leaf, read: number(.value(leaf.key, leaf.valueName)))
+        case .key(let leaf): self = .key(leaf, read: number(.key(leaf.key)))
+        case .subkeys(let leaf): self = .subkeys(leaf, read: number(.subkeyValues(leaf.key, leaf.valueName)))
+        case .group(let group):
+            self = .group(
+                group.combinator, group.members.map { CompiledCheck($0, readNumbers: readNumbers) },
+                whenAllAbsent: group.whenAllAbsent)
+        case .gated(let gate, let body):
+            self = .gated(
+                gate: CompiledCheck(gate, readNumbers: readNumbers), body: CompiledCheck(body, readNumbers: readNumbers))
+        }
+    }
+}
