@@ -122,7 +122,8 @@ indirect enum CompiledCheck: Sendable {
                 whenAllAbsent: group.whenAllAbsent)
         case .gated(let gate, let body):
             self = .gated(
-                gate: CompiledCheck(gate, readNumbers: readNumbers), body: CompiledCheck(body, readNumbers: readNumbers))
+                gate: CompiledCheck(gate, readNumbers: readNumbers), body: CompiledCheck(body, readNumbers: readNumbers)
+            )
         }
     }
 }
