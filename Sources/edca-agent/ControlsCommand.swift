@@ -24,7 +24,7 @@ struct ControlsCommand: ParsableCommand {
             var option = controls
             if let directory { option.directory = directory }
             let catalog = try option.loadCatalog()
-            print("\(option.resolved): \(catalog.controls.count) controls, no problems")
+            print("\(option.resolved): \(countNoun(catalog.controls.count, "control")), no problems")
         }
     }
 

@@ -27,6 +27,11 @@ package struct TextTable: Sendable {
     }
 }
 
+/// A count with its noun, singular or plural: "1 control", "2 controls".
+package func countNoun(_ count: Int, _ noun: String) -> String {
+    count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
+}
+
 extension String {
     /// The string padded with spaces on the right to at least `width` characters.
     func padding(to width: Int) -> String {
