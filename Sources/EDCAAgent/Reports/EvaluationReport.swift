@@ -59,7 +59,8 @@ package struct EvaluationReport: Sendable {
         }
         let summary = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
         lines.append("")
-        lines.append("\(countNoun(results.count, "control")) on \(source) (role \(role)): \(summary.isEmpty ? "none" : summary)")
+        lines.append(
+            "\(countNoun(results.count, "control")) on \(source) (role \(role)): \(summary.isEmpty ? "none" : summary)")
         return lines.joined(separator: "\n")
     }
 }
