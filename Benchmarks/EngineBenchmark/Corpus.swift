@@ -1,18 +1,9 @@
-/// Registry data as a synthetic host stores it, in the snapshot format's `type` and `data` form.
-enum HostDatum {
-    /// `REG_DWORD`.
-    case dword(UInt32)
-    /// `REG_QWORD`.
-    case qword(UInt64)
-    /// `REG_SZ`.
-    case string(String)
-    /// `REG_EXPAND_SZ`.
-    case expandString(String)
-    /// `REG_MULTI_SZ`.
-    case multiString([String])
-    /// `REG_BINARY`.
-    case binary([UInt8])
+import EDCAEngine
 
+/// Registry data as a synthetic host stores it: the engine's own type.
+typealias HostDatum = RegistryData
+
+extension RegistryData {
     /// The `{"type": ..., "data": ...}` object of the snapshot format.
     var json: JSONNode {
         switch self {
@@ -23,6 +14,7 @@ enum HostDatum {
         case .multiString(let items): Self.typed("REG_MULTI_SZ", .array(items.map(JSONNode.string)))
         case .binary(let bytes):
             Self.typed("REG_BINARY", .string(bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()))
+        case .none: Self.typed("REG_NONE", .null)
         }
     }
 

@@ -1,3 +1,5 @@
+import EDCAEngine
+
 /// A snapshot document under construction: keys in the order first written, each with its values or denied.
 struct HostDocument {
     private enum Entry {
