@@ -20,6 +20,10 @@ let package = Package(
     targets: [
         // Pure: registry model, control format, check language, evaluation. No I/O.
         .target(name: "EDCAEngine", swiftSettings: strictSettings),
+        // libssh's C API, from Debian's libssh-dev. Only EDCATransport imports it.
+        .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
+        // SSH transport: one command per host over libssh, strict host keys, deadlines, on dedicated threads.
+        .target(name: "EDCATransport", dependencies: ["CLibSSH"], swiftSettings: strictSettings),
         // The edge around the engine: reads control directories and snapshot files, renders reports.
         .target(name: "EDCAAgent", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         // The command line, thin: parses arguments and calls EDCAAgent.
@@ -38,7 +42,12 @@ let package = Package(
             path: "Benchmarks/EngineBenchmark",
             swiftSettings: strictSettings
         ),
+        // Test support shared by test targets: a private OpenSSH sshd on loopback.
+        .target(name: "EDCATestSupport", path: "Tests/EDCATestSupport", swiftSettings: strictSettings),
         .testTarget(name: "EDCAEngineTests", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "EDCATransportTests", dependencies: ["EDCATransport", "EDCATestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "EDCAAgentTests",
             dependencies: ["EDCAAgent", "EDCAEngine"],

@@ -1,0 +1,2 @@
+/// Placeholder until the fixture lands.
+enum EDCATestSupportPlaceholder {}
