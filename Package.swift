@@ -24,6 +24,11 @@ let package = Package(
         .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
         // SSH transport: one command per host over libssh, strict host keys, deadlines, on dedicated threads.
         .target(name: "EDCATransport", dependencies: ["CLibSSH"], swiftSettings: strictSettings),
+        // Pure: the PowerShell probe (command line, bootstrap, script), its request and its response parser.
+        .target(name: "EDCAProbe", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        // A simulated Windows host for tests and the demo lab: answers the probe from a registry snapshot, as
+        // Win32-OpenSSH and powershell.exe would, when an sshd runs it as its ForceCommand.
+        .executableTarget(name: "edca-lab-host", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         // The edge around the engine: reads control directories and snapshot files, renders reports.
         .target(name: "EDCAAgent", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         // The command line, thin: parses arguments and calls EDCAAgent.
@@ -45,6 +50,7 @@ let package = Package(
         // Test support shared by test targets: a private OpenSSH sshd on loopback.
         .target(name: "EDCATestSupport", path: "Tests/EDCATestSupport", swiftSettings: strictSettings),
         .testTarget(name: "EDCAEngineTests", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        .testTarget(name: "EDCAProbeTests", dependencies: ["EDCAProbe", "EDCAEngine"], swiftSettings: strictSettings),
         .testTarget(
             name: "EDCATransportTests", dependencies: ["EDCATransport", "EDCATestSupport"],
             swiftSettings: strictSettings),

@@ -134,6 +134,33 @@ package struct RegistrySnapshot: Sendable {
         }
     }
 
+    /// The unreadable key that hides `path`: the key itself when it is listed as unreadable, else the nearest
+    /// unreadable key above it; nil when nothing hides it.
+    package func unreadableKey(hiding path: RegistryPath) -> RegistryPath? {
+        var current: RegistryPath? = path
+        while let key = current {
+            if case .denied = entries[key.name] { return key }
+            current = key.parent
+        }
+        return nil
+    }
+
+    /// Records that a value exists, adding the key (readable) when the snapshot does not list it yet.
+    package mutating func addValue(_ value: RegistryValue, to path: RegistryPath) {
+        var values: [RegistryName: RegistryValue] = [:]
+        if case .values(let existing) = entries[path.name] { values = existing }
+        values[RegistryName(value.name)] = value
+        entries[path.name] = .values(values)
+        registerAncestors(of: path)
+    }
+
+    /// Records that a key exists, keeping the values already recorded for it.
+    package mutating func addKey(_ path: RegistryPath) {
+        guard entries[path.name] == nil else { return }
+        entries[path.name] = .values([:])
+        registerAncestors(of: path)
+    }
+
     private func hasDeniedAncestor(_ path: RegistryPath) -> Bool {
         deniedPrefixes.contains { path.name.folded.hasPrefix($0) }
     }
