@@ -88,7 +88,8 @@ extension RegistrySnapshot {
         "REG_DWORD", "REG_QWORD", "REG_SZ", "REG_EXPAND_SZ", "REG_MULTI_SZ", "REG_BINARY", "REG_NONE",
     ]
 
-    private static func decodeData(
+    /// Decodes the `type` and `data` of one value in the snapshot format, reporting a problem when they are invalid.
+    package static func decodeData(
         typeName: String, _ typeValue: JSONValue, _ dataValue: JSONValue, field: String,
         problems: inout [DecodingProblem]
     ) -> RegistryData? {

@@ -146,7 +146,9 @@ package struct RegistrySnapshot: Sendable {
     }
 
     /// Records that a value exists, adding the key (readable) when the snapshot does not list it yet.
+    /// A key recorded as unreadable stays so.
     package mutating func addValue(_ value: RegistryValue, to path: RegistryPath) {
+        if case .denied = entries[path.name] { return }
         var values: [RegistryName: RegistryValue] = [:]
         if case .values(let existing) = entries[path.name] { values = existing }
         values[RegistryName(value.name)] = value
@@ -154,7 +156,7 @@ package struct RegistrySnapshot: Sendable {
         registerAncestors(of: path)
     }
 
-    /// Records that a key exists, keeping the values already recorded for it.
+    /// Records that a key exists, keeping what is already recorded for it.
     package mutating func addKey(_ path: RegistryPath) {
         guard entries[path.name] == nil else { return }
         entries[path.name] = .values([:])
@@ -163,5 +165,41 @@ package struct RegistrySnapshot: Sendable {
 
     private func hasDeniedAncestor(_ path: RegistryPath) -> Bool {
         deniedPrefixes.contains { path.name.folded.hasPrefix($0) }
+    }
+}
+
+extension RegistrySnapshot {
+    /// The snapshot as a document in the snapshot format (`docs/registry-snapshot.md`): every listed key, sorted
+    /// by path ignoring case, values sorted by name; `null` for unreadable keys.
+    package func jsonDocument() -> JSONOutput {
+        let sortedKeys = entries.sorted { $0.key.folded < $1.key.folded }
+        return .object(
+            sortedKeys.map { name, entry in
+                switch entry {
+                case .denied:
+                    return (name.text, .null)
+                case .values(let values):
+                    let sortedValues = values.values.sorted {
+                        RegistryName($0.name).folded < RegistryName($1.name).folded
+                    }
+                    return (name.text, .object(sortedValues.map { ($0.name, $0.data.jsonDocument) }))
+                }
+            })
+    }
+}
+
+extension RegistryData {
+    /// The `{"type": ..., "data": ...}` object of the snapshot format.
+    package var jsonDocument: JSONOutput {
+        let data: JSONOutput =
+            switch self {
+            case .dword(let number): .unsigned(UInt64(number))
+            case .qword(let number): number > 1 << 53 ? .string(String(number)) : .unsigned(number)
+            case .string(let text), .expandString(let text): .string(text)
+            case .multiString(let items): .array(items.map(JSONOutput.string))
+            case .binary(let bytes): .string(bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
+            case .none: .null
+            }
+        return .object([("type", .string(typeName)), ("data", data)])
     }
 }

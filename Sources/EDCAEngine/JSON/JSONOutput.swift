@@ -1,5 +1,3 @@
-package import EDCAEngine
-
 /// A JSON document to print, with members in the order given (reports read better that way than sorted).
 package indirect enum JSONOutput: Sendable {
     /// A string.

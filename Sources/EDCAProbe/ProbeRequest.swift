@@ -1,0 +1,56 @@
+package import EDCAEngine
+
+/// What one probe run asks a host: the registry reads, in order, with the run's nonce and time budget.
+package struct ProbeRequest: Sendable {
+    /// The largest payload sent; Windows PowerShell's `ConvertFrom-Json` refuses input above 2 MiB.
+    package static let payloadSizeLimit = 1 << 20
+
+    /// The reads, in the order the answers come back: the controls' merged request, then what describes the host.
+    package let reads: [RegistryRead]
+    /// A fresh random value for this run; it frames the response.
+    package let nonce: String
+    /// How long the probe may run on the server before it stops reading.
+    package let deadlineSeconds: Int
+
+    /// Creates a request for the controls' reads plus ``HostIdentity/reads``.
+    /// - Parameters:
+    ///   - request: the merged reads of the controls to evaluate.
+    ///   - nonce: 32 lowercase hexadecimal digits, new for each run (see ``makeNonce(using:)``).
+    ///   - deadlineSeconds: the probe's own time budget on the server.
+    package init(request: RegistryRequest, nonce: String, deadlineSeconds: Int) {
+        var merged = request
+        for read in HostIdentity.reads { merged.add(read) }
+        self.reads = merged.reads
+        self.nonce = nonce
+        self.deadlineSeconds = deadlineSeconds
+    }
+
+    /// A fresh nonce: 128 random bits as 32 lowercase hexadecimal digits.
+    package static func makeNonce(using generator: inout some RandomNumberGenerator) -> String {
+        (0..<4).map { _ in
+            let word = UInt32.random(in: .min ... .max, using: &generator)
+            let text = String(word, radix: 16)
+            return String(repeating: "0", count: 8 - text.count) + text
+        }.joined()
+    }
+
+    /// The payload written to the probe's standard input: one JSON object (`docs/probe-protocol.md` §3).
+    package func payload() -> [UInt8] {
+        let readDocuments: [JSONOutput] = reads.map { read in
+            switch read {
+            case .value(let key, let name): .object([("value", .string(key.text)), ("name", .string(name.text))])
+            case .key(let key): .object([("key", .string(key.text))])
+            case .subkeyValues(let key, let name):
+                .object([("subkeys", .string(key.text)), ("name", .string(name.text))])
+            }
+        }
+        let document = JSONOutput.object([
+            ("edcaProbe", .integer(1)),
+            ("nonce", .string(nonce)),
+            ("deadlineSeconds", .integer(Int64(deadlineSeconds))),
+            ("script", .string(ProbeScripts.probe)),
+            ("reads", .array(readDocuments)),
+        ])
+        return Array(document.rendered().utf8)
+    }
+}

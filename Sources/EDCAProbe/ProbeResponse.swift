@@ -1,0 +1,234 @@
+package import EDCAEngine
+
+/// Why a probe run gave no usable answers. Per host; never a compliance verdict.
+package struct ProbeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kind of failure, stable for logs and the spool.
+    package enum Code: String, Sendable {
+        /// Standard output holds no response framed with this run's nonce.
+        case noResponse = "no-response"
+        /// A framed response that is cut short, not JSON, or not shaped as the protocol says.
+        case malformedResponse = "malformed-response"
+        /// The bootstrap refused the probe script because its hash did not match.
+        case scriptRejected = "script-rejected"
+    }
+
+    /// The kind of failure.
+    package var code: Code
+    /// What happened, in one sentence, with what stderr said when that helps.
+    package var message: String
+
+    package var description: String { message }
+}
+
+/// What a probe run found on a host.
+package struct ProbeResult: Sendable {
+    /// The registry facts, in the snapshot form `evaluate` replays.
+    package var snapshot: RegistrySnapshot
+    /// The host's name, builds and role, from the same facts.
+    package var identity: HostIdentity
+    /// Reads the probe could not answer (`key: message`); the facts they cover are unreadable.
+    package var readErrors: [String]
+    /// Answers beyond those requested, which were ignored.
+    package var ignoredAnswers: Int
+}
+
+/// Reads a probe's output (`docs/probe-protocol.md` §4) into registry facts. Pure.
+package enum ProbeResponse {
+    /// The deepest JSON nesting a response may have (a real one has 6 levels).
+    static let maxDepth = 32
+
+    /// Parses a probe run's output.
+    ///
+    /// Only the text between the two marker lines carrying the request's nonce counts; banners, profile output and
+    /// stderr are ignored. Answers are matched to reads by position; answers beyond the reads are ignored, and an
+    /// answer that does not fit its read makes that read's facts unreadable.
+    /// - Throws: ``ProbeError`` when there is no framed response, or it is cut short or malformed.
+    package static func parse(
+        standardOutput: [UInt8], standardError: [UInt8], exitStatus: Int32?, request: ProbeRequest
+    ) throws(ProbeError) -> ProbeResult {
+        let body = try framedBody(
+            standardOutput, standardError: standardError, exitStatus: exitStatus, request: request)
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(body, maxDepth: maxDepth)
+        } catch {
+            throw ProbeError(code: .malformedResponse, message: "the probe's response is not valid JSON: \(error)")
+        }
+        guard case .object(let members) = document.kind,
+            let answersValue = members.first(where: { $0.name == "answers" })?.value,
+            case .array(let answers) = answersValue.kind
+        else {
+            throw ProbeError(code: .malformedResponse, message: "the probe's response has no \"answers\" array")
+        }
+        let nonce = members.first { $0.name == "nonce" }?.value
+        guard case .string(request.nonce)? = nonce?.kind else {
+            throw ProbeError(code: .malformedResponse, message: "the probe's response carries another run's nonce")
+        }
+        guard answers.count >= request.reads.count else {
+            throw ProbeError(
+                code: .malformedResponse,
+                message: "the probe answered \(answers.count) of \(request.reads.count) reads")
+        }
+        var builder = SnapshotBuilder()
+        for (read, answer) in zip(request.reads, answers) {
+            builder.apply(answer, to: read)
+        }
+        return ProbeResult(
+            snapshot: builder.snapshot, identity: HostIdentity(snapshot: builder.snapshot),
+            readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
+    }
+
+    /// The bytes between the begin and end markers of this run, or the reason there are none.
+    private static func framedBody(
+        _ output: [UInt8], standardError: [UInt8], exitStatus: Int32?, request: ProbeRequest
+    ) throws(ProbeError) -> [UInt8] {
+        let begin = Array("EDCA-PROBE-BEGIN \(request.nonce)".utf8)
+        let end = Array("EDCA-PROBE-END \(request.nonce)".utf8)
+        guard let beginRange = lineRange(of: begin, in: output, from: 0) else {
+            let diagnostics = ProbeDiagnostics.summary(ofStandardError: standardError)
+            let status = exitStatus.map { "exit status \($0)" } ?? "no exit status (killed or disconnected)"
+            if exitStatus == 3, diagnostics.contains("script hash mismatch") {
+                throw ProbeError(
+                    code: .scriptRejected,
+                    message: "the server refused the probe script: its hash does not match the bootstrap's")
+            }
+            if output.isEmpty && standardError.isEmpty {
+                throw ProbeError(
+                    code: .noResponse,
+                    message: "powershell.exe printed nothing (\(status)); security software may have blocked it")
+            }
+            let said = diagnostics.isEmpty ? "" : "; stderr: \(diagnostics)"
+            throw ProbeError(
+                code: .noResponse, message: "no probe response for this run in the output (\(status))\(said)")
+        }
+        guard let endRange = lineRange(of: end, in: output, from: beginRange.upperBound) else {
+            throw ProbeError(code: .malformedResponse, message: "the probe's response was cut short (no end marker)")
+        }
+        return Array(output[beginRange.upperBound..<endRange.lowerBound])
+    }
+
+    /// The range of a whole line equal to `marker` (ending in LF or CRLF, or at the end), searching from `start`.
+    private static func lineRange(of marker: [UInt8], in bytes: [UInt8], from start: Int) -> Range<Int>? {
+        var index = start
+        while index + marker.count <= bytes.count {
+            let atLineStart = index == 0 || bytes[index - 1] == UInt8(ascii: "\n")
+            if atLineStart, bytes[index..<index + marker.count].elementsEqual(marker) {
+                var after = index + marker.count
+                if after < bytes.count, bytes[after] == UInt8(ascii: "\r") { after += 1 }
+                if after == bytes.count || bytes[after] == UInt8(ascii: "\n") {
+                    return index..<min(after + 1, bytes.count)
+                }
+            }
+            guard let next = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            index = next + 1
+        }
+        return nil
+    }
+}
+
+/// Builds a snapshot from answers, read by read.
+private struct SnapshotBuilder {
+    var snapshot = RegistrySnapshot()
+    var readErrors: [String] = []
+
+    mutating func apply(_ answer: JSONValue, to read: RegistryRead) {
+        switch read {
+        case .value(let key, let name):
+            applyValue(answer, key: key, name: name)
+        case .key(let key):
+            switch state(of: answer) {
+            case "exists": snapshot.addKey(key)
+            case "keyAbsent": break
+            case "denied": markDenied(answer, covering: key)
+            default: unreadable(key.parent ?? key, answer)
+            }
+        case .subkeyValues(let key, let name):
+            guard case .object(let members) = answer.kind,
+                let list = members.first(where: { $0.name == "subkeys" })?.value
+            else {
+                switch state(of: answer) {
+                case "keyAbsent": break
+                case "denied": markDenied(answer, covering: key)
+                default: unreadable(key, answer)
+                }
+                return
+            }
+            guard case .array(let entries) = list.kind else { return unreadable(key, answer) }
+            snapshot.addKey(key)
+            for entry in entries {
+                guard case .object(let fields) = entry.kind,
+                    case .string(let subkeyName)? = fields.first(where: { $0.name == "name" })?.value.kind,
+                    !subkeyName.isEmpty, !subkeyName.contains("\\"),
+                    let value = fields.first(where: { $0.name == "value" })?.value
+                else {
+                    unreadable(key, answer)
+                    return
+                }
+                let subkey = RegistryPath(key.text + "\\" + subkeyName) ?? key
+                snapshot.addKey(subkey)
+                applyValue(value, key: subkey, name: name)
+            }
+        }
+    }
+
+    private mutating func applyValue(_ answer: JSONValue, key: RegistryPath, name: RegistryName) {
+        if case .object(let members) = answer.kind, let typeValue = members.first(where: { $0.name == "type" })?.value,
+            case .string(let typeName) = typeValue.kind,
+            let dataValue = members.first(where: { $0.name == "data" })?.value
+        {
+            var problems: [DecodingProblem] = []
+            guard
+                let data = RegistrySnapshot.decodeData(
+                    typeName: typeName, typeValue, dataValue, field: "\(key) \(name)", problems: &problems)
+            else {
+                return unreadable(key, answer, message: problems.first?.message)
+            }
+            snapshot.addValue(RegistryValue(name: name.text, data: data), to: key)
+            return
+        }
+        switch state(of: answer) {
+        case "valueAbsent": snapshot.addKey(key)
+        case "keyAbsent": break
+        case "denied": markDenied(answer, covering: key)
+        default: unreadable(key, answer)
+        }
+    }
+
+    /// Marks the unreadable key the answer names, when it is the read's key or one above it; else the read's key.
+    private mutating func markDenied(_ answer: JSONValue, covering key: RegistryPath) {
+        if case .object(let members) = answer.kind,
+            case .string(let text)? = members.first(where: { $0.name == "key" })?.value.kind,
+            let named = RegistryPath(text), key.name == named.name || key.isBelow(named)
+        {
+            snapshot.setDenied(named)
+        } else {
+            snapshot.setDenied(key)
+        }
+    }
+
+    /// Records a read the probe could not answer: its key becomes unreadable, so no control passes on it.
+    private mutating func unreadable(_ key: RegistryPath, _ answer: JSONValue, message: String? = nil) {
+        snapshot.setDenied(key)
+        var reason = message ?? "unexpected answer"
+        if case .object(let members) = answer.kind,
+            case .string(let text)? = members.first(where: { $0.name == "message" })?.value.kind
+        {
+            reason = text
+        }
+        readErrors.append("\(key): \(reason)")
+    }
+
+    private func state(of answer: JSONValue) -> String? {
+        guard case .object(let members) = answer.kind,
+            case .string(let state)? = members.first(where: { $0.name == "state" })?.value.kind
+        else { return nil }
+        return state
+    }
+}
+
+extension RegistryPath {
+    /// Whether this key lies below `ancestor` (ignoring case).
+    func isBelow(_ ancestor: RegistryPath) -> Bool {
+        name.folded.hasPrefix(ancestor.name.folded + "\\")
+    }
+}

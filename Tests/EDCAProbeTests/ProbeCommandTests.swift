@@ -1,0 +1,116 @@
+import EDCAEngine
+import Testing
+
+@testable import EDCAProbe
+
+@Suite("The probe's command line and payload")
+struct ProbeCommandTests {
+    @Test(
+        "SHA-256 matches the FIPS 180-4 test vectors",
+        arguments: [
+            ("", "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"),
+            ("abc", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"),
+            (
+                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                "248D6A61D20638B8E5C026930C3E6039A33CE45964FF2167F6ECEDD419DB06C1"
+            ),
+        ])
+    func sha256Vectors(message: String, digest: String) {
+        #expect(SHA256.hexDigest(Array(message.utf8)) == digest)
+    }
+
+    @Test("SHA-256 is right across block boundaries (a million 'a's)")
+    func sha256LongMessage() {
+        let message = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        #expect(SHA256.hexDigest(message) == "CDC76E5C9914FB9281A1C7E284D73E67F1809A48A497200E046D39CCC7112CD0")
+    }
+
+    @Test(
+        "Base64 matches RFC 4648's examples",
+        arguments: [
+            ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ])
+    func base64Vectors(text: String, encoded: String) {
+        #expect(Base64.encode(Array(text.utf8)) == encoded)
+    }
+
+    @Test("The command line is constant, free of shell metacharacters, and far below cmd.exe's 8,191 characters")
+    func commandLineShape() throws {
+        let line = ProbeScripts.commandLine
+        let prefix = "powershell.exe -NoLogo -NoProfile -NonInteractive -EncodedCommand "
+        #expect(line.hasPrefix(prefix))
+        #expect(!line.lowercased().contains("executionpolicy"))
+        let encoded = line.dropFirst(prefix.count)
+        let base64Alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+        #expect(encoded.allSatisfy(base64Alphabet.contains))
+        let asCmdRunsIt = #""C:\Windows\system32\cmd.exe" /c ""# + line + "\""
+        #expect(asCmdRunsIt.count < 4_000, "cmd.exe's limit is 8191; the line is \(asCmdRunsIt.count)")
+    }
+
+    @Test("The encoded bootstrap is UTF-16LE of a script that reads all of stdin and checks the probe's hash")
+    func bootstrapDecodes() throws {
+        let encoded = try #require(ProbeScripts.commandLine.split(separator: " ").last)
+        let bytes = try #require(decodeBase64(String(encoded)))
+        #expect(bytes.count.isMultiple(of: 2))
+        let units = stride(from: 0, to: bytes.count, by: 2).map { UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8 }
+        let bootstrap = String(decoding: units, as: UTF16.self)
+        #expect(bootstrap == ProbeScripts.bootstrap)
+        #expect(bootstrap.contains("ReadToEnd()"))
+        #expect(bootstrap.contains("'\(ProbeScripts.probeSHA256)'"))
+        #expect(!bootstrap.contains("-Command -"))
+        #expect(ProbeScripts.probeSHA256 == SHA256.hexDigest(Array(ProbeScripts.probe.utf8)))
+    }
+
+    @Test("The payload is JSON data: the reads in order, the nonce, the deadline and the script; no code is spliced")
+    func payloadIsData() throws {
+        let hostile = try #require(RegistryPath(#"HKLM\SOFTWARE\x'; Remove-Item C:\ -Recurse; '"#))
+        var request = RegistryRequest(checks: [])
+        request.add(.value(hostile, RegistryName("$(Stop-Computer)")))
+        let probe = ProbeRequest(request: request, nonce: "0123456789abcdef0123456789abcdef", deadlineSeconds: 50)
+        let document = try JSONParser.parse(probe.payload())
+        guard case .object(let members) = document.kind else {
+            Issue.record("payload is not an object")
+            return
+        }
+        let fields = Dictionary(uniqueKeysWithValues: members.map { ($0.name, $0.value) })
+        guard case .string(let script)? = fields["script"]?.kind, case .array(let reads)? = fields["reads"]?.kind,
+            case .string(let nonce)? = fields["nonce"]?.kind
+        else {
+            Issue.record("payload lacks script, reads or nonce")
+            return
+        }
+        #expect(script == ProbeScripts.probe)
+        #expect(nonce == "0123456789abcdef0123456789abcdef")
+        #expect(reads.count == probe.reads.count)
+        #expect(!script.contains("Remove-Item"), "request data never enters the script")
+        #expect(probe.reads.contains(.value(hostile, RegistryName("$(Stop-Computer)"))))
+        #expect(probe.reads.contains { HostIdentity.reads.contains($0) })
+    }
+
+    @Test("Nonces are 32 hexadecimal digits and differ between runs")
+    func nonces() {
+        var generator = SystemRandomNumberGenerator()
+        let first = ProbeRequest.makeNonce(using: &generator)
+        let second = ProbeRequest.makeNonce(using: &generator)
+        #expect(first.count == 32 && first.allSatisfy(\.isHexDigit))
+        #expect(first != second)
+    }
+
+    private func decodeBase64(_ text: String) -> [UInt8]? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var bits: UInt32 = 0
+        var count = 0
+        var output: [UInt8] = []
+        for byte in text.utf8 where byte != UInt8(ascii: "=") {
+            guard let value = alphabet.firstIndex(of: byte) else { return nil }
+            bits = bits << 6 | UInt32(value)
+            count += 6
+            if count >= 8 {
+                count -= 8
+                output.append(UInt8(truncatingIfNeeded: bits >> UInt32(count)))
+            }
+        }
+        return output
+    }
+}

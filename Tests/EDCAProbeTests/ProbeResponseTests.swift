@@ -1,0 +1,187 @@
+import EDCAEngine
+import Testing
+
+@testable import EDCAProbe
+
+@Suite("Reading the probe's response")
+struct ProbeResponseTests {
+    static let nonce = "00112233445566778899aabbccddeeff"
+    static let server = #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#
+    static let interfaces = #"HKLM\SYSTEM\CurrentControlSet\Services\NetBT\Parameters\Interfaces"#
+
+    private func request() throws -> ProbeRequest {
+        var request = RegistryRequest(checks: [])
+        request.add(.value(try #require(RegistryPath(Self.server)), RegistryName("RequireSecuritySignature")))
+        request.add(.subkeyValues(try #require(RegistryPath(Self.interfaces)), RegistryName("NetbiosOptions")))
+        return ProbeRequest(request: request, nonce: Self.nonce, deadlineSeconds: 30)
+    }
+
+    /// Answers for every read of `request`: `special` answers by read, the rest `keyAbsent`.
+    private func answers(_ request: ProbeRequest, _ special: [RegistryRead: String]) -> String {
+        let items = request.reads.map { special[$0] ?? #"{"state":"keyAbsent"}"# }
+        return #"{"edcaProbe":1,"nonce":"\#(Self.nonce)","answers":["# + items.joined(separator: ",") + "]}"
+    }
+
+    private func framed(_ body: String, nonce: String = nonce) -> [UInt8] {
+        Array("Welcome to MBX01\r\n\r\nEDCA-PROBE-BEGIN \(nonce)\r\n\(body)\r\nEDCA-PROBE-END \(nonce)\r\n".utf8)
+    }
+
+    private func parse(_ output: [UInt8], _ request: ProbeRequest, stderr: String = "", exit: Int32? = 0) throws
+        -> ProbeResult
+    {
+        try ProbeResponse.parse(
+            standardOutput: output, standardError: Array(stderr.utf8), exitStatus: exit, request: request)
+    }
+
+    private func probeError(_ output: [UInt8], _ request: ProbeRequest, stderr: String = "", exit: Int32? = 0)
+        -> ProbeError?
+    {
+        do {
+            _ = try parse(output, request, stderr: stderr, exit: exit)
+            return nil
+        } catch {
+            return error as? ProbeError
+        }
+    }
+
+    @Test("A framed response after a banner becomes a snapshot; values, subkeys and unset values are kept apart")
+    func framedResponse() throws {
+        let request = try request()
+        let server = try #require(RegistryPath(Self.server))
+        let interfaces = try #require(RegistryPath(Self.interfaces))
+        let body = answers(
+            request,
+            [
+                .value(server, RegistryName("RequireSecuritySignature")): #"{"type":"REG_DWORD","data":1}"#,
+                .subkeyValues(interfaces, RegistryName("NetbiosOptions")):
+                    #"{"subkeys":[{"name":"Tcpip_{A}","value":{"type":"REG_DWORD","data":2}},"#
+                    + #"{"name":"Tcpip_{B}","value":{"state":"valueAbsent"}}]}"#,
+            ])
+        let result = try parse(framed(body) + Array("PS C:\\> trailing noise\r\n".utf8), request)
+        guard case .present(let value) = result.snapshot.value(RegistryName("requiresecuritysignature"), in: server)
+        else {
+            Issue.record("the value is missing")
+            return
+        }
+        #expect(value.data == .dword(1))
+        guard case .keys(let subkeys) = result.snapshot.subkeys(of: interfaces) else {
+            Issue.record("the interfaces are missing")
+            return
+        }
+        #expect(subkeys.map(\.leafName) == ["Tcpip_{A}", "Tcpip_{B}"])
+        guard case .valueAbsent = result.snapshot.value(RegistryName("NetbiosOptions"), in: subkeys[1]) else {
+            Issue.record("Tcpip_{B} should exist without NetbiosOptions")
+            return
+        }
+        #expect(result.readErrors.isEmpty)
+        #expect(result.identity.role == nil)
+    }
+
+    @Test("No framed response for this run's nonce is a no-response error, even when another nonce frames one")
+    func wrongNonce() throws {
+        let request = try request()
+        let error = probeError(framed(answers(request, [:]), nonce: "ffffffffffffffffffffffffffffffff"), request)
+        #expect(error?.code == .noResponse)
+    }
+
+    @Test("A response cut short, not JSON, too deep or with too few answers is malformed")
+    func malformedResponses() throws {
+        let request = try request()
+        let begin = Array("EDCA-PROBE-BEGIN \(Self.nonce)\n{\"answers\":[".utf8)
+        #expect(probeError(begin, request)?.code == .malformedResponse)
+        #expect(probeError(framed("not json at all"), request)?.code == .malformedResponse)
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(probeError(framed(deep), request)?.code == .malformedResponse)
+        let tooFew = #"{"edcaProbe":1,"nonce":"\#(Self.nonce)","answers":[{"state":"keyAbsent"}]}"#
+        #expect(probeError(framed(tooFew), request)?.message.contains("answered 1 of") == true)
+        let invalidUTF8 = framed(answers(request, [:])).map { $0 == UInt8(ascii: "k") ? 0xFF : $0 }
+        #expect(probeError(invalidUTF8, request)?.code == .malformedResponse)
+    }
+
+    @Test("Answers beyond the reads are ignored and never become facts")
+    func extraAnswersIgnored() throws {
+        let request = try request()
+        let body = answers(request, [:]).dropLast(2) + #",{"type":"REG_DWORD","data":1}]}"#
+        let result = try parse(framed(String(body)), request)
+        #expect(result.ignoredAnswers == 1)
+        #expect(result.snapshot.listedKeys.isEmpty)
+    }
+
+    @Test("A denied answer marks the key it names unreadable, but only when that key is the read's or above it")
+    func deniedAnswers() throws {
+        let request = try request()
+        let server = try #require(RegistryPath(Self.server))
+        let read = RegistryRead.value(server, RegistryName("RequireSecuritySignature"))
+        let above = #"HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer"#
+        let result = try parse(framed(answers(request, [read: #"{"state":"denied","key":"\#(above)"}"#])), request)
+        #expect(
+            result.snapshot.unreadableKey(hiding: server)?.text
+                == #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer"#)
+        let elsewhere = #"HKLM\\SOFTWARE\\Unrelated"#
+        let claim = try parse(framed(answers(request, [read: #"{"state":"denied","key":"\#(elsewhere)"}"#])), request)
+        #expect(claim.snapshot.unreadableKey(hiding: server) == server)
+        #expect(claim.snapshot.listedKeys.allSatisfy { !$0.contains("Unrelated") })
+    }
+
+    @Test("An error answer makes its key unreadable and is reported, so no control passes on it")
+    func errorAnswers() throws {
+        let request = try request()
+        let server = try #require(RegistryPath(Self.server))
+        let read = RegistryRead.value(server, RegistryName("RequireSecuritySignature"))
+        let result = try parse(framed(answers(request, [read: #"{"state":"error","message":"boom"}"#])), request)
+        guard case .denied = result.snapshot.value(RegistryName("RequireSecuritySignature"), in: server) else {
+            Issue.record("an error answer must make the value unreadable")
+            return
+        }
+        #expect(result.readErrors == [Self.server + ": boom"])
+    }
+
+    @Test("The host's role, name and builds come from the identity reads")
+    func identity() throws {
+        let request = try request()
+        let edge = try #require(RegistryPath(#"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\EdgeTransportRole"#))
+        let windows = try #require(RegistryPath(#"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"#))
+        let name = try #require(RegistryPath(#"HKLM\SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName"#))
+        let body = answers(
+            request,
+            [
+                .key(edge): #"{"state":"exists"}"#,
+                .value(windows, RegistryName("CurrentBuildNumber")): #"{"type":"REG_SZ","data":"20348"}"#,
+                .value(windows, RegistryName("UBR")): #"{"type":"REG_DWORD","data":2340}"#,
+                .value(name, RegistryName("ComputerName")): #"{"type":"REG_SZ","data":"EDGE01"}"#,
+            ])
+        let result = try parse(framed(body), request)
+        #expect(result.identity.role == .edge)
+        #expect(result.identity.computerName == "EDGE01")
+        #expect(result.identity.windowsBuild == "20348.2340")
+        #expect(result.identity.exchangeVersion == nil)
+    }
+
+    @Test("Empty output from a killed powershell.exe says security software may have blocked it")
+    func silentKill() throws {
+        let error = probeError([], try request(), exit: nil)
+        #expect(error?.code == .noResponse)
+        #expect(error?.message.contains("security software may have blocked it") == true)
+    }
+
+    @Test("A hash mismatch reported by the bootstrap is a script-rejected error")
+    func scriptRejected() throws {
+        let error = probeError([], try request(), stderr: "edca-probe: script hash mismatch\r\n", exit: 3)
+        #expect(error?.code == .scriptRejected)
+    }
+
+    @Test("CLIXML on stderr is decoded to its error strings for diagnostics")
+    func clixml() {
+        let stderr =
+            #"#< CLIXML\#r\#n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">"#
+            + #"<Obj S="progress" RefId="0"><TN RefId="0"><T>System.Object</T></TN></Obj>"#
+            + #"<S S="Error">Access to the path &apos;x&apos; is denied._x000D__x000A_</S></Objs>"#
+        #expect(ProbeDiagnostics.summary(ofStandardError: Array(stderr.utf8)) == "Access to the path 'x' is denied.")
+        let error = probeError(Array("no markers here".utf8), Self.requestOrNil(), stderr: stderr, exit: 1)
+        #expect(error?.message.hasSuffix("stderr: Access to the path 'x' is denied.") == true)
+    }
+
+    private static func requestOrNil() -> ProbeRequest {
+        ProbeRequest(request: RegistryRequest(checks: []), nonce: nonce, deadlineSeconds: 30)
+    }
+}
