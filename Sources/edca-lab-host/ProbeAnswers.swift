@@ -1,0 +1,187 @@
+import EDCAEngine
+
+/// One entry of the payload's `reads` (docs/probe-protocol.md §3).
+enum ProbeRead {
+    /// Read value `name` (`""`: the default value) of a key.
+    case value(RegistryPath, name: String)
+    /// Whether a key exists.
+    case key(RegistryPath)
+    /// List a key's subkeys and read value `name` in each.
+    case subkeys(RegistryPath, name: String)
+    /// A read of a known shape whose key path is malformed; the problem.
+    case invalidPath(String)
+    /// A read of no known shape.
+    case unknown
+
+    /// Reads an entry of `reads`: an object with exactly the members `value`+`name`, `key`, or `subkeys`+`name`,
+    /// all strings.
+    init(_ entry: JSONValue) {
+        guard case .object(let members) = entry.kind else {
+            self = .unknown
+            return
+        }
+        var strings: [String: String] = [:]
+        for member in members {
+            guard case .string(let text) = member.value.kind else {
+                self = .unknown
+                return
+            }
+            strings[member.name] = text
+        }
+        let names = Set(strings.keys)
+        if names == ["value", "name"], let key = strings["value"], let name = strings["name"] {
+            self = Self.withPath(key) { .value($0, name: name) }
+        } else if names == ["key"], let key = strings["key"] {
+            self = Self.withPath(key) { .key($0) }
+        } else if names == ["subkeys", "name"], let key = strings["subkeys"], let name = strings["name"] {
+            self = Self.withPath(key) { .subkeys($0, name: name) }
+        } else {
+            self = .unknown
+        }
+    }
+
+    /// The read made from a valid key path, or ``invalidPath(_:)`` saying what is wrong with it.
+    private static func withPath(_ text: String, _ read: (RegistryPath) -> ProbeRead) -> ProbeRead {
+        guard let path = RegistryPath(text) else {
+            return .invalidPath(RegistryPath.problem(with: text) ?? "invalid key path")
+        }
+        return read(path)
+    }
+}
+
+/// What the payload asks the probe script to do: the members the script uses, checked against the protocol.
+struct ProbeRequest {
+    /// The run's nonce: 32 lowercase hexadecimal digits.
+    let nonce: String
+    /// How long the probe may read before it answers the remaining reads with an error.
+    let deadlineSeconds: Double
+    /// The reads, in order.
+    let reads: [ProbeRead]
+
+    /// Reads the payload's `edcaProbe` (must be 1), `nonce`, `deadlineSeconds` and `reads`; other members are
+    /// ignored, as the script would.
+    ///
+    /// - Throws: The simulator's ``Refusal`` (exit status 1) naming the member that breaks the protocol.
+    init(payload members: [JSONMember]) throws(Refusal) {
+        func member(_ name: String) -> JSONValue? { members.first { $0.name == name }?.value }
+        guard case .number(let version) = member("edcaProbe")?.kind, version.literal == "1" else {
+            throw Refusal.simulator("the payload's \"edcaProbe\" must be the number 1")
+        }
+        guard case .string(let nonce) = member("nonce")?.kind, nonce.utf8.count == 32,
+            nonce.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else {
+            throw Refusal.simulator("the payload's \"nonce\" must be 32 lowercase hexadecimal digits")
+        }
+        guard case .number(let deadline) = member("deadlineSeconds")?.kind, let seconds = Double(deadline.literal),
+            seconds.isFinite, seconds >= 0
+        else {
+            throw Refusal.simulator("the payload's \"deadlineSeconds\" must be a number of seconds, 0 or more")
+        }
+        guard case .array(let entries) = member("reads")?.kind else {
+            throw Refusal.simulator("the payload's \"reads\" must be an array")
+        }
+        self.nonce = nonce
+        self.deadlineSeconds = seconds
+        self.reads = entries.map(ProbeRead.init)
+    }
+}
+
+/// The probe script's answers, computed from a registry snapshot as docs/probe-protocol.md §4 describes them.
+enum ProbeAnswers {
+    /// One answer per read, in order; once `deadlineSeconds` have passed since `startedAt` (on
+    /// ``HostIO/monotonicSeconds()``), the remaining reads are answered with the deadline error.
+    static func answers(
+        to request: ProbeRequest, from snapshot: RegistrySnapshot, startedAt: Double
+    ) -> [ResponseJSON] {
+        request.reads.map { read in
+            if HostIO.monotonicSeconds() - startedAt >= request.deadlineSeconds {
+                return error("probe deadline reached")
+            }
+            return answer(read, from: snapshot)
+        }
+    }
+
+    /// The answer to one read.
+    static func answer(_ read: ProbeRead, from snapshot: RegistrySnapshot) -> ResponseJSON {
+        switch read {
+        case .value(let path, let name):
+            return valueAnswer(name, in: path, from: snapshot)
+        case .key(let path):
+            switch snapshot.existence(of: path) {
+            case .exists: return state("exists")
+            case .absent: return state("keyAbsent")
+            case .unknown: return denied(path, from: snapshot)
+            }
+        case .subkeys(let path, let name):
+            switch snapshot.subkeys(of: path) {
+            case .keys(let subkeys):
+                let listed = subkeys.map { subkey in
+                    ResponseJSON.members([
+                        "name": .string(subkey.leafName), "value": valueAnswer(name, in: subkey, from: snapshot),
+                    ])
+                }
+                return .members(["subkeys": .array(listed)])
+            case .denied: return denied(path, from: snapshot)
+            case .absent: return state("keyAbsent")
+            }
+        case .invalidPath(let problem):
+            return error("invalid key path: \(problem)")
+        case .unknown:
+            return error("unknown read")
+        }
+    }
+
+    /// The answer to reading one value of a key.
+    private static func valueAnswer(
+        _ name: String, in path: RegistryPath, from snapshot: RegistrySnapshot
+    ) -> ResponseJSON {
+        switch snapshot.value(RegistryName(name), in: path) {
+        case .present(let value): return typedData(value.data)
+        case .valueAbsent: return state("valueAbsent")
+        case .keyAbsent: return state("keyAbsent")
+        case .denied: return denied(path, from: snapshot)
+        }
+    }
+
+    /// `{"type": ..., "data": ...}`: QWORD data as a decimal string, binary as lowercase hex, REG_NONE as null.
+    private static func typedData(_ data: RegistryData) -> ResponseJSON {
+        let json: ResponseJSON
+        switch data {
+        case .dword(let number): json = .integer(UInt64(number))
+        case .qword(let number): json = .string(String(number))
+        case .string(let text), .expandString(let text): json = .string(text)
+        case .multiString(let texts): json = .array(texts.map(ResponseJSON.string))
+        case .binary(let bytes): json = .string(lowercaseHex(bytes))
+        case .none: json = .null
+        }
+        return .members(["type": .string(data.typeName), "data": json])
+    }
+
+    /// `{"state": "denied", "key": K}`, K the unreadable key that hides `path` (itself or the nearest above).
+    private static func denied(_ path: RegistryPath, from snapshot: RegistrySnapshot) -> ResponseJSON {
+        let key = snapshot.unreadableKey(hiding: path) ?? path
+        return .members(["state": .string("denied"), "key": .string(key.text)])
+    }
+
+    /// `{"state": name}`.
+    private static func state(_ name: String) -> ResponseJSON {
+        .members(["state": .string(name)])
+    }
+
+    /// `{"state": "error", "message": message}`.
+    private static func error(_ message: String) -> ResponseJSON {
+        .members(["state": .string("error"), "message": .string(message)])
+    }
+
+    /// Bytes as lowercase hexadecimal, two digits per byte.
+    private static func lowercaseHex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
