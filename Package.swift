@@ -30,12 +30,13 @@ let package = Package(
         // Win32-OpenSSH and powershell.exe would, when an sshd runs it as its ForceCommand.
         .executableTarget(name: "edca-lab-host", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         // The edge around the engine: reads control directories and snapshot files, renders reports.
-        .target(name: "EDCAAgent", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        .target(
+            name: "EDCAAgent", dependencies: ["EDCAEngine", "EDCAProbe", "EDCATransport"], swiftSettings: strictSettings),
         // The command line, thin: parses arguments and calls EDCAAgent.
         .executableTarget(
             name: "edca-agent",
             dependencies: [
-                "EDCAAgent", "EDCAEngine",
+                "EDCAAgent", "EDCAEngine", "EDCAProbe", "EDCATransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -52,6 +53,8 @@ let package = Package(
         .testTarget(name: "EDCAEngineTests", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         .testTarget(name: "EDCAProbeTests", dependencies: ["EDCAProbe", "EDCAEngine"], swiftSettings: strictSettings),
         .testTarget(
+            name: "EDCALabHostTests", dependencies: ["edca-lab-host", "EDCAEngine"], swiftSettings: strictSettings),
+        .testTarget(
             name: "EDCATransportTests", dependencies: ["EDCATransport", "EDCATestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
@@ -60,6 +63,8 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["edca-agent"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["edca-agent", "edca-lab-host", "EDCATestSupport"],
+            swiftSettings: strictSettings),
     ]
 )
