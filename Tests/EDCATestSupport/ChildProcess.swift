@@ -1,0 +1,64 @@
+import Foundation
+import Synchronization
+
+/// A long-running child process started with `posix_spawn` and reaped with `waitpid` by this owner alone.
+///
+/// Used for daemons that close inherited descriptors (sshd), which Foundation's `Process` cannot monitor. Only this
+/// owner waits for the pid, and it never signals a pid it has already reaped, so a recycled pid is never hit.
+package final class ChildProcess: Sendable {
+    /// The child's process id.
+    package let pid: Int32
+    private let exited = Mutex(false)
+
+    /// Starts `executable` with `arguments`; stdin is /dev/null, stdout and stderr are appended to `output`.
+    package init(_ executable: String, _ arguments: [String], output: String) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer {
+            for argument in argv { free(argument) }
+        }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, executable, &actions, nil, argv, environ)
+        guard status == 0 else {
+            throw SSHServerFixtureError("cannot start \(executable): \(String(cString: strerror(status)))")
+        }
+        pid = child
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Whether the child has not exited yet (`waitpid` with `WNOHANG`, reaping it if it has).
+    package var isRunning: Bool {
+        exited.withLock { exited in
+            if !exited, waitpid(pid, nil, WNOHANG) == pid { exited = true }
+            return !exited
+        }
+    }
+
+    /// Sends SIGTERM, waits up to 5 s for the child to exit, then sends SIGKILL and waits. Idempotent.
+    package func stop() {
+        exited.withLock { exited in
+            guard !exited else { return }
+            kill(pid, SIGTERM)
+            let clock = ContinuousClock()
+            let end = clock.now.advanced(by: .seconds(5))
+            while clock.now < end {
+                if waitpid(pid, nil, WNOHANG) == pid {
+                    exited = true
+                    return
+                }
+                usleep(10_000)
+            }
+            kill(pid, SIGKILL)
+            _ = waitpid(pid, nil, 0)
+            exited = true
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder until the fixture lands.
-enum EDCATestSupportPlaceholder {}
