@@ -30,6 +30,23 @@ extension SSHTransportTests {
             #expect(output.hostKeyFingerprint == server.hostKeyFingerprint)
         }
 
+        @Test("8 MB of stdin through cat: output is read while stdin is written, so neither side stalls")
+        func largeInputAndOutputDoNotDeadlock() async throws {
+            // More than sshd's 2 MB receive window and libssh's 1.28 MB one: writing everything before reading
+            // would leave cat blocked on a full stdout pipe and the stdin window at zero until the deadline.
+            var options = server.options()
+            options.deadline = .seconds(20)
+            let client = try SSHClient(options: options, threads: 1)
+            defer { client.shutdown() }
+            let input = (0..<8_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 13) }
+
+            let output = try await run(client, server, "cat", input: input)
+
+            #expect(output.exitStatus == 0)
+            #expect(output.standardOutput.count == input.count)
+            #expect(output.standardOutput == input)
+        }
+
         @Test("stdout and stderr stay separate, and a non-zero exit status is a result")
         func streamsStaySeparate() async throws {
             let client = try SSHClient(options: server.options(), threads: 1)
