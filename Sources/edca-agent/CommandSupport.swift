@@ -1,5 +1,6 @@
 import ArgumentParser
 import EDCAAgent
+import EDCAEngine
 import Foundation
 
 /// The options every command that reads controls shares.
@@ -45,6 +46,15 @@ func reportingInputErrors<Result>(_ body: () throws(InputError) -> Result) throw
 func printError(_ text: String) {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { "edca-agent: error: \($0)\n" }
     FileHandle.standardError.write(Data(lines.joined().utf8))
+}
+
+extension ExchangeRole {
+    /// The role named by a `--role` argument, or nil for `auto`; names ignore case.
+    init?(argument: String) {
+        guard let role = ExchangeRole.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() })
+        else { return nil }
+        self = role
+    }
 }
 
 /// The output formats of reporting commands.

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `edca-agent` command: checks Exchange servers against hardening controls.
 @main
-struct EDCAAgentCommand: ParsableCommand {
+struct EDCAAgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edca-agent",
         abstract: "Check Exchange servers against hardening controls (CIS, ANSSI, BSI, DISA, ...).",
@@ -11,6 +11,6 @@ struct EDCAAgentCommand: ParsableCommand {
             65 for a malformed control, snapshot or other input file, 66 for an input file that is missing \
             or unreadable, 1 for any other failure.
             """,
-        subcommands: [ControlsCommand.self, EvaluateCommand.self]
+        subcommands: [ControlsCommand.self, EvaluateCommand.self, ProbeCommand.self]
     )
 }

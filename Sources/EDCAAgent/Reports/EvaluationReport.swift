@@ -9,6 +9,13 @@ package struct EvaluationReport: Sendable {
     /// Each control with its verdict, in catalog order.
     package var results: [(control: Control, verdict: Verdict)]
 
+    /// Creates a report of verdicts already made.
+    package init(source: String, role: ExchangeRole, results: [(control: Control, verdict: Verdict)]) {
+        self.source = source
+        self.role = role
+        self.results = results
+    }
+
     /// Evaluates controls on a snapshot.
     package init(source: String, role: ExchangeRole, controls: [Control], snapshot: RegistrySnapshot) {
         self.source = source
@@ -24,6 +31,11 @@ package struct EvaluationReport: Sendable {
 
     /// The report as a JSON document: `results` with `control`, `status` and `evidence` for each control.
     package func json() -> String {
+        document(extra: []).rendered()
+    }
+
+    /// The report's JSON document, with `extra` members after `role`.
+    package func document(extra: [(String, JSONOutput)]) -> JSONOutput {
         let items = results.map { control, verdict in
             JSONOutput.object([
                 ("control", .string(control.id)),
@@ -36,12 +48,11 @@ package struct EvaluationReport: Sendable {
                 ("evidence", .array(verdict.evidence.map(JSONOutput.string))),
             ])
         }
-        return JSONOutput.object([
-            ("source", .string(source)),
-            ("role", .string(role.rawValue)),
-            ("summary", .object(counts.map { ($0.0.rawValue, .integer(Int64($0.1))) })),
-            ("results", .array(items)),
-        ]).rendered()
+        return JSONOutput.object(
+            [("source", .string(source)), ("role", .string(role.rawValue))] + extra + [
+                ("summary", .object(counts.map { ($0.0.rawValue, .integer(Int64($0.1))) })),
+                ("results", .array(items)),
+            ])
     }
 
     /// The report as a table with each control's evidence indented below it, then a one-line summary.

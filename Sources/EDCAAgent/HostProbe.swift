@@ -1,0 +1,109 @@
+package import EDCAEngine
+package import EDCAProbe
+package import EDCATransport
+
+/// One host probed over SSH and evaluated: the pieces composed in order.
+///
+/// Plan the controls' reads, run the constant probe command with the request on stdin, parse the framed response
+/// into a snapshot, decide the role, evaluate. Every failure before evaluation is a ``HostProbeError`` for this
+/// host alone.
+package struct HostProbe: Sendable {
+    /// The controls, compiled once.
+    package let plan: EvaluationPlan
+    /// How long the probe may run on the server before it stops reading, in seconds.
+    package let remoteDeadlineSeconds: Int
+
+    /// Prepares a probe for these controls.
+    /// - Parameter deadline: the per-host deadline of the SSH run; the probe's own budget on the server is set
+    ///   below it, so that its partial answers arrive before the connection is given up.
+    package init(controls: [Control], deadline: Duration) {
+        plan = EvaluationPlan(controls: controls)
+        remoteDeadlineSeconds = max(1, Int(deadline.components.seconds) * 3 / 4)
+    }
+
+    /// The request for one run, with a fresh nonce.
+    package func makeRequest() -> ProbeRequest {
+        var generator = SystemRandomNumberGenerator()
+        return ProbeRequest(
+            request: RegistryRequest(checks: plan.controls.map(\.check)),
+            nonce: ProbeRequest.makeNonce(using: &generator), deadlineSeconds: remoteDeadlineSeconds)
+    }
+
+    /// Probes one host and evaluates the controls on what it found.
+    /// - Parameter role: the host's role, or nil to take it from the host's Exchange setup keys.
+    /// - Throws: ``HostProbeError`` when the host cannot be probed, its output is unusable, or its role is unknown.
+    package func run(
+        _ endpoint: SSHEndpoint, client: SSHClient, role: ExchangeRole?
+    ) async throws(HostProbeError) -> HostScan {
+        let request = makeRequest()
+        let output: CommandOutput
+        do {
+            output = try await client.run(
+                endpoint, command: ProbeScripts.commandLine, standardInput: request.payload())
+        } catch {
+            throw .transport(error)
+        }
+        let result: ProbeResult
+        do {
+            result = try ProbeResponse.parse(
+                standardOutput: output.standardOutput, standardError: output.standardError,
+                exitStatus: output.exitStatus, request: request)
+        } catch {
+            throw .probe(error)
+        }
+        guard let hostRole = role ?? result.identity.role else {
+            throw .unknownRole(endpoint.host)
+        }
+        let verdicts = plan.evaluateAll(on: plan.facts(from: result.snapshot), role: hostRole)
+        return HostScan(
+            endpoint: endpoint, role: hostRole, identity: result.identity, snapshot: result.snapshot,
+            verdicts: verdicts, readErrors: result.readErrors, hostKeyFingerprint: output.hostKeyFingerprint)
+    }
+}
+
+/// A host probed and evaluated.
+package struct HostScan: Sendable {
+    /// Where it was reached.
+    package var endpoint: SSHEndpoint
+    /// The role the controls were evaluated for.
+    package var role: ExchangeRole
+    /// Name, builds and role as the host's registry tells them.
+    package var identity: HostIdentity
+    /// Every fact read, as `--save-snapshot` writes it.
+    package var snapshot: RegistrySnapshot
+    /// One verdict per control, in catalog order.
+    package var verdicts: [Verdict]
+    /// Reads the probe could not answer.
+    package var readErrors: [String]
+    /// The host key's SHA-256 fingerprint.
+    package var hostKeyFingerprint: String
+}
+
+/// Why a host could not be probed or evaluated.
+package enum HostProbeError: Error, Sendable, CustomStringConvertible {
+    /// The SSH connection or command failed.
+    case transport(SSHError)
+    /// The probe's output is unusable.
+    case probe(ProbeError)
+    /// `--role auto` and the host's registry shows no Exchange role.
+    case unknownRole(String)
+
+    /// A stable error class for logs and the spool: `ssh.<code>`, `probe.<code>` or `role-unknown`.
+    package var errorClass: String {
+        switch self {
+        case .transport(let error): "ssh.\(error.code.rawValue)"
+        case .probe(let error): "probe.\(error.code.rawValue)"
+        case .unknownRole: "role-unknown"
+        }
+    }
+
+    package var description: String {
+        switch self {
+        case .transport(let error): error.description
+        case .probe(let error): error.description
+        case .unknownRole(let host):
+            "\(host): no Exchange role found (neither MailboxRole nor EdgeTransportRole under "
+                + #"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15); give --role Mailbox or --role Edge"#
+        }
+    }
+}

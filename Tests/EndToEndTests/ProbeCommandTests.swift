@@ -1,0 +1,165 @@
+import EDCATestSupport
+import Foundation
+import Testing
+
+/// `edca-agent probe` against simulated Windows hosts over a real sshd. Serialized: each test starts its own sshd.
+@Suite("edca-agent probe over SSH", .serialized)
+struct ProbeCommandTests {
+    private func verdicts(_ run: AgentRun) throws -> [String: String] {
+        let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
+        let results = try #require(document["results"] as? [[String: Any]])
+        return Dictionary(
+            uniqueKeysWithValues: results.compactMap { result in
+                (result["control"] as? String).map { ($0, result["status"] as? String ?? "") }
+            })
+    }
+
+    @Test(
+        "SEC-043 passes on a hardened host and fails on another, whichever shell the server's OpenSSH uses",
+        arguments: ["cmd", "powershell"])
+    func passAndFail(shell: String) throws {
+        let hardened = try SimulatedHost(snapshot: "mbx01.json", shell: shell)
+        let pass = try runAgent(hardened.probeArguments(["--format", "json"]))
+        #expect(pass.status == 0, "\(pass.standardError)")
+        #expect(try verdicts(pass)["EDCA-SEC-043"] == "Pass")
+        let document = try #require(try parsedJSON(pass.standardOutput) as? [String: Any])
+        let host = try #require(document["host"] as? [String: Any])
+        #expect(host["computerName"] as? String == "MBX01")
+        #expect(host["role"] as? String == "Mailbox")
+        #expect(host["hostKeyFingerprint"] as? String == hardened.server.hostKeyFingerprint)
+
+        let weak = try SimulatedHost(snapshot: "mbx02.json", shell: shell)
+        let fail = try runAgent(weak.probeArguments())
+        #expect(fail.status == 1)
+        #expect(fail.standardOutput.contains("Fail     EDCA-SEC-043"))
+        #expect(
+            fail.standardOutput.contains(
+                #"LanmanWorkstation\Parameters RequireSecuritySignature = 0 (not set; Windows default); required: 1"#))
+    }
+
+    @Test("An unreadable key gives Unknown, never Pass; the Edge role comes from the host's registry")
+    func accessDenied() throws {
+        let edge = try SimulatedHost(snapshot: "edge01.json")
+        let run = try runAgent(edge.probeArguments(["--format", "json"]))
+        #expect(run.status == 1)
+        #expect(try verdicts(run)["EDCA-SEC-043"] == "Unknown")
+        #expect(run.standardOutput.contains(#""role": "Edge""#))
+    }
+
+    @Test("An unknown host key is refused and not recorded")
+    func unknownHostKey() throws {
+        let host = try SimulatedHost(snapshot: "mbx01.json")
+        var arguments = host.probeArguments()
+        arguments[arguments.count - 1] = host.server.emptyKnownHostsPath
+        let run = try runAgent(arguments)
+        #expect(run.status == 3)
+        #expect(run.standardError.contains("hostkey-unknown") || run.standardError.contains("unknown"))
+        #expect(run.standardOutput.isEmpty)
+        let knownHosts = (try? String(contentsOfFile: host.server.emptyKnownHostsPath, encoding: .utf8)) ?? ""
+        #expect(knownHosts.isEmpty)
+    }
+
+    @Test("A changed host key is refused, even with --accept-new-host-keys")
+    func changedHostKey() throws {
+        let host = try SimulatedHost(snapshot: "mbx01.json")
+        var arguments = host.probeArguments(["--accept-new-host-keys"])
+        let index = try #require(arguments.firstIndex(of: "--known-hosts"))
+        arguments[index + 1] = try host.server.otherHostKeyKnownHostsPath()
+        let run = try runAgent(arguments)
+        #expect(run.status == 3)
+        #expect(run.standardError.lowercased().contains("changed"), "\(run.standardError)")
+        #expect(run.standardOutput.isEmpty)
+    }
+
+    @Test("A key the server does not accept is an authentication error")
+    func wrongKey() throws {
+        let host = try SimulatedHost(snapshot: "mbx01.json")
+        var arguments = host.probeArguments()
+        let index = try #require(arguments.firstIndex(of: "--identity"))
+        arguments[index + 1] = host.server.unauthorizedClientKeyPath
+        let run = try runAgent(arguments)
+        #expect(run.status == 3)
+        #expect(run.standardError.contains("auth"), "\(run.standardError)")
+    }
+
+    @Test("A closed port is a connection error, reported within the deadline")
+    func closedPort() throws {
+        let host = try SimulatedHost(snapshot: "mbx01.json")
+        var arguments = host.probeArguments(["--timeout", "5"])
+        let index = try #require(arguments.firstIndex(of: "--port"))
+        arguments[index + 1] = String(try SSHServerFixture.freePort())
+        let started = ContinuousClock.now
+        let run = try runAgent(arguments)
+        #expect(run.status == 3)
+        #expect(run.standardError.contains("connect"), "\(run.standardError)")
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test("A host that hangs is a timeout error within the deadline, never a verdict")
+    func hang() throws {
+        let host = try SimulatedHost(snapshot: "mbx01.json", faults: ["hang": true])
+        let started = ContinuousClock.now
+        let run = try runAgent(host.probeArguments(["--timeout", "3"]))
+        #expect(run.status == 3)
+        #expect(run.standardError.contains("time"), "\(run.standardError)")
+        #expect(run.standardOutput.isEmpty)
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test("Output over the cap is a clear error, not a crash")
+    func outputOverCap() throws {
+        let host = try SimulatedHost(snapshot: "mbx01.json", faults: ["hugeOutputBytes": 20_000_000])
+        let run = try runAgent(host.probeArguments())
+        #expect(run.status == 3)
+        #expect(run.standardError.contains("output"), "\(run.standardError)")
+    }
+
+    @Test(
+        "Garbage or truncated output is a probe error, never a verdict",
+        arguments: ["garbage", "hangAfterPartialOutput"])
+    func unusableOutput(fault: String) throws {
+        let host = try SimulatedHost(snapshot: "mbx01.json", faults: [fault: true])
+        let run = try runAgent(host.probeArguments(["--timeout", "3"]))
+        #expect(run.status == 3)
+        #expect(run.standardOutput.isEmpty)
+        #expect(run.standardError.contains("edca-agent: error:"))
+    }
+
+    @Test("A login banner, CRLF and CLIXML on stderr do not disturb the verdicts")
+    func noiseIgnored() throws {
+        let host = try SimulatedHost(
+            snapshot: "mbx01.json", shell: "powershell",
+            faults: ["banner": "Authorized use only\r\n", "profileOutput": "Loading profile...\r\n", "clixml": true])
+        let run = try runAgent(host.probeArguments(["--format", "json"]))
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(try verdicts(run)["EDCA-SEC-043"] == "Pass")
+    }
+
+    @Test("--save-snapshot writes what evaluate replays to the same verdicts and evidence")
+    func saveSnapshotReplays() throws {
+        let host = try SimulatedHost(snapshot: "mbx02.json")
+        let file = host.labFile + ".snapshot.json"
+        let probe = try runAgent(host.probeArguments(["--format", "json", "--save-snapshot", file]))
+        #expect(probe.status == 1)
+        let replay = try runAgent(["evaluate", "--snapshot", file, "--role", "Mailbox", "--format", "json"])
+        #expect(replay.status == 0)
+        let probed = try #require(try parsedJSON(probe.standardOutput) as? [String: Any])
+        let replayed = try #require(try parsedJSON(replay.standardOutput) as? [String: Any])
+        let probedResults = try #require(probed["results"] as? [[String: Any]])
+        let replayedResults = try #require(replayed["results"] as? [[String: Any]])
+        #expect(probedResults.map { $0["status"] as? String } == replayedResults.map { $0["status"] as? String })
+        #expect(
+            probedResults.map { $0["evidence"] as? [String] } == replayedResults.map { $0["evidence"] as? [String] })
+    }
+
+    @Test("--print-script prints the command line, the bootstrap, the script and the payload without connecting")
+    func printScript() throws {
+        let run = try runAgent(["probe", "192.0.2.1", "--print-script"])
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("powershell.exe -NoLogo -NoProfile -NonInteractive -EncodedCommand "))
+        #expect(run.standardOutput.contains("[Console]::OpenStandardInput()"))
+        #expect(run.standardOutput.contains("RegistryView]::Registry64"))
+        #expect(run.standardOutput.contains(#""reads": ["#))
+        #expect(run.standardOutput.contains("RequireSecuritySignature"))
+    }
+}
