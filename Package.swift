@@ -31,7 +31,8 @@ let package = Package(
         .executableTarget(name: "edca-lab-host", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         // The edge around the engine: reads control directories and snapshot files, renders reports.
         .target(
-            name: "EDCAAgent", dependencies: ["EDCAEngine", "EDCAProbe", "EDCATransport"], swiftSettings: strictSettings),
+            name: "EDCAAgent", dependencies: ["EDCAEngine", "EDCAProbe", "EDCATransport"], swiftSettings: strictSettings
+        ),
         // The command line, thin: parses arguments and calls EDCAAgent.
         .executableTarget(
             name: "edca-agent",
