@@ -15,7 +15,8 @@ let package = Package(
         .executable(name: "edca-agent", targets: ["edca-agent"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Pure: registry model, control format, check language, evaluation. No I/O.
@@ -29,6 +30,12 @@ let package = Package(
         // A simulated Windows host for tests and the demo lab: answers the probe from a registry snapshot, as
         // Win32-OpenSSH and powershell.exe would, when an sshd runs it as its ForceCommand.
         .executableTarget(name: "edca-lab-host", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        // Reads Inventory/ files (YAML) into typed hosts; reports every bad entry with file, line and field.
+        .target(
+            name: "EDCAInventory", dependencies: ["EDCAEngine", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings),
+        // The spool a SIEM ingests: one append-only NDJSON file of OCSF events, rotated per run; drift state.
+        .target(name: "EDCASpool", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         // The edge around the engine: reads control directories and snapshot files, renders reports.
         .target(
             name: "EDCAAgent", dependencies: ["EDCAEngine", "EDCAProbe", "EDCATransport"], swiftSettings: strictSettings
@@ -53,6 +60,9 @@ let package = Package(
         .target(name: "EDCATestSupport", path: "Tests/EDCATestSupport", swiftSettings: strictSettings),
         .testTarget(name: "EDCAEngineTests", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         .testTarget(name: "EDCAProbeTests", dependencies: ["EDCAProbe", "EDCAEngine"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "EDCAInventoryTests", dependencies: ["EDCAInventory", "EDCAEngine"], swiftSettings: strictSettings),
+        .testTarget(name: "EDCASpoolTests", dependencies: ["EDCASpool", "EDCAEngine"], swiftSettings: strictSettings),
         .testTarget(
             name: "EDCALabHostTests", dependencies: ["edca-lab-host", "EDCAEngine"], swiftSettings: strictSettings),
         .testTarget(

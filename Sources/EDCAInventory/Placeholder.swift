@@ -1,0 +1,2 @@
+/// Placeholder until the inventory lands.
+enum EDCAInventoryPlaceholder {}

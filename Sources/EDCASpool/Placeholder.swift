@@ -1,0 +1,2 @@
+/// Placeholder until the spool lands.
+enum EDCASpoolPlaceholder {}
