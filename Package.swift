@@ -70,7 +70,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "EDCAAgentTests",
-            dependencies: ["EDCAAgent", "EDCAEngine"],
+            dependencies: [
+                "EDCAAgent", "EDCAEngine", "EDCAProbe", "EDCATransport", "EDCATestSupport", "edca-lab-host",
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

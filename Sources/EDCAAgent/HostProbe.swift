@@ -33,7 +33,7 @@ package struct HostProbe: Sendable {
     /// - Parameter role: the host's role, or nil to take it from the host's Exchange setup keys.
     /// - Throws: ``HostProbeError`` when the host cannot be probed, its output is unusable, or its role is unknown.
     package func run(
-        _ endpoint: SSHEndpoint, client: SSHClient, role: ExchangeRole?
+        _ endpoint: SSHEndpoint, client: some RemoteCommandRunner, role: ExchangeRole?
     ) async throws(HostProbeError) -> HostScan {
         let request = makeRequest()
         let output: CommandOutput
@@ -87,6 +87,8 @@ package enum HostProbeError: Error, Sendable, CustomStringConvertible {
     case probe(ProbeError)
     /// `--role auto` and the host's registry shows no Exchange role.
     case unknownRole(String)
+    /// The scan was stopped (SIGTERM or SIGINT) before this host was probed.
+    case interrupted
 
     /// A stable error class for logs and the spool: `ssh.<code>`, `probe.<code>` or `role-unknown`.
     package var errorClass: String {
@@ -94,6 +96,7 @@ package enum HostProbeError: Error, Sendable, CustomStringConvertible {
         case .transport(let error): "ssh.\(error.code.rawValue)"
         case .probe(let error): "probe.\(error.code.rawValue)"
         case .unknownRole: "role-unknown"
+        case .interrupted: "interrupted"
         }
     }
 
@@ -104,6 +107,7 @@ package enum HostProbeError: Error, Sendable, CustomStringConvertible {
         case .unknownRole(let host):
             "\(host): no Exchange role found (neither MailboxRole nor EdgeTransportRole under "
                 + #"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15); give --role Mailbox or --role Edge"#
+        case .interrupted: "the scan was stopped before this host was probed"
         }
     }
 }

@@ -18,11 +18,15 @@ package final class SSHServerFixture: Sendable {
         package var forceCommand: String?
         /// Extra sshd_config lines, appended last.
         package var extraConfig: [String]
+        /// More loopback addresses (such as `127.0.0.21`) to listen on, on the same port, so one sshd can stand for
+        /// a fleet; the known_hosts file lists the host key for each.
+        package var extraAddresses: [String]
 
         /// Creates a configuration.
-        package init(forceCommand: String? = nil, extraConfig: [String] = []) {
+        package init(forceCommand: String? = nil, extraConfig: [String] = [], extraAddresses: [String] = []) {
             self.forceCommand = forceCommand
             self.extraConfig = extraConfig
+            self.extraAddresses = extraAddresses
         }
     }
 
@@ -121,7 +125,8 @@ package final class SSHServerFixture: Sendable {
             port = started.port
             daemon = started.daemon
             let publicKey = try Self.read(hostKey + ".pub").split(separator: " ").prefix(2).joined(separator: " ")
-            knownHostsLine = "[\(host)]:\(started.port) \(publicKey)"
+            let names = ([host] + configuration.extraAddresses).map { "[\($0)]:\(started.port)" }
+            knownHostsLine = names.joined(separator: ",") + " \(publicKey)"
             knownHostsPath = try Self.write(directory + "/known_hosts", knownHostsLine + "\n")
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
@@ -182,6 +187,7 @@ package final class SSHServerFixture: Sendable {
         if let forceCommand = configuration.forceCommand {
             lines.append("ForceCommand \(forceCommand)")
         }
+        lines += configuration.extraAddresses.map { "ListenAddress \($0):\(port)" }
         lines += configuration.extraConfig
         return lines.joined(separator: "\n") + "\n"
     }
