@@ -26,16 +26,16 @@ package struct DecodingProblem: Sendable, Equatable, CustomStringConvertible {
 
 /// A JSON object being decoded: members are taken by name, and the members left at the end are reported as
 /// unknown fields, with a suggestion when one is close to a known name.
-struct JSONObjectReader {
+package struct JSONObjectReader {
     /// The object's path, used as the prefix of every problem.
-    let path: String
+    package let path: String
     /// Where the object starts.
-    let position: SourcePosition
+    package let position: SourcePosition
     private var members: [String: JSONMember] = [:]
     private var order: [String] = []
 
     /// Starts reading `value` as an object, or reports that it is not one and returns nil.
-    init?(_ value: JSONValue, path: String, problems: inout [DecodingProblem]) {
+    package init?(_ value: JSONValue, path: String, problems: inout [DecodingProblem]) {
         guard case .object(let list) = value.kind else {
             problems.append(
                 DecodingProblem(
@@ -58,21 +58,21 @@ struct JSONObjectReader {
     }
 
     /// The path of a member of this object.
-    func path(of name: String) -> String { Self.join(path, name) }
+    package func path(of name: String) -> String { Self.join(path, name) }
 
     /// Whether the object has a member with this exact name (not yet taken).
-    func has(_ name: String) -> Bool { members[name] != nil }
+    package func has(_ name: String) -> Bool { members[name] != nil }
 
     /// The names of the members not yet taken, in document order.
-    var remainingNames: [String] { order.filter { members[$0] != nil } }
+    package var remainingNames: [String] { order.filter { members[$0] != nil } }
 
     /// Takes the member with this name, if present.
-    mutating func take(_ name: String) -> JSONValue? {
+    package mutating func take(_ name: String) -> JSONValue? {
         members.removeValue(forKey: name)?.value
     }
 
     /// Takes a required member, reporting its absence.
-    mutating func require(_ name: String, problems: inout [DecodingProblem]) -> JSONValue? {
+    package mutating func require(_ name: String, problems: inout [DecodingProblem]) -> JSONValue? {
         guard let value = take(name) else {
             problems.append(DecodingProblem(position: position, field: path(of: name), message: "missing field"))
             return nil
@@ -81,7 +81,7 @@ struct JSONObjectReader {
     }
 
     /// Reports every member not taken as an unknown field, suggesting the closest of `knownNames`.
-    func reportUnknownFields(knownNames: [String], problems: inout [DecodingProblem]) {
+    package func reportUnknownFields(knownNames: [String], problems: inout [DecodingProblem]) {
         for name in remainingNames {
             guard let member = members[name] else { continue }
             var message = "unknown field"
@@ -94,20 +94,25 @@ struct JSONObjectReader {
         }
     }
 
-    static func join(_ path: String, _ name: String) -> String {
+    /// A member's path below `path`.
+    package static func join(_ path: String, _ name: String) -> String {
         path.isEmpty ? name : path + "." + name
     }
 }
 
 /// Typed readings of JSON values that report a problem and return nil when the type is wrong.
-enum JSONRead {
-    static func string(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> String? {
+package enum JSONRead {
+    /// The value as a string, or a type problem.
+    package static func string(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> String? {
         if case .string(let text) = value.kind { return text }
         problems.append(mismatch(value, path, expected: "a string"))
         return nil
     }
 
-    static func nonEmptyString(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> String? {
+    /// The value as a string with something other than blanks in it, or a problem.
+    package static func nonEmptyString(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem])
+        -> String?
+    {
         guard let text = string(value, path, &problems) else { return nil }
         if text.trimmingBlanks().isEmpty {
             problems.append(DecodingProblem(position: value.position, field: path, message: "must not be empty"))
@@ -116,26 +121,30 @@ enum JSONRead {
         return text
     }
 
-    static func bool(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> Bool? {
+    /// The value as true or false, or a type problem.
+    package static func bool(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> Bool? {
         if case .bool(let flag) = value.kind { return flag }
         problems.append(mismatch(value, path, expected: "true or false"))
         return nil
     }
 
-    static func integer(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> Int64? {
+    /// The value as an integer, or a type problem.
+    package static func integer(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> Int64? {
         if case .number(let number) = value.kind, let integer = number.integerValue { return integer }
         problems.append(mismatch(value, path, expected: "an integer"))
         return nil
     }
 
-    static func array(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> [JSONValue]? {
+    /// The value as an array, or a type problem.
+    package static func array(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> [JSONValue]? {
         if case .array(let items) = value.kind { return items }
         problems.append(mismatch(value, path, expected: "an array"))
         return nil
     }
 
     /// An array of strings, each non-empty and, ignoring case, unique.
-    static func stringList(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> [String]? {
+    package static func stringList(_ value: JSONValue, _ path: String, _ problems: inout [DecodingProblem]) -> [String]?
+    {
         guard let items = array(value, path, &problems) else { return nil }
         var result: [String] = []
         var seen: Set<String> = []
@@ -156,13 +165,14 @@ enum JSONRead {
         return valid ? result : nil
     }
 
-    static func mismatch(_ value: JSONValue, _ path: String, expected: String) -> DecodingProblem {
+    /// The problem "expected X, found Y" for a value of the wrong type.
+    package static func mismatch(_ value: JSONValue, _ path: String, expected: String) -> DecodingProblem {
         DecodingProblem(position: value.position, field: path, message: "expected \(expected), found \(value.typeName)")
     }
 }
 
 /// The known name closest to a misspelled one, when it is close enough to be a likely typo.
-func closestName(to name: String, among knownNames: [String]) -> String? {
+package func closestName(to name: String, among knownNames: [String]) -> String? {
     let lowered = name.lowercased()
     var best: (name: String, distance: Int)?
     for candidate in knownNames {

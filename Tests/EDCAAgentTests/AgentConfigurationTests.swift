@@ -1,0 +1,62 @@
+import EDCAAgent
+import Foundation
+import Testing
+
+@Suite("The scan configuration file")
+struct AgentConfigurationTests {
+    @Test("Keys in the file override the defaults; the rest keep them")
+    func overrides() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(
+            "config.json", #"{"inventory": "/srv/fleet.yaml", "concurrency": 64, "spoolGroup": "splunk"}"#)
+        let configuration = try AgentConfiguration.load(path: file)
+        var expected = AgentConfiguration()
+        expected.inventory = "/srv/fleet.yaml"
+        expected.concurrency = 64
+        expected.spoolGroup = "splunk"
+        #expect(configuration == expected)
+    }
+
+    @Test("Every problem is reported at once with file, line, column and key")
+    func problems() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(
+            "config.json",
+            """
+            {
+              "concurency": 8,
+              "deadlineSeconds": 0,
+              "spoolDirectory": 3
+            }
+            """)
+        do {
+            _ = try AgentConfiguration.load(path: file)
+            Issue.record("the file loaded")
+        } catch {
+            #expect(error.kind == .badContent)
+            let lines = Set(error.problems.map(\.description))
+            #expect(
+                lines == [
+                    "\(file):2:3: concurency: unknown field (did you mean 'concurrency'?)",
+                    "\(file):3:22: deadlineSeconds: out of range: expected 1 to 3600, found 0",
+                    "\(file):4:21: spoolDirectory: expected a string, found number",
+                ])
+        }
+    }
+
+    @Test("systemd credentials fill the SSH key, passphrase and known_hosts when the file does not set them")
+    func credentials() throws {
+        let directory = try TemporaryDirectory()
+        let key = try directory.write("ssh-key", "not a real key")
+        let knownHosts = try directory.write("known-hosts", "")
+        var configuration = AgentConfiguration()
+        configuration.useCredentials(in: directory.path)
+        #expect(configuration.identity == key)
+        #expect(configuration.knownHosts == knownHosts)
+        #expect(configuration.passphraseFile == nil)
+        var explicit = AgentConfiguration()
+        explicit.identity = "/etc/edca-agent/key"
+        explicit.useCredentials(in: directory.path)
+        #expect(explicit.identity == "/etc/edca-agent/key")
+    }
+}
