@@ -33,7 +33,7 @@ build:
 REWRITE = sed -e 's|/usr/bin/edca-agent|$(BINDIR)/edca-agent|g' \
               -e 's|/usr/share/edca-agent/|$(DATADIR)/|g' \
               -e 's|/usr/share/doc/edca-agent/|$(DOCDIR)/|g' \
-              -e 's|/etc/edca-agent/|$(SYSCONFDIR)/edca-agent/|g'
+              -e 's|/etc/edca-agent|$(SYSCONFDIR)/edca-agent|g'
 
 install: build
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/Controls $(DESTDIR)$(DOCDIR) \
