@@ -1,2 +1,0 @@
-/// Placeholder until the inventory lands.
-enum EDCAInventoryPlaceholder {}
