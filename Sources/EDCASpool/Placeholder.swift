@@ -1,2 +1,0 @@
-/// Placeholder until the spool lands.
-enum EDCASpoolPlaceholder {}

@@ -1,0 +1,33 @@
+/// Identifiers for spool events: stable finding uids from a small hash, and random event ids.
+package enum SpoolIdentifier {
+    /// A stable 128-bit identifier, as 32 lowercase hex digits, of `host|control`: the same host and control give
+    /// the same finding uid on every run, on every machine (two FNV-1a 64 hashes with different offset bases).
+    package static func findingUID(host: String, control: String) -> String {
+        stableHex(host.lowercased() + "|" + control)
+    }
+
+    /// Two FNV-1a 64-bit hashes of the text's UTF-8 bytes, as 32 hex digits. Not cryptographic: only stable.
+    package static func stableHex(_ text: String) -> String {
+        let prime: UInt64 = 0x0000_0100_0000_01B3
+        var first: UInt64 = 0xCBF2_9CE4_8422_2325
+        var second: UInt64 = 0x8422_2325_CBF2_9CE4
+        for byte in text.utf8 {
+            first = (first ^ UInt64(byte)) &* prime
+            second = (second ^ UInt64(byte)) &* prime
+            second = (second ^ (second >> 29)) &* prime
+        }
+        return hex(first) + hex(second)
+    }
+
+    /// A fresh random 128-bit identifier as 32 hex digits, for event and run ids.
+    package static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return hex(generator.next()) + hex(generator.next())
+    }
+
+    /// The number as 16 lowercase hex digits.
+    static func hex(_ number: UInt64) -> String {
+        let digits = String(number, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
