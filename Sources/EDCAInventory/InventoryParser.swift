@@ -279,7 +279,11 @@ struct InventoryParser {
         let key = scalar.string
         guard allowed.contains(key) else {
             var message = "unknown key \"\(key)\""
-            if let suggestion = closestKey(to: key, among: allowed) {
+            if ["name", "address"].contains(key) {
+                message = "`\(key)` can only be set on a host, not here"
+            } else if key == "hosts" {
+                message = "`hosts` is only allowed at the top level and in a group"
+            } else if let suggestion = closestKey(to: key, among: allowed) {
                 message += "; did you mean \"\(suggestion)\"?"
             } else {
                 message += "; expected one of: \(allowed.joined(separator: ", "))"

@@ -101,6 +101,41 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
             ])
     }
 
+    @Test func hostOnlyKeysAreRejectedElsewhere() {
+        let found = problems(
+            """
+            defaults: {user: u, identity: k, address: 10.0.0.1}
+            groups:
+              g:
+                name: x
+                hosts: []
+            """)
+        #expect(
+            found == [
+                "test.yaml:1:34: defaults.address: `address` can only be set on a host, not here",
+                "test.yaml:4:5: groups.g.name: `name` can only be set on a host, not here",
+            ])
+    }
+
+    @Test func exampleInventoryShowsOverridesAndMerges() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let inventory = try Inventory.load(path: root.appendingPathComponent("Inventory/example.yaml").path)
+        let byName = Dictionary(uniqueKeysWithValues: inventory.hosts.map { ($0.name, $0) })
+        #expect(byName["mbx02"]?.tags == ["exchange", "site-a", "dag1", "patch-tuesday"])
+        #expect(byName["mbx02"]?.role == .mailbox)
+        #expect(byName["mbx03"]?.enabled == false)
+        #expect(byName["mbx11.corp.example.com"]?.address == "mbx11.corp.example.com")
+        #expect(byName["mbx11.corp.example.com"]?.role == nil)
+        #expect(byName["mbx11.corp.example.com"]?.port == 2222)
+        #expect(byName["mbx12"]?.port == 22)
+        #expect(byName["mbx12"]?.identityFile == nil)
+        #expect(byName["mbx12"]?.user == "edca-site-b")
+        #expect(byName["edge01"]?.fingerprint == "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s")
+        #expect(byName["edge01"]?.group == nil)
+        #expect(byName["edge01"]?.role == .edge)
+    }
+
     @Test func badPortsRolesFingerprintsAndTypes() {
         let found = problems(
             """
