@@ -261,6 +261,26 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
         #expect(found.first?.hasPrefix("test.yaml:3:1: yaml: invalid YAML") == true)
     }
 
+    @Test func duplicateKeysGroupsAndEmptyDocuments() {
+        #expect(problems("hosts: []\nhosts: []\n") == ["test.yaml:1:1: yaml: duplicate key: hosts"])
+        #expect(
+            problems("") == [
+                "test.yaml:1:1: inventory: the inventory must be a mapping with `defaults`, `groups` and `hosts`"
+            ])
+        let found = problems(
+            """
+            groups:
+              a: {user: u, identity: k, hosts: []}
+              A: {hosts: []}
+              b: {user: u}
+            """)
+        #expect(
+            found == [
+                "test.yaml:3:3: groups.A: duplicate group \"A\"",
+                "test.yaml:4:6: groups.b: the group has no `hosts` list",
+            ])
+    }
+
     @Test func aMissingFileIsUnreadable() {
         #expect {
             try Inventory.load(path: "/nonexistent/inventory.yaml")
