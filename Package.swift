@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "edca-agent",
             dependencies: [
-                "EDCAAgent", "EDCAEngine", "EDCAProbe", "EDCATransport",
+                "EDCAAgent", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCATransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
