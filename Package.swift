@@ -38,13 +38,15 @@ let package = Package(
         .target(name: "EDCASpool", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         // The edge around the engine: reads control directories and snapshot files, renders reports.
         .target(
-            name: "EDCAAgent", dependencies: ["EDCAEngine", "EDCAProbe", "EDCATransport"], swiftSettings: strictSettings
+            name: "EDCAAgent",
+            dependencies: ["EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool", "EDCATransport"],
+            swiftSettings: strictSettings
         ),
         // The command line, thin: parses arguments and calls EDCAAgent.
         .executableTarget(
             name: "edca-agent",
             dependencies: [
-                "EDCAAgent", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCATransport",
+                "EDCAAgent", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool", "EDCATransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

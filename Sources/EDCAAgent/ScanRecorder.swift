@@ -1,0 +1,109 @@
+package import EDCAEngine
+import EDCAProbe
+package import EDCASpool
+import EDCATransport
+import Foundation
+
+/// The one owner of the spool and the drift state during a scan: turns each host's outcome into OCSF events,
+/// appends them as one batch, and keeps the counts for the run's summary.
+///
+/// An actor, because outcomes arrive from concurrent host tasks and the spool needs one writer.
+package actor ScanRecorder {
+    private let spool: SpoolWriter
+    private var drift: DriftState
+    private let run: SpoolRun
+    private let controls: [String: Control]
+    private let started = Date()
+    /// Host outcomes recorded so far.
+    package private(set) var hostsDone = 0
+    /// Hosts that could not be scanned so far (not counting interrupted ones).
+    package private(set) var hostsFailed = 0
+    private var hostsInterrupted = 0
+    private var statusCounts: [Status: Int] = [:]
+    /// The first spool error, after which nothing more is written.
+    package private(set) var spoolFailure: SpoolError?
+
+    /// Creates a recorder writing to `spool`, comparing verdicts with `drift`.
+    package init(spool: SpoolWriter, drift: DriftState, run: SpoolRun, controls: [Control]) {
+        self.spool = spool
+        self.drift = drift
+        self.run = run
+        self.controls = Dictionary(controls.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Writes one host's events: a Compliance Finding per applicable control (skipped ones are left out) and a Scan
+    /// Activity, as one batch; then records the verdicts for drift. Nothing is recorded for drift unless the batch
+    /// is on disk.
+    package func record(_ outcome: HostOutcome) {
+        hostsDone += 1
+        let end = Self.milliseconds(Date())
+        let start =
+            end - Int64(outcome.duration.components.seconds * 1000)
+            - Int64(outcome.duration.components.attoseconds / 1_000_000_000_000_000)
+        var lines: [String] = []
+        var hostStatuses: [Status: Int] = [:]
+        var verdicts: [Verdict] = []
+        let result: HostScanOutcome.Result
+        var host = SpoolHost(hostname: outcome.target.name, ip: outcome.target.endpoint.host, role: outcome.target.role)
+        switch outcome.result {
+        case .success(let scan):
+            host.role = scan.role
+            host.osName = scan.identity.windowsProduct
+            host.osBuild = scan.identity.windowsBuild
+            verdicts = scan.verdicts.filter { $0.status != .skipped }
+            for verdict in verdicts {
+                guard let control = controls[verdict.controlID] else { continue }
+                hostStatuses[verdict.status, default: 0] += 1
+                let event = SpoolEvents.complianceFinding(
+                    control: control, verdict: verdict, host: host,
+                    drift: drift.drift(for: host.hostname, control: verdict.controlID, status: verdict.status),
+                    run: run,
+                    timeMilliseconds: end)
+                lines.append(SpoolLine.render(event))
+            }
+            result = .completed
+        case .failure(.interrupted):
+            hostsInterrupted += 1
+            result = .interrupted
+        case .failure(let error):
+            hostsFailed += 1
+            result = .failed(errorClass: error.errorClass, message: error.description)
+        }
+        let activity = HostScanOutcome(
+            host: host, result: result, startMilliseconds: start, endMilliseconds: end, statusCounts: hostStatuses)
+        lines.append(SpoolLine.render(SpoolEvents.hostScanActivity(activity, run: run, timeMilliseconds: end)))
+        guard spoolFailure == nil else { return }
+        do {
+            try spool.appendHostBatch(lines)
+        } catch {
+            spoolFailure = error
+            return
+        }
+        for verdict in verdicts {
+            drift.record(host: host.hostname, control: verdict.controlID, status: verdict.status)
+            statusCounts[verdict.status, default: 0] += 1
+        }
+    }
+
+    /// Ends the run: writes the run's Scan Activity, rotates the active file, saves drift, applies retention.
+    /// - Returns: the rotated file's name, if any.
+    package func finish(hosts: Int, retentionDays: Int) throws(SpoolError) -> String? {
+        if let spoolFailure { throw spoolFailure }
+        let now = Date()
+        let summary = RunScanSummary(
+            hosts: hosts, reached: hosts - hostsFailed - hostsInterrupted, failed: hostsFailed,
+            interrupted: hostsInterrupted, statusCounts: statusCounts, startMilliseconds: Self.milliseconds(started),
+            endMilliseconds: Self.milliseconds(now))
+        try spool.appendHostBatch([
+            SpoolLine.render(SpoolEvents.runScanActivity(summary, run: run, timeMilliseconds: Self.milliseconds(now)))
+        ])
+        let rotated = try spool.rotate(at: now)
+        try drift.save()
+        _ = try spool.removeRotated(olderThan: retentionDays, now: now)
+        return rotated
+    }
+
+    private static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+}

@@ -1,0 +1,259 @@
+import ArgumentParser
+import EDCAAgent
+import EDCAEngine
+import EDCAInventory
+import EDCASpool
+import EDCATransport
+import Foundation
+
+/// `edca-agent scan`: probe every host of the inventory, write OCSF events to the spool, print a summary.
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan the inventory's hosts and write the findings to the spool.",
+        discussion: """
+            Settings come from the configuration file (--config), then these flags; SSH key, passphrase and \
+            known_hosts also from systemd credentials ($CREDENTIALS_DIRECTORY: ssh-key, ssh-key-passphrase, \
+            known-hosts). A host that cannot be scanned is recorded with its error class; the others go on.
+
+            Exit status: 0 every selected host was scanned; 4 some hosts could not be scanned; 5 the scan was \
+            interrupted (SIGTERM/SIGINT); 75 another scan is running; 64 usage; 65 malformed input; 66 missing \
+            input; 1 the spool could not be written.
+            """)
+
+    @Option(help: ArgumentHelp("The configuration file.", valueName: "file")) var config: String?
+    @Option(help: ArgumentHelp("The inventory file.", valueName: "file")) var inventory: String?
+    @Option(name: .customLong("controls"), help: ArgumentHelp("The directory of control files.", valueName: "dir"))
+    var controlsDirectory: String?
+    @Option(name: .customLong("spool"), help: ArgumentHelp("The spool directory.", valueName: "dir"))
+    var spoolDirectory: String?
+    @Option(name: .customLong("state"), help: ArgumentHelp("The state directory.", valueName: "dir"))
+    var stateDirectory: String?
+    @Option(help: ArgumentHelp("The OpenSSH known_hosts file.", valueName: "file")) var knownHosts: String?
+    @Option(help: ArgumentHelp("The private key file (overrides the inventory).", valueName: "file"))
+    var identity: String?
+    @Option(help: ArgumentHelp("A file holding the key's passphrase.", valueName: "file")) var passphraseFile: String?
+    @Option(help: "The most hosts probed at once.") var concurrency: Int?
+    @Option(help: ArgumentHelp("Each host's whole deadline, in seconds.", valueName: "seconds")) var timeout: Int?
+    @Option(help: "Retries of a host whose connection failed.") var retries: Int?
+    @Option(help: ArgumentHelp("Days rotated spool files are kept.", valueName: "days")) var retentionDays: Int?
+    @Option(help: ArgumentHelp("The group of spool files, for the forwarder.", valueName: "group")) var spoolGroup:
+        String?
+    @Option(name: .customLong("host"), help: "Only this host (repeatable).") var hostNames: [String] = []
+    @Option(name: .customLong("tag"), help: "Only hosts with this tag (repeatable).") var tags: [String] = []
+    @Option(
+        help: ArgumentHelp("Scan only shard K of N (1-based), a stable hash partition by host name.", valueName: "K/N"))
+    var shard: String?
+    @Flag(help: "Trust and record unknown host keys (never changed ones).") var acceptNewHostKeys = false
+
+    /// The default configuration file, read when present.
+    static let defaultConfigurationPath = "/etc/edca-agent/config.json"
+
+    func run() async throws {
+        let settings = try resolvedSettings()
+        try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
+        let lock: ScanLock
+        do {
+            lock = try ScanLock(stateDirectory: settings.stateDirectory)
+        } catch {
+            printError(error.description)
+            throw ExitCode(75)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let catalog = try reportingInputErrors { () throws(InputError) in
+            try ControlCatalog.load(directory: settings.controlsDirectory)
+        }
+        let hosts = try selectedHosts(try loadInventory(settings.inventory))
+        let targets = hosts.map {
+            ScanTarget(
+                name: $0.name,
+                endpoint: SSHEndpoint(
+                    host: $0.address, port: $0.port, user: $0.user, pinnedFingerprint: $0.fingerprint), role: $0.role)
+        }
+        let identity = try sharedIdentity(settings, hosts)
+        let options = SSHOptions(
+            knownHostsPath: settings.knownHosts ?? FileManager.default.homeDirectoryForCurrentUser.path
+                + "/.ssh/known_hosts",
+            acceptNewHostKeys: acceptNewHostKeys, identityFile: identity, passphraseFile: settings.passphraseFile,
+            useAgent: identity == nil, deadline: .seconds(settings.deadlineSeconds))
+        let spool: SpoolWriter
+        let drift: DriftState
+        do {
+            spool = try SpoolWriter.open(directory: settings.spoolDirectory, group: settings.spoolGroup)
+            drift = try DriftState.load(directory: settings.stateDirectory)
+        } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+        let client: SSHClient
+        do {
+            client = try SSHClient(options: options, threads: min(settings.concurrency, max(1, targets.count)))
+        } catch {
+            printError(error.description)
+            throw ExitCode(66)
+        }
+        let recorder = ScanRecorder(
+            spool: spool, drift: drift, run: SpoolRun(productVersion: "0.1.0"), controls: catalog.controls)
+        let progress = ScanProgress(total: targets.count)
+        let scan = FleetScan(
+            probe: HostProbe(controls: catalog.controls, deadline: .seconds(settings.deadlineSeconds)),
+            concurrency: settings.concurrency)
+        let runner = RetryingRunner(client, retries: settings.retries, backoff: .seconds(settings.retryBackoffSeconds))
+        let task = Task {
+            await scan.run(targets, runner: runner) { outcome in
+                await recorder.record(outcome)
+                progress.hostFinished(outcome)
+            }
+        }
+        let signals = SignalCancellation(task: task)
+        let outcomes = await task.value
+        signals.stop()
+        client.shutdown()
+        progress.finish()
+        let rotated: String?
+        do {
+            rotated = try await recorder.finish(hosts: targets.count, retentionDays: settings.spoolRetentionDays)
+        } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+        print(ScanSummary.table(outcomes))
+        if let rotated { print("spool: \(rotated)") }
+        if outcomes.contains(where: { if case .failure(.interrupted) = $0.result { true } else { false } }) {
+            throw ExitCode(5)
+        }
+        if outcomes.contains(where: { if case .failure = $0.result { true } else { false } }) { throw ExitCode(4) }
+    }
+
+    private func resolvedSettings() throws -> AgentConfiguration {
+        var settings = AgentConfiguration()
+        let path = config ?? Self.defaultConfigurationPath
+        if config != nil || FileManager.default.fileExists(atPath: path) {
+            settings = try reportingInputErrors { () throws(InputError) in try AgentConfiguration.load(path: path) }
+        }
+        if let inventory { settings.inventory = inventory }
+        if let controlsDirectory { settings.controlsDirectory = controlsDirectory }
+        if let spoolDirectory { settings.spoolDirectory = spoolDirectory }
+        if let stateDirectory { settings.stateDirectory = stateDirectory }
+        if let knownHosts { settings.knownHosts = knownHosts }
+        if let identity { settings.identity = identity }
+        if let passphraseFile { settings.passphraseFile = passphraseFile }
+        if let concurrency {
+            guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 1024") }
+            settings.concurrency = concurrency
+        }
+        if let timeout {
+            guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be 1 to 3600 seconds") }
+            settings.deadlineSeconds = timeout
+        }
+        if let retries { settings.retries = retries }
+        if let retentionDays { settings.spoolRetentionDays = retentionDays }
+        if let spoolGroup { settings.spoolGroup = spoolGroup }
+        settings.useCredentials(in: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
+        return settings
+    }
+
+    private func selectedHosts(_ inventory: Inventory) throws -> [InventoryHost] {
+        let unknown = inventory.unknownHostNames(hostNames)
+        guard unknown.isEmpty else {
+            throw ValidationError("not in the inventory: \(unknown.joined(separator: ", "))")
+        }
+        var hosts = inventory.selecting(hosts: hostNames, tags: tags)
+        if let shard {
+            let parts = shard.split(separator: "/").compactMap { Int($0) }
+            guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
+                throw ValidationError("--shard must be K/N with 1 <= K <= N, e.g. 2/4")
+            }
+            hosts = Inventory.shard(hosts, index: parts[0] - 1, of: parts[1])
+        }
+        return hosts
+    }
+
+    /// The one private key of this scan: the configured one, else the inventory's when all hosts agree; nil means
+    /// ssh-agent.
+    private func sharedIdentity(_ settings: AgentConfiguration, _ hosts: [InventoryHost]) throws -> String? {
+        if let identity = settings.identity { return identity }
+        let files = Set(hosts.map(\.identityFile))
+        guard files.count <= 1 else {
+            throw ValidationError("the selected hosts use different identity files; one scan uses one key (--identity)")
+        }
+        return files.first ?? nil
+    }
+}
+
+/// Progress on stderr while a terminal watches: hosts done of total, failures, rate. Silent otherwise.
+final class ScanProgress: @unchecked Sendable {
+    // @unchecked: every mutable field is guarded by `lock`.
+    private let lock = NSLock()
+    private let total: Int
+    private var done = 0
+    private var failed = 0
+    private let started = ContinuousClock.now
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+
+    init(total: Int) {
+        self.total = total
+    }
+
+    func hostFinished(_ outcome: HostOutcome) {
+        guard isTerminal else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        if case .failure = outcome.result { failed += 1 }
+        let seconds = Double((ContinuousClock.now - started).components.seconds) + 0.001
+        let line =
+            "\r\(done)/\(total) hosts, \(failed) failed, \(String(format: "%.1f", Double(done) / seconds)) hosts/s"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// Cancels a task on SIGTERM or SIGINT, so the scan starts no new host and records the rest as interrupted.
+final class SignalCancellation: @unchecked Sendable {
+    // @unchecked: the sources are created here and only cancelled in `stop()`; DispatchSource is thread-safe.
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(task: Task<[HostOutcome], Never>) {
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func stop() {
+        sources.forEach { $0.cancel() }
+    }
+}
+
+/// The end-of-scan table: one row per host with its result.
+enum ScanSummary {
+    static func table(_ outcomes: [HostOutcome]) -> String {
+        var table = TextTable(header: ["HOST", "ADDRESS", "RESULT", "PASS", "FAIL", "UNKNOWN", "SECONDS"])
+        for outcome in outcomes {
+            let seconds = String(
+                format: "%.1f",
+                Double(outcome.duration.components.seconds)
+                    + Double(outcome.duration.components.attoseconds) / 1e18)
+            switch outcome.result {
+            case .success(let scan):
+                let count = { (status: Status) in String(scan.verdicts.count { $0.status == status }) }
+                table.rows.append([
+                    outcome.target.name, outcome.target.endpoint.host, "scanned (\(scan.role))", count(.pass),
+                    count(.fail), count(.unknown), seconds,
+                ])
+            case .failure(let error):
+                table.rows.append([
+                    outcome.target.name, outcome.target.endpoint.host, error.errorClass, "-", "-", "-", seconds,
+                ])
+            }
+        }
+        return table.rendered()
+    }
+}
