@@ -11,6 +11,8 @@ struct EDCAAgentCommand: AsyncParsableCommand {
             65 for a malformed control, snapshot or other input file, 66 for an input file that is missing \
             or unreadable, 1 for any other failure.
             """,
-        subcommands: [ControlsCommand.self, EvaluateCommand.self, ProbeCommand.self, ScanCommand.self, InventoryCommand.self]
+        subcommands: [
+            ControlsCommand.self, EvaluateCommand.self, ProbeCommand.self, ScanCommand.self, InventoryCommand.self,
+        ]
     )
 }

@@ -228,7 +228,7 @@ final class SignalCancellation: @unchecked Sendable {
     }
 
     func stop() {
-        sources.forEach { $0.cancel() }
+        for source in sources { source.cancel() }
     }
 }
 
