@@ -130,6 +130,8 @@ struct ScanCommand: AsyncParsableCommand {
         let path = config ?? Self.defaultConfigurationPath
         if config != nil || FileManager.default.fileExists(atPath: path) {
             settings = try reportingInputErrors { () throws(InputError) in try AgentConfiguration.load(path: path) }
+        } else if FileManager.default.fileExists(atPath: "Controls") {
+            settings.controlsDirectory = "Controls"  // no configuration file: run from a checkout, as other commands do
         }
         if let inventory { settings.inventory = inventory }
         if let controlsDirectory { settings.controlsDirectory = controlsDirectory }
