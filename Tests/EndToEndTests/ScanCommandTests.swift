@@ -1,0 +1,130 @@
+import EDCATestSupport
+import Foundation
+import Testing
+
+/// `edca-agent scan` over a fleet of simulated hosts behind one real sshd on several loopback addresses.
+@Suite("edca-agent scan over SSH", .serialized)
+struct ScanCommandTests {
+    /// A lab of `count` hosts on 127.0.0.41... whose snapshots are copies the test may change.
+    private final class Fleet {
+        let server: SSHServerFixture
+        let directory: String
+        let addresses: [String]
+
+        init(snapshots: [String], faults: [Int: [String: Any]] = [:]) throws {
+            try SSHServerFixture.requireSSHD()
+            directory = NSTemporaryDirectory() + "edca-fleet-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            addresses = snapshots.indices.map { "127.0.0.\(41 + $0)" }
+            var hosts: [String: Any] = [:]
+            for (index, snapshot) in snapshots.enumerated() {
+                let copy = directory + "/host\(index).json"
+                try FileManager.default.copyItem(atPath: repositoryRoot + "/Inventory/lab/" + snapshot, toPath: copy)
+                hosts[addresses[index]] = ["snapshot": copy, "faults": faults[index] ?? [:]]
+            }
+            let lab = try JSONSerialization.data(withJSONObject: ["hosts": hosts])
+            try lab.write(to: URL(fileURLWithPath: directory + "/lab.json"))
+            let labHost = agentBinary.deletingLastPathComponent().appendingPathComponent("edca-lab-host").path
+            server = try SSHServerFixture(
+                .init(forceCommand: "\(labHost) --lab \(directory)/lab.json", extraAddresses: addresses))
+            var inventory = "defaults:\n  port: \(server.port)\n  user: \(server.user)\n"
+            inventory += "  identity: \(server.clientKeyPath)\nhosts:\n"
+            for (index, address) in addresses.enumerated() {
+                inventory += "  - name: host\(index)\n    address: \(address)\n"
+            }
+            inventory +=
+                "  - name: unreachable\n    address: 127.0.0.99\n    port: \(try SSHServerFixture.freePort())\n"
+            try Data(inventory.utf8).write(to: URL(fileURLWithPath: directory + "/inventory.yaml"))
+        }
+
+        deinit {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+
+        func scanArguments() -> [String] {
+            [
+                "scan", "--inventory", directory + "/inventory.yaml", "--known-hosts", server.knownHostsPath,
+                "--spool", directory + "/spool", "--state", directory + "/state", "--timeout", "5", "--retries", "0",
+            ]
+        }
+
+        /// The events of the spool files not read before, parsed (each scan rotates one file).
+        func newSpoolEvents() throws -> [[String: Any]] {
+            let spool = directory + "/spool"
+            let rotated = try FileManager.default.contentsOfDirectory(atPath: spool).filter {
+                $0 != "findings.ndjson" && !seen.contains($0)
+            }
+            seen.formUnion(rotated)
+            return try rotated.flatMap { name in
+                try String(contentsOfFile: spool + "/" + name, encoding: .utf8).split(separator: "\n").map {
+                    try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+                }
+            }
+        }
+
+        private var seen: Set<String> = []
+    }
+
+    private func findings(_ events: [[String: Any]]) -> [[String: Any]] {
+        events.filter { $0["class_uid"] as? Int == 2003 }
+    }
+
+    @Test(
+        "One finding per applicable control per reachable host, one activity per host and per run; drift across scans")
+    func fleetScanAndDrift() throws {
+        let snapshots = ["mbx01.json", "mbx02.json", "edge01.json", "mbx03.json", "mbx01.json", "mbx02.json"]
+        let fleet = try Fleet(snapshots: snapshots)
+        let first = try runAgent(fleet.scanArguments())
+        #expect(first.status == 4, "one host is unreachable: \(first.standardError)")
+        let events = try fleet.newSpoolEvents()
+        let activities = events.filter { $0["class_uid"] as? Int == 6007 }
+        #expect(findings(events).count == snapshots.count, "SEC-043 applies to every reachable host")
+        #expect(activities.count == snapshots.count + 2, "one per host, the unreachable one included, and one per run")
+        let statuses = Dictionary(
+            uniqueKeysWithValues: findings(events).compactMap { event -> (String, String)? in
+                guard let device = event["device"] as? [String: Any] ?? (event["resources"] as? [[String: Any]])?.first,
+                    let name = device["hostname"] as? String ?? device["name"] as? String,
+                    let compliance = event["compliance"] as? [String: Any], let status = compliance["status"] as? String
+                else { return nil }
+                return (name, status)
+            })
+        #expect(statuses["host0"] == "Pass")
+        #expect(statuses["host1"] == "Fail")
+        #expect(statuses["host2"] == "Unknown")
+        #expect(statuses["host3"] == "Unknown")
+        let firstDrift = findings(events).compactMap { ($0["unmapped"] as? [String: Any])?["drift"] as? String }
+        #expect(Set(firstDrift) == ["new"])
+
+        // host1 gets hardened: its verdict changes, the others stay.
+        try FileManager.default.removeItem(atPath: fleet.directory + "/host1.json")
+        try FileManager.default.copyItem(
+            atPath: repositoryRoot + "/Inventory/lab/mbx01.json", toPath: fleet.directory + "/host1.json")
+        let second = try runAgent(fleet.scanArguments())
+        #expect(second.status == 4)
+        let later = findings(try fleet.newSpoolEvents())
+        let drift = later.compactMap { $0["unmapped"] as? [String: Any] }
+        #expect(drift.filter { $0["drift"] as? String == "changed" }.count == 1)
+        #expect(drift.contains { $0["drift"] as? String == "changed" && $0["previous_status"] as? String == "Fail" })
+        #expect(drift.filter { $0["drift"] as? String == "unchanged" }.count == snapshots.count - 1)
+    }
+
+    @Test("A second scan while one runs exits at once with a clear message")
+    func concurrentScanRefused() throws {
+        let fleet = try Fleet(snapshots: ["mbx01.json"], faults: [0: ["latencyMs": 3000]])
+        let first = Process()
+        first.executableURL = agentBinary
+        first.arguments = fleet.scanArguments()
+        first.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        Thread.sleep(forTimeInterval: 1)
+        let started = ContinuousClock.now
+        let second = try runAgent(fleet.scanArguments())
+        #expect(second.status == 75)
+        #expect(second.standardError.contains("another scan is running"))
+        #expect(ContinuousClock.now - started < .seconds(2))
+        first.waitUntilExit()
+    }
+}
