@@ -5,11 +5,13 @@ import Testing
 /// `edca-agent scan` over a fleet of simulated hosts behind one real sshd on several loopback addresses.
 @Suite("edca-agent scan over SSH", .serialized)
 struct ScanCommandTests {
-    /// A lab of `count` hosts on 127.0.0.41... whose snapshots are copies the test may change.
+    /// A lab of hosts on 127.0.0.41... whose snapshots are copies the test may change. OpenSSH's sshd listens on at
+    /// most 16 sockets, so every 12 hosts get an sshd of their own; one known_hosts file lists them all.
     private final class Fleet {
-        let server: SSHServerFixture
+        let servers: [SSHServerFixture]
         let directory: String
         let addresses: [String]
+        let knownHostsPath: String
 
         init(snapshots: [String], faults: [Int: [String: Any]] = [:]) throws {
             try SSHServerFixture.requireSSHD()
@@ -25,12 +27,30 @@ struct ScanCommandTests {
             let lab = try JSONSerialization.data(withJSONObject: ["hosts": hosts])
             try lab.write(to: URL(fileURLWithPath: directory + "/lab.json"))
             let labHost = agentBinary.deletingLastPathComponent().appendingPathComponent("edca-lab-host").path
-            server = try SSHServerFixture(
-                .init(forceCommand: "\(labHost) --lab \(directory)/lab.json", extraAddresses: addresses))
-            var inventory = "defaults:\n  port: \(server.port)\n  user: \(server.user)\n"
-            inventory += "  identity: \(server.clientKeyPath)\nhosts:\n"
+            let all = snapshots.indices.map { "127.0.0.\(41 + $0)" }
+            let labFile = directory + "/lab.json"
+            var started: [SSHServerFixture] = []
+            for first in stride(from: 0, to: all.count, by: 12) {
+                let group = Array(all[first..<min(first + 12, all.count)])
+                started.append(
+                    try SSHServerFixture(.init(forceCommand: "\(labHost) --lab \(labFile)", extraAddresses: group)))
+            }
+            servers = started
+            knownHostsPath = directory + "/known_hosts"
+            let knownHosts = servers.map { $0.knownHostsLine + "\n" }.joined()
+            try Data(knownHosts.utf8).write(to: URL(fileURLWithPath: knownHostsPath))
+            guard let first = servers.first else { throw CocoaError(.featureUnsupported) }
+            // One scan uses one key: every sshd accepts the first fixture's client key too.
+            let clientKey = try String(contentsOfFile: first.clientKeyPath + ".pub", encoding: .utf8)
+            for server in servers.dropFirst() {
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: server.directory + "/authorized_keys"))
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data(clientKey.utf8))
+                try handle.close()
+            }
+            var inventory = "defaults:\n  user: \(first.user)\n  identity: \(first.clientKeyPath)\nhosts:\n"
             for (index, address) in addresses.enumerated() {
-                inventory += "  - name: host\(index)\n    address: \(address)\n"
+                inventory += "  - name: host\(index)\n    address: \(address)\n    port: \(servers[index / 12].port)\n"
             }
             inventory +=
                 "  - name: unreachable\n    address: 127.0.0.99\n    port: \(try SSHServerFixture.freePort())\n"
@@ -38,13 +58,13 @@ struct ScanCommandTests {
         }
 
         deinit {
-            server.stop()
+            for server in servers { server.stop() }
             try? FileManager.default.removeItem(atPath: directory)
         }
 
         func scanArguments() -> [String] {
             [
-                "scan", "--inventory", directory + "/inventory.yaml", "--known-hosts", server.knownHostsPath,
+                "scan", "--inventory", directory + "/inventory.yaml", "--known-hosts", knownHostsPath,
                 "--spool", directory + "/spool", "--state", directory + "/state", "--timeout", "5", "--retries", "0",
             ]
         }
@@ -73,7 +93,8 @@ struct ScanCommandTests {
     @Test(
         "One finding per applicable control per reachable host, one activity per host and per run; drift across scans")
     func fleetScanAndDrift() throws {
-        let snapshots = ["mbx01.json", "mbx02.json", "edge01.json", "mbx03.json", "mbx01.json", "mbx02.json"]
+        let kinds = ["mbx01.json", "mbx02.json", "edge01.json", "mbx03.json"]
+        let snapshots = (0..<20).map { kinds[$0 % kinds.count] }
         let fleet = try Fleet(snapshots: snapshots)
         let first = try runAgent(fleet.scanArguments())
         #expect(first.status == 4, "one host is unreachable: \(first.standardError)")
@@ -89,10 +110,10 @@ struct ScanCommandTests {
                 else { return nil }
                 return (name, status)
             })
-        #expect(statuses["host0"] == "Pass")
-        #expect(statuses["host1"] == "Fail")
-        #expect(statuses["host2"] == "Unknown")
-        #expect(statuses["host3"] == "Unknown")
+        let expected = ["Pass", "Fail", "Unknown", "Unknown"]
+        for index in snapshots.indices {
+            #expect(statuses["host\(index)"] == expected[index % expected.count], "host\(index)")
+        }
         let firstDrift = findings(events).compactMap { ($0["unmapped"] as? [String: Any])?["drift"] as? String }
         #expect(Set(firstDrift) == ["new"])
 
