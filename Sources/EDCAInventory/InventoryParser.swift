@@ -283,7 +283,7 @@ struct InventoryParser {
                 message = "`\(key)` can only be set on a host, not here"
             } else if key == "hosts" {
                 message = "`hosts` is only allowed at the top level and in a group"
-            } else if let suggestion = closestKey(to: key, among: allowed) {
+            } else if let suggestion = closestName(to: key, among: allowed) {
                 message += "; did you mean \"\(suggestion)\"?"
             } else {
                 message += "; expected one of: \(allowed.joined(separator: ", "))"
@@ -432,38 +432,6 @@ struct InventoryParser {
             report(line: 1, column: 1, field: "yaml", "invalid YAML: \(error)")
         }
     }
-}
-
-/// The known name closest to `name` (case-insensitive edit distance of at most 2, or a third of its length).
-func closestKey(to name: String, among knownNames: [String]) -> String? {
-    let lowered = name.lowercased()
-    var best: (name: String, distance: Int)?
-    for candidate in knownNames {
-        let distance = editDistance(lowered, candidate.lowercased())
-        if distance <= max(2, candidate.count / 3), distance < (best?.distance ?? Int.max) {
-            best = (candidate, distance)
-        }
-    }
-    return best?.name
-}
-
-/// The Levenshtein distance between two strings, over Unicode scalars.
-private func editDistance(_ lhs: String, _ rhs: String) -> Int {
-    let left = Array(lhs.unicodeScalars)
-    let right = Array(rhs.unicodeScalars)
-    guard !left.isEmpty else { return right.count }
-    var previous = Array(0...right.count)
-    var current = previous
-    for leftIndex in 1...left.count {
-        current[0] = leftIndex
-        for rightIndex in stride(from: 1, through: right.count, by: 1) {
-            let cost = left[leftIndex - 1] == right[rightIndex - 1] ? 0 : 1
-            current[rightIndex] = min(
-                previous[rightIndex] + 1, current[rightIndex - 1] + 1, previous[rightIndex - 1] + cost)
-        }
-        swap(&previous, &current)
-    }
-    return previous[right.count]
 }
 
 extension String {

@@ -1,3 +1,5 @@
+import EDCAEngine
+
 /// The PowerShell that runs on an Exchange server: the bootstrap (in the command line) and the probe (on stdin).
 ///
 /// This is the only place in edca-agent that holds PowerShell. Both scripts are short on purpose, so that an

@@ -1,3 +1,4 @@
+import EDCAEngine
 import Testing
 
 @testable import edca_lab_host
@@ -18,7 +19,7 @@ import Testing
         ),
     ])
     func sha256StandardVectors(message: String, digest: String) {
-        #expect(SHA256.uppercaseHex(of: Array(message.utf8)) == digest)
+        #expect(SHA256.hexDigest(Array(message.utf8)) == digest)
     }
 
     /// Lengths around the 55/56/64-byte padding boundaries, checked against another implementation.
@@ -34,13 +35,13 @@ import Testing
         (1_000_000, "CDC76E5C9914FB9281A1C7E284D73E67F1809A48A497200E046D39CCC7112CD0"),
     ])
     func sha256PaddingBoundaries(length: Int, digest: String) {
-        #expect(SHA256.uppercaseHex(of: [UInt8](repeating: UInt8(ascii: "a"), count: length)) == digest)
+        #expect(SHA256.hexDigest([UInt8](repeating: UInt8(ascii: "a"), count: length)) == digest)
     }
 
     /// The bootstrap hashes the script's UTF-8 bytes, so non-ASCII text hashes as its UTF-8 encoding (C3 A9).
     @Test func sha256HashesUTF8Bytes() {
         #expect(
-            SHA256.uppercaseHex(of: Array("é".utf8))
+            SHA256.hexDigest(Array("é".utf8))
                 == "4A99557E4033C3539DE2EB65472017CAD5F9557F7A0625A09F1C3F6E2BA69C4C")
     }
 

@@ -36,7 +36,15 @@ package indirect enum JSONOutput: Sendable {
         return output
     }
 
-    private func write(to output: inout String, indent: String) {
+    /// The document on one line, without spaces: the form of an NDJSON line.
+    package func compactRendered() -> String {
+        var output = ""
+        write(to: &output, indent: nil)
+        return output
+    }
+
+    /// Writes the value; `indent` nil writes it compact, on one line.
+    private func write(to output: inout String, indent: String?) {
         switch self {
         case .string(let text): Self.writeString(text, to: &output)
         case .integer(let number): output += String(number)
@@ -45,32 +53,32 @@ package indirect enum JSONOutput: Sendable {
         case .bool(let flag): output += flag ? "true" : "false"
         case .null: output += "null"
         case .array(let items):
-            guard !items.isEmpty else {
-                output += "[]"
-                return
-            }
-            output += "[\n"
-            for (index, item) in items.enumerated() {
-                output += indent + "  "
-                item.write(to: &output, indent: indent + "  ")
-                output += index == items.count - 1 ? "\n" : ",\n"
-            }
-            output += indent + "]"
+            writeContainer(items.map { (nil, $0) }, open: "[", close: "]", to: &output, indent: indent)
         case .object(let members):
-            guard !members.isEmpty else {
-                output += "{}"
-                return
-            }
-            output += "{\n"
-            for (index, (name, value)) in members.enumerated() {
-                output += indent + "  "
-                Self.writeString(name, to: &output)
-                output += ": "
-                value.write(to: &output, indent: indent + "  ")
-                output += index == members.count - 1 ? "\n" : ",\n"
-            }
-            output += indent + "}"
+            writeContainer(members.map { ($0.0, $0.1) }, open: "{", close: "}", to: &output, indent: indent)
         }
+    }
+
+    private func writeContainer(
+        _ entries: [(String?, JSONOutput)], open: String, close: String, to output: inout String, indent: String?
+    ) {
+        guard !entries.isEmpty else {
+            output += open + close
+            return
+        }
+        output += open
+        let inner = indent.map { $0 + "  " }
+        for (index, (name, value)) in entries.enumerated() {
+            if index > 0 { output += "," }
+            if let inner { output += "\n" + inner }
+            if let name {
+                Self.writeString(name, to: &output)
+                output += indent == nil ? ":" : ": "
+            }
+            value.write(to: &output, indent: inner)
+        }
+        if let indent { output += "\n" + indent }
+        output += close
     }
 
     private static func writeString(_ text: String, to output: inout String) {
@@ -82,7 +90,8 @@ package indirect enum JSONOutput: Sendable {
             case "\n": output += "\\n"
             case "\r": output += "\\r"
             case "\t": output += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            case _
+            where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
                 let hex = String(scalar.value, radix: 16)
                 output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: output.unicodeScalars.append(scalar)

@@ -1,5 +1,5 @@
-/// SHA-256 (FIPS 180-4), for the probe script's hash that the bootstrap embeds.
-enum SHA256 {
+/// SHA-256 (FIPS 180-4): the probe script's hash, which the bootstrap embeds and the simulated host checks.
+package enum SHA256 {
     private static let roundConstants: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -13,7 +13,7 @@ enum SHA256 {
 
     /// The digest of `bytes` as 64 uppercase hexadecimal digits, the form PowerShell's
     /// `[BitConverter]::ToString(...).Replace('-', '')` gives.
-    static func hexDigest(_ bytes: [UInt8]) -> String {
+    package static func hexDigest(_ bytes: [UInt8]) -> String {
         digest(bytes).map { byte in
             let text = String(byte, radix: 16, uppercase: true)
             return byte < 16 ? "0" + text : text
@@ -21,7 +21,7 @@ enum SHA256 {
     }
 
     /// The 32-byte digest of `bytes`.
-    static func digest(_ bytes: [UInt8]) -> [UInt8] {
+    package static func digest(_ bytes: [UInt8]) -> [UInt8] {
         var state: [UInt32] = [
             0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
         ]
@@ -66,31 +66,5 @@ enum SHA256 {
 
     private static func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 {
         value >> count | value << (32 - count)
-    }
-}
-
-/// Base64 (RFC 4648, with padding), for `-EncodedCommand`.
-enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    /// The base64 text of `bytes`.
-    static func encode(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            let padded = Array(chunk) + [UInt8](repeating: 0, count: 3 - chunk.count)
-            let triple = UInt32(padded[0]) << 16 | UInt32(padded[1]) << 8 | UInt32(padded[2])
-            for position in 0..<4 {
-                if position <= chunk.count {
-                    output.append(alphabet[Int(triple >> (18 - 6 * UInt32(position)) & 0x3F)])
-                } else {
-                    output.append(UInt8(ascii: "="))
-                }
-            }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }
