@@ -23,7 +23,20 @@ package final class ChildProcess: Sendable {
             for argument in argv { free(argument) }
         }
         var child: pid_t = 0
-        let status = posix_spawn(&child, executable, &actions, nil, argv, environ)
+        // The test runner's threads may block SIGTERM; a child inherits the mask, and a daemon that waits for
+        // signals (rsyslogd) would then ignore `stop()`. Start it with no signal blocked and default handlers.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var defaultSignals = sigset_t()
+        sigemptyset(&defaultSignals)
+        for signalNumber in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&defaultSignals, signalNumber) }
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let status = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         guard status == 0 else {
             throw SSHServerFixtureError("cannot start \(executable): \(String(cString: strerror(status)))")
         }
