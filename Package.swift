@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Pure: registry model, control format, check language, evaluation. No I/O.
@@ -48,6 +49,7 @@ let package = Package(
             dependencies: [
                 "EDCAAgent", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool", "EDCATransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

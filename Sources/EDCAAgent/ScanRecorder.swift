@@ -103,6 +103,11 @@ package actor ScanRecorder {
         return rotated
     }
 
+    /// The spool's total size in bytes, for the size warning; nil when it cannot be read.
+    package func spoolSize() -> Int64? {
+        try? spool.totalSize()
+    }
+
     private static func milliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
     }

@@ -5,6 +5,7 @@ import EDCAInventory
 import EDCASpool
 import EDCATransport
 import Foundation
+import Logging
 
 /// `edca-agent scan`: probe every host of the inventory, write OCSF events to the spool, print a summary.
 struct ScanCommand: AsyncParsableCommand {
@@ -36,6 +37,8 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "The most hosts probed at once.") var concurrency: Int?
     @Option(help: ArgumentHelp("Each host's whole deadline, in seconds.", valueName: "seconds")) var timeout: Int?
     @Option(help: "Retries of a host whose connection failed.") var retries: Int?
+    @Option(help: ArgumentHelp("Seconds before the first retry (doubling after).", valueName: "seconds"))
+    var retryBackoff: Int?
     @Option(help: ArgumentHelp("Days rotated spool files are kept.", valueName: "days")) var retentionDays: Int?
     @Option(help: ArgumentHelp("The group of spool files, for the forwarder.", valueName: "group")) var spoolGroup:
         String?
@@ -49,8 +52,12 @@ struct ScanCommand: AsyncParsableCommand {
     /// The default configuration file, read when present.
     static let defaultConfigurationPath = "/etc/edca-agent/config.json"
 
+    /// The spool size above which every scan warns: a forwarder that stopped reading, or retention set too long.
+    static let spoolSizeWarning: Int64 = 1 << 30
+
     func run() async throws {
         let settings = try resolvedSettings()
+        let logger = ScanLog.bootstrap()
         try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
         let lock: ScanLock
         do {
@@ -94,7 +101,13 @@ struct ScanCommand: AsyncParsableCommand {
         }
         let recorder = ScanRecorder(
             spool: spool, drift: drift, run: SpoolRun(productVersion: "0.1.0"), controls: catalog.controls)
-        let progress = ScanProgress(total: targets.count)
+        let progress = ScanProgress(total: targets.count, logger: logger)
+        logger.notice(
+            "scan started",
+            metadata: [
+                "scan.hosts": "\(targets.count)", "scan.concurrency": "\(settings.concurrency)",
+                "spool.directory": "\(settings.spoolDirectory)",
+            ])
         let scan = FleetScan(
             probe: HostProbe(controls: catalog.controls, deadline: .seconds(settings.deadlineSeconds)),
             concurrency: settings.concurrency)
@@ -117,6 +130,18 @@ struct ScanCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode(1)
         }
+        if let size = await recorder.spoolSize(), size > Self.spoolSizeWarning {
+            logger.warning(
+                "the spool holds more than 1 GiB: is the forwarder reading it, and is retention right?",
+                metadata: ["spool.bytes": "\(size)", "spool.directory": "\(settings.spoolDirectory)"])
+        }
+        logger.notice(
+            "scan finished",
+            metadata: [
+                "scan.hosts": "\(outcomes.count)",
+                "scan.failed": "\(outcomes.count { if case .failure = $0.result { true } else { false } })",
+                "spool.file": "\(rotated ?? "-")",
+            ])
         print(ScanSummary.table(outcomes))
         if let rotated { print("spool: \(rotated)") }
         if outcomes.contains(where: { if case .failure(.interrupted) = $0.result { true } else { false } }) {
@@ -149,6 +174,7 @@ struct ScanCommand: AsyncParsableCommand {
             settings.deadlineSeconds = timeout
         }
         if let retries { settings.retries = retries }
+        if let retryBackoff { settings.retryBackoffSeconds = retryBackoff }
         if let retentionDays { settings.spoolRetentionDays = retentionDays }
         if let spoolGroup { settings.spoolGroup = spoolGroup }
         settings.useCredentials(in: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
@@ -183,22 +209,59 @@ struct ScanCommand: AsyncParsableCommand {
     }
 }
 
-/// Progress on stderr while a terminal watches: hosts done of total, failures, rate. Silent otherwise.
+/// Structured logs on stderr (swift-log, dotted metadata keys), which journald captures under systemd; on a
+/// terminal only warnings and above, since progress is shown there instead.
+enum ScanLog {
+    /// Bootstraps logging once for the process and returns the scan's logger.
+    static func bootstrap() -> Logger {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "edca-agent.scan")
+        logger.logLevel = isatty(STDERR_FILENO) == 1 ? .warning : .info
+        return logger
+    }
+}
+
+/// Progress on stderr while a terminal watches (hosts done of total, failures, rate); otherwise one log entry per
+/// host.
 final class ScanProgress: @unchecked Sendable {
-    // @unchecked: every mutable field is guarded by `lock`.
+    // @unchecked: every mutable field is guarded by `lock`; the logger is a value set once.
     private let lock = NSLock()
     private let total: Int
+    private let logger: Logger
     private var done = 0
     private var failed = 0
     private let started = ContinuousClock.now
     private let isTerminal = isatty(STDERR_FILENO) == 1
 
-    init(total: Int) {
+    init(total: Int, logger: Logger) {
         self.total = total
+        self.logger = logger
     }
 
     func hostFinished(_ outcome: HostOutcome) {
-        guard isTerminal else { return }
+        guard isTerminal else {
+            var metadata: Logger.Metadata = [
+                "host.name": "\(outcome.target.name)", "host.address": "\(outcome.target.endpoint.host)",
+                "scan.duration_ms":
+                    "\(outcome.duration.components.seconds * 1000 + outcome.duration.components.attoseconds / 1_000_000_000_000_000)",
+            ]
+            switch outcome.result {
+            case .success(let scan):
+                metadata["scan.result"] = "scanned"
+                metadata["host.role"] = "\(scan.role)"
+                for status in [Status.pass, .fail, .unknown] {
+                    metadata["findings.\(status.rawValue.lowercased())"] =
+                        "\(scan.verdicts.count { $0.status == status })"
+                }
+                logger.info("host scanned", metadata: metadata)
+            case .failure(let error):
+                metadata["scan.result"] = "failed"
+                metadata["scan.error_class"] = "\(error.errorClass)"
+                metadata["scan.error"] = "\(error.description)"
+                logger.warning("host not scanned", metadata: metadata)
+            }
+            return
+        }
         lock.lock()
         defer { lock.unlock() }
         done += 1
