@@ -1,5 +1,23 @@
 package import EDCAEngine
 package import EDCATransport
+import Synchronization
+
+/// A request to stop a scan gracefully (SIGTERM, SIGINT): no new host starts; hosts in flight finish or fail on
+/// their own deadlines. Unlike cancelling the task, it does not abort the hosts already being probed.
+package final class StopRequest: Sendable {
+    private let requested = Atomic<Bool>(false)
+
+    /// Creates a request not yet made.
+    package init() {}
+
+    /// Asks the scan to stop starting hosts. Safe from any thread, including a signal handler's queue.
+    package func request() {
+        requested.store(true, ordering: .relaxed)
+    }
+
+    /// Whether a stop was requested.
+    package var isRequested: Bool { requested.load(ordering: .relaxed) }
+}
 
 /// One host to scan: a name for reports, where to reach it, and its role (nil: from its registry).
 package struct ScanTarget: Sendable, Hashable {
@@ -44,13 +62,15 @@ package struct FleetScan: Sendable {
     }
 
     /// Probes every target, at most ``concurrency`` at a time, and hands each outcome to `record` as soon as the
-    /// host finishes (completion order). When the surrounding task is cancelled, no new host starts, hosts in
-    /// flight finish or fail on their own deadlines, and every host not started is recorded as interrupted.
+    /// host finishes (completion order). When `stop` is requested, no new host starts and hosts in flight finish on
+    /// their own deadlines; when the surrounding task is cancelled, hosts in flight are cancelled too. Either way
+    /// every host not started is recorded as interrupted.
     /// - Returns: every outcome, in the order of `targets`.
     package func run(
-        _ targets: [ScanTarget], runner: some RemoteCommandRunner,
+        _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest = StopRequest(),
         record: @Sendable (HostOutcome) async -> Void
     ) async -> [HostOutcome] {
+        let stopping = { Task.isCancelled || stop.isRequested }
         var outcomes = [HostOutcome?](repeating: nil, count: targets.count)
         await withTaskGroup(of: (Int, HostOutcome).self) { group in
             var next = 0
@@ -69,11 +89,11 @@ package struct FleetScan: Sendable {
                     return (index, HostOutcome(target: target, result: result, duration: ContinuousClock.now - started))
                 }
             }
-            while next < targets.count, next < concurrency, !Task.isCancelled { startNext() }
+            while next < targets.count, next < concurrency, !stopping() { startNext() }
             for await (index, outcome) in group {
                 outcomes[index] = outcome
                 await record(outcome)
-                if next < targets.count, !Task.isCancelled { startNext() }
+                if next < targets.count, !stopping() { startNext() }
             }
         }
         var result: [HostOutcome] = []

@@ -112,13 +112,14 @@ struct ScanCommand: AsyncParsableCommand {
             probe: HostProbe(controls: catalog.controls, deadline: .seconds(settings.deadlineSeconds)),
             concurrency: settings.concurrency)
         let runner = RetryingRunner(client, retries: settings.retries, backoff: .seconds(settings.retryBackoffSeconds))
+        let stop = StopRequest()
+        let signals = SignalHandlers(stop: stop)
         let task = Task {
-            await scan.run(targets, runner: runner) { outcome in
+            await scan.run(targets, runner: runner, stop: stop) { outcome in
                 await recorder.record(outcome)
                 progress.hostFinished(outcome)
             }
         }
-        let signals = SignalCancellation(task: task)
         let outcomes = await task.value
         signals.stop()
         client.shutdown()
@@ -277,16 +278,17 @@ final class ScanProgress: @unchecked Sendable {
     }
 }
 
-/// Cancels a task on SIGTERM or SIGINT, so the scan starts no new host and records the rest as interrupted.
-final class SignalCancellation: @unchecked Sendable {
+/// Turns SIGTERM and SIGINT into a graceful stop: no new host starts, hosts in flight finish, the rest are recorded
+/// as interrupted.
+final class SignalHandlers: @unchecked Sendable {
     // @unchecked: the sources are created here and only cancelled in `stop()`; DispatchSource is thread-safe.
     private var sources: [any DispatchSourceSignal] = []
 
-    init(task: Task<[HostOutcome], Never>) {
+    init(stop request: StopRequest) {
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { task.cancel() }
+            source.setEventHandler { request.request() }
             source.resume()
             sources.append(source)
         }

@@ -148,4 +148,28 @@ struct ScanCommandTests {
         #expect(ContinuousClock.now - started < .seconds(2))
         first.waitUntilExit()
     }
+
+    @Test("SIGTERM stops the scan cleanly: no new host starts, finished hosts are kept, the rest are interrupted")
+    func sigtermInterrupts() throws {
+        let slow: [String: Any] = ["latencyMs": 1500]
+        let fleet = try Fleet(
+            snapshots: ["mbx01.json", "mbx02.json", "mbx01.json"], faults: [0: slow, 1: slow, 2: slow])
+        let scan = Process()
+        scan.executableURL = agentBinary
+        scan.arguments = fleet.scanArguments() + ["--concurrency", "1"]
+        scan.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        scan.standardOutput = FileHandle.nullDevice
+        scan.standardError = FileHandle.nullDevice
+        try scan.run()
+        Thread.sleep(forTimeInterval: 0.8)
+        scan.terminate()
+        scan.waitUntilExit()
+        #expect(scan.terminationStatus == 5)
+        let events = try fleet.newSpoolEvents()
+        let activities = events.filter { $0["class_uid"] as? Int == 6007 }
+        let cancelled = activities.filter { $0["activity_name"] as? String == "Cancelled" }
+        #expect(activities.count == 5, "3 hosts + the unreachable one + the run")
+        #expect(cancelled.count == 4, "3 hosts never started, and the run itself")
+        #expect(findings(events).count == 1, "the host in flight when SIGTERM came finished and was kept")
+    }
 }
