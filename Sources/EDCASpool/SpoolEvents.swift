@@ -253,32 +253,55 @@ package enum SpoolEvents {
         unmapped.append(("status_counts", statusCounts(outcome.statusCounts)))
         let succeeded = outcome.result == .completed
         let total = outcome.statusCounts.values.reduce(0, +)
-        return .object([
-            ("time", .integer(timeMilliseconds)),
-            ("metadata", metadata(eventID: eventID, run: run, logName: "edca.scans")),
+        let header = ScanActivityHeader(
+            timeMilliseconds: timeMilliseconds, eventID: eventID, run: run, activity: activity, succeeded: succeeded,
+            message: message, startMilliseconds: outcome.startMilliseconds, endMilliseconds: outcome.endMilliseconds,
+            total: total, statusCounts: outcome.statusCounts)
+        return .object(
+            scanActivityMembers(header) + [("device", device(outcome.host)), ("unmapped", .object(unmapped))])
+    }
+
+    /// What the two Scan Activity events share.
+    private struct ScanActivityHeader {
+        var timeMilliseconds: Int64
+        var eventID: String
+        var run: SpoolRun
+        var activity: (id: Int64, name: String)
+        var succeeded: Bool
+        var message: String
+        var startMilliseconds: Int64
+        var endMilliseconds: Int64
+        var total: Int
+        var statusCounts: [Status: Int]
+    }
+
+    /// The members every Scan Activity starts with, in order: time and uid first, as every spool line does.
+    private static func scanActivityMembers(_ header: ScanActivityHeader) -> [(String, JSONOutput)] {
+        let succeeded = header.succeeded
+        return [
+            ("time", .integer(header.timeMilliseconds)),
+            ("metadata", metadata(eventID: header.eventID, run: header.run, logName: "edca.scans")),
             ("class_uid", .integer(6007)),
             ("class_name", .string("Scan Activity")),
             ("category_uid", .integer(6)),
             ("category_name", .string("Application Activity")),
-            ("activity_id", .integer(activity.id)),
-            ("activity_name", .string(activity.name)),
-            ("type_uid", .integer(600_700 + activity.id)),
-            ("type_name", .string("Scan Activity: \(activity.name)")),
+            ("activity_id", .integer(header.activity.id)),
+            ("activity_name", .string(header.activity.name)),
+            ("type_uid", .integer(600_700 + header.activity.id)),
+            ("type_name", .string("Scan Activity: \(header.activity.name)")),
             ("severity_id", .integer(succeeded ? 1 : 3)),
             ("severity", .string(succeeded ? "Informational" : "Medium")),
             ("status_id", .integer(succeeded ? 1 : 2)),
             ("status", .string(succeeded ? "Success" : "Failure")),
-            ("message", .string(message)),
-            ("scan", scan(run)),
-            ("start_time", .integer(outcome.startMilliseconds)),
-            ("end_time", .integer(outcome.endMilliseconds)),
-            ("duration", .integer(outcome.endMilliseconds - outcome.startMilliseconds)),
-            ("total", .integer(Int64(total))),
-            ("num_detections", .integer(Int64(outcome.statusCounts[.fail] ?? 0))),
-            ("num_skipped_items", .integer(Int64(outcome.statusCounts[.skipped] ?? 0))),
-            ("device", device(outcome.host)),
-            ("unmapped", .object(unmapped)),
-        ])
+            ("message", .string(header.message)),
+            ("scan", scan(header.run)),
+            ("start_time", .integer(header.startMilliseconds)),
+            ("end_time", .integer(header.endMilliseconds)),
+            ("duration", .integer(header.endMilliseconds - header.startMilliseconds)),
+            ("total", .integer(Int64(header.total))),
+            ("num_detections", .integer(Int64(header.statusCounts[.fail] ?? 0))),
+            ("num_skipped_items", .integer(Int64(header.statusCounts[.skipped] ?? 0))),
+        ]
     }
 
     /// A Scan Activity (class 6007, 2 Completed, or 3 Cancelled when hosts were left unreached) for a whole run.
@@ -291,41 +314,24 @@ package enum SpoolEvents {
         let message =
             "run \(run.runID): \(summary.reached) of \(summary.hosts) hosts scanned, \(summary.failed) failed, "
             + "\(summary.interrupted) interrupted"
-        return .object([
-            ("time", .integer(timeMilliseconds)),
-            ("metadata", metadata(eventID: eventID, run: run, logName: "edca.scans")),
-            ("class_uid", .integer(6007)),
-            ("class_name", .string("Scan Activity")),
-            ("category_uid", .integer(6)),
-            ("category_name", .string("Application Activity")),
-            ("activity_id", .integer(activity.id)),
-            ("activity_name", .string(activity.name)),
-            ("type_uid", .integer(600_700 + activity.id)),
-            ("type_name", .string("Scan Activity: \(activity.name)")),
-            ("severity_id", .integer(succeeded ? 1 : 3)),
-            ("severity", .string(succeeded ? "Informational" : "Medium")),
-            ("status_id", .integer(succeeded ? 1 : 2)),
-            ("status", .string(succeeded ? "Success" : "Failure")),
-            ("message", .string(message)),
-            ("scan", scan(run)),
-            ("start_time", .integer(summary.startMilliseconds)),
-            ("end_time", .integer(summary.endMilliseconds)),
-            ("duration", .integer(summary.endMilliseconds - summary.startMilliseconds)),
-            ("total", .integer(Int64(total))),
-            ("num_detections", .integer(Int64(summary.statusCounts[.fail] ?? 0))),
-            ("num_skipped_items", .integer(Int64(summary.statusCounts[.skipped] ?? 0))),
-            (
-                "unmapped",
-                .object([
-                    ("scope", .string("run")),
-                    ("hosts", .integer(Int64(summary.hosts))),
-                    ("reached", .integer(Int64(summary.reached))),
-                    ("failed", .integer(Int64(summary.failed))),
-                    ("interrupted", .integer(Int64(summary.interrupted))),
-                    ("status_counts", statusCounts(summary.statusCounts)),
-                ])
-            ),
-        ])
+        let header = ScanActivityHeader(
+            timeMilliseconds: timeMilliseconds, eventID: eventID, run: run, activity: activity, succeeded: succeeded,
+            message: message, startMilliseconds: summary.startMilliseconds, endMilliseconds: summary.endMilliseconds,
+            total: total, statusCounts: summary.statusCounts)
+        return .object(
+            scanActivityMembers(header) + [
+                (
+                    "unmapped",
+                    .object([
+                        ("scope", .string("run")),
+                        ("hosts", .integer(Int64(summary.hosts))),
+                        ("reached", .integer(Int64(summary.reached))),
+                        ("failed", .integer(Int64(summary.failed))),
+                        ("interrupted", .integer(Int64(summary.interrupted))),
+                        ("status_counts", statusCounts(summary.statusCounts)),
+                    ])
+                )
+            ])
     }
 
     /// One OCSF evidence object for a finding: `reg_value` (or `reg_key`) in the Windows extension's naming, and
