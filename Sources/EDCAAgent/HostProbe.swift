@@ -36,10 +36,15 @@ package struct HostProbe: Sendable {
         _ endpoint: SSHEndpoint, client: some RemoteCommandRunner, role: ExchangeRole?
     ) async throws(HostProbeError) -> HostScan {
         let request = makeRequest()
+        let payload: [UInt8]
+        do {
+            payload = try request.checkedPayload()
+        } catch {
+            throw .probe(error)
+        }
         let output: CommandOutput
         do {
-            output = try await client.run(
-                endpoint, command: ProbeScripts.commandLine, standardInput: request.payload())
+            output = try await client.run(endpoint, command: ProbeScripts.commandLine, standardInput: payload)
         } catch {
             throw .transport(error)
         }

@@ -14,8 +14,6 @@ package actor ScanRecorder {
     private let run: SpoolRun
     private let controls: [String: Control]
     private let started = Date()
-    /// Host outcomes recorded so far.
-    package private(set) var hostsDone = 0
     /// Hosts that could not be scanned so far (not counting interrupted ones).
     package private(set) var hostsFailed = 0
     private var hostsInterrupted = 0
@@ -35,7 +33,6 @@ package actor ScanRecorder {
     /// Activity, as one batch; then records the verdicts for drift. Nothing is recorded for drift unless the batch
     /// is on disk.
     package func record(_ outcome: HostOutcome) {
-        hostsDone += 1
         let end = Self.milliseconds(Date())
         let start =
             end - Int64(outcome.duration.components.seconds * 1000)

@@ -34,6 +34,19 @@ package struct ProbeRequest: Sendable {
         }.joined()
     }
 
+    /// The payload, refused when it is over ``payloadSizeLimit``.
+    /// - Throws: ``ProbeError`` with code `requestTooLarge`; nothing should be sent then.
+    package func checkedPayload() throws(ProbeError) -> [UInt8] {
+        let payload = payload()
+        guard payload.count <= Self.payloadSizeLimit else {
+            throw ProbeError(
+                code: .requestTooLarge,
+                message: "the probe request is \(payload.count) bytes, over the \(Self.payloadSizeLimit) that "
+                    + "Windows PowerShell's ConvertFrom-Json reads; select fewer controls")
+        }
+        return payload
+    }
+
     /// The payload written to the probe's standard input: one JSON object (`docs/probe-protocol.md` §3).
     package func payload() -> [UInt8] {
         let readDocuments: [JSONOutput] = reads.map { read in
@@ -51,6 +64,6 @@ package struct ProbeRequest: Sendable {
             ("script", .string(ProbeScripts.probe)),
             ("reads", .array(readDocuments)),
         ])
-        return Array(document.rendered().utf8)
+        return Array(document.compactRendered().utf8)
     }
 }

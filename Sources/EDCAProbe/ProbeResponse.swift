@@ -10,6 +10,8 @@ package struct ProbeError: Error, Sendable, Equatable, CustomStringConvertible {
         case malformedResponse = "malformed-response"
         /// The bootstrap refused the probe script because its hash did not match.
         case scriptRejected = "script-rejected"
+        /// The request is larger than the bootstrap can read (``ProbeRequest/payloadSizeLimit``); nothing was sent.
+        case requestTooLarge = "request-too-large"
     }
 
     /// The kind of failure.

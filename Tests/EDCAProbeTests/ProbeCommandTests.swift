@@ -88,6 +88,30 @@ struct ProbeCommandTests {
         #expect(probe.reads.contains { HostIdentity.reads.contains($0) })
     }
 
+    @Test("A request of 2,000 value reads, ten times the catalog's, stays under the payload limit")
+    func payloadHeadroom() throws {
+        var request = RegistryRequest(checks: [])
+        for index in 0..<2_000 {
+            let key = try #require(RegistryPath(#"HKLM\SYSTEM\CurrentControlSet\Services\Service\#(index)\Parameters"#))
+            request.add(.value(key, RegistryName("RequireSecuritySignature")))
+        }
+        let payload = ProbeRequest(request: request, nonce: String(repeating: "0", count: 32), deadlineSeconds: 45)
+            .payload()
+        #expect(payload.count < ProbeRequest.payloadSizeLimit / 4, "\(payload.count) bytes")
+    }
+
+    @Test("A request over the payload limit is refused before anything is sent")
+    func oversizedRequestRefused() throws {
+        var request = RegistryRequest(checks: [])
+        let longName = String(repeating: "x", count: 2_000)
+        for index in 0..<1_000 {
+            let key = try #require(RegistryPath(#"HKLM\SOFTWARE\K\#(index)"#))
+            request.add(.value(key, RegistryName(longName)))
+        }
+        let probe = ProbeRequest(request: request, nonce: String(repeating: "0", count: 32), deadlineSeconds: 45)
+        #expect(throws: ProbeError.self) { try probe.checkedPayload() }
+    }
+
     @Test("Nonces are 32 hexadecimal digits and differ between runs")
     func nonces() {
         var generator = SystemRandomNumberGenerator()

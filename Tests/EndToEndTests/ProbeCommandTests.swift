@@ -159,7 +159,7 @@ struct ProbeCommandTests {
         #expect(run.standardOutput.contains("powershell.exe -NoLogo -NoProfile -NonInteractive -EncodedCommand "))
         #expect(run.standardOutput.contains("[Console]::OpenStandardInput()"))
         #expect(run.standardOutput.contains("RegistryView]::Registry64"))
-        #expect(run.standardOutput.contains(#""reads": ["#))
+        #expect(run.standardOutput.contains(#""reads":["#))
         #expect(run.standardOutput.contains("RequireSecuritySignature"))
     }
 }

@@ -64,15 +64,6 @@ package enum Comparison: Sendable {
         }
     }
 
-    /// Whether the test reads the datum as a number.
-    package var isNumeric: Bool {
-        switch self {
-        case .equalsNumber, .oneOfNumbers, .atLeast, .atMost, .greaterThan, .lessThan, .between, .bitsSet, .bitsClear:
-            true
-        case .equalsText, .oneOfTexts, .equalsIgnoringCase, .matches, .contains: false
-        }
-    }
-
     private func number(_ data: RegistryData, _ predicate: (UInt64) -> Bool) -> Outcome {
         guard let value = data.numericValue else { return .wrongType(expected: "a number") }
         return predicate(value) ? .holds : .fails

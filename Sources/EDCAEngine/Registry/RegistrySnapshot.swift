@@ -75,11 +75,6 @@ package struct RegistrySnapshot: Sendable {
         registerAncestors(of: path)
     }
 
-    /// Whether the snapshot lists this key itself (not only as an ancestor of another key).
-    package func lists(_ path: RegistryPath) -> Bool {
-        entries[path.name] != nil
-    }
-
     /// All keys the snapshot lists, in no particular order.
     package var listedKeys: [String] { entries.keys.map(\.text) }
 

@@ -1,5 +1,3 @@
-package import EDCAProbe
-
 /// What `probe --print-script` prints: everything that would run on the server, readable, without connecting.
 package enum ProbeScriptListing {
     /// The command line, the decoded bootstrap, the probe script and the payload exactly as sent.
