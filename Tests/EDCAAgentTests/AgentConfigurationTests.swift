@@ -1,4 +1,5 @@
 import EDCAAgent
+import EDCATestSupport
 import Foundation
 import Testing
 

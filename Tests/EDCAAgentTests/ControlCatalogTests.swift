@@ -1,5 +1,6 @@
 import EDCAAgent
 import EDCAEngine
+import EDCATestSupport
 import Foundation
 import Testing
 
@@ -133,4 +134,9 @@ struct SnapshotFileTests {
     func missingSnapshot() {
         #expect(throws: InputError.self) { try SnapshotFile.load("/nonexistent/host.json") }
     }
+}
+
+/// The shipped SEC-043 control file's text.
+func shippedSEC043() throws -> String {
+    try String(contentsOfFile: repositoryRoot + "/Controls/EDCA-SEC-043.json", encoding: .utf8)
 }

@@ -5,62 +5,38 @@ import EDCATransport
 import Foundation
 import Testing
 
-/// A fleet of simulated hosts behind one real sshd listening on several loopback addresses.
+/// Fleet scans of simulated hosts behind real sshds on loopback addresses.
 @Suite("Scanning a fleet", .serialized)
 struct FleetScanTests {
-    private struct LabHost {
-        var address: String
-        var snapshot: String
-        var faults: [String: Any] = [:]
-    }
-
-    private func startLab(_ hosts: [LabHost]) throws -> (SSHServerFixture, TemporaryDirectory) {
-        try SSHServerFixture.requireSSHD()
-        let directory = try TemporaryDirectory()
-        var entries: [String: Any] = [:]
-        for host in hosts {
-            entries[host.address] = [
-                "snapshot": repositoryRoot + "/Inventory/lab/" + host.snapshot, "faults": host.faults,
-            ]
+    /// Scan targets for every host of a fleet, named by address.
+    private func targets(_ fleet: SimulatedFleet) -> [ScanTarget] {
+        fleet.addresses.indices.map { index in
+            ScanTarget(
+                name: fleet.addresses[index],
+                endpoint: SSHEndpoint(host: fleet.addresses[index], port: fleet.port(ofHost: index), user: fleet.user),
+                role: nil)
         }
-        let lab = try JSONSerialization.data(withJSONObject: ["hosts": entries])
-        let labFile = try directory.write("lab.json", String(decoding: lab, as: UTF8.self))
-        let labHost = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("edca-lab-host").path
-        let server = try SSHServerFixture(
-            .init(forceCommand: "\(labHost) --lab \(labFile)", extraAddresses: hosts.map(\.address)))
-        return (server, directory)
     }
 
     @Test("Mixed hosts all get an outcome; a hung or unreachable host fails alone within its deadline")
     func mixedFleet() async throws {
-        let hosts = [
-            LabHost(address: "127.0.0.21", snapshot: "mbx01.json"),
-            LabHost(address: "127.0.0.22", snapshot: "mbx02.json"),
-            LabHost(address: "127.0.0.23", snapshot: "edge01.json"),
-            LabHost(address: "127.0.0.24", snapshot: "mbx01.json", faults: ["hang": true]),
-            LabHost(address: "127.0.0.25", snapshot: "mbx01.json", faults: ["latencyMs": 500]),
-        ]
-        let (server, labDirectory) = try startLab(hosts)
-        defer {
-            server.stop()
-            withExtendedLifetime(labDirectory) {}
-        }
+        let fleet = try SimulatedFleet(
+            [
+                .init(snapshot: "mbx01.json"), .init(snapshot: "mbx02.json"), .init(snapshot: "edge01.json"),
+                .init(snapshot: "mbx01.json", faults: ["hang": true]),
+                .init(snapshot: "mbx01.json", faults: ["latencyMs": 500]),
+            ], firstAddress: 21)
         let catalog = try ControlCatalog.load(directory: repositoryRoot + "/Controls")
         let deadline = Duration.seconds(3)
         let options = SSHOptions(
-            knownHostsPath: server.knownHostsPath, identityFile: server.clientKeyPath, deadline: deadline)
+            knownHostsPath: fleet.knownHostsPath, identityFile: fleet.clientKeyPath, deadline: deadline)
         let client = try SSHClient(options: options, threads: 4)
         defer { client.shutdown() }
-        var targets = hosts.map {
-            ScanTarget(
-                name: $0.address, endpoint: SSHEndpoint(host: $0.address, port: server.port, user: server.user),
-                role: nil)
-        }
+        var targets = targets(fleet)
         targets.append(
             ScanTarget(
                 name: "unreachable",
-                endpoint: SSHEndpoint(host: "127.0.0.26", port: try SSHServerFixture.freePort(), user: server.user),
+                endpoint: SSHEndpoint(host: "127.0.0.26", port: try SSHServerFixture.freePort(), user: fleet.user),
                 role: nil))
         let scan = FleetScan(probe: HostProbe(controls: catalog.controls, deadline: deadline), concurrency: 4)
         let started = ContinuousClock.now
@@ -88,23 +64,13 @@ struct FleetScanTests {
 
     @Test("A cancelled scan starts no new host and records the rest as interrupted")
     func cancellation() async throws {
-        let hosts = (31...36).map {
-            LabHost(address: "127.0.0.\($0)", snapshot: "mbx01.json", faults: ["latencyMs": 300])
-        }
-        let (server, labDirectory) = try startLab(hosts)
-        defer {
-            server.stop()
-            withExtendedLifetime(labDirectory) {}
-        }
+        let fleet = try SimulatedFleet(
+            Array(repeating: .init(snapshot: "mbx01.json", faults: ["latencyMs": 300]), count: 6), firstAddress: 31)
         let catalog = try ControlCatalog.load(directory: repositoryRoot + "/Controls")
-        let options = SSHOptions(knownHostsPath: server.knownHostsPath, identityFile: server.clientKeyPath)
+        let options = SSHOptions(knownHostsPath: fleet.knownHostsPath, identityFile: fleet.clientKeyPath)
         let client = try SSHClient(options: options, threads: 1)
         defer { client.shutdown() }
-        let targets = hosts.map {
-            ScanTarget(
-                name: $0.address, endpoint: SSHEndpoint(host: $0.address, port: server.port, user: server.user),
-                role: nil)
-        }
+        let targets = targets(fleet)
         let scan = FleetScan(probe: HostProbe(controls: catalog.controls, deadline: .seconds(10)), concurrency: 1)
         let task = Task { await scan.run(targets, runner: client) { _ in } }
         try await Task.sleep(for: .milliseconds(500))

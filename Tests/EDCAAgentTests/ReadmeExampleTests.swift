@@ -1,4 +1,5 @@
 import EDCAEngine
+import EDCATestSupport
 import Foundation
 import Testing
 

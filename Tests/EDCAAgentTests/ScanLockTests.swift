@@ -1,5 +1,7 @@
 import EDCAAgent
+import EDCATestSupport
 import EDCATransport
+import Foundation
 import Testing
 
 @Suite("Scan lock and connection retries")
@@ -8,7 +10,7 @@ struct ScanLockTests {
     func secondScanRefused() throws {
         let directory = try TemporaryDirectory()
         var first: ScanLock? = try ScanLock(stateDirectory: directory.path)
-        #expect(first != nil)
+        #expect(first != nil && FileManager.default.fileExists(atPath: directory.path + "/scan.lock"))
         #expect(throws: InputError.self) { try ScanLock(stateDirectory: directory.path) }
         first = nil
         #expect(throws: Never.self) { _ = try ScanLock(stateDirectory: directory.path) }

@@ -1,3 +1,4 @@
+import EDCATestSupport
 import Foundation
 
 /// What one run of the built `edca-agent` binary printed and returned.
@@ -27,12 +28,19 @@ func runAgent(_ arguments: [String]) throws -> AgentRun {
 }
 
 /// The built binary: SwiftPM puts it in the same directory as the test bundle.
-let agentBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-    .appendingPathComponent("edca-agent")
+let agentBinary = builtProductsDirectory.appendingPathComponent("edca-agent")
 
-/// The repository's root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
+/// Starts the binary from the repository root with its output discarded, for tests that signal or race it.
+func startAgent(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = agentBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}
 
 /// The JSON document a run printed, as nested Foundation values.
 func parsedJSON(_ text: String) throws -> Any {

@@ -1,3 +1,4 @@
+import EDCATestSupport
 import Foundation
 import Testing
 
@@ -46,9 +47,8 @@ struct CommandLineTests {
 
     @Test("A broken control file exits 65 and names the file, position and field on stderr; nothing on stdout")
     func brokenControlFile() throws {
-        let directory = NSTemporaryDirectory() + "edca-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = try TemporaryDirectory()
+        let directory = temporary.path
         let text = try String(contentsOfFile: repositoryRoot + "/Controls/EDCA-SEC-043.json", encoding: .utf8)
             .replacingOccurrences(of: "\"severity\": \"High\"", with: "\"severity\": \"Hihg\"")
         let file = directory + "/EDCA-SEC-043.json"

@@ -13,12 +13,17 @@ struct DurabilityTests {
         static let slowHosts = 10
         static let controlCount = 24
 
-        let server: SSHServerFixture
-        let directory: String
+        let fleet: SimulatedFleet
 
         init(seed: UInt64) throws {
-            try SSHServerFixture.requireSSHD()
-            directory = NSTemporaryDirectory() + "edca-durability-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            var generator = SplitMix64(seed: seed ^ 0x5EED)
+            let snapshots = ["mbx01.json", "mbx02.json", "edge01.json", "mbx03.json"]
+            let hosts = (0...Self.slowHosts).map { index in
+                let latency = index == Self.slowHosts ? 0 : Int.random(in: 50...300, using: &generator)
+                return SimulatedFleet.Host(
+                    snapshot: snapshots[index % snapshots.count], faults: ["latencyMs": latency])
+            }
+            fleet = try SimulatedFleet(hosts, firstAddress: 141)
             try FileManager.default.createDirectory(atPath: directory + "/controls", withIntermediateDirectories: true)
             // Copies of the one control under other ids: a host's batch is `controlCount` findings and its activity.
             let control = try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Controls/EDCA-SEC-043.json"))
@@ -29,45 +34,18 @@ struct DurabilityTests {
                 try JSONSerialization.data(withJSONObject: document).write(
                     to: URL(fileURLWithPath: directory + "/controls/\(id).json"))
             }
-            var generator = SplitMix64(seed: seed ^ 0x5EED)
-            let addresses = (0...Self.slowHosts).map { "127.0.0.\(141 + $0)" }
-            let snapshots = ["mbx01.json", "mbx02.json", "edge01.json", "mbx03.json"]
-            var hosts: [String: Any] = [:]
-            for (index, address) in addresses.enumerated() {
-                let latency = index == Self.slowHosts ? 0 : Int.random(in: 50...300, using: &generator)
-                hosts[address] = [
-                    "snapshot": repositoryRoot + "/Inventory/lab/" + snapshots[index % snapshots.count],
-                    "faults": ["latencyMs": latency],
-                ]
-            }
-            let lab = try JSONSerialization.data(withJSONObject: ["hosts": hosts])
-            try lab.write(to: URL(fileURLWithPath: directory + "/lab.json"))
-            let labHost = agentBinary.deletingLastPathComponent().appendingPathComponent("edca-lab-host").path
-            server = try SSHServerFixture(
-                .init(forceCommand: "\(labHost) --lab \(directory)/lab.json", extraAddresses: addresses))
-            let defaults =
-                "defaults:\n  port: \(server.port)\n  user: \(server.user)\n  identity: \(server.clientKeyPath)\nhosts:\n"
-            var fleet = defaults
-            for index in 0..<Self.slowHosts {
-                fleet += "  - name: host\(index)\n    address: \(addresses[index])\n"
-            }
-            try Data(fleet.utf8).write(to: URL(fileURLWithPath: directory + "/fleet.yaml"))
-            let repair = defaults + "  - name: repair\n    address: \(addresses[Self.slowHosts])\n"
-            try Data(repair.utf8).write(to: URL(fileURLWithPath: directory + "/repair.yaml"))
+            try fleet.writeInventory("fleet.yaml", hosts: Array(0..<Self.slowHosts))
+            try fleet.writeInventory("repair.yaml", hosts: [Self.slowHosts])
         }
 
-        deinit {
-            server.stop()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
-
+        var directory: String { fleet.directory.path }
         var spool: String { directory + "/spool" }
         var activePath: String { spool + "/findings.ndjson" }
 
         func scanArguments(inventory: String) -> [String] {
             [
                 "scan", "--inventory", directory + "/\(inventory).yaml", "--controls", directory + "/controls",
-                "--known-hosts", server.knownHostsPath, "--spool", spool, "--state", directory + "/state",
+                "--known-hosts", fleet.knownHostsPath, "--spool", spool, "--state", directory + "/state",
                 "--timeout", "10", "--retries", "0", "--concurrency", "4",
             ]
         }

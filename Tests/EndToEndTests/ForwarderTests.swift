@@ -13,46 +13,22 @@ struct ForwarderTests {
 
     private static let rsyslogd = "/usr/sbin/rsyslogd"
 
-    /// A private directory with two simulated hosts behind one real sshd, their inventory and a spool.
+    /// Two simulated hosts, their inventory and a spool, in one private directory.
     private final class Fleet {
-        let server: SSHServerFixture
-        let directory: String
+        let lab: SimulatedFleet
+        let inventory: String
 
         init(snapshots: [String]) throws {
-            try SSHServerFixture.requireSSHD()
-            directory =
-                NSTemporaryDirectory() + "edca-forwarder-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let addresses = snapshots.indices.map { "127.0.0.\(71 + $0)" }
-            var hosts: [String: Any] = [:]
-            for (index, snapshot) in snapshots.enumerated() {
-                hosts[addresses[index]] = [
-                    "snapshot": repositoryRoot + "/Inventory/lab/" + snapshot, "faults": [String: Any](),
-                ]
-            }
-            let lab = try JSONSerialization.data(withJSONObject: ["hosts": hosts])
-            try lab.write(to: URL(fileURLWithPath: directory + "/lab.json"))
-            let labHost = agentBinary.deletingLastPathComponent().appendingPathComponent("edca-lab-host").path
-            server = try SSHServerFixture(
-                .init(forceCommand: "\(labHost) --lab \(directory)/lab.json", extraAddresses: addresses))
-            var inventory = "defaults:\n  port: \(server.port)\n  user: \(server.user)\n"
-            inventory += "  identity: \(server.clientKeyPath)\nhosts:\n"
-            for (index, address) in addresses.enumerated() {
-                inventory += "  - name: host\(index)\n    address: \(address)\n"
-            }
-            try Data(inventory.utf8).write(to: URL(fileURLWithPath: directory + "/inventory.yaml"))
+            lab = try SimulatedFleet(snapshots.map { SimulatedFleet.Host(snapshot: $0) }, firstAddress: 71)
+            inventory = try lab.writeInventory("inventory.yaml")
         }
 
-        deinit {
-            server.stop()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
-
+        var directory: String { lab.directory.path }
         var spool: String { directory + "/spool" }
 
         func scanArguments() -> [String] {
             [
-                "scan", "--inventory", directory + "/inventory.yaml", "--known-hosts", server.knownHostsPath,
+                "scan", "--inventory", inventory, "--known-hosts", lab.knownHostsPath,
                 "--spool", spool, "--state", directory + "/state", "--timeout", "5", "--retries", "0",
             ]
         }

@@ -138,7 +138,7 @@ struct ProbeCommandTests {
     @Test("--save-snapshot writes what evaluate replays to the same verdicts and evidence")
     func saveSnapshotReplays() throws {
         let host = try SimulatedHost(snapshot: "mbx02.json")
-        let file = host.labFile + ".snapshot.json"
+        let file = host.directory.path + "/saved-snapshot.json"
         let probe = try runAgent(host.probeArguments(["--format", "json", "--save-snapshot", file]))
         #expect(probe.status == 1)
         let replay = try runAgent(["evaluate", "--snapshot", file, "--role", "Mailbox", "--format", "json"])

@@ -5,73 +5,31 @@ import Testing
 /// `edca-agent scan` over a fleet of simulated hosts behind one real sshd on several loopback addresses.
 @Suite("edca-agent scan over SSH", .serialized)
 struct ScanCommandTests {
-    /// A lab of hosts on 127.0.0.41... whose snapshots are copies the test may change. OpenSSH's sshd listens on at
-    /// most 16 sockets, so every 12 hosts get an sshd of their own; one known_hosts file lists them all.
+    /// A simulated fleet on 127.0.0.41... plus one unreachable host, scanned into its own spool and state.
     private final class Fleet {
-        let servers: [SSHServerFixture]
-        let directory: String
-        let addresses: [String]
-        let knownHostsPath: String
+        let lab: SimulatedFleet
+        let inventory: String
 
         init(snapshots: [String], faults: [Int: [String: Any]] = [:]) throws {
-            try SSHServerFixture.requireSSHD()
-            directory = NSTemporaryDirectory() + "edca-fleet-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            addresses = snapshots.indices.map { "127.0.0.\(41 + $0)" }
-            var hosts: [String: Any] = [:]
-            for (index, snapshot) in snapshots.enumerated() {
-                let copy = directory + "/host\(index).json"
-                try FileManager.default.copyItem(atPath: repositoryRoot + "/Inventory/lab/" + snapshot, toPath: copy)
-                hosts[addresses[index]] = ["snapshot": copy, "faults": faults[index] ?? [:]]
-            }
-            let lab = try JSONSerialization.data(withJSONObject: ["hosts": hosts])
-            try lab.write(to: URL(fileURLWithPath: directory + "/lab.json"))
-            let labHost = agentBinary.deletingLastPathComponent().appendingPathComponent("edca-lab-host").path
-            let all = snapshots.indices.map { "127.0.0.\(41 + $0)" }
-            let labFile = directory + "/lab.json"
-            var started: [SSHServerFixture] = []
-            for first in stride(from: 0, to: all.count, by: 12) {
-                let group = Array(all[first..<min(first + 12, all.count)])
-                started.append(
-                    try SSHServerFixture(.init(forceCommand: "\(labHost) --lab \(labFile)", extraAddresses: group)))
-            }
-            servers = started
-            knownHostsPath = directory + "/known_hosts"
-            let knownHosts = servers.map { $0.knownHostsLine + "\n" }.joined()
-            try Data(knownHosts.utf8).write(to: URL(fileURLWithPath: knownHostsPath))
-            guard let first = servers.first else { throw CocoaError(.featureUnsupported) }
-            // One scan uses one key: every sshd accepts the first fixture's client key too.
-            let clientKey = try String(contentsOfFile: first.clientKeyPath + ".pub", encoding: .utf8)
-            for server in servers.dropFirst() {
-                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: server.directory + "/authorized_keys"))
-                try handle.seekToEnd()
-                try handle.write(contentsOf: Data(clientKey.utf8))
-                try handle.close()
-            }
-            var inventory = "defaults:\n  user: \(first.user)\n  identity: \(first.clientKeyPath)\nhosts:\n"
-            for (index, address) in addresses.enumerated() {
-                inventory += "  - name: host\(index)\n    address: \(address)\n    port: \(servers[index / 12].port)\n"
-            }
-            inventory +=
+            lab = try SimulatedFleet(
+                snapshots.enumerated().map { SimulatedFleet.Host(snapshot: $1, faults: faults[$0] ?? [:]) },
+                firstAddress: 41)
+            let unreachable =
                 "  - name: unreachable\n    address: 127.0.0.99\n    port: \(try SSHServerFixture.freePort())\n"
-            try Data(inventory.utf8).write(to: URL(fileURLWithPath: directory + "/inventory.yaml"))
-        }
-
-        deinit {
-            for server in servers { server.stop() }
-            try? FileManager.default.removeItem(atPath: directory)
+            inventory = try lab.writeInventory("inventory.yaml", extraHosts: unreachable)
         }
 
         func scanArguments() -> [String] {
             [
-                "scan", "--inventory", directory + "/inventory.yaml", "--known-hosts", knownHostsPath,
-                "--spool", directory + "/spool", "--state", directory + "/state", "--timeout", "5", "--retries", "0",
+                "scan", "--inventory", inventory, "--known-hosts", lab.knownHostsPath, "--spool",
+                lab.directory.path + "/spool", "--state", lab.directory.path + "/state", "--timeout", "5", "--retries",
+                "0",
             ]
         }
 
         /// The events of the spool files not read before, parsed (each scan rotates one file).
         func newSpoolEvents() throws -> [[String: Any]] {
-            let spool = directory + "/spool"
+            let spool = lab.directory.path + "/spool"
             let rotated = try FileManager.default.contentsOfDirectory(atPath: spool).filter {
                 $0 != "findings.ndjson" && !seen.contains($0)
             }
@@ -118,9 +76,9 @@ struct ScanCommandTests {
         #expect(Set(firstDrift) == ["new"])
 
         // host1 gets hardened: its verdict changes, the others stay.
-        try FileManager.default.removeItem(atPath: fleet.directory + "/host1.json")
+        try FileManager.default.removeItem(atPath: fleet.lab.snapshotPath(ofHost: 1))
         try FileManager.default.copyItem(
-            atPath: repositoryRoot + "/Inventory/lab/mbx01.json", toPath: fleet.directory + "/host1.json")
+            atPath: repositoryRoot + "/Inventory/lab/mbx01.json", toPath: fleet.lab.snapshotPath(ofHost: 1))
         let second = try runAgent(fleet.scanArguments())
         #expect(second.status == 4)
         let later = findings(try fleet.newSpoolEvents())
@@ -133,13 +91,7 @@ struct ScanCommandTests {
     @Test("A second scan while one runs exits at once with a clear message")
     func concurrentScanRefused() throws {
         let fleet = try Fleet(snapshots: ["mbx01.json"], faults: [0: ["latencyMs": 3000]])
-        let first = Process()
-        first.executableURL = agentBinary
-        first.arguments = fleet.scanArguments()
-        first.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try startAgent(fleet.scanArguments())
         Thread.sleep(forTimeInterval: 1)
         let started = ContinuousClock.now
         let second = try runAgent(fleet.scanArguments())
@@ -154,13 +106,7 @@ struct ScanCommandTests {
         let slow: [String: Any] = ["latencyMs": 1500]
         let fleet = try Fleet(
             snapshots: ["mbx01.json", "mbx02.json", "mbx01.json"], faults: [0: slow, 1: slow, 2: slow])
-        let scan = Process()
-        scan.executableURL = agentBinary
-        scan.arguments = fleet.scanArguments() + ["--concurrency", "1"]
-        scan.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        scan.standardOutput = FileHandle.nullDevice
-        scan.standardError = FileHandle.nullDevice
-        try scan.run()
+        let scan = try startAgent(fleet.scanArguments() + ["--concurrency", "1"])
         Thread.sleep(forTimeInterval: 0.8)
         scan.terminate()
         scan.waitUntilExit()

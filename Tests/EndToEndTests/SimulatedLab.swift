@@ -5,26 +5,23 @@ import Foundation
 /// ForceCommand, which answers the probe from one of the lab's registry snapshots.
 final class SimulatedHost {
     let server: SSHServerFixture
-    let labFile: String
+    let directory: TemporaryDirectory
 
     /// Starts a host answering from `snapshot` (a file under Inventory/lab), with the given shell and faults.
     init(snapshot: String, shell: String = "cmd", faults: [String: Any] = [:]) throws {
         try SSHServerFixture.requireSSHD()
-        let directory = NSTemporaryDirectory() + "edca-lab-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        labFile = directory + "/lab.json"
+        directory = try TemporaryDirectory()
         let host: [String: Any] = [
             "snapshot": repositoryRoot + "/Inventory/lab/" + snapshot, "shell": shell, "faults": faults,
         ]
-        let lab = try JSONSerialization.data(withJSONObject: ["hosts": ["*": host]], options: [.prettyPrinted])
-        try lab.write(to: URL(fileURLWithPath: labFile))
-        let labHost = agentBinary.deletingLastPathComponent().appendingPathComponent("edca-lab-host").path
+        let lab = try JSONSerialization.data(withJSONObject: ["hosts": ["*": host]])
+        let labFile = try directory.write("lab.json", String(decoding: lab, as: UTF8.self))
+        let labHost = builtProductsDirectory.appendingPathComponent("edca-lab-host").path
         server = try SSHServerFixture(.init(forceCommand: "\(labHost) --lab \(labFile)"))
     }
 
     deinit {
         server.stop()
-        try? FileManager.default.removeItem(atPath: (labFile as NSString).deletingLastPathComponent)
     }
 
     /// `edca-agent probe` arguments that reach this host with its known host key and the client key.

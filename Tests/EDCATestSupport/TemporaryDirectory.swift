@@ -1,12 +1,13 @@
-import Foundation
+package import Foundation
 
 /// A directory under the system's temporary directory, removed when the test is done with it.
-final class TemporaryDirectory {
+package final class TemporaryDirectory {
     /// The directory's path.
-    let path: String
+    package let path: String
 
-    init() throws {
-        let template = NSTemporaryDirectory() + "edca-agent-tests-XXXXXX"
+    /// Creates a fresh, private directory (`mkdtemp`).
+    package init() throws {
+        let template = NSTemporaryDirectory() + "edca-tests-XXXXXX"
         var bytes = Array(template.utf8CString)
         guard mkdtemp(&bytes) != nil else { throw CocoaError(.fileWriteUnknown) }
         path = String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -18,7 +19,7 @@ final class TemporaryDirectory {
 
     /// Writes `text` to a file in the directory and returns its path.
     @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
+    package func write(_ name: String, _ text: String) throws -> String {
         let file = (path as NSString).appendingPathComponent(name)
         try Data(text.utf8).write(to: URL(fileURLWithPath: file))
         return file
@@ -26,10 +27,9 @@ final class TemporaryDirectory {
 }
 
 /// The repository's root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+package let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
-/// The shipped SEC-043 control file's text.
-func shippedSEC043() throws -> String {
-    try String(contentsOfFile: repositoryRoot + "/Controls/EDCA-SEC-043.json", encoding: .utf8)
-}
+/// Where SwiftPM put the built products (`edca-agent`, `edca-lab-host`): the directory of the running test bundle.
+package let builtProductsDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    .deletingLastPathComponent()
