@@ -109,3 +109,10 @@ package struct FleetScan: Sendable {
         return result
     }
 }
+
+extension HostOutcome {
+    /// How long the host took, in whole milliseconds, as events and logs report it.
+    package var milliseconds: Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -34,9 +34,7 @@ package actor ScanRecorder {
     /// is on disk.
     package func record(_ outcome: HostOutcome) {
         let end = Self.milliseconds(Date())
-        let start =
-            end - Int64(outcome.duration.components.seconds * 1000)
-            - Int64(outcome.duration.components.attoseconds / 1_000_000_000_000_000)
+        let start = end - outcome.milliseconds
         var lines: [String] = []
         var hostStatuses: [Status: Int] = [:]
         var verdicts: [Verdict] = []

@@ -243,8 +243,7 @@ final class ScanProgress: @unchecked Sendable {
         guard isTerminal else {
             var metadata: Logger.Metadata = [
                 "host.name": "\(outcome.target.name)", "host.address": "\(outcome.target.endpoint.host)",
-                "scan.duration_ms":
-                    "\(outcome.duration.components.seconds * 1000 + outcome.duration.components.attoseconds / 1_000_000_000_000_000)",
+                "scan.duration_ms": "\(outcome.milliseconds)",
             ]
             switch outcome.result {
             case .success(let scan):
@@ -304,10 +303,7 @@ enum ScanSummary {
     static func table(_ outcomes: [HostOutcome]) -> String {
         var table = TextTable(header: ["HOST", "ADDRESS", "RESULT", "PASS", "FAIL", "UNKNOWN", "SECONDS"])
         for outcome in outcomes {
-            let seconds = String(
-                format: "%.1f",
-                Double(outcome.duration.components.seconds)
-                    + Double(outcome.duration.components.attoseconds) / 1e18)
+            let seconds = String(format: "%.1f", Double(outcome.milliseconds) / 1000)
             switch outcome.result {
             case .success(let scan):
                 let count = { (status: Status) in String(scan.verdicts.count { $0.status == status }) }
