@@ -64,6 +64,6 @@ package struct ProbeRequest: Sendable {
             ("script", .string(ProbeScripts.probe)),
             ("reads", .array(readDocuments)),
         ])
-        return Array(document.compactRendered().utf8)
+        return document.compactBytes()
     }
 }
