@@ -58,7 +58,12 @@ struct ScanCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try resolvedSettings()
         let logger = ScanLog.bootstrap()
-        try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
+        do {
+            try DriftState.makeDirectory(settings.stateDirectory)
+        } catch {
+            printError("cannot create the state directory: \(error.description)")
+            throw ExitCode(1)
+        }
         let lock: ScanLock
         do {
             lock = try ScanLock(stateDirectory: settings.stateDirectory)
