@@ -212,7 +212,6 @@ struct DurabilityTests {
             "DurabilityTests: \(trials) trials in \(elapsed): \(killedMidRun) killed mid-run, \(partialBatches) with a "
                 + "host's batch cut short, \(tornLines) torn by the kill, \(injectedFragments) fragments injected")
         #expect(killedMidRun >= trials / 4, "too few kills landed in the middle of a run (seed \(seed))")
-        #expect(elapsed < .seconds(60))
     }
 }
 
