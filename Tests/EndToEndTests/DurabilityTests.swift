@@ -2,9 +2,9 @@ import EDCATestSupport
 import Foundation
 import Testing
 
-/// SIGKILL of `edca-agent scan` at random moments (50 trials), each trial followed by the next start (a real `scan` of one fast
-/// host on the same spool and state): the spool never holds a torn or duplicated event, and a host whose batch was
-/// written (its Scan Activity is there) never lost one of its findings.
+/// SIGKILL of `edca-agent scan` at random moments (50 trials), each trial followed by the next start (a real `scan`
+/// of one fast host on the same spool and state): the spool never holds a torn or duplicated event, and a host whose
+/// batch was written (its Scan Activity is there) never lost one of its findings. Also a spool that fills up.
 @Suite("Spool durability under SIGKILL", .serialized)
 struct DurabilityTests {
     /// Slow simulated hosts (per-host latency) behind one sshd, a fast one for the repair run, and controls enough
