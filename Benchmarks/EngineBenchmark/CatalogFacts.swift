@@ -34,8 +34,16 @@ enum CatalogFacts {
                 probe: .subkeyValues(
                     name: check.valueName.text, style: .guid, requireAll: check.quantifier == .all, good: data.good,
                     bad: data.bad, odd: data.odd))
-        case .group, .gated:
-            preconditionFailure("not a leaf")
+        case .subkeyCount(let check):
+            // Hosts list 6 to 10 subkeys, or none (the key absent), or deny the key: enough for the count's rule to
+            // give each of its verdicts on some hosts. The value the generator writes in each subkey is not read.
+            return Fact(
+                key: check.key.name.text,
+                probe: .subkeyValues(
+                    name: "InstanceId", style: .classInstance, requireAll: true, good: [.dword(1)], bad: [.dword(0)],
+                    odd: [.string("x")]))
+        case .role, .group, .gated:
+            preconditionFailure("not a leaf that reads the registry")
         }
     }
 
@@ -78,6 +86,14 @@ enum CatalogFacts {
             // A guess at a matching text: the pattern without its metacharacters.
             [.string(pattern.source.filter { !"^$()[]{}*+?|\\.".contains($0) }), .string("unmatched")]
         case .contains(let operand): [.multiString(["Other", operand]), .multiString(["Other"]), .string(operand)]
+        case .versionAtLeast(let operand, _):
+            [
+                .string(operand.description),
+                .string(
+                    DottedVersion(components: operand.components.dropLast() + [(operand.components.last ?? 0) &+ 1])
+                        .description),
+                .string(DottedVersion(components: operand.components.map { $0 / 2 }).description), .string("n/a"),
+            ]
         }
     }
 
@@ -149,10 +165,10 @@ enum CatalogFacts {
 }
 
 extension Check {
-    /// The value, key and subkey tests of the tree, gates included, in evaluation order.
+    /// The value, key, subkey and role tests of the tree, gates included, in evaluation order.
     var leaves: [Check] {
         switch self {
-        case .value, .key, .subkeys: [self]
+        case .value, .key, .subkeys, .subkeyCount, .role: [self]
         case .group(let group): group.members.flatMap(\.leaves)
         case .gated(let gate, let body): gate.leaves + body.leaves
         }
