@@ -14,7 +14,8 @@ package struct ControlCatalog: Sendable {
         self.controls = controls.sorted { $0.id < $1.id }
     }
 
-    /// Loads every `*.json` file of a directory as a control.
+    /// Loads every `*.json` file of a directory as a control, after the version catalogs its checks may name
+    /// (`catalogs/*.json` below it, each named by its file name without `.json`).
     ///
     /// Each file must be valid, be named after its id (`EDCA-SEC-043.json`; case is not significant), and hold an id
     /// no other file holds (ignoring case).
@@ -35,11 +36,13 @@ package struct ControlCatalog: Sendable {
         var problems: [FileProblem] = []
         var unreadable = false
         var idsSeen: [String: String] = [:]
+        let catalogs = loadVersionCatalogs(directory: directory, problems: &problems, unreadable: &unreadable)
         for name in names.filter({ $0.hasSuffix(".json") }).sorted() {
             let path = (directory as NSString).appendingPathComponent(name)
             let control: Control
             do {
-                control = try Control(json: try InputFile.read(path, limit: fileSizeLimit, what: "control"))
+                control = try Control(
+                    json: try InputFile.read(path, limit: fileSizeLimit, what: "control"), catalogs: catalogs)
             } catch let error as InputError {
                 unreadable = unreadable || error.kind == .unreadable
                 problems += error.problems
@@ -77,6 +80,32 @@ package struct ControlCatalog: Sendable {
             throw InputError(kind: unreadable ? .unreadable : .badContent, problems: problems)
         }
         return ControlCatalog(controls: controls)
+    }
+
+    /// The version catalogs of `directory/catalogs/`, by name; a directory without catalogs has none.
+    private static func loadVersionCatalogs(
+        directory: String, problems: inout [FileProblem], unreadable: inout Bool
+    ) -> [String: VersionCatalog] {
+        let catalogDirectory = (directory as NSString).appendingPathComponent("catalogs")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: catalogDirectory) else { return [:] }
+        var catalogs: [String: VersionCatalog] = [:]
+        for name in names.filter({ $0.hasSuffix(".json") }).sorted() {
+            let path = (catalogDirectory as NSString).appendingPathComponent(name)
+            do {
+                let bytes = try InputFile.read(path, limit: fileSizeLimit, what: "version catalog")
+                let catalogName = String(name.dropLast(".json".count))
+                catalogs[catalogName] = try VersionCatalog(name: catalogName, json: bytes)
+            } catch let error as InputError {
+                unreadable = unreadable || error.kind == .unreadable
+                problems += error.problems
+            } catch let error as ControlDecodingError {
+                problems += error.problems.map { FileProblem(file: path, problem: $0) }
+            } catch {
+                problems.append(
+                    FileProblem(file: path, problem: DecodingProblem(position: nil, field: "", message: "\(error)")))
+            }
+        }
+        return catalogs
     }
 
     /// The control with this id, ignoring case.

@@ -55,6 +55,7 @@ package struct ProbeRequest: Sendable {
             case .key(let key): .object([("key", .string(key.text))])
             case .subkeyValues(let key, let name):
                 .object([("subkeys", .string(key.text)), ("name", .string(name.text))])
+            case .subkeyNames(let key): .object([("subkeys", .string(key.text))])
             }
         }
         let document = JSONOutput.object([

@@ -145,31 +145,42 @@ private struct SnapshotBuilder {
             default: unreadable(key.parent ?? key, answer)
             }
         case .subkeyValues(let key, let name):
-            guard case .object(let members) = answer.kind,
-                let list = members.first(where: { $0.name == "subkeys" })?.value
+            applySubkeys(answer, key: key, valueName: name)
+        case .subkeyNames(let key):
+            applySubkeys(answer, key: key, valueName: nil)
+        }
+    }
+
+    /// Applies a subkey listing: each entry names a subkey and, when a value was asked for, answers it.
+    private mutating func applySubkeys(_ answer: JSONValue, key: RegistryPath, valueName: RegistryName?) {
+        guard case .object(let members) = answer.kind,
+            let list = members.first(where: { $0.name == "subkeys" })?.value
+        else {
+            switch state(of: answer) {
+            case "keyAbsent": break
+            case "denied": markDenied(answer, covering: key)
+            default: unreadable(key, answer)
+            }
+            return
+        }
+        guard case .array(let entries) = list.kind else { return unreadable(key, answer) }
+        snapshot.addKey(key)
+        for entry in entries {
+            guard case .object(let fields) = entry.kind,
+                case .string(let subkeyName)? = fields.first(where: { $0.name == "name" })?.value.kind,
+                !subkeyName.isEmpty, !subkeyName.contains("\\")
             else {
-                switch state(of: answer) {
-                case "keyAbsent": break
-                case "denied": markDenied(answer, covering: key)
-                default: unreadable(key, answer)
-                }
+                unreadable(key, answer)
                 return
             }
-            guard case .array(let entries) = list.kind else { return unreadable(key, answer) }
-            snapshot.addKey(key)
-            for entry in entries {
-                guard case .object(let fields) = entry.kind,
-                    case .string(let subkeyName)? = fields.first(where: { $0.name == "name" })?.value.kind,
-                    !subkeyName.isEmpty, !subkeyName.contains("\\"),
-                    let value = fields.first(where: { $0.name == "value" })?.value
-                else {
-                    unreadable(key, answer)
-                    return
-                }
-                let subkey = RegistryPath(key.text + "\\" + subkeyName) ?? key
-                snapshot.addKey(subkey)
-                applyValue(value, key: subkey, name: name)
+            let subkey = RegistryPath(key.text + "\\" + subkeyName) ?? key
+            snapshot.addKey(subkey)
+            guard let valueName else { continue }
+            guard let value = fields.first(where: { $0.name == "value" })?.value else {
+                unreadable(key, answer)
+                return
             }
+            applyValue(value, key: subkey, name: valueName)
         }
     }
 

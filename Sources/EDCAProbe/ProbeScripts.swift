@@ -105,6 +105,7 @@ package enum ProbeScripts {
                 try {
                     $entries = New-Object System.Collections.Generic.List[object]
                     foreach ($name in $opened.Key.GetSubKeyNames()) {
+                        if ($null -eq $Read.name) { $entries.Add(@{ name = $name }); continue }
                         $value = Get-Answer @{ value = "$($Read.subkeys)\$name"; name = $Read.name }
                         $entries.Add(@{ name = $name; value = $value })
                     }

@@ -362,7 +362,20 @@ package enum SpoolEvents {
         case .subkeysSummary(let check, _, let status):
             members.append(("reg_key", .object([("path", .string(check.key.text))])))
             data.append(("result", .string(status.rawValue)))
-        case .noValueSet(let status), .applicability(let status):
+        case .subkeyCount(let check, let observation, let outcome):
+            members.append(("reg_key", .object([("path", .string(check.key.text))])))
+            if case .data(let count) = observation, let number = count.numericValue {
+                data.append(("subkey_count", .unsigned(number)))
+            }
+            data += [
+                ("observation", .string(describe(observation))), ("result", .string(status(of: outcome).rawValue)),
+            ]
+        case .role(let required, let host):
+            data += [
+                ("required_role", .string(required.rawValue)), ("host_role", .string(host.rawValue)),
+                ("result", .string((required == host ? Status.pass : .fail).rawValue)),
+            ]
+        case .noValueSet(let status), .applicability(let status), .noneApplies(let status):
             data.append(("result", .string(status.rawValue)))
         case .roleNotApplicable:
             data.append(("result", .string(Status.skipped.rawValue)))
@@ -390,6 +403,7 @@ package enum SpoolEvents {
         case .valueAbsent: "not set"
         case .keyAbsent: "key absent"
         case .denied: "access denied"
+        case .composedVersion: "not set (version from its parts)"
         }
     }
 
@@ -401,6 +415,9 @@ package enum SpoolEvents {
         case .windowsDefault(let data):
             members += registryData(data)
             members.append(("is_default", .bool(true)))
+        case .composedVersion(let data):
+            members += registryData(data)
+            members.append(("is_composed", .bool(true)))
         case .valueAbsent, .keyAbsent, .denied:
             break
         }

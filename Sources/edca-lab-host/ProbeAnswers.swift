@@ -6,15 +6,15 @@ enum ProbeRead {
     case value(RegistryPath, name: String)
     /// Whether a key exists.
     case key(RegistryPath)
-    /// List a key's subkeys and read value `name` in each.
-    case subkeys(RegistryPath, name: String)
+    /// List a key's subkeys and, unless `name` is `nil`, read value `name` in each.
+    case subkeys(RegistryPath, name: String?)
     /// A read of a known shape whose key path is malformed; the problem.
     case invalidPath(String)
     /// A read of no known shape.
     case unknown
 
-    /// Reads an entry of `reads`: an object with exactly the members `value`+`name`, `key`, or `subkeys`+`name`,
-    /// all strings.
+    /// Reads an entry of `reads`: an object with exactly the members `value`+`name`, `key`, `subkeys`+`name` or
+    /// `subkeys`, all strings.
     init(_ entry: JSONValue) {
         guard case .object(let members) = entry.kind else {
             self = .unknown
@@ -35,6 +35,8 @@ enum ProbeRead {
             self = Self.withPath(key) { .key($0) }
         } else if names == ["subkeys", "name"], let key = strings["subkeys"], let name = strings["name"] {
             self = Self.withPath(key) { .subkeys($0, name: name) }
+        } else if names == ["subkeys"], let key = strings["subkeys"] {
+            self = Self.withPath(key) { .subkeys($0, name: nil) }
         } else {
             self = .unknown
         }
@@ -116,7 +118,8 @@ enum ProbeAnswers {
             switch snapshot.subkeys(of: path) {
             case .keys(let subkeys):
                 let listed = subkeys.map { subkey in
-                    ResponseJSON.members([
+                    guard let name else { return ResponseJSON.members(["name": .string(subkey.leafName)]) }
+                    return ResponseJSON.members([
                         "name": .string(subkey.leafName), "value": valueAnswer(name, in: subkey, from: snapshot),
                     ])
                 }

@@ -263,7 +263,9 @@ import Testing
     func checkThatReadsNothingIsReported(check: String) throws {
         let (problems, _) = Self.problems(check: check)
         let problem = try #require(problems.first { $0.field == "check" })
-        #expect(problem.message == "a check must read something: expected one of all, any, none, key, subkeysOf")
+        #expect(
+            problem.message
+                == "a check must read something: expected one of all, any, none, key, subkeysOf, subkeyCountOf, role")
         #expect(problem.position == SourcePosition(line: 15, column: 12))
     }
 
@@ -272,7 +274,8 @@ import Testing
         #expect(
             problems.contains {
                 $0.field == "check"
-                    && $0.message == "a check node is one of all, any, none, key, subkeysOf; found all and key"
+                    && $0.message
+                        == "a check node is one of all, any, none, key, subkeysOf, subkeyCountOf, role; found all and key"
             })
     }
 
@@ -318,7 +321,7 @@ import Testing
         #expect(
             problems.map(\.message) == [
                 "no test: expected one of equals, oneOf, atLeast, atMost, greaterThan, lessThan, between, "
-                    + "equalsIgnoringCase, matches, contains, bitsSet, bitsClear, cases or present"
+                    + "equalsIgnoringCase, matches, contains, bitsSet, bitsClear, versionAtLeast, cases or present"
             ])
         #expect(problems.map(\.field) == ["check"])
     }

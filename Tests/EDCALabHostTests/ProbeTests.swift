@@ -132,6 +132,11 @@ import Testing
         #expect(try Self.answers(reads) == expected)
     }
 
+    @Test func subkeysWithoutANameAreOnlyListed() throws {
+        let reads = #"[{"subkeys":"HKLM\\SOFTWARE\\Parent"}]"#
+        #expect(try Self.answers(reads) == #"[{"subkeys":[{"name":"One"},{"name":"Two"}]}]"#)
+    }
+
     @Test func unknownReadsAndBadPathsAreErrorsForThatReadOnly() throws {
         let reads = #"[{"foo":"x"},{"key":"HKLM\\A","name":"x"},{"key":1},"text",{"key":"HKXX\\A"},{"key":"HKLM"}]"#
         let answers = try Self.answers(reads)

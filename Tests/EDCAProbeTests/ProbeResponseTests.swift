@@ -77,6 +77,30 @@ struct ProbeResponseTests {
         #expect(result.identity.role == nil)
     }
 
+    @Test("A subkey listing without values adds the subkeys, and a listing entry without a name is unreadable")
+    func subkeyListing() throws {
+        let providers = try #require(RegistryPath(#"HKLM\SOFTWARE\Microsoft\AMSI\Providers"#))
+        var reads = RegistryRequest(checks: [])
+        reads.add(.subkeyNames(providers))
+        let request = ProbeRequest(request: reads, nonce: Self.nonce, deadlineSeconds: 30)
+        let listed = try parse(
+            framed(answers(request, [.subkeyNames(providers): #"{"subkeys":[{"name":"{2781761E}"},{"name":"{A}"}]}"#])),
+            request)
+        guard case .keys(let subkeys) = listed.snapshot.subkeys(of: providers) else {
+            Issue.record("the providers are missing")
+            return
+        }
+        #expect(subkeys.map(\.leafName) == ["{2781761E}", "{A}"])
+        let broken = try parse(
+            framed(answers(request, [.subkeyNames(providers): #"{"subkeys":[{"value":{"state":"valueAbsent"}}]}"#])),
+            request)
+        #expect(broken.readErrors.count == 1)
+        guard case .denied = broken.snapshot.subkeys(of: providers) else {
+            Issue.record("a listing that cannot be read must leave the key unreadable")
+            return
+        }
+    }
+
     @Test("No framed response for this run's nonce is a no-response error, even when another nonce frames one")
     func wrongNonce() throws {
         let request = try request()

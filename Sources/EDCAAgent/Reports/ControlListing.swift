@@ -88,6 +88,7 @@ package enum ControlListing {
         case .value(let key, let name): "value \(key) \(name.text.isEmpty ? "(default)" : name.text)"
         case .key(let key): "key exists: \(key)"
         case .subkeyValues(let key, let name): "each subkey of \(key): value \(name)"
+        case .subkeyNames(let key): "subkeys of \(key)"
         }
     }
 

@@ -8,10 +8,13 @@ struct NodeOutcome {
 
 extension CompiledCheck {
     /// Evaluates the check on a host's facts, appending one finding per fact it looked at.
-    func evaluate(on facts: HostFacts, findings: inout [Finding]) -> NodeOutcome {
+    func evaluate(on facts: HostFacts, role: ExchangeRole, findings: inout [Finding]) -> NodeOutcome {
         switch self {
-        case .value(let check, let read):
+        case .value(let check, let read, let partReads):
             guard case .value(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
+            if !partReads.isEmpty, state.isUnset, let version = Self.composeVersion(partReads, facts) {
+                return check.evaluate(composedVersion: version, findings: &findings)
+            }
             return check.evaluate(state, findings: &findings)
         case .key(let check, let read):
             guard case .existence(let existence) = facts.answers[read] else {
@@ -23,11 +26,19 @@ extension CompiledCheck {
                 preconditionFailure("answer of the wrong kind")
             }
             return check.evaluate(subkeys, findings: &findings)
-        case .group(let combinator, let members, let whenAllAbsent):
+        case .subkeyCount(let check, let read):
+            guard case .subkeyNames(let subkeys) = facts.answers[read] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(subkeys, findings: &findings)
+        case .role(let required):
+            findings.append(.role(required: required, host: role))
+            return NodeOutcome(status: role == required ? .pass : .fail, nothingSet: false)
+        case .group(let combinator, let members, let whenAllAbsent, let whenNoneApplies):
             var tally = StatusTally()
             var nothingSet = true
             for member in members {
-                let outcome = member.evaluate(on: facts, findings: &findings)
+                let outcome = member.evaluate(on: facts, role: role, findings: &findings)
                 tally.add(outcome.status)
                 nothingSet = nothingSet && outcome.nothingSet
             }
@@ -35,11 +46,16 @@ extension CompiledCheck {
                 findings.append(.noValueSet(whenAllAbsent))
                 return NodeOutcome(status: whenAllAbsent, nothingSet: true)
             }
-            return NodeOutcome(status: tally.combined(combinator), nothingSet: nothingSet)
+            let status = tally.combined(combinator)
+            if status == .skipped, let whenNoneApplies {
+                findings.append(.noneApplies(whenNoneApplies))
+                return NodeOutcome(status: whenNoneApplies, nothingSet: nothingSet)
+            }
+            return NodeOutcome(status: status, nothingSet: nothingSet)
         case .gated(let gate, let body):
-            switch gate.evaluate(on: facts, findings: &findings).status {
+            switch gate.evaluate(on: facts, role: role, findings: &findings).status {
             case .pass:
-                return body.evaluate(on: facts, findings: &findings)
+                return body.evaluate(on: facts, role: role, findings: &findings)
             case .fail, .skipped:
                 findings.append(.applicability(.skipped))
                 return NodeOutcome(status: .skipped, nothingSet: false)
@@ -48,6 +64,18 @@ extension CompiledCheck {
                 return NodeOutcome(status: .unknown, nothingSet: false)
             }
         }
+    }
+
+    /// The version `a.b.c.d` spelled by numeric values, or `nil` unless every one is set to a number.
+    private static func composeVersion(_ partReads: [Int], _ facts: HostFacts) -> RegistryData? {
+        var numbers: [String] = []
+        for read in partReads {
+            guard case .value(.present(let value)) = facts.answers[read], let number = value.data.numericValue else {
+                return nil
+            }
+            numbers.append(String(number))
+        }
+        return .string(numbers.joined(separator: "."))
     }
 }
 
@@ -69,6 +97,30 @@ extension ValueCheck {
         }
         findings.append(.value(self, observation, outcome))
         return NodeOutcome(status: outcome.status, nothingSet: observation.isUnset && !rule.isPresenceTest)
+    }
+
+    /// Evaluates the version spelled by ``versionParts``, the value itself being unset.
+    fileprivate func evaluate(composedVersion: RegistryData, findings: inout [Finding]) -> NodeOutcome {
+        let outcome = rule.apply(to: composedVersion)
+        findings.append(.value(self, .composedVersion(composedVersion), outcome))
+        return NodeOutcome(status: outcome.status, nothingSet: false)
+    }
+}
+
+extension SubkeyCountCheck {
+    fileprivate func evaluate(_ state: RegistrySnapshot.SubkeyState, findings: inout [Finding]) -> NodeOutcome {
+        switch state {
+        case .keys(let subkeys):
+            let outcome = rule.apply(to: .dword(UInt32(clamping: subkeys.count)))
+            findings.append(.subkeyCount(self, .data(.dword(UInt32(clamping: subkeys.count))), outcome))
+            return NodeOutcome(status: outcome.status, nothingSet: false)
+        case .absent:
+            findings.append(.subkeyCount(self, .keyAbsent, .absent(absentStatus)))
+            return NodeOutcome(status: absentStatus, nothingSet: true)
+        case .denied:
+            findings.append(.subkeyCount(self, .denied, .undecided))
+            return NodeOutcome(status: .unknown, nothingSet: false)
+        }
     }
 }
 
@@ -240,8 +292,18 @@ extension Finding.Observation {
     /// Whether the value was not set (with or without a Windows default).
     var isUnset: Bool {
         switch self {
-        case .data, .denied: false
+        case .data, .denied, .composedVersion: false
         case .windowsDefault, .valueAbsent, .keyAbsent: true
+        }
+    }
+}
+
+extension RegistrySnapshot.ValueState {
+    /// Whether the value is not set (its key exists without it, or does not exist).
+    var isUnset: Bool {
+        switch self {
+        case .valueAbsent, .keyAbsent: true
+        case .present, .denied: false
         }
     }
 }

@@ -2,7 +2,7 @@ extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
-        "contains", "bitsSet", "bitsClear",
+        "contains", "bitsSet", "bitsClear", "versionAtLeast",
     ]
     /// Every field name the check language knows, for "did you mean" suggestions.
     static let fieldNames =
@@ -10,17 +10,20 @@ extension Check {
             "all", "any", "none", "key", "value", "subkeysOf", "require", "present", "cases", "otherwise", "status",
             "note",
         ]
-        + ["default", "whenAbsent", "whenNoneFound", "applicableIf"] + comparisonNames
-    private static let nodeKinds = ["all", "any", "none", "key", "subkeysOf"]
+        + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
+        + ["orVersionFrom"] + comparisonNames
+    private static let nodeKinds = ["all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role"]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
-    static func decode(_ json: JSONValue, path: String, problems: inout [DecodingProblem]) -> Check? {
+    static func decode(
+        _ json: JSONValue, path: String, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
+    ) -> Check? {
         guard var reader = JSONObjectReader(json, path: path, problems: &problems) else { return nil }
         defer { reader.reportUnknownFields(knownNames: fieldNames, problems: &problems) }
         var gate: Check?
         var gateFailed = false
         if let gateJSON = reader.take("applicableIf") {
-            gate = decode(gateJSON, path: reader.path(of: "applicableIf"), problems: &problems)
+            gate = decode(gateJSON, path: reader.path(of: "applicableIf"), catalogs: catalogs, problems: &problems)
             gateFailed = gate == nil
         }
         let kinds = nodeKinds.filter(reader.has)
@@ -35,11 +38,15 @@ extension Check {
         let body: Check?
         switch kind {
         case "all", "any", "none":
-            body = decodeGroup(&reader, kind: kind, problems: &problems)
+            body = decodeGroup(&reader, kind: kind, catalogs: catalogs, problems: &problems)
         case "subkeysOf":
-            body = decodeSubkeys(&reader, problems: &problems)
+            body = decodeSubkeys(&reader, catalogs: catalogs, problems: &problems)
+        case "subkeyCountOf":
+            body = decodeSubkeyCount(&reader, catalogs: catalogs, problems: &problems)
+        case "role":
+            body = decodeRole(&reader, problems: &problems)
         default:
-            body = decodeKeyOrValue(&reader, problems: &problems)
+            body = decodeKeyOrValue(&reader, catalogs: catalogs, problems: &problems)
         }
         guard let body, !gateFailed else { return nil }
         if let gate { return .gated(gate: gate, body: body) }
@@ -47,12 +54,14 @@ extension Check {
     }
 
     private static func decodeGroup(
-        _ reader: inout JSONObjectReader, kind: String, problems: inout [DecodingProblem]
+        _ reader: inout JSONObjectReader, kind: String, catalogs: [String: VersionCatalog],
+        problems: inout [DecodingProblem]
     ) -> Check? {
         guard let combinator = CheckGroup.Combinator(rawValue: kind), let listJSON = reader.take(kind) else {
             return nil
         }
         let whenAllAbsent = decodeStatus(&reader, "whenAbsent", problems: &problems)
+        let whenNoneApplies = decodeStatus(&reader, "whenNoneApplies", problems: &problems)
         guard let items = JSONRead.array(listJSON, reader.path(of: kind), &problems) else { return nil }
         if items.isEmpty {
             problems.append(
@@ -63,25 +72,69 @@ extension Check {
         }
         var members: [Check] = []
         for (index, item) in items.enumerated() {
-            if let member = decode(item, path: "\(reader.path(of: kind))[\(index)]", problems: &problems) {
+            if let member = decode(
+                item, path: "\(reader.path(of: kind))[\(index)]", catalogs: catalogs, problems: &problems)
+            {
                 members.append(member)
             }
         }
-        guard members.count == items.count, whenAllAbsent.isValid else { return nil }
-        return .group(CheckGroup(combinator: combinator, members: members, whenAllAbsent: whenAllAbsent.value))
+        guard members.count == items.count, whenAllAbsent.isValid, whenNoneApplies.isValid else { return nil }
+        return .group(
+            CheckGroup(
+                combinator: combinator, members: members, whenAllAbsent: whenAllAbsent.value,
+                whenNoneApplies: whenNoneApplies.value))
     }
 
-    private static func decodeKeyOrValue(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check?
-    {
+    private static func decodeKeyOrValue(
+        _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
+    ) -> Check? {
         let key = decodePath(&reader, "key", problems: &problems)
         guard reader.has("value") else {
             return decodeKeyExistence(&reader, key: key, problems: &problems)
         }
         let name = reader.take("value").flatMap { JSONRead.string($0, reader.path(of: "value"), &problems) }
-        let rule = decodeRule(&reader, allowsPresence: true, problems: &problems)
+        var versionParts: [String]? = []
+        if let partsJSON = reader.take("orVersionFrom") {
+            versionParts = JSONRead.stringList(partsJSON, reader.path(of: "orVersionFrom"), &problems)
+            if let count = versionParts?.count, !(2...4).contains(count) {
+                problems.append(
+                    DecodingProblem(
+                        position: partsJSON.position, field: reader.path(of: "orVersionFrom"),
+                        message: "a version has 2 to 4 parts: list 2 to 4 value names, found \(count)"))
+                versionParts = nil
+            }
+        }
+        let rule = decodeRule(&reader, allowsPresence: true, catalogs: catalogs, problems: &problems)
         let absence = decodeAbsence(&reader, rule: rule, problems: &problems)
-        guard let key, let name, let rule, let absence else { return nil }
-        return .value(ValueCheck(key: key, valueName: RegistryName(name), rule: rule, absence: absence))
+        guard let key, let name, let rule, let absence, let versionParts else { return nil }
+        return .value(
+            ValueCheck(
+                key: key, valueName: RegistryName(name), rule: rule, absence: absence,
+                versionParts: versionParts.map(RegistryName.init)))
+    }
+
+    private static func decodeSubkeyCount(
+        _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
+    ) -> Check? {
+        let key = decodePath(&reader, "subkeyCountOf", problems: &problems)
+        let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
+        let whenAbsent = decodeStatus(&reader, "whenAbsent", problems: &problems)
+        guard let key, let rule, whenAbsent.isValid else { return nil }
+        return .subkeyCount(SubkeyCountCheck(key: key, rule: rule, absentStatus: whenAbsent.value ?? .unknown))
+    }
+
+    private static func decodeRole(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {
+        guard let json = reader.take("role"), let text = JSONRead.string(json, reader.path(of: "role"), &problems)
+        else { return nil }
+        guard let role = ExchangeRole(rawValue: text) else {
+            let names = ExchangeRole.allCases.map(\.rawValue)
+            problems.append(
+                DecodingProblem(
+                    position: json.position, field: reader.path(of: "role"),
+                    message: "expected one of \(names.joined(separator: ", ")), found \"\(text)\""))
+            return nil
+        }
+        return .role(role)
     }
 
     private static func decodeKeyExistence(
@@ -107,7 +160,9 @@ extension Check {
         return .key(KeyCheck(key: key, mustExist: mustExist))
     }
 
-    private static func decodeSubkeys(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {
+    private static func decodeSubkeys(
+        _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
+    ) -> Check? {
         let key = decodePath(&reader, "subkeysOf", problems: &problems)
         let name = reader.require("value", problems: &problems).flatMap {
             JSONRead.string($0, reader.path(of: "value"), &problems)
@@ -124,7 +179,7 @@ extension Check {
                         message: "expected \"all\" or \"any\", found \"\(text)\""))
             }
         }
-        let rule = decodeRule(&reader, allowsPresence: false, problems: &problems)
+        let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
         var windowsDefault: RegistryData?
         var defaultIsValid = true
         if let defaultJSON = reader.take("default") {
@@ -154,10 +209,11 @@ extension Check {
 
     /// Decodes the rule of a value or subkeys check: comparisons, `cases` with `otherwise`, or `present`.
     private static func decodeRule(
-        _ reader: inout JSONObjectReader, allowsPresence: Bool, problems: inout [DecodingProblem]
+        _ reader: inout JSONObjectReader, allowsPresence: Bool, catalogs: [String: VersionCatalog],
+        problems: inout [DecodingProblem]
     ) -> ValueRule? {
         if let casesJSON = reader.take("cases") {
-            return decodeCases(casesJSON, &reader, problems: &problems)
+            return decodeCases(casesJSON, &reader, catalogs: catalogs, problems: &problems)
         }
         if allowsPresence, let presentJSON = reader.take("present") {
             guard let mustExist = JSONRead.bool(presentJSON, reader.path(of: "present"), &problems) else { return nil }
@@ -170,7 +226,7 @@ extension Check {
             }
             return .presence(mustExist: mustExist)
         }
-        let (comparisons, valid) = decodeComparisons(&reader, problems: &problems)
+        let (comparisons, valid) = decodeComparisons(&reader, catalogs: catalogs, problems: &problems)
         guard valid else { return nil }
         if comparisons.isEmpty {
             problems.append(
@@ -184,7 +240,8 @@ extension Check {
     }
 
     private static func decodeCases(
-        _ json: JSONValue, _ reader: inout JSONObjectReader, problems: inout [DecodingProblem]
+        _ json: JSONValue, _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog],
+        problems: inout [DecodingProblem]
     ) -> ValueRule? {
         let path = reader.path(of: "cases")
         let otherwise = decodeStatus(&reader, "otherwise", problems: &problems)
@@ -203,7 +260,7 @@ extension Check {
             guard var caseReader = JSONObjectReader(item, path: "\(path)[\(index)]", problems: &problems) else {
                 continue
             }
-            let (comparisons, valid) = decodeComparisons(&caseReader, problems: &problems)
+            let (comparisons, valid) = decodeComparisons(&caseReader, catalogs: catalogs, problems: &problems)
             let status = decodeStatus(&caseReader, "status", problems: &problems)
             let note = caseReader.take("note").flatMap { JSONRead.string($0, caseReader.path(of: "note"), &problems) }
             caseReader.reportUnknownFields(knownNames: comparisonNames + ["status", "note"], problems: &problems)
@@ -297,13 +354,15 @@ extension Check {
     }
 
     private static func decodeComparisons(
-        _ reader: inout JSONObjectReader, problems: inout [DecodingProblem]
+        _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
     ) -> ([Comparison], valid: Bool) {
         var comparisons: [Comparison] = []
         var valid = true
         for name in comparisonNames {
             guard let json = reader.take(name) else { continue }
-            if let comparison = decodeComparison(name, json, path: reader.path(of: name), problems: &problems) {
+            if let comparison = decodeComparison(
+                name, json, path: reader.path(of: name), catalogs: catalogs, problems: &problems)
+            {
                 comparisons.append(comparison)
             } else {
                 valid = false
@@ -313,7 +372,8 @@ extension Check {
     }
 
     private static func decodeComparison(
-        _ name: String, _ json: JSONValue, path: String, problems: inout [DecodingProblem]
+        _ name: String, _ json: JSONValue, path: String, catalogs: [String: VersionCatalog],
+        problems: inout [DecodingProblem]
     ) -> Comparison? {
         func number() -> UInt64? { decodeNumber(json, path: path, problems: &problems) }
         func text() -> String? { JSONRead.string(json, path, &problems) }
@@ -363,6 +423,7 @@ extension Check {
                 return nil
             }
             return .between(low, high)
+        case "versionAtLeast": return decodeVersion(json, path: path, catalogs: catalogs, problems: &problems)
         case "equalsIgnoringCase": return text().map(Comparison.equalsIgnoringCase)
         case "contains": return text().map(Comparison.contains)
         case "matches":
@@ -378,6 +439,47 @@ extension Check {
         default:
             return nil
         }
+    }
+
+    /// A version operand: a string such as `"15.2.1748.43"`, or `{"catalog": NAME, "entry": ENTRY}` naming an entry
+    /// of a ``VersionCatalog`` shipped beside the controls.
+    private static func decodeVersion(
+        _ json: JSONValue, path: String, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
+    ) -> Comparison? {
+        if case .string(let text) = json.kind {
+            if let version = DottedVersion(text) { return .versionAtLeast(version, catalogEntry: nil) }
+            problems.append(
+                DecodingProblem(
+                    position: json.position, field: path,
+                    message: "expected a version of 2 to 4 numbers such as \"15.2.1748.43\", found \"\(text)\""))
+            return nil
+        }
+        guard var reader = JSONObjectReader(json, path: path, problems: &problems) else { return nil }
+        defer { reader.reportUnknownFields(knownNames: ["catalog", "entry"], problems: &problems) }
+        guard let catalogJSON = reader.require("catalog", problems: &problems),
+            let catalogName = JSONRead.string(catalogJSON, reader.path(of: "catalog"), &problems),
+            let entryJSON = reader.require("entry", problems: &problems),
+            let entry = JSONRead.string(entryJSON, reader.path(of: "entry"), &problems)
+        else { return nil }
+        guard let catalog = catalogs[catalogName] else {
+            let known = catalogs.keys.sorted()
+            problems.append(
+                DecodingProblem(
+                    position: catalogJSON.position, field: reader.path(of: "catalog"),
+                    message: "no version catalog named \"\(catalogName)\" in the controls' catalogs/ directory"
+                        + (known.isEmpty ? "" : " (known: \(known.joined(separator: ", ")))")))
+            return nil
+        }
+        guard let version = catalog.versions[entry] else {
+            var message = "catalog \(catalogName) has no entry \"\(entry)\""
+            if let suggestion = closestName(to: entry, among: catalog.versions.keys.sorted()) {
+                message += " (did you mean '\(suggestion)'?)"
+            }
+            problems.append(
+                DecodingProblem(position: entryJSON.position, field: reader.path(of: "entry"), message: message))
+            return nil
+        }
+        return .versionAtLeast(version, catalogEntry: "\(catalogName): \(entry)")
     }
 
     /// A numeric operand: a non-negative JSON integer, or a string `"0x..."` for masks written in hexadecimal.

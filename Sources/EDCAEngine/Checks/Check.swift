@@ -1,7 +1,8 @@
 /// The declarative `check` of a control: which registry facts it reads and how the verdict follows from them.
 ///
-/// A check is a tree. Leaves read one value (``ValueCheck``), test whether a key exists (``KeyCheck``) or read
-/// one value in every subkey of a key (``SubkeysCheck``); groups combine their members with `all`, `any` or
+/// A check is a tree. Leaves read one value (``ValueCheck``), test whether a key exists (``KeyCheck``), read
+/// one value in every subkey of a key (``SubkeysCheck``), count a key's subkeys (``SubkeyCountCheck``) or test
+/// the host's role; groups combine their members with `all`, `any` or
 /// `none` in three-valued logic (``CheckGroup``); any node may carry an `applicableIf` gate. The JSON syntax is
 /// documented in README.md, "The check language".
 package indirect enum Check: Sendable {
@@ -11,6 +12,10 @@ package indirect enum Check: Sendable {
     case key(KeyCheck)
     /// Reads one named value in each subkey of a key.
     case subkeys(SubkeysCheck)
+    /// Counts a key's subkeys.
+    case subkeyCount(SubkeyCountCheck)
+    /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
+    case role(ExchangeRole)
     /// Combines checks.
     case group(CheckGroup)
     /// Evaluates `body` only where `gate` passes: a failing gate makes the node `Skipped`, an unknown gate `Unknown`.
@@ -57,13 +62,19 @@ package final class ValueCheck: Sendable {
     package let rule: ValueRule
     /// What an absent value (or key) means.
     package let absence: Absence
+    /// Numeric values of the same key that spell a version `a.b.c.d` when the value itself is not set (Exchange's
+    /// `MsiProductMajor`, `MsiProductMinor`, `MsiBuildMajor`, `MsiBuildMinor` for `OwaVersion`); usually empty.
+    package let versionParts: [RegistryName]
 
     /// Creates a value check.
-    package init(key: RegistryPath, valueName: RegistryName, rule: ValueRule, absence: Absence) {
+    package init(
+        key: RegistryPath, valueName: RegistryName, rule: ValueRule, absence: Absence, versionParts: [RegistryName] = []
+    ) {
         self.key = key
         self.valueName = valueName
         self.rule = rule
         self.absence = absence
+        self.versionParts = versionParts
     }
 }
 
@@ -121,6 +132,24 @@ package final class SubkeysCheck: Sendable {
     }
 }
 
+/// Counts the subkeys of a key (for example the AMSI providers registered under `AMSI\Providers`) and applies
+/// a numeric rule to the count. An absent key gives ``absentStatus``.
+package final class SubkeyCountCheck: Sendable {
+    /// The key whose subkeys are counted.
+    package let key: RegistryPath
+    /// How the verdict follows from the count.
+    package let rule: ValueRule
+    /// The status when the key does not exist (`Unknown` unless the check says otherwise).
+    package let absentStatus: Status
+
+    /// Creates a subkey-count check.
+    package init(key: RegistryPath, rule: ValueRule, absentStatus: Status) {
+        self.key = key
+        self.rule = rule
+        self.absentStatus = absentStatus
+    }
+}
+
 /// Checks combined in three-valued logic.
 package struct CheckGroup: Sendable {
     /// How members combine. `Skipped` members are left out; a group of only skipped members is `Skipped`.
@@ -139,15 +168,19 @@ package struct CheckGroup: Sendable {
     package var members: [Check]
     /// The status when no value read by any member is set, overriding the combination.
     package var whenAllAbsent: Status?
+    /// The status when every member is `Skipped` (by default the group is `Skipped` then).
+    package var whenNoneApplies: Status?
 }
 
 extension Check {
     /// Every registry read this check needs, in the order the check makes them.
     package var reads: [RegistryRead] {
         switch self {
-        case .value(let check): [.value(check.key, check.valueName)]
+        case .value(let check): [.value(check.key, check.valueName)] + check.versionParts.map { .value(check.key, $0) }
         case .key(let check): [.key(check.key)]
         case .subkeys(let check): [.subkeyValues(check.key, check.valueName)]
+        case .subkeyCount(let check): [.subkeyNames(check.key)]
+        case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads
         }

@@ -28,6 +28,9 @@ package enum Comparison: Sendable {
     case bitsSet(UInt64)
     /// Every bit of the mask is clear.
     case bitsClear(UInt64)
+    /// The string is a version (``DottedVersion``) at least the operand; `catalogEntry` names where the operand
+    /// came from (`exchange-builds: ExchangeSE`) when it was read from a ``VersionCatalog``.
+    case versionAtLeast(DottedVersion, catalogEntry: String?)
 
     /// The outcome of testing one datum.
     package enum Outcome: Sendable, Equatable {
@@ -55,6 +58,12 @@ package enum Comparison: Sendable {
         case .oneOfTexts(let operands): text(data) { operands.contains($0) }
         case .equalsIgnoringCase(let operand): text(data) { RegistryName.sameName($0, operand) }
         case .matches(let pattern): text(data) { pattern.isFound(in: $0) }
+        case .versionAtLeast(let operand, _):
+            if let version = data.textValue.flatMap(DottedVersion.init) {
+                version >= operand ? .holds : .fails
+            } else {
+                .wrongType(expected: "a version such as \"15.2.1748.43\" (REG_SZ)")
+            }
         case .contains(let operand):
             if case .multiString(let items) = data {
                 items.contains { RegistryName.sameName($0, operand) } ? .holds : .fails
@@ -93,6 +102,8 @@ extension Comparison: CustomStringConvertible {
         case .contains(let operand): "a list containing \(quoted(operand)) (ignoring case)"
         case .bitsSet(let mask): "bits \(hex(mask)) set"
         case .bitsClear(let mask): "bits \(hex(mask)) clear"
+        case .versionAtLeast(let operand, let entry?): "version >= \(operand) (\(entry))"
+        case .versionAtLeast(let operand, nil): "version >= \(operand)"
         }
     }
 }

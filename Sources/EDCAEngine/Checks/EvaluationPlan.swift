@@ -36,7 +36,7 @@ package struct EvaluationPlan: Sendable {
         }
         var findings: [Finding] = []
         findings.reserveCapacity(4)
-        let outcome = checks[index].evaluate(on: facts, findings: &findings)
+        let outcome = checks[index].evaluate(on: facts, role: role, findings: &findings)
         return Verdict(controlID: controls[index].id, status: outcome.status, findings: findings)
     }
 
@@ -56,6 +56,8 @@ package struct HostFacts: Sendable {
         case existence(RegistrySnapshot.Existence)
         /// A subkey enumeration with one value read in each subkey.
         case subkeys(SubkeyValues)
+        /// A subkey enumeration.
+        case subkeyNames(RegistrySnapshot.SubkeyState)
     }
 
     /// What an enumeration of a key's subkeys found.
@@ -95,16 +97,20 @@ extension RegistrySnapshot {
             case .absent: return .subkeys(.absent)
             case .denied: return .subkeys(.denied)
             }
+        case .subkeyNames(let key):
+            return .subkeyNames(subkeys(of: key))
         }
     }
 }
 
 /// A check whose leaves refer to their reads by number in an ``EvaluationPlan``.
 indirect enum CompiledCheck: Sendable {
-    case value(ValueCheck, read: Int)
+    case value(ValueCheck, read: Int, partReads: [Int])
     case key(KeyCheck, read: Int)
     case subkeys(SubkeysCheck, read: Int)
-    case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?)
+    case subkeyCount(SubkeyCountCheck, read: Int)
+    case role(ExchangeRole)
+    case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
 
     init(_ check: Check, readNumbers: [RegistryRead: Int]) {
@@ -113,13 +119,18 @@ indirect enum CompiledCheck: Sendable {
             return number
         }
         switch check {
-        case .value(let leaf): self = .value(leaf, read: number(.value(leaf.key, leaf.valueName)))
+        case .value(let leaf):
+            self = .value(
+                leaf, read: number(.value(leaf.key, leaf.valueName)),
+                partReads: leaf.versionParts.map { number(.value(leaf.key, $0)) })
         case .key(let leaf): self = .key(leaf, read: number(.key(leaf.key)))
         case .subkeys(let leaf): self = .subkeys(leaf, read: number(.subkeyValues(leaf.key, leaf.valueName)))
+        case .subkeyCount(let leaf): self = .subkeyCount(leaf, read: number(.subkeyNames(leaf.key)))
+        case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(
                 group.combinator, group.members.map { CompiledCheck($0, readNumbers: readNumbers) },
-                whenAllAbsent: group.whenAllAbsent)
+                whenAllAbsent: group.whenAllAbsent, whenNoneApplies: group.whenNoneApplies)
         case .gated(let gate, let body):
             self = .gated(
                 gate: CompiledCheck(gate, readNumbers: readNumbers), body: CompiledCheck(body, readNumbers: readNumbers)

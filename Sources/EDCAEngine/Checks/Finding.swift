@@ -11,8 +11,14 @@ package enum Finding: Sendable {
     case subkeyValue(SubkeysCheck, subkey: RegistryPath, Observation, RuleOutcome)
     /// A subkeys check that found no subkey to decide on, or none that passes.
     case subkeysSummary(SubkeysCheck, SubkeysSummary, Status)
+    /// A subkey count (as a DWORD), or why there is none, and which part of the rule decided.
+    case subkeyCount(SubkeyCountCheck, Observation, RuleOutcome)
+    /// A role test: the role it requires and the host's.
+    case role(required: ExchangeRole, host: ExchangeRole)
     /// A group none of whose values is set, which gives this status.
     case noValueSet(Status)
+    /// A group all of whose members are skipped, which gives this status.
+    case noneApplies(Status)
     /// A gate that did not hold (`Skipped`) or could not be decided (`Unknown`), so the checks it guards were not
     /// evaluated.
     case applicability(Status)
@@ -31,6 +37,8 @@ package enum Finding: Sendable {
         case keyAbsent
         /// The key cannot be read.
         case denied
+        /// The value is not set; the version its numeric parts spell, as a `REG_SZ`.
+        case composedVersion(RegistryData)
     }
 
     /// What a read of a key's existence found.
@@ -80,9 +88,23 @@ extension Finding: CustomStringConvertible {
     /// `HKLM\SYSTEM\...\LanmanServer\Parameters RequireSecuritySignature = 0 (not set; Windows default); required: 1`.
     package var description: String {
         switch self {
+        case .value(let check, .composedVersion(let data), let outcome):
+            let parts = check.versionParts.map(\.text).joined(separator: ".")
+            return "\(check.key) \(check.valueName): not set; \(parts) = \(Self.render(data, hex: false)); "
+                + Self.describe(outcome, rule: check.rule)
         case .value(let check, let observation, let outcome):
             return "\(check.key) \(check.valueName)" + Self.describe(observation, rule: check.rule) + "; "
                 + Self.describe(outcome, rule: check.rule)
+        case .subkeyCount(let check, .data(let data), let outcome):
+            let count = data.numericValue ?? 0
+            return "\(check.key): \(count == 1 ? "1 subkey" : "\(count) subkeys"); "
+                + Self.describe(outcome, rule: check.rule)
+        case .subkeyCount(let check, .denied, _):
+            return "\(check.key): cannot be read (access denied); \(Self.describe(check.rule)); so Unknown"
+        case .subkeyCount(let check, _, let outcome):
+            return "\(check.key): key absent, which counts as \(outcome.status)"
+        case .role(let required, let host):
+            return "this host is \(host); required: \(required)"
         case .key(let check, let observation):
             let seen =
                 switch observation {
@@ -106,6 +128,8 @@ extension Finding: CustomStringConvertible {
             return "\(check.key): \(seen); \(Self.describe(check.rule)); counts as \(status)"
         case .noValueSet(let status):
             return "none of the values above is set, which counts as \(status)"
+        case .noneApplies(let status):
+            return "none of the checks above applies, which counts as \(status)"
         case .applicability(.skipped):
             return "not applicable: the condition above does not hold"
         case .applicability:
@@ -128,6 +152,7 @@ extension Finding: CustomStringConvertible {
         case .valueAbsent: return ": not set"
         case .keyAbsent: return ": not set (key absent)"
         case .denied: return ": cannot be read (access denied)"
+        case .composedVersion(let data): return ": not set; from its parts = " + render(data, hex: false)
         }
     }
 

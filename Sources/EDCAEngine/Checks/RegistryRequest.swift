@@ -6,11 +6,13 @@ package enum RegistryRead: Sendable, Hashable {
     case key(RegistryPath)
     /// List a key's subkeys and read one value in each.
     case subkeyValues(RegistryPath, RegistryName)
+    /// List a key's subkeys.
+    case subkeyNames(RegistryPath)
 
     /// The key the read starts from.
     package var key: RegistryPath {
         switch self {
-        case .value(let key, _), .key(let key), .subkeyValues(let key, _): key
+        case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
         }
     }
 }
@@ -24,6 +26,8 @@ package struct RegistryRequest: Sendable, Equatable {
     package private(set) var keys: Set<RegistryPath> = []
     /// The keys whose subkeys are listed, with the value read in each subkey.
     package private(set) var subkeyValues: [RegistryPath: [RegistryName]] = [:]
+    /// The keys whose subkeys are listed without reading values.
+    package private(set) var subkeyNames: Set<RegistryPath> = []
 
     /// Creates the request of a set of checks.
     package init(checks: [Check]) {
@@ -41,6 +45,8 @@ package struct RegistryRequest: Sendable, Equatable {
             keys.insert(key)
         case .subkeyValues(let key, let name):
             if !subkeyValues[key, default: []].contains(name) { subkeyValues[key, default: []].append(name) }
+        case .subkeyNames(let key):
+            subkeyNames.insert(key)
         }
     }
 
@@ -50,6 +56,7 @@ package struct RegistryRequest: Sendable, Equatable {
         result += values.flatMap { key, names in names.map { RegistryRead.value(key, $0) } }
         result += keys.map { RegistryRead.key($0) }
         result += subkeyValues.flatMap { key, names in names.map { RegistryRead.subkeyValues(key, $0) } }
+        result += subkeyNames.map { RegistryRead.subkeyNames($0) }
         return result.sorted { sortKey($0) < sortKey($1) }
     }
 
@@ -58,6 +65,7 @@ package struct RegistryRequest: Sendable, Equatable {
         case .key(let key): (key.name.folded, 0, "")
         case .value(let key, let name): (key.name.folded, 1, name.folded)
         case .subkeyValues(let key, let name): (key.name.folded, 2, name.folded)
+        case .subkeyNames(let key): (key.name.folded, 3, "")
         }
     }
 }

@@ -15,8 +15,9 @@ extension Control {
 
     /// Decodes one control file, reporting every problem in it.
     ///
+    /// - Parameter catalogs: the version catalogs its checks may name, by name.
     /// - Throws: ``ControlDecodingError`` listing each invalid, missing or unknown field with its position.
-    package init(json bytes: [UInt8]) throws(ControlDecodingError) {
+    package init(json bytes: [UInt8], catalogs: [String: VersionCatalog] = [:]) throws(ControlDecodingError) {
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
@@ -56,7 +57,7 @@ extension Control {
         }
         let roles = Self.decodeRoles(reader.require("roles", problems: &problems), &problems)
         let checkJSON = reader.require("check", problems: &problems)
-        let check = checkJSON.flatMap { Check.decode($0, path: "check", problems: &problems) }
+        let check = checkJSON.flatMap { Check.decode($0, path: "check", catalogs: catalogs, problems: &problems) }
         reader.reportUnknownFields(knownNames: Self.fieldNames, problems: &problems)
         guard problems.isEmpty, let id, let title, let description, let verify, let subject, let category, let severity,
             let weight, let frameworks, let references, let remediation, let considerations, let roles, let check,
