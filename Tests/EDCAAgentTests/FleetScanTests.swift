@@ -45,7 +45,7 @@ struct FleetScanTests {
 
         func status(_ index: Int) -> Status? {
             guard case .success(let hostScan) = outcomes[index].result else { return nil }
-            return hostScan.verdicts.first?.status
+            return hostScan.verdicts.first { $0.controlID == "EDCA-SEC-043" }?.status
         }
         func errorClass(_ index: Int) -> String? {
             guard case .failure(let error) = outcomes[index].result else { return nil }
@@ -59,7 +59,7 @@ struct FleetScanTests {
         #expect(status(4) == .pass)
         #expect(errorClass(5) == "ssh.connect")
         if case .success(let edge) = outcomes[2].result { #expect(edge.role == .edge) }
-        #expect(elapsed < .seconds(8), "the hung host must not hold up the fleet beyond its own deadline: \(elapsed)")
+        #expect(elapsed < .seconds(15), "the hung host must not hold up the fleet beyond its own deadline: \(elapsed)")
     }
 
     @Test("A cancelled scan starts no new host and records the rest as interrupted")

@@ -1,3 +1,4 @@
+import EDCAAgent
 import EDCAEngine
 import EDCATestSupport
 import Foundation
@@ -27,5 +28,21 @@ struct ReadmeExampleTests {
                 Issue.record("README example does not decode: \(error.problems)\n\(example)")
             }
         }
+    }
+
+    @Test(
+        "README's table of controls lists exactly the shipped catalog, with id, title, frameworks, severity and roles")
+    func controlsTableMatchesTheCatalog() throws {
+        let readme = try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
+        let catalog = try ControlCatalog.load(directory: repositoryRoot + "/Controls")
+        let expected = catalog.controls.map { control in
+            let cells = [
+                control.id, control.title, control.frameworks.joined(separator: ", "), control.severity.rawValue,
+                control.roles.map(\.rawValue).joined(separator: ", "),
+            ]
+            return "| " + cells.joined(separator: " | ") + " |"
+        }
+        let rows = readme.split(separator: "\n").filter { $0.hasPrefix("| EDCA-") }.map(String.init)
+        #expect(rows == expected, "README's controls table should read:\n\(expected.joined(separator: "\n"))")
     }
 }

@@ -1,5 +1,6 @@
 import EDCAAgent
 import EDCAEngine
+import EDCAProbe
 import EDCATestSupport
 import Foundation
 import Testing
@@ -74,6 +75,18 @@ struct ShippedControlCaseTests {
     func shippedDirectoryLoads() throws {
         let catalog = try ControlCatalog.load(directory: repositoryRoot + "/Controls")
         #expect(catalog.controls.count >= 36)
+    }
+
+    @Test("The whole catalog's merged reads travel in one probe request, far inside the payload limit")
+    func wholeCatalogFitsOneProbe() throws {
+        let catalog = try #require(Self.catalog)
+        let request = ProbeRequest(
+            request: RegistryRequest(checks: catalog.controls.map(\.check)), nonce: String(repeating: "0", count: 32),
+            deadlineSeconds: 60)
+        let payload = try request.checkedPayload()
+        #expect(payload.count < ProbeRequest.payloadSizeLimit / 8, "\(payload.count) bytes")
+        let script = Array(ProbeScripts.probe.utf8).count
+        #expect(payload.count - script < 32 * 1024, "the reads alone: \(payload.count - script) bytes")
     }
 
     @Test("Every shipped control has a case file with a Pass, a Fail and at least one edge case")

@@ -78,6 +78,18 @@ package final class SimulatedFleet {
     /// The port host `index` listens on.
     package func port(ofHost index: Int) -> Int { servers[index / Self.hostsPerServer].port }
     /// The snapshot file host `index` answers from; replace it to change what the host reports.
+    /// A directory in the fleet's folder holding copies of these shipped controls only, for tests whose
+    /// expectations are about one control rather than the whole catalog.
+    package func controlsDirectory(with ids: [String]) throws -> String {
+        let path = directory.path + "/controls"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for id in ids {
+            try FileManager.default.copyItem(
+                atPath: repositoryRoot + "/Controls/\(id).json", toPath: path + "/\(id).json")
+        }
+        return path
+    }
+
     package func snapshotPath(ofHost index: Int) -> String { directory.path + "/host\(index).json" }
 
     /// Writes an inventory naming hosts `indices` `host<index>`, followed by `extraHosts` (YAML list entries), and

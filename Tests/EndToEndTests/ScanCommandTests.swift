@@ -9,6 +9,8 @@ struct ScanCommandTests {
     private final class Fleet {
         let lab: SimulatedFleet
         let inventory: String
+        /// Only EDCA-SEC-043: these tests are about scanning, and its verdicts on the lab snapshots are known.
+        let controls: String
 
         init(snapshots: [String], faults: [Int: [String: Any]] = [:]) throws {
             lab = try SimulatedFleet(
@@ -17,11 +19,13 @@ struct ScanCommandTests {
             let unreachable =
                 "  - name: unreachable\n    address: 127.0.0.99\n    port: \(try SSHServerFixture.freePort())\n"
             inventory = try lab.writeInventory("inventory.yaml", extraHosts: unreachable)
+            controls = try lab.controlsDirectory(with: ["EDCA-SEC-043"])
         }
 
         func scanArguments() -> [String] {
             [
-                "scan", "--inventory", inventory, "--known-hosts", lab.knownHostsPath, "--spool",
+                "scan", "--inventory", inventory, "--controls", controls, "--known-hosts", lab.knownHostsPath,
+                "--spool",
                 lab.directory.path + "/spool", "--state", lab.directory.path + "/state", "--timeout", "5", "--retries",
                 "0",
             ]

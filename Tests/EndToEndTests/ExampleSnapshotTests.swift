@@ -1,0 +1,90 @@
+import EDCATestSupport
+import Foundation
+import Testing
+
+/// `edca-agent evaluate` with the whole shipped catalog on the two example snapshots of `Inventory/examples/`.
+/// The expected verdicts were written down from the controls' documented logic and from what Windows and Exchange
+/// ship by default, before running them.
+@Suite("The example snapshots against the whole catalog")
+struct ExampleSnapshotTests {
+    /// The statuses of `evaluate --format json` on a snapshot, by control id.
+    private func verdicts(_ snapshot: String) throws -> [String: String] {
+        let run = try runAgent(["evaluate", "--snapshot", snapshot, "--role", "Mailbox", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
+        let results = try #require(document["results"] as? [[String: Any]])
+        return Dictionary(
+            uniqueKeysWithValues: results.compactMap { result in
+                guard let id = result["control"] as? String, let status = result["status"] as? String else {
+                    return nil
+                }
+                return (id, status)
+            })
+    }
+
+    private func shippedIDs() throws -> Set<String> {
+        Set(
+            try FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/Controls")
+                .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(".json".count)) })
+    }
+
+    @Test("A hardened Exchange Server SE Mailbox server passes every control (or is outside its scope)")
+    func hardenedServerPassesEverything() throws {
+        let verdicts = try verdicts("Inventory/examples/hardened-exchange-se-mailbox.json")
+        #expect(Set(verdicts.keys) == (try shippedIDs()))
+        let others = verdicts.filter { $0.value != "Pass" && $0.value != "Skipped" }
+        #expect(others.isEmpty, "not Pass or Skipped: \(others.sorted { $0.key < $1.key })")
+    }
+
+    /// Exchange 2019 CU14 on Windows Server 2019 as setup leaves it: nothing hardened beyond the defaults.
+    static let defaultInstall: [String: String] = [
+        "EDCA-DATA-005": "Fail",  // TLS 1.0/1.1 not configured: on by default on Windows Server 2019
+        "EDCA-DATA-006": "Pass",  // TLS 1.2 not configured: on by default
+        "EDCA-DATA-007": "Skipped",  // TLS 1.3 needs Windows Server 2022 (build 20348)
+        "EDCA-DATA-008": "Pass",  // root auto-update not disabled
+        "EDCA-DATA-010": "Unknown",  // renegotiation values not set
+        "EDCA-DATA-011": "Unknown",  // cipher keys not configured
+        "EDCA-DATA-012": "Unknown",
+        "EDCA-DATA-013": "Unknown",
+        "EDCA-DATA-019": "Unknown",  // SchUseStrongCrypto set in neither view
+        "EDCA-IAC-003": "Fail",  // LmCompatibilityLevel not set (Windows default 3)
+        "EDCA-IAC-005": "Pass",  // NLA is on by default on the RDP-Tcp listener
+        "EDCA-IAC-006": "Pass",  // WDigest caching off by default since Windows 8.1 / 2012 R2
+        "EDCA-IAC-026": "Fail",  // no Kerberos encryption-type policy: RC4 allowed
+        "EDCA-MON-002": "Fail",  // no script-block logging policy
+        "EDCA-MON-003": "Pass",  // no pending reboot
+        "EDCA-MON-014": "Fail",  // no module logging policy
+        "EDCA-PERF-001": "Pass",  // search affinity not restricted
+        "EDCA-PERF-002": "Fail",  // Balanced power plan
+        "EDCA-PERF-005": "Skipped",  // NumaGroupSizeOptimization not set
+        "EDCA-PERF-010": "Fail",  // KeepAliveTime not set (Windows default two hours)
+        "EDCA-SEC-002": "Pass",  // .NET Framework 4.8
+        "EDCA-SEC-007": "Pass",  // Exchange's VC++ 2012 and 2013 x64 prerequisites
+        "EDCA-SEC-011": "Unknown",  // RPC minimum connection timeout not set
+        "EDCA-SEC-012": "Pass",  // Microsoft Defender is an AMSI provider
+        "EDCA-SEC-013": "Unknown",  // no Credential Guard configuration at all
+        "EDCA-SEC-017": "Pass",  // IPv6 left on
+        "EDCA-SEC-018": "Fail",  // LLMNR not turned off by policy
+        "EDCA-SEC-022": "Pass",  // RemoteSigned
+        "EDCA-SEC-023": "Pass",  // SMB1 value not set: the protocol is not installed on Server 2019
+        "EDCA-SEC-024": "Fail",  // Exchange 2019 is out of support
+        "EDCA-SEC-030": "Pass",  // async-notification workaround never applied
+        "EDCA-SEC-037": "Fail",  // LDAP signing negotiated (1), not required (2)
+        "EDCA-SEC-038": "Fail",  // CU14 RTM is behind the latest Exchange 2019 build
+        "EDCA-SEC-041": "Unknown",  // no LAPS policy
+        "EDCA-SEC-042": "Fail",  // NetBIOS over TCP/IP left to DHCP (0)
+        "EDCA-SEC-043": "Fail",  // SMB signing not required (Windows default)
+        "EDCA-GOV-002": "Fail",  // behind the latest Exchange 2019 build
+        "EDCA-GOV-012": "Fail",  // POP3 and IMAP4 on manual start
+    ]
+
+    @Test("A default Exchange 2019 install gets the failures a security engineer expects")
+    func defaultInstallFailsWhereExpected() throws {
+        let verdicts = try verdicts("Inventory/examples/default-exchange-2019-mailbox.json")
+        let shipped = try shippedIDs()
+        #expect(Set(Self.defaultInstall.keys) == shipped, "every shipped control needs an expected verdict here")
+        for (id, expected) in Self.defaultInstall.sorted(by: { $0.key < $1.key }) where shipped.contains(id) {
+            #expect(verdicts[id] == expected, "\(id)")
+        }
+    }
+}
