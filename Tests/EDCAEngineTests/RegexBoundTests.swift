@@ -20,6 +20,9 @@ struct RegexBoundTests {
             (#"^[a-z\]]+\p{L}"#, 4096),
             ("(?m)^a", 4096),
             ("^a{", 1),
+            (#"(?i)^(?=.*visual c\+\+)(?=.*2012)(?=.*x64)"#, 3 * 4096 + 1),
+            (#"(?i)^(?!.*2012)(?=.*visual c\+\+)(?=.*2013)(?=.*x64)"#, 4 * 4096 + 1),
+            ("(?i)^(8c5e7fda|db310065)$", 2),
         ] as [(String, UInt64)])
     func boundedPatternsLoad(pattern: String, steps: UInt64) throws {
         #expect(try RegexPattern.worstCaseSteps(pattern) == steps)

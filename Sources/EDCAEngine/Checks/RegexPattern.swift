@@ -85,6 +85,9 @@ private struct PatternScanner {
         var hasAlternation = false
         /// Whether this level itself has alternatives (`a|b`), as opposed to a group inside it.
         var hasBranches = false
+        /// Whether this is a lookaround, `(?=...)`, `(?!...)`, `(?<=...)` or `(?<!...)`: atomic, so its cost adds to
+        /// the sequence's instead of multiplying it.
+        var isLookaround = false
     }
 
     let characters: [Character]
@@ -123,17 +126,23 @@ private struct PatternScanner {
     }
 
     /// Reads alternatives up to an unmatched `)` or the end.
+    ///
+    /// A branch costs the product of its pieces' counts; a lookaround in it costs its own steps each time the pieces
+    /// before it backtrack to it, and nothing more, because the engine never backtracks into a lookaround.
     mutating func sequence() throws(RegexPattern.UnboundedPattern) -> Shape {
         var total = Shape(steps: 0)
         var branch = Shape()
+        var lookarounds: UInt64 = 0
         var hasBranches = false
         while let character = current, character != ")" {
             if character == "|" {
                 index += 1
                 hasBranches = true
+                branch.steps = Self.sum(branch.steps, lookarounds)
                 total = Self.alternative(total, branch)
                 total.hasAlternation = true
                 branch = Shape()
+                lookarounds = 0
                 continue
             }
             let start = index
@@ -151,20 +160,29 @@ private struct PatternScanner {
                 piece.steps = Self.product(atom.steps, choices)
                 piece.hasRepetition = true
             }
-            branch.steps = Self.product(branch.steps, piece.steps)
+            if atom.isLookaround {
+                lookarounds = Self.sum(lookarounds, Self.product(branch.steps, atom.steps))
+            } else {
+                branch.steps = Self.product(branch.steps, piece.steps)
+            }
             branch.hasRepetition = branch.hasRepetition || piece.hasRepetition
             branch.hasAlternation = branch.hasAlternation || piece.hasAlternation
         }
+        branch.steps = Self.sum(branch.steps, lookarounds)
         var shape = Self.alternative(total, branch)
         shape.hasBranches = hasBranches
         return shape
     }
 
     private static func alternative(_ total: Shape, _ branch: Shape) -> Shape {
-        let (sum, overflow) = total.steps.addingReportingOverflow(branch.steps)
-        return Shape(
-            steps: overflow ? .max : sum, hasRepetition: total.hasRepetition || branch.hasRepetition,
+        Shape(
+            steps: sum(total.steps, branch.steps), hasRepetition: total.hasRepetition || branch.hasRepetition,
             hasAlternation: total.hasAlternation || branch.hasAlternation)
+    }
+
+    private static func sum(_ lhs: UInt64, _ rhs: UInt64) -> UInt64 {
+        let (sum, overflow) = lhs.addingReportingOverflow(rhs)
+        return overflow ? .max : sum
     }
 
     private static func product(_ lhs: UInt64, _ rhs: UInt64) -> UInt64 {
@@ -188,9 +206,10 @@ private struct PatternScanner {
                 index = close + 1
                 return Shape()
             }
-            skipGroupPrefix()
-            let inner = try sequence()
+            let isLookaround = skipGroupPrefix()
+            var inner = try sequence()
             if current == ")" { index += 1 }
+            inner.isLookaround = isLookaround
             return inner
         default:
             return Shape()
@@ -232,14 +251,19 @@ private struct PatternScanner {
         }
     }
 
-    /// Skips what follows `(` before a group's contents: `?:`, `?=`, `?<name>`, `?'name'`, `?P<name>`, ...
-    private mutating func skipGroupPrefix() {
-        guard current == "?" else { return }
+    /// Skips what follows `(` before a group's contents (`?:`, `?=`, `?<name>`, `?'name'`, `?P<name>`, ...) and
+    /// tells whether the group is a lookaround.
+    private mutating func skipGroupPrefix() -> Bool {
+        guard current == "?" else { return false }
         index += 1
-        guard let character = current else { return }
+        guard let character = current else { return false }
         switch character {
+        case "=", "!":
+            index += 1
+            return true
         case "<" where index + 1 < characters.count && "=!".contains(characters[index + 1]):
             index += 2
+            return true
         case "<", "'", "P":
             let close: Character = character == "'" ? "'" : ">"
             while let character = current, character != close { index += 1 }
@@ -247,10 +271,11 @@ private struct PatternScanner {
         case "#":
             while let character = current, character != ")" { index += 1 }
         default:
-            // `:`, `=`, `!`, `>`, `|`, or flags followed by `:` as in `(?i:...)`.
+            // `:`, `>`, `|`, or flags followed by `:` as in `(?i:...)`.
             while let character = current, character.isLetter || character == "-" { index += 1 }
             index += 1
         }
+        return false
     }
 
     /// Reads a quantifier, if one follows, and returns the most times it lets its atom run and how many counts it
