@@ -182,6 +182,10 @@ struct BadInputTests {
                 + "expected one of REG_DWORD, REG_QWORD, REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_BINARY, REG_NONE "
                 + "(did you mean 'REG_DWORD'?)"),
         BadInput(
+            inputClass: "snapshot: 100 MiB file", kind: .snapshot, fileName: "host.json",
+            content: .padded("{", toBytes: 100 << 20), status: 65,
+            error: ": larger than 64 MiB, which no registry snapshot file should be"),
+        BadInput(
             inputClass: "snapshot: nested 100,000 deep", kind: .snapshot, fileName: "host.json",
             content: .text(#"{"HKLM\\SOFTWARE\\EDCA": "# + String(repeating: "[", count: 100_000)), status: 65,
             error: ":1:281: nesting deeper than 256 levels"),
