@@ -284,6 +284,26 @@ struct BadInputTests {
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 
+    @Test("A hostile REG_SZ meets the costliest pattern allowed: matched up to 4096 characters, Unknown beyond")
+    func hostileStringIsBounded() throws {
+        let temporary = try TemporaryDirectory()
+        let controls = temporary.path + "/controls"
+        try FileManager.default.createDirectory(atPath: controls, withIntermediateDirectories: false)
+        try temporary.write("controls/EDCA-TST-001.json", Self.control(check: Self.matching("a*c")))
+        for (length, status) in [(4096, "Fail"), (1 << 20, "Unknown")] {
+            let data = String(repeating: "a", count: length)
+            let snapshot = try temporary.write(
+                "host.json", #"{"HKLM\\SOFTWARE\\EDCA": {"Setting": {"type": "REG_SZ", "data": "\#(data)"}}}"#)
+            let run = try runAgent([
+                "evaluate", "--controls", controls, "--snapshot", snapshot, "--role", "Mailbox", "--format", "json",
+            ])
+            #expect(run.status == 0, "\(run.standardError)")
+            let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
+            let result = try #require((document["results"] as? [[String: Any]])?.first)
+            #expect(result["status"] as? String == status, "\(length) characters")
+        }
+    }
+
     private static func write(_ content: BadInput.Content, to file: String) throws {
         switch content {
         case .text(let text):
