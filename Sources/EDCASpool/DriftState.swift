@@ -15,6 +15,13 @@ package struct DriftState: Sendable {
     private let previous: [String: [String: Status]]
     private var current: [String: [String: Status]]
 
+    /// Creates the state directory and its missing parents (0750, the agent's own); an existing one is kept as is.
+    ///
+    /// - Throws: ``SpoolError`` with the directory and the system's reason.
+    package static func makeDirectory(_ directory: String) throws(SpoolError) {
+        try FileSystem.makeDirectories(directory, mode: 0o750)
+    }
+
     /// Reads the state file in `directory`, creating the directory (0750) if needed; a missing file is an empty
     /// state, so every finding of a first scan is `new`.
     ///

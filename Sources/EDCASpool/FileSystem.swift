@@ -6,20 +6,29 @@
 
 /// The small POSIX helpers the spool and the state file share.
 enum FileSystem {
-    /// Writes all bytes with one `write(2)`, retrying on EINTR; a short write is reported as an error.
+    /// Writes all bytes with one `write(2)`, retrying on EINTR.
+    ///
+    /// A regular file takes a short write only when something stops it part way, such as a full file system; the
+    /// rest is then written again, so the failure that follows reports its real cause (`ENOSPC` is ``SpoolError/
+    /// Code/diskFull``), or the line completes if the space came back.
     ///
     /// - Returns: nil when every byte was written, else the number written before the failure and the error.
     static func writeOnce(_ descriptor: Int32, _ bytes: [UInt8], path: String) -> (written: Int, error: SpoolError)? {
-        while true {
-            let written = bytes.withUnsafeBytes { buffer in write(descriptor, buffer.baseAddress, buffer.count) }
-            if written == bytes.count { return nil }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            }
             if written < 0 {
                 if errno == EINTR { continue }
-                return (0, SpoolError.system(.write, path: path))
+                return (offset, SpoolError.system(.write, path: path))
             }
-            let reason = "short write: \(written) of \(bytes.count) bytes"
-            return (written, SpoolError(.write, path: path, reason: reason))
+            if written == 0 {
+                return (offset, SpoolError(.write, path: path, reason: "write(2) wrote nothing"))
+            }
+            offset += written
         }
+        return nil
     }
 
     /// `open(2)` with a mode, retrying on EINTR; -1 with `errno` set on failure.

@@ -47,5 +47,9 @@ package struct SpoolError: Error, Sendable, CustomStringConvertible, Equatable {
         return SpoolError(isFull ? .diskFull : code, path: path, reason: reason)
     }
 
-    package var description: String { "spool \(code.rawValue) error: \(path): \(reason)" }
+    package var description: String {
+        guard code == .diskFull else { return "spool \(code.rawValue) error: \(path): \(reason)" }
+        let cause = reason.lowercased() == "no space left on device" ? "" : " (\(reason))"
+        return "cannot write \(path): no space left on device\(cause); whole events written so far are kept"
+    }
 }

@@ -48,6 +48,11 @@ struct ScanCommand: AsyncParsableCommand {
         help: ArgumentHelp("Scan only shard K of N (1-based), a stable hash partition by host name.", valueName: "K/N"))
     var shard: String?
     @Flag(help: "Trust and record unknown host keys (never changed ones).") var acceptNewHostKeys = false
+    @Option(
+        help: ArgumentHelp(
+            "The log level on stderr: trace, debug, info, notice, warning or error (default: info, or warning on a "
+                + "terminal).", valueName: "level"))
+    var logLevel: String?
 
     /// The default configuration file, read when present.
     static let defaultConfigurationPath = "/etc/edca-agent/config.json"
@@ -57,8 +62,19 @@ struct ScanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try resolvedSettings()
-        let logger = ScanLog.bootstrap()
-        try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
+        let level = try logLevel.map { name in
+            guard let level = Logger.Level(rawValue: name.lowercased()) else {
+                throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
+            }
+            return level
+        }
+        let logger = ScanLog.bootstrap(level: level)
+        do {
+            try DriftState.makeDirectory(settings.stateDirectory)
+        } catch {
+            printError("cannot create the state directory: \(error.description)")
+            throw ExitCode(1)
+        }
         let lock: ScanLock
         do {
             lock = try ScanLock(stateDirectory: settings.stateDirectory)
@@ -102,6 +118,15 @@ struct ScanCommand: AsyncParsableCommand {
         let recorder = ScanRecorder(
             spool: spool, drift: drift, run: SpoolRun(productVersion: "0.1.0"), controls: catalog.controls)
         let progress = ScanProgress(total: targets.count, logger: logger)
+        logger.debug(
+            "scan settings",
+            metadata: [
+                "paths.inventory": "\(settings.inventory)", "paths.controls": "\(settings.controlsDirectory)",
+                "paths.known_hosts": "\(options.knownHostsPath)", "paths.identity": "\(identity ?? "ssh-agent")",
+                "paths.passphrase_file": "\(settings.passphraseFile ?? "-")",
+                "paths.state": "\(settings.stateDirectory)",
+                "scan.deadline_s": "\(settings.deadlineSeconds)", "scan.retries": "\(settings.retries)",
+            ])
         logger.notice(
             "scan started",
             metadata: [
@@ -118,6 +143,8 @@ struct ScanCommand: AsyncParsableCommand {
             await scan.run(targets, runner: runner, stop: stop) { outcome in
                 await recorder.record(outcome)
                 progress.hostFinished(outcome)
+                // A spool that cannot be written (a full disk) makes every further probe wasted: stop starting hosts.
+                if await recorder.spoolFailure != nil { stop.request() }
             }
         }
         let outcomes = await task.value
@@ -213,11 +240,11 @@ struct ScanCommand: AsyncParsableCommand {
 /// Structured logs on stderr (swift-log, dotted metadata keys), which journald captures under systemd; on a
 /// terminal only warnings and above, since progress is shown there instead.
 enum ScanLog {
-    /// Bootstraps logging once for the process and returns the scan's logger.
-    static func bootstrap() -> Logger {
+    /// Bootstraps logging once for the process and returns the scan's logger, at `level` if given.
+    static func bootstrap(level: Logger.Level? = nil) -> Logger {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "edca-agent.scan")
-        logger.logLevel = isatty(STDERR_FILENO) == 1 ? .warning : .info
+        logger.logLevel = level ?? (isatty(STDERR_FILENO) == 1 ? .warning : .info)
         return logger
     }
 }

@@ -29,7 +29,7 @@ struct Faults {
     var hugeOutputBytes = 0
     /// Whether the markers carry a different nonce than the payload's.
     var wrongNonce = false
-    /// How many answers the agent did not ask for are appended to the answers.
+    /// How many answers the agent did not ask for are appended to the answers, each a ``forgedAnswer``.
     var extraAnswers = 0
     /// When positive, the JSON between the markers is an array nested this deep instead of the answer.
     var deepJSON = 0
@@ -130,6 +130,18 @@ struct Faults {
         + "first use.</AV><AI>0</AI><Nil /><PI>-1</PI><PC>-1</PC><T>Completed</T><SR>-1</SR><SD> </SD></PR></MS>"
         + "</Obj><S S=\"Error\">Something failed_x000D__x000A_</S></Objs>"
 
+    /// What `extraAnswers` appends: an answer that claims a value of a key nobody asked for, marked so that a test
+    /// can prove it never reaches a verdict, a report or the spool.
+    static var forgedAnswer: ResponseJSON {
+        .members([
+            "key": .string(#"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#),
+            "name": .string("RequireSecuritySignature"), "type": .string("REG_SZ"), "data": .string(forgedMarker),
+        ])
+    }
+
+    /// The text every forged answer carries.
+    static let forgedMarker = "forged-by-edca-lab-host"
+
     /// The bytes `nonUTF8` puts in a string: `é` in Windows-1252, then a byte no UTF-8 text contains.
     static let invalidUTF8 = [UInt8(0xE9), 0xFF]
 
@@ -145,7 +157,7 @@ struct Faults {
             return (opening + closing, nil)
         }
         var answers = answers
-        answers += repeatElement(.members(["state": .string("keyAbsent")]), count: extraAnswers)
+        answers += repeatElement(Self.forgedAnswer, count: extraAnswers)
         var note: String?
         if nonUTF8 {
             if let corrupted = Self.corruptingFirstString(in: .array(answers)), case .array(let items) = corrupted {

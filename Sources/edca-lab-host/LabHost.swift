@@ -32,7 +32,8 @@ import EDCAEngine
 /// - `garbage` (bool) or `deepJSON` (integer N), at most one: 512 random non-JSON bytes, or an array nested N deep,
 ///   between correct markers instead of the answer.
 /// - `nonUTF8` (bool): bytes E9 FF appended to the first REG_SZ/REG_EXPAND_SZ answer's data.
-/// - `extraAnswers` (integer, or `true` for 1): that many `{"state":"keyAbsent"}` answers appended.
+/// - `extraAnswers` (integer, or `true` for 1): that many answers appended that claim a key nobody asked for
+///   (`{"key":...,"name":...,"type":"REG_SZ","data":"forged-by-edca-lab-host"}`).
 /// - `hugeOutputBytes` (integer): that many filler bytes (80-byte CRLF lines) on stdout before the answer.
 /// - `wrongNonce` (bool): the markers carry another nonce (each hex digit moved on by one).
 /// - `deniedKeys` (array of key paths): keys made unreadable, exactly like `null` keys in the snapshot.

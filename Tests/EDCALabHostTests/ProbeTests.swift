@@ -193,11 +193,14 @@ import Testing
 
     @Test func bodyFaults() throws {
         let answers: [ResponseJSON] = [.members(["type": .string("REG_SZ"), "data": .string("ok")])]
+        let forged =
+            #"{"key":"HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters","#
+            + #""name":"RequireSecuritySignature","type":"REG_SZ","data":"forged-by-edca-lab-host"}"#
         let nonUTF8 = try Self.faults(#"{"nonUTF8": true, "extraAnswers": 2}"#).responseBody(
             nonce: "n", answers: answers)
         let expected =
             Array(#"{"edcaProbe":1,"nonce":"n","answers":[{"type":"REG_SZ","data":"ok"#.utf8) + [0xE9, 0xFF]
-            + Array(#""},{"state":"keyAbsent"},{"state":"keyAbsent"}]}"#.utf8)
+            + Array(#""},\#(forged),\#(forged)]}"#.utf8)
         #expect(nonUTF8.body == expected)
         #expect(try Self.faults(#"{"deepJSON": 3}"#).responseBody(nonce: "n", answers: []).body == Array("[[[]]]".utf8))
         let garbage = try Self.faults(#"{"garbage": true}"#).responseBody(nonce: "n", answers: answers).body

@@ -1,7 +1,8 @@
 import EDCAEngine
-import EDCASpool
 import Foundation
 import Testing
+
+@testable import EDCASpool
 
 @Suite struct SpoolEventTests {
     let run = SpoolRun(runID: "run-1", productVersion: "0.1.0")
@@ -139,6 +140,30 @@ import Testing
         let metadata = try #require(parsed["metadata"] as? [String: Any])
         #expect(metadata["is_truncated"] as? Bool == true)
         #expect(metadata["untruncated_size"] as? Int == untruncated)
+    }
+
+    /// A host with many subkeys under an enumerated key gives a verdict with as many evidence entries: the line
+    /// keeps as many of the first ones as fit, one more would not fit, and rendering takes a few passes, not one per
+    /// dropped entry (with 100,000 subkeys that took hours; the fault matrix found it).
+    @Test func manyEvidenceEntriesKeepTheMostThatFit() throws {
+        let (control, failing) = try failingVerdict()
+        var verdict = failing
+        verdict.findings = Array(repeating: failing.findings, count: 10_000).flatMap { $0 }
+        let event = SpoolEvents.complianceFinding(
+            control: control, verdict: verdict, host: host, drift: Drift(kind: .new, previous: nil), run: run,
+            timeMilliseconds: 1)
+        let line = SpoolLine.render(event)
+        #expect(line.utf8.count + 1 <= SpoolLine.maximumBytes)
+        let parsed = try parse(line)
+        let kept = try #require(parsed["evidences"] as? [[String: Any]]).count
+        #expect(kept > 0)
+        let unmapped = try #require(parsed["unmapped"] as? [String: Any])
+        #expect(unmapped["evidences_dropped"] as? Int == 20_000 - kept)
+        // One more entry does not fit: the search kept the most it could.
+        let original = try #require(event.member("evidences")?.arrayItems)
+        let longer = event.replacing("evidences", with: .array(Array(original.prefix(kept + 1))))
+            .markedTruncated(untruncatedSize: event.compactRendered().utf8.count, droppedEvidences: 20_000 - kept - 1)
+        #expect(longer.compactRendered().utf8.count + 1 > SpoolLine.maximumBytes)
     }
 
     @Test func hugeStringsAreShortenedWhenDroppingEvidenceIsNotEnough() throws {

@@ -4,7 +4,7 @@ import Foundation
 /// `edca-lab-host`, answering each address from its own copy of a registry snapshot (which a test may replace).
 ///
 /// sshd listens on at most 16 sockets, so every 12 hosts get an sshd of their own; all accept the first one's
-/// client key, and one known_hosts file lists every host.
+/// client keys (plain and passphrase-protected), and one known_hosts file lists every host.
 package final class SimulatedFleet {
     /// One simulated host.
     package struct Host {
@@ -35,7 +35,9 @@ package final class SimulatedFleet {
     package let knownHostsPath: String
 
     /// Starts the fleet on 127.0.0.`firstAddress`, 127.0.0.`firstAddress + 1`, ...
-    package init(_ hosts: [Host], firstAddress: Int) throws {
+    /// - Parameter extraConfig: sshd_config lines appended to every server's configuration (such as a `Match
+    ///   LocalAddress` block that treats one host differently).
+    package init(_ hosts: [Host], firstAddress: Int, extraConfig: [String] = []) throws {
         try SSHServerFixture.requireSSHD()
         let directory = try TemporaryDirectory()
         let addresses = hosts.indices.map { "127.0.0.\(firstAddress + $0)" }
@@ -51,10 +53,13 @@ package final class SimulatedFleet {
         var servers: [SSHServerFixture] = []
         for first in stride(from: 0, to: addresses.count, by: Self.hostsPerServer) {
             let group = Array(addresses[first..<min(first + Self.hostsPerServer, addresses.count)])
-            servers.append(try SSHServerFixture(.init(forceCommand: command, extraAddresses: group)))
+            servers.append(
+                try SSHServerFixture(.init(forceCommand: command, extraConfig: extraConfig, extraAddresses: group)))
         }
         guard let first = servers.first else { throw SSHServerFixtureError("a fleet needs at least one host") }
-        let clientKey = try String(contentsOfFile: first.clientKeyPath + ".pub", encoding: .utf8)
+        let clientKey =
+            try String(contentsOfFile: first.clientKeyPath + ".pub", encoding: .utf8)
+            + String(contentsOfFile: first.encryptedClientKeyPath + ".pub", encoding: .utf8)
         for server in servers.dropFirst() {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: server.directory + "/authorized_keys"))
             try handle.seekToEnd()
@@ -73,6 +78,8 @@ package final class SimulatedFleet {
 
     /// The private key every host accepts.
     package var clientKeyPath: String { servers[0].clientKeyPath }
+    /// The passphrase-protected private key every host accepts (passphrase: `SSHServerFixture.passphrase`).
+    package var encryptedClientKeyPath: String { servers[0].encryptedClientKeyPath }
     /// The user to log in as.
     package var user: String { servers[0].user }
     /// The port host `index` listens on.

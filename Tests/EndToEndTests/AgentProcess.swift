@@ -1,5 +1,6 @@
 import EDCATestSupport
 import Foundation
+import Testing
 
 /// What one run of the built `edca-agent` binary printed and returned.
 struct AgentRun {
@@ -45,4 +46,14 @@ func startAgent(_ arguments: [String]) throws -> Process {
 /// The JSON document a run printed, as nested Foundation values.
 func parsedJSON(_ text: String) throws -> Any {
     try JSONSerialization.jsonObject(with: Data(text.utf8))
+}
+
+/// Every event of every spool file (`*.ndjson`, active and rotated, in name order) in `directory`, parsed.
+func spoolEvents(in directory: String) throws -> [[String: Any]] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return try names.filter { $0.hasSuffix(".ndjson") }.sorted().flatMap { name in
+        try String(contentsOfFile: directory + "/" + name, encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "\(name): \($0)")
+        }
+    }
 }

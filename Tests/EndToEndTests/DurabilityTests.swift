@@ -2,9 +2,9 @@ import EDCATestSupport
 import Foundation
 import Testing
 
-/// SIGKILL of `edca-agent scan` at random moments, each trial followed by the next start (a real `scan` of one fast
-/// host on the same spool and state): the spool never holds a torn or duplicated event, and a host whose batch was
-/// written (its Scan Activity is there) never lost one of its findings.
+/// SIGKILL of `edca-agent scan` at random moments (50 trials), each trial followed by the next start (a real `scan`
+/// of one fast host on the same spool and state): the spool never holds a torn or duplicated event, and a host whose
+/// batch was written (its Scan Activity is there) never lost one of its findings. Also a spool that fills up.
 @Suite("Spool durability under SIGKILL", .serialized)
 struct DurabilityTests {
     /// Slow simulated hosts (per-host latency) behind one sshd, a fast one for the repair run, and controls enough
@@ -42,16 +42,17 @@ struct DurabilityTests {
         var spool: String { directory + "/spool" }
         var activePath: String { spool + "/findings.ndjson" }
 
-        func scanArguments(inventory: String) -> [String] {
+        func scanArguments(inventory: String, spool: String? = nil) -> [String] {
             [
                 "scan", "--inventory", directory + "/\(inventory).yaml", "--controls", directory + "/controls",
-                "--known-hosts", fleet.knownHostsPath, "--spool", spool, "--state", directory + "/state",
+                "--known-hosts", fleet.knownHostsPath, "--spool", spool ?? self.spool, "--state", directory + "/state",
                 "--timeout", "10", "--retries", "0", "--concurrency", "4",
             ]
         }
 
         /// The spool's files (active and rotated) and their bytes.
-        func spoolFiles() throws -> [String: [UInt8]] {
+        func spoolFiles(in spool: String? = nil) throws -> [String: [UInt8]] {
+            let spool = spool ?? self.spool
             var files: [String: [UInt8]] = [:]
             for name in try FileManager.default.contentsOfDirectory(atPath: spool) where name.hasSuffix(".ndjson") {
                 files[name] = Array(try Data(contentsOf: URL(fileURLWithPath: spool + "/" + name)))
@@ -151,7 +152,7 @@ struct DurabilityTests {
             Double(fullRun.components.seconds) * 1000 + Double(fullRun.components.attoseconds) / 1e15)
         print("DurabilityTests: an undisturbed scan takes \(maximumDelay) ms")
 
-        let trials = 24
+        let trials = 50
         var killedMidRun = 0
         var partialBatches = 0
         var tornLines = 0
@@ -212,7 +213,62 @@ struct DurabilityTests {
             "DurabilityTests: \(trials) trials in \(elapsed): \(killedMidRun) killed mid-run, \(partialBatches) with a "
                 + "host's batch cut short, \(tornLines) torn by the kill, \(injectedFragments) fragments injected")
         #expect(killedMidRun >= trials / 4, "too few kills landed in the middle of a run (seed \(seed))")
-        #expect(elapsed < .seconds(60))
+    }
+
+    /// A spool on a small tmpfs that fills in the middle of a scan: the scan reports the full disk, naming the spool
+    /// file, and exits non-zero; the spool holds only whole, unique events; once there is room again the next scan
+    /// keeps every whole event of the failed one and completes.
+    @Test(
+        "A full disk: a clear error, a non-zero exit, no torn or duplicated event, and the next scan keeps every whole one",
+        .enabled(if: getuid() == 0, "needs root to mount a small tmpfs for the spool"))
+    func fullDisk() throws {
+        let lab = try Lab(seed: 7)
+        let spool = lab.directory + "/small-spool"
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        // Room for about two hosts' batches of the ten (each is 24 findings of ~2.5 KiB and an activity).
+        try mountTool("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=128k", "edca-full-spool", spool])
+        defer { _ = try? mountTool("/usr/bin/umount", [spool]) }
+
+        let full = try runAgent(lab.scanArguments(inventory: "fleet", spool: spool))
+        #expect(full.status == 1, "a scan whose spool is full must fail: \(full.standardError)")
+        let message = full.standardError.split(separator: "\n").first { $0.contains("no space left on device") }
+        let line = try #require(message, "no clear disk-full error in: \(full.standardError)")
+        #expect(line.contains(spool + "/findings.ndjson"), "the error must name the spool file: \(line)")
+        let left = try lab.spoolFiles(in: spool)
+        #expect(left.keys.sorted() == ["findings.ndjson"], "nothing may be rotated after a failed write")
+        let written = try checkSpool(left, context: "full disk")
+        let hostsWritten = written.filter { $0.classUID == 6007 && $0.host != nil }.count
+        #expect(hostsWritten >= 1 && hostsWritten < Lab.slowHosts, "the disk must fill part way through the scan")
+
+        // Room again: the next scan completes and its rotated file starts with the failed scan's whole events.
+        try mountTool("/usr/bin/mount", ["-o", "remount,size=16m", spool])
+        let before = left["findings.ndjson"] ?? []
+        let next = try runAgent(lab.scanArguments(inventory: "repair", spool: spool))
+        #expect(next.status == 0, "\(next.standardError)")
+        let after = try lab.spoolFiles(in: spool)
+        try checkSpool(after, context: "after the full disk")
+        let rotated = after.filter { $0.key != "findings.ndjson" }
+        #expect(rotated.count == 1)
+        #expect(rotated.values.allSatisfy { $0.starts(with: before) }, "the failed scan's whole events were lost")
+        print(
+            "DurabilityTests: full disk: \(hostsWritten) of \(Lab.slowHosts) hosts written before ENOSPC; error: \(line)"
+        )
+    }
+
+    /// Runs mount or umount and fails with its output if it fails.
+    @discardableResult
+    private func mountTool(_ tool: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "\(tool) \(arguments.joined(separator: " ")): \(text)")
+        return text
     }
 }
 

@@ -1,0 +1,469 @@
+import EDCATestSupport
+import Foundation
+import Testing
+
+/// The fault matrix: each row scans a small fleet with `edca-agent scan` (the built binary, real sshd, simulated
+/// Windows hosts): two healthy hosts and one faulty one. Every row checks the faulty host's error class in the spool,
+/// that the healthy hosts' verdicts are there as usual, and that nothing the faulty host made up reaches the spool.
+///
+/// One lab serves every row (``FaultLab/Scope``): one fleet of simulated hosts, one per fault, behind two sshds,
+/// plus two hostile TCP endpoints.
+@Suite("Fault matrix: one faulty host in a fleet", .serialized, FaultLab.Scope())
+struct FaultMatrixTests {
+    private var lab: FaultLab {
+        get throws { try #require(FaultLab.current, "the fault lab is not running") }
+    }
+
+    // MARK: Reaching the host
+
+    @Test("DNS failure: a name that cannot resolve is ssh.dns")
+    func dnsFailure() throws {
+        let scan = try lab.scan("dns", faulty: .address("no-such-host.invalid", port: 22))
+        try scan.expectFaulty(errorClass: "ssh.dns", messageContains: "no-such-host.invalid")
+    }
+
+    @Test("Connection refused is ssh.connect")
+    func connectionRefused() throws {
+        let scan = try lab.scan("refused", faulty: .address("127.0.0.1", port: try SSHServerFixture.freePort()))
+        try scan.expectFaulty(errorClass: "ssh.connect", messageContains: "Connection refused")
+    }
+
+    @Test("A blackholed address (SYNs dropped) is ssh.timeout within the deadline")
+    func blackhole() throws {
+        let lab = try lab
+        let scan = try lab.scan(
+            "blackhole", faulty: .address(lab.blackhole.host, port: lab.blackhole.port), timeout: 3)
+        try scan.expectFaulty(errorClass: "ssh.timeout", withinSeconds: 3)
+    }
+
+    @Test("A server that closes during the key exchange is ssh.connect")
+    func closesDuringKeyExchange() throws {
+        let lab = try lab
+        let scan = try lab.scan(
+            "kex-close", faulty: .address(lab.closingListener.host, port: lab.closingListener.port))
+        try scan.expectFaulty(errorClass: "ssh.connect")
+    }
+
+    // MARK: Host keys and authentication
+
+    @Test("An unknown host key is ssh.hostkey-unknown and known_hosts is left alone")
+    func unknownHostKey() throws {
+        let lab = try lab
+        let knownHosts = try lab.knownHosts("unknown", victimKey: .absent)
+        let before = try String(contentsOfFile: knownHosts, encoding: .utf8)
+        let scan = try lab.scan("unknown-key", faulty: .victim, knownHosts: knownHosts)
+        try scan.expectFaulty(errorClass: "ssh.hostkey-unknown", messageContains: lab.victimAddress)
+        #expect(try String(contentsOfFile: knownHosts, encoding: .utf8) == before)
+    }
+
+    @Test("An unknown host key with --accept-new-host-keys is recorded and the host is scanned")
+    func unknownHostKeyAccepted() throws {
+        let lab = try lab
+        let knownHosts = try lab.knownHosts("unknown-accepted", victimKey: .absent)
+        let scan = try lab.scan(
+            "unknown-key-accepted", faulty: .victim, knownHosts: knownHosts, extra: ["--accept-new-host-keys"])
+        try scan.expectFaultyScanned(status: "Pass")
+        let recorded = try String(contentsOfFile: knownHosts, encoding: .utf8)
+        #expect(recorded.contains("[\(lab.victimAddress)]:\(lab.victimPort) ssh-ed25519 "))
+    }
+
+    @Test("A changed host key is ssh.hostkey-changed", arguments: [false, true])
+    func changedHostKey(acceptNew: Bool) throws {
+        let lab = try lab
+        let knownHosts = try lab.knownHosts("changed-\(acceptNew)", victimKey: .other)
+        let before = try String(contentsOfFile: knownHosts, encoding: .utf8)
+        let scan = try lab.scan(
+            "changed-key-\(acceptNew)", faulty: .victim, knownHosts: knownHosts,
+            extra: acceptNew ? ["--accept-new-host-keys"] : [])
+        try scan.expectFaulty(errorClass: "ssh.hostkey-changed", messageContains: "refused")
+        #expect(try String(contentsOfFile: knownHosts, encoding: .utf8) == before, "known_hosts must not change")
+    }
+
+    @Test("A wrong user is ssh.auth")
+    func wrongUser() throws {
+        let scan = try lab.scan("wrong-user", faulty: .victimAs(user: "no-such-user"))
+        try scan.expectFaulty(errorClass: "ssh.auth", messageContains: "refused")
+    }
+
+    @Test("A key the host does not accept is ssh.auth")
+    func keyNotAccepted() throws {
+        let scan = try lab.scan("wrong-key", faulty: .host(FaultLab.refusesKey))
+        try scan.expectFaulty(errorClass: "ssh.auth", messageContains: "refused")
+    }
+
+    @Test("A passphrase-protected key with its passphrase file scans every host")
+    func passphraseKey() throws {
+        let lab = try lab
+        let passphrase = try lab.directory.write("passphrase", SSHServerFixture.passphrase + "\n")
+        let scan = try lab.scan(
+            "passphrase", faulty: .victim,
+            extra: ["--identity", lab.fleet.encryptedClientKeyPath, "--passphrase-file", passphrase])
+        try scan.expectFaultyScanned(status: "Pass")
+    }
+
+    @Test("A wrong passphrase stops the scan before any host, with a clear error and nothing in the spool")
+    func wrongPassphrase() throws {
+        let lab = try lab
+        let wrong = try lab.directory.write("wrong-passphrase", "not the passphrase\n")
+        let scan = try lab.scan(
+            "wrong-passphrase", faulty: .victim,
+            extra: ["--identity", lab.fleet.encryptedClientKeyPath, "--passphrase-file", wrong])
+        #expect(scan.run.status == 66)
+        #expect(scan.run.standardError.contains("key-load"))
+        #expect(scan.run.standardError.contains(lab.fleet.encryptedClientKeyPath))
+        #expect(scan.run.standardError.contains("wrong passphrase"))
+        #expect(scan.events.isEmpty, "no host was probed, so nothing may be in the spool")
+        scan.report(observed: "exit 66, ssh key-load before any host, spool empty")
+    }
+
+    // MARK: The session and its output
+
+    @Test("A disconnect in the middle of the output is ssh.disconnected")
+    func disconnectMidOutput() throws {
+        let scan = try lab.scan("disconnect", faulty: .host(FaultLab.disconnects))
+        try scan.expectFaulty(errorClass: "ssh.disconnected")
+    }
+
+    @Test("A host that hangs after partial output is ssh.timeout within the deadline")
+    func hangAfterPartialOutput() throws {
+        let scan = try lab.scan("hang", faulty: .host(FaultLab.hangs), timeout: 3)
+        try scan.expectFaulty(errorClass: "ssh.timeout", withinSeconds: 3)
+    }
+
+    @Test("A non-zero exit status with a valid response is scanned as usual")
+    func nonZeroExitWithValidOutput() throws {
+        let scan = try lab.scan("exit-status", faulty: .host(FaultLab.exitsNonZero))
+        try scan.expectFaultyScanned(status: "Pass")
+    }
+
+    @Test("A valid response with stderr full of CLIXML is scanned as usual")
+    func clixmlOnStandardError() throws {
+        let scan = try lab.scan("clixml", faulty: .host(FaultLab.clixml))
+        try scan.expectFaultyScanned(status: "Fail")
+    }
+
+    @Test("Output over the cap is ssh.output-too-large")
+    func outputOverCap() throws {
+        let scan = try lab.scan("huge", faulty: .host(FaultLab.huge))
+        try scan.expectFaulty(errorClass: "ssh.output-too-large", messageContains: "exceeded the limit")
+    }
+
+    @Test("100,000 subkeys under an enumerated key: scanned, and the finding's spool line stays under 16 KiB")
+    func hundredThousandSubkeys() throws {
+        let scan = try lab.scan("subkeys", faulty: .host(FaultLab.manySubkeys), timeout: 60)
+        try scan.expectFaultyScanned(status: "Pass")
+        let line = try #require(
+            scan.lines.first { $0.contains(#""control":"EDCA-NET-901""#) && $0.contains(#""hostname":"faulty""#) })
+        #expect(line.utf8.count + 1 <= 16 * 1024)
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let compliance = try #require(event["compliance"] as? [String: Any])
+        #expect(compliance["status"] as? String == "Fail", "subkey 7 has NetbiosOptions 0")
+        #expect((event["metadata"] as? [String: Any])?["is_truncated"] as? Bool == true)
+        let dropped = (event["unmapped"] as? [String: Any])?["evidences_dropped"] as? Int ?? 0
+        #expect(dropped > 99_000, "the evidence of 100,000 subkeys cannot fit in one line")
+    }
+
+    @Test("Bytes that are not UTF-8 in the response are probe.malformed-response")
+    func nonUTF8() throws {
+        let scan = try lab.scan("non-utf8", faulty: .host(FaultLab.nonUTF8))
+        try scan.expectFaulty(errorClass: "probe.malformed-response", messageContains: "UTF-8")
+    }
+
+    @Test("A response framed with another nonce (replay or injection) is probe.no-response")
+    func wrongNonce() throws {
+        let scan = try lab.scan("wrong-nonce", faulty: .host(FaultLab.wrongNonce))
+        try scan.expectFaulty(errorClass: "probe.no-response")
+    }
+
+    @Test("A JSON document nested 10,000 deep is probe.malformed-response, without a crash")
+    func deepJSON() throws {
+        let scan = try lab.scan("deep-json", faulty: .host(FaultLab.deepJSON))
+        try scan.expectFaulty(errorClass: "probe.malformed-response", messageContains: "nesting")
+    }
+
+    @Test("Answers for keys that were not requested are ignored: the verdict and the spool are the honest ones")
+    func unrequestedAnswers() throws {
+        let scan = try lab.scan("forged", faulty: .host(FaultLab.forges))
+        try scan.expectFaultyScanned(status: "Fail")
+        #expect(
+            !scan.lines.contains { $0.contains("forged-by-edca-lab-host") }, "a forged answer reached the spool")
+    }
+}
+
+/// The simulated hosts, hostile endpoints and controls the fault matrix scans.
+///
+/// `@unchecked Sendable`: every stored property is a constant set in `init`; the fleet and listeners are only
+/// read by the serialized rows, and each row writes its own files under its own subdirectory.
+final class FaultLab: @unchecked Sendable {
+    /// The lab of the running suite.
+    @TaskLocal static var current: FaultLab?
+
+    /// Starts the lab before the suite's first row and stops it after its last, even when rows fail.
+    struct Scope: SuiteTrait, TestScoping {
+        var isRecursive: Bool { false }
+
+        func provideScope(
+            for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+        ) async throws {
+            let lab = try FaultLab()
+            defer { lab.stop() }
+            try await FaultLab.$current.withValue(lab) { try await function() }
+        }
+    }
+
+    // The fleet's hosts, by index.
+    static let healthyPass = 0
+    static let healthyFail = 1
+    static let disconnects = 2
+    static let hangs = 3
+    static let exitsNonZero = 4
+    static let clixml = 5
+    static let huge = 6
+    static let nonUTF8 = 7
+    static let wrongNonce = 8
+    static let deepJSON = 9
+    static let forges = 10
+    static let manySubkeys = 11
+    static let refusesKey = 12
+    static let victim = 13
+
+    static let firstAddress = 61
+    static let subkeyCount = 100_000
+    /// The enumerated key of the test control EDCA-NET-901.
+    static let interfaces = #"HKLM\SYSTEM\CurrentControlSet\Services\NetBT\Parameters\Interfaces"#
+
+    let fleet: SimulatedFleet
+    let blackhole: HostileListener
+    let closingListener: HostileListener
+    var directory: TemporaryDirectory { fleet.directory }
+    var controls: String { directory.path + "/controls" }
+    var victimAddress: String { fleet.addresses[Self.victim] }
+    var victimPort: Int { fleet.port(ofHost: Self.victim) }
+
+    init() throws {
+        let hosts: [SimulatedFleet.Host] = [
+            .init(snapshot: "mbx01.json"),
+            .init(snapshot: "mbx02.json"),
+            .init(snapshot: "mbx01.json", faults: ["disconnectMidOutput": true]),
+            .init(snapshot: "mbx01.json", faults: ["hangAfterPartialOutput": true]),
+            .init(snapshot: "mbx01.json", faults: ["exitStatus": 1]),
+            .init(snapshot: "mbx02.json", shell: "powershell", faults: ["clixml": true]),
+            .init(snapshot: "mbx01.json", faults: ["hugeOutputBytes": 17 << 20]),
+            .init(snapshot: "mbx01.json", faults: ["nonUTF8": true]),
+            .init(snapshot: "mbx01.json", faults: ["wrongNonce": true]),
+            .init(snapshot: "mbx01.json", faults: ["deepJSON": 10_000]),
+            .init(snapshot: "mbx02.json", faults: ["extraAnswers": 3]),
+            .init(snapshot: "mbx01.json"),
+            .init(snapshot: "mbx01.json"),
+            .init(snapshot: "mbx01.json"),
+        ]
+        let refusing = "127.0.0.\(Self.firstAddress + Self.refusesKey)"
+        fleet = try SimulatedFleet(
+            hosts, firstAddress: Self.firstAddress,
+            extraConfig: ["Match LocalAddress \(refusing)", "    AuthorizedKeysFile none"])
+        blackhole = try HostileListener(.blackhole, host: "127.0.0.91")
+        closingListener = try HostileListener(.closesDuringKeyExchange, host: "127.0.0.92")
+        try writeControls()
+        try writeManySubkeysSnapshot()
+    }
+
+    func stop() {
+        blackhole.stop()
+        closingListener.stop()
+        for server in fleet.servers { server.stop() }
+    }
+
+    /// EDCA-SEC-043 (values) and a test control that enumerates subkeys, in the lab's own controls directory, so
+    /// the rows do not depend on which controls `Controls/` holds.
+    private func writeControls() throws {
+        try FileManager.default.createDirectory(atPath: controls, withIntermediateDirectories: true)
+        let source = try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Controls/EDCA-SEC-043.json"))
+        try source.write(to: URL(fileURLWithPath: controls + "/EDCA-SEC-043.json"))
+        var control = try #require(try JSONSerialization.jsonObject(with: source) as? [String: Any])
+        control["id"] = "EDCA-NET-901"
+        control["title"] = "NetBIOS over TCP/IP is disabled on every interface"
+        control["check"] = [
+            "subkeysOf": Self.interfaces, "value": "NetbiosOptions", "require": "all", "equals": 2,
+            "whenNoneFound": "Unknown",
+        ]
+        try JSONSerialization.data(withJSONObject: control).write(
+            to: URL(fileURLWithPath: controls + "/EDCA-NET-901.json"))
+    }
+
+    /// mbx01 with 100,000 subkeys under the interfaces key; the one numbered 7 has NetbiosOptions 0.
+    private func writeManySubkeysSnapshot() throws {
+        let path = fleet.snapshotPath(ofHost: Self.manySubkeys)
+        let snapshot = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        var text = "{"
+        for (key, value) in snapshot where !key.hasPrefix(Self.interfaces + "\\") {
+            let encoded = try JSONSerialization.data(withJSONObject: [key: value])
+            text += String(decoding: encoded.dropFirst().dropLast(), as: UTF8.self) + ","
+        }
+        let prefix = Self.interfaces.replacingOccurrences(of: "\\", with: "\\\\") + "\\\\"
+        for index in 0..<Self.subkeyCount {
+            let data = index == 7 ? 0 : 2
+            text += "\"\(prefix)\(index)\":{\"NetbiosOptions\":{\"type\":\"REG_DWORD\",\"data\":\(data)}},"
+        }
+        text.removeLast()
+        try Data((text + "}").utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The faulty host of a row.
+    enum Faulty {
+        /// A fleet host, by index.
+        case host(Int)
+        /// The plain victim host (for host key and authentication rows).
+        static let victim = Faulty.host(FaultLab.victim)
+        /// The victim host, logged in to as another user.
+        case victimAs(user: String)
+        /// An address that is not a fleet host.
+        case address(String, port: Int)
+    }
+
+    /// What the victim's known_hosts entry says.
+    enum VictimKey {
+        case absent
+        case other
+    }
+
+    /// A known_hosts file that trusts the healthy hosts and has no entry, or another key, for the victim.
+    func knownHosts(_ name: String, victimKey: VictimKey) throws -> String {
+        let victimServer = fleet.servers[Self.victim / 12]
+        var text = fleet.servers[0].knownHostsLine + "\n"
+        if victimKey == .other {
+            let other = try String(contentsOfFile: victimServer.otherHostKeyKnownHostsPath(), encoding: .utf8)
+            let key = other.split(separator: " ").dropFirst().joined(separator: " ")
+            text += "[\(victimAddress)]:\(victimPort) \(key)"
+        }
+        return try directory.write("known_hosts-\(name)", text)
+    }
+
+    /// Scans the two healthy hosts and the faulty one into a spool and state of the row's own.
+    func scan(
+        _ row: String, faulty: Faulty, knownHosts: String? = nil, timeout: Int = 5, extra: [String] = []
+    ) throws -> FaultScan {
+        let base = directory.path + "/rows/" + row
+        var inventory = "defaults:\n  user: \(fleet.user)\n  identity: \(fleet.clientKeyPath)\nhosts:\n"
+        for (name, index) in [("healthy-pass", Self.healthyPass), ("healthy-fail", Self.healthyFail)] {
+            inventory += entry(name, fleet.addresses[index], fleet.port(ofHost: index))
+        }
+        switch faulty {
+        case .host(let index): inventory += entry("faulty", fleet.addresses[index], fleet.port(ofHost: index))
+        case .victimAs(let user): inventory += entry("faulty", victimAddress, victimPort) + "    user: \(user)\n"
+        case .address(let address, let port): inventory += entry("faulty", address, port)
+        }
+        let inventoryPath = try directory.write("inventory-\(row).yaml", inventory)
+        let started = ContinuousClock.now
+        let run = try runAgent(
+            [
+                "scan", "--inventory", inventoryPath, "--controls", controls, "--known-hosts",
+                knownHosts ?? fleet.knownHostsPath, "--spool", base + "/spool", "--state", base + "/state",
+                "--timeout", String(timeout), "--retries", "0",
+            ] + extra)
+        let elapsed = ContinuousClock.now - started
+        let spool = base + "/spool"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter {
+            $0.hasSuffix(".ndjson")
+        }
+        let lines = try names.sorted().flatMap {
+            try String(contentsOfFile: spool + "/" + $0, encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        return FaultScan(row: row, run: run, events: try spoolEvents(in: spool), lines: lines, elapsed: elapsed)
+    }
+
+    private func entry(_ name: String, _ address: String, _ port: Int) -> String {
+        "  - name: \(name)\n    address: \(address)\n    port: \(port)\n"
+    }
+}
+
+/// One row's scan: what the agent printed and returned, and what it put in the spool.
+struct FaultScan {
+    var row: String
+    var run: AgentRun
+    var events: [[String: Any]]
+    var lines: [String]
+    var elapsed: Duration
+
+    /// The Scan Activity (class 6007) of a host.
+    func activity(_ host: String) -> [String: Any]? {
+        events.first { $0["class_uid"] as? Int == 6007 && hostname($0) == host }
+    }
+
+    /// The statuses of a host's Compliance Findings (class 2003), by control id.
+    func statuses(_ host: String) -> [String: String] {
+        var statuses: [String: String] = [:]
+        for event in events where event["class_uid"] as? Int == 2003 && hostname(event) == host {
+            if let compliance = event["compliance"] as? [String: Any], let control = compliance["control"] as? String {
+                statuses[control] = compliance["status"] as? String
+            }
+        }
+        return statuses
+    }
+
+    private func hostname(_ event: [String: Any]) -> String? {
+        (event["device"] as? [String: Any])?["hostname"] as? String
+    }
+
+    /// The healthy hosts were scanned with their usual verdicts, and the run ended with its own activity.
+    func expectHealthyHosts(sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(
+            statuses("healthy-pass") == ["EDCA-SEC-043": "Pass", "EDCA-NET-901": "Pass"], "\(row)",
+            sourceLocation: sourceLocation)
+        #expect(
+            statuses("healthy-fail")["EDCA-SEC-043"] == "Fail", "\(row)", sourceLocation: sourceLocation)
+        for host in ["healthy-pass", "healthy-fail"] {
+            #expect(
+                activity(host)?["activity_name"] as? String == "Completed", "\(row): \(host)",
+                sourceLocation: sourceLocation)
+        }
+        #expect(
+            events.contains { $0["class_uid"] as? Int == 6007 && ($0["device"] == nil) }, "\(row): no run activity",
+            sourceLocation: sourceLocation)
+    }
+
+    /// The faulty host failed with `errorClass` (in the spool and the summary), alone: no finding of it is in the
+    /// spool, the healthy hosts are, and the scan exits 4.
+    func expectFaulty(
+        errorClass: String, messageContains text: String? = nil, withinSeconds deadline: Int? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        #expect(run.status == 4, "\(row): \(run.standardError)", sourceLocation: sourceLocation)
+        expectHealthyHosts(sourceLocation: sourceLocation)
+        let faulty = try #require(activity("faulty"), "\(row): no activity for the faulty host")
+        let unmapped = faulty["unmapped"] as? [String: Any] ?? [:]
+        let observed = unmapped["error_class"] as? String
+        #expect(observed == errorClass, "\(row)", sourceLocation: sourceLocation)
+        #expect(faulty["activity_name"] as? String == "Error", "\(row)", sourceLocation: sourceLocation)
+        #expect(statuses("faulty").isEmpty, "\(row): a host that failed has findings", sourceLocation: sourceLocation)
+        let message = unmapped["error_message"] as? String ?? ""
+        if let text {
+            #expect(message.contains(text), "\(row): \(message)", sourceLocation: sourceLocation)
+        }
+        #expect(
+            run.standardOutput.contains(errorClass), "\(row): the summary does not show the error class",
+            sourceLocation: sourceLocation)
+        var took = ""
+        if let deadline, let start = faulty["start_time"] as? Int, let end = faulty["end_time"] as? Int {
+            // Give the connect or read its deadline plus a second of scheduling on a loaded machine.
+            #expect(end - start <= deadline * 1000 + 1000, "\(row): \(end - start) ms", sourceLocation: sourceLocation)
+            took = ", after \(end - start) ms"
+        }
+        report(observed: "\(observed ?? "none")\(took): \(message.prefix(160))")
+    }
+
+    /// The faulty host was scanned after all, with `status` for EDCA-SEC-043, and the scan exits 0.
+    func expectFaultyScanned(status: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(run.status == 0, "\(row): \(run.standardError)", sourceLocation: sourceLocation)
+        expectHealthyHosts(sourceLocation: sourceLocation)
+        #expect(
+            activity("faulty")?["activity_name"] as? String == "Completed", "\(row)", sourceLocation: sourceLocation)
+        #expect(statuses("faulty")["EDCA-SEC-043"] == status, "\(row)", sourceLocation: sourceLocation)
+        report(observed: "scanned, EDCA-SEC-043 \(statuses("faulty")["EDCA-SEC-043"] ?? "none")")
+    }
+
+    /// Prints the row's outcome for the fault table of the closing report.
+    func report(observed: String) {
+        print("fault matrix: \(row): \(observed) (scan took \(elapsed))")
+    }
+}
