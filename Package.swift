@@ -67,6 +67,27 @@ let package = Package(
             path: "Benchmarks/SpoolBenchmark",
             swiftSettings: strictSettings
         ),
+        // Fuzzing (`scripts/fuzz`): one executable per parser; libFuzzer drives them when built with
+        // `-sanitize=fuzzer,address -DFUZZING`, and a normal build replays the inputs given as arguments.
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(
+            name: "EDCAFuzzing", dependencies: ["CLibFuzzer", "EDCAEngine", "EDCAInventory", "EDCAProbe"],
+            path: "Fuzz/EDCAFuzzing", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "fuzz-probe-response", dependencies: ["EDCAFuzzing"], path: "Fuzz/Targets/probe-response",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "fuzz-clixml", dependencies: ["EDCAFuzzing"], path: "Fuzz/Targets/clixml",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "fuzz-control", dependencies: ["EDCAFuzzing"], path: "Fuzz/Targets/control",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "fuzz-inventory", dependencies: ["EDCAFuzzing"], path: "Fuzz/Targets/inventory",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "fuzz-snapshot", dependencies: ["EDCAFuzzing"], path: "Fuzz/Targets/snapshot",
+            swiftSettings: strictSettings),
         // Test support shared by test targets: a private OpenSSH sshd on loopback.
         .target(name: "EDCATestSupport", path: "Tests/EDCATestSupport", swiftSettings: strictSettings),
         .testTarget(name: "EDCAEngineTests", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),

@@ -74,8 +74,10 @@ enum InputFile {
 
 /// Loads registry snapshot files.
 package enum SnapshotFile {
-    /// The largest snapshot accepted.
-    package static let sizeLimit = 256 * 1_048_576
+    /// The largest snapshot accepted. A probe's output is capped at 16 MiB, so no snapshot the agent saves is
+    /// larger; the margin is for snapshots written by hand or by other tools. Loading takes about 5 times the
+    /// file's size in memory.
+    package static let sizeLimit = 64 * 1_048_576
 
     /// Reads and decodes a snapshot file.
     /// - Throws: ``InputError`` naming the file and, for each malformed entry, the key, value and problem.

@@ -53,11 +53,17 @@ package struct Inventory: Sendable {
         self.hosts = hosts
     }
 
+    /// The largest inventory file accepted: a 10,000-host inventory is about 2 MiB.
+    package static let fileSizeLimit = 16 * 1_048_576
+
     /// Reads and validates an inventory file; every problem is reported in one error.
     package static func load(path: String) throws(InventoryError) -> Inventory {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            // At most one byte past the limit is read, so a runaway file is refused without loading it.
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: fileSizeLimit + 1) ?? Data()
         } catch {
             throw InventoryError(
                 problems: [
@@ -66,6 +72,13 @@ package struct Inventory: Sendable {
                         message: "cannot read the inventory: \(error.localizedDescription)")
                 ],
                 isUnreadable: true)
+        }
+        guard data.count <= fileSizeLimit else {
+            throw InventoryError(problems: [
+                InventoryProblem(
+                    file: path, line: 0, column: 0, field: "file",
+                    message: "larger than \(fileSizeLimit / 1_048_576) MiB, which no inventory file should be")
+            ])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw InventoryError(

@@ -39,9 +39,12 @@ package enum ProbeDiagnostics {
         var index = text.startIndex
         while index < text.endIndex {
             let rest = text[index...]
-            if rest.hasPrefix("_x"), rest.count >= 7 {
+            // `index(_:offsetBy:limitedBy:)` walks at most 6 characters; counting `rest` would walk to the end of
+            // the text at every `_x` and make a hostile stderr of `_x_x_x...` take quadratic time.
+            if rest.hasPrefix("_x"), let hexEnd = text.index(index, offsetBy: 6, limitedBy: text.endIndex),
+                hexEnd < text.endIndex
+            {
                 let hexStart = text.index(index, offsetBy: 2)
-                let hexEnd = text.index(hexStart, offsetBy: 4)
                 if text[hexEnd] == "_", let code = UInt32(text[hexStart..<hexEnd], radix: 16),
                     let scalar = Unicode.Scalar(code)
                 {

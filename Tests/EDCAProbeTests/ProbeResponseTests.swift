@@ -205,6 +205,15 @@ struct ProbeResponseTests {
         #expect(error?.message.hasSuffix("stderr: Access to the path 'x' is denied.") == true)
     }
 
+    @Test("A hostile stderr of 1 MiB of '_x' is summarized in linear time, not for minutes")
+    func clixmlEscapeFlood() {
+        // Found while writing the clixml fuzz target: each `_x` used to count the rest of the text, so this took
+        // quadratic time (minutes at 1 MiB, days at the transport's 16 MiB output cap).
+        let flood = String(repeating: "_x", count: 1 << 19)
+        let stderr = #"#< CLIXML<S S="Error">"# + flood + "</S>"
+        #expect(ProbeDiagnostics.summary(ofStandardError: Array(stderr.utf8)) == String(flood.prefix(500)) + "…")
+    }
+
     private static func requestOrNil() -> ProbeRequest {
         ProbeRequest(request: RegistryRequest(checks: []), nonce: nonce, deadlineSeconds: 30)
     }

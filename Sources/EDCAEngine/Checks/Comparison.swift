@@ -57,7 +57,7 @@ package enum Comparison: Sendable {
         case .equalsText(let operand): text(data) { $0 == operand }
         case .oneOfTexts(let operands): text(data) { operands.contains($0) }
         case .equalsIgnoringCase(let operand): text(data) { RegistryName.sameName($0, operand) }
-        case .matches(let pattern): text(data) { pattern.isFound(in: $0) }
+        case .matches(let pattern): data.textValue.map(pattern.test) ?? text(data) { _ in false }
         case .versionAtLeast(let operand, _):
             if let version = data.textValue.flatMap(DottedVersion.init) {
                 version >= operand ? .holds : .fails
