@@ -39,11 +39,22 @@ package struct ProbeRequest: Sendable {
 
     /// A fresh nonce: 128 random bits as 32 lowercase hexadecimal digits.
     package static func makeNonce(using generator: inout some RandomNumberGenerator) -> String {
-        (0..<4).map { _ in
-            let word = UInt32.random(in: .min ... .max, using: &generator)
-            let text = String(word, radix: 16)
-            return String(repeating: "0", count: 8 - text.count) + text
-        }.joined()
+        var nonce = ""
+        for _ in 0..<4 { nonce += hexWord(UInt32.random(in: .min ... .max, using: &generator)) }
+        return nonce
+    }
+
+    /// A fresh nonce from the system's random source, as ``makeNonce(using:)`` makes it. Scans use this one: passing
+    /// `SystemRandomNumberGenerator` (which has no storage) `inout` makes ThreadSanitizer fault on its address.
+    package static func makeNonce() -> String {
+        var nonce = ""
+        for _ in 0..<4 { nonce += hexWord(UInt32.random(in: .min ... .max)) }
+        return nonce
+    }
+
+    private static func hexWord(_ word: UInt32) -> String {
+        let text = String(word, radix: 16)
+        return String(repeating: "0", count: 8 - text.count) + text
     }
 
     /// The payload, refused when it is over ``payloadSizeLimit``.
