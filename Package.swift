@@ -56,8 +56,15 @@ let package = Package(
         // Engine throughput benchmark (not a test): `swift run -c release edca-engine-benchmark`.
         .executableTarget(
             name: "edca-engine-benchmark",
-            dependencies: ["EDCAEngine"],
+            dependencies: ["EDCAEngine", "EDCAAgent"],
             path: "Benchmarks/EngineBenchmark",
+            swiftSettings: strictSettings
+        ),
+        // Spool write throughput benchmark (not a test), run by Benchmarks/run.
+        .executableTarget(
+            name: "edca-spool-benchmark",
+            dependencies: ["EDCAAgent", "EDCAEngine", "EDCASpool"],
+            path: "Benchmarks/SpoolBenchmark",
             swiftSettings: strictSettings
         ),
         // Fuzzing (`scripts/fuzz`): one executable per parser; libFuzzer drives them when built with

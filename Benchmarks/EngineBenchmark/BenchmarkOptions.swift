@@ -10,8 +10,12 @@ struct BenchmarkOptions {
     var hosts = 10_000
     /// How many controls to generate.
     var controls = 200
+    /// A directory of real control files to evaluate instead of generated controls (`--controls-dir`).
+    var controlsDirectory: String?
     /// How many timed passes over all hosts to make.
     var repeats = 5
+    /// The fewest evaluations a timed pass makes: a pass repeats rounds over the hosts until it has made them.
+    var minimumPassEvaluations = 2_000_000
     /// The corpus seed; equal seeds give identical controls and hosts.
     var seed: UInt64 = 0xEDCA_2025
     /// The throughput the issue asks for, in control evaluations per second on one core.
@@ -21,14 +25,22 @@ struct BenchmarkOptions {
 
     /// The usage text.
     static let usage = """
-        usage: edca-engine-benchmark [--hosts N] [--controls N] [--repeat N] [--seed N] [--quick]
+        usage: edca-engine-benchmark [--hosts N] [--controls N | --controls-dir DIR] [--repeat N] [--seed N]
+                                     [--quick]
 
-        Evaluates N synthetic controls against N synthetic host snapshots on one thread and reports control
-        evaluations per second (target: 2,000,000). Pin it to one core: taskset -c 0 edca-engine-benchmark
+        Evaluates N synthetic controls (or the controls of DIR) against N synthetic host snapshots on one thread
+        and reports control evaluations per second (target: 2,000,000). Pin it to one core:
+        taskset -c 0 edca-engine-benchmark
 
           --hosts N      host snapshots to generate (default 10000)
           --controls N   controls to generate (default 200)
+          --controls-dir DIR
+                         evaluate the control files of DIR (e.g. Controls), with host snapshots generated to
+                         cover what they read, instead of generated controls
           --repeat N     timed passes over all hosts; the median is reported (default 5)
+          --pass-evaluations N
+                         the fewest evaluations in one timed pass, made by repeating rounds over the hosts when
+                         controls x hosts is smaller (default 2000000)
           --seed N       corpus seed (default 0xEDCA2025); the same seed gives the same corpus
           --quick        CI smoke run: 1000 hosts, 1 pass
           --help         this text
@@ -45,7 +57,12 @@ struct BenchmarkOptions {
                 options.repeats = 1
             case "--help", "-h":
                 options.showsHelp = true
-            case "--hosts", "--controls", "--repeat", "--seed":
+            case "--controls-dir":
+                guard let directory = remaining.popFirst() else {
+                    throw UsageError(message: "--controls-dir needs a directory")
+                }
+                options.controlsDirectory = directory
+            case "--hosts", "--controls", "--repeat", "--seed", "--pass-evaluations":
                 guard let text = remaining.popFirst() else {
                     throw UsageError(message: "\(argument) needs a number")
                 }
@@ -54,6 +71,7 @@ struct BenchmarkOptions {
                 case "--hosts": options.hosts = number
                 case "--controls": options.controls = number
                 case "--repeat": options.repeats = number
+                case "--pass-evaluations": options.minimumPassEvaluations = number
                 default: options.seed = UInt64(number)
                 }
             default:

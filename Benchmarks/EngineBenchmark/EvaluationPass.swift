@@ -57,12 +57,17 @@ struct StatusTally: Equatable {
 struct EvidenceTally {
     /// The statuses over all verdicts.
     var statuses = StatusTally()
-    /// The statuses per control shape, indexed like `ControlShape.allCases`.
-    var byShape = [StatusTally](repeating: StatusTally(), count: ControlShape.allCases.count)
+    /// The statuses per group of controls: per shape for synthetic controls, per control for a real catalog.
+    var byGroup: [StatusTally]
     /// Evidence lines rendered.
     var lines = 0
     /// UTF-8 bytes of evidence rendered.
     var bytes = 0
+
+    /// An empty tally for `groups` groups of controls.
+    init(groups: Int) {
+        byGroup = [StatusTally](repeating: StatusTally(), count: groups)
+    }
 }
 
 /// The timed work: every control of the plan evaluated on every host's resolved facts, on the calling thread.
@@ -91,16 +96,18 @@ func resolveAndEvaluateAll(_ plan: EvaluationPlan, on hosts: [SyntheticHost]) ->
 /// The same work as ``evaluateAll(_:on:facts:)``, plus rendering every verdict's evidence strings
 /// (`Verdict.evidence`) as a report needs them.
 ///
-/// - Parameter shapes: the index into `ControlShape.allCases` of each control's shape, for the per-shape tallies.
+/// - Parameters:
+///   - groups: the group of each control (its shape, or itself), for the per-group tallies.
+///   - groupCount: how many groups there are.
 func evaluateAllWithEvidence(
-    _ plan: EvaluationPlan, shapes: [Int], on hosts: [SyntheticHost], facts: [HostFacts]
+    _ plan: EvaluationPlan, groups: [Int], groupCount: Int, on hosts: [SyntheticHost], facts: [HostFacts]
 ) -> EvidenceTally {
-    var tally = EvidenceTally()
+    var tally = EvidenceTally(groups: groupCount)
     for (host, hostFacts) in zip(hosts, facts) {
         for index in plan.controls.indices {
             let verdict = plan.evaluate(controlAt: index, on: hostFacts, role: host.role)
             tally.statuses.add(verdict)
-            tally.byShape[shapes[index]].add(verdict)
+            tally.byGroup[groups[index]].add(verdict)
             for line in verdict.evidence {
                 tally.lines += 1
                 tally.bytes += line.utf8.count

@@ -1,6 +1,8 @@
 import EDCAEngine
 
-/// A snapshot document under construction: keys in the order first written, each with its values or denied.
+/// A snapshot document under construction: keys in the order first written, each with its values or denied. Key and
+/// value names compare ignoring case, as in the registry; the first spelling of a key is kept, and setting a value
+/// again replaces it.
 struct HostDocument {
     private enum Entry {
         case values([(String, HostDatum)])
@@ -22,32 +24,33 @@ struct HostDocument {
 
     /// Lists a key (with no values yet) unless it is listed already.
     mutating func touch(_ key: String) {
-        if entries[key] == nil {
+        if entries[key.uppercased()] == nil {
             order.append(key)
-            entries[key] = .values([])
+            entries[key.uppercased()] = .values([])
         }
     }
 
     /// Sets a value of a key, listing the key first if needed. A denied key stays denied.
     mutating func set(_ key: String, _ name: String, _ datum: HostDatum) {
         touch(key)
-        if case .values(var values) = entries[key] {
+        if case .values(var values) = entries[key.uppercased()] {
+            values.removeAll { $0.0.uppercased() == name.uppercased() }
             values.append((name, datum))
-            entries[key] = .values(values)
+            entries[key.uppercased()] = .values(values)
         }
     }
 
     /// Lists a key as unreadable (`null`), dropping any values written for it.
     mutating func deny(_ key: String) {
         touch(key)
-        entries[key] = .denied
+        entries[key.uppercased()] = .denied
     }
 
     /// The snapshot document.
     var json: JSONNode {
         .object(
             order.map { key in
-                switch entries[key] {
+                switch entries[key.uppercased()] {
                 case .values(let values): (key, .object(values.map { ($0.0, $0.1.json) }))
                 case .denied, nil: (key, .null)
                 }
@@ -90,8 +93,8 @@ enum FactState: CaseIterable {
 /// ten was probed by an account without rights to some keys: there a few keys are unreadable (`null`). Keys carry a
 /// few unrelated values besides the one a control reads, as real keys do.
 struct HostGenerator {
-    /// The controls whose facts hosts hold.
-    let blueprints: [ControlBlueprint]
+    /// The facts hosts hold: those of the synthetic controls, or of a real catalog.
+    let facts: [Fact]
     /// The corpus seed.
     let seed: UInt64
 
@@ -126,10 +129,8 @@ struct HostGenerator {
         let hardening = 0.35 + 0.6 * random.unit()
         let hasDeniedKeys = random.chance(0.1)
         addBuild(to: &document, &random)
-        for blueprint in blueprints {
-            for fact in blueprint.facts {
-                add(fact, state: state(hardening, hasDeniedKeys, &random), to: &document, &random)
-            }
+        for fact in facts {
+            add(fact, state: state(hardening, hasDeniedKeys, &random), to: &document, &random)
         }
         return GeneratedHost(
             json: document.json.text, isMailbox: isMailbox, keyCount: document.keyCount,

@@ -1,6 +1,7 @@
 // edca-engine-benchmark: control evaluations per second of the pure engine, on one thread.
 // What it measures and how to read it: Benchmarks/README.md.
 
+import EDCAAgent
 import EDCAEngine
 import Glibc
 
@@ -40,6 +41,54 @@ func loadControls(_ texts: [[UInt8]], ids: [String]) -> [Control] {
         }
     }
     return controls
+}
+
+/// Loads the control files of a directory with the agent's own loader; stops on any problem.
+func loadCatalog(_ directory: String) -> [Control] {
+    do {
+        return try ControlCatalog.load(directory: directory).controls
+    } catch {
+        fail("\(directory): the controls do not load:\n\(error.description)", code: error.kind == .unreadable ? 66 : 65)
+    }
+}
+
+/// The controls of a run and the registry facts hosts hold for them.
+struct ControlSet {
+    /// The decoded controls.
+    var controls: [Control]
+    /// What each host's snapshot holds values for.
+    var facts: [Fact]
+    /// What the controls are, for the report.
+    var source: String
+    /// How verdicts are grouped in the report: `shape` or `control`.
+    var groupKind: String
+    /// The groups' names.
+    var groupNames: [String]
+    /// Each control's group.
+    var groupIndexes: [Int]
+    /// Bytes of control JSON decoded (0 when unknown).
+    var jsonBytes: Int
+}
+
+/// The synthetic catalog: `count` generated controls, decoded with `Control(json:)`.
+func syntheticControls(count: Int) -> ControlSet {
+    let blueprints = CatalogBuilder.build(count: count)
+    verifyDistinctKeys(blueprints)
+    let texts = blueprints.map { Array($0.document.text.utf8) }
+    return ControlSet(
+        controls: loadControls(texts, ids: blueprints.map(\.id)), facts: blueprints.flatMap(\.facts),
+        source: "generated", groupKind: "shape", groupNames: ControlShape.allCases.map(\.rawValue),
+        groupIndexes: blueprints.map { ControlShape.allCases.firstIndex(of: $0.shape) ?? 0 },
+        jsonBytes: texts.reduce(0) { $0 + $1.count })
+}
+
+/// A real catalog: the control files of `directory`, and facts covering every read they make.
+func catalogControls(directory: String) -> ControlSet {
+    let controls = loadCatalog(directory)
+    guard !controls.isEmpty else { fail("\(directory): no control files", code: 66) }
+    return ControlSet(
+        controls: controls, facts: CatalogFacts.facts(for: controls), source: "from \(directory)",
+        groupKind: "control", groupNames: controls.map(\.id), groupIndexes: Array(controls.indices), jsonBytes: 0)
 }
 
 /// The decoded hosts, and what it cost to make them.
@@ -120,14 +169,13 @@ print("")
 
 // MARK: - Corpus (not timed as throughput)
 
-let blueprints = CatalogBuilder.build(count: options.controls)
-verifyDistinctKeys(blueprints)
-let controlTexts = blueprints.map { Array($0.document.text.utf8) }
-let (controls, controlLoad) = measure { loadControls(controlTexts, ids: blueprints.map(\.id)) }
-let shapeIndexes = blueprints.map { blueprint in ControlShape.allCases.firstIndex(of: blueprint.shape) ?? 0 }
+let (controlSet, controlLoad) = measure {
+    options.controlsDirectory.map { catalogControls(directory: $0) } ?? syntheticControls(count: options.controls)
+}
+let controls = controlSet.controls
 
 let (corpus, hostLoad) = measure {
-    loadHosts(count: options.hosts, generator: HostGenerator(blueprints: blueprints, seed: options.seed))
+    loadHosts(count: options.hosts, generator: HostGenerator(facts: controlSet.facts, seed: options.seed))
 }
 let hosts = corpus.hosts
 let plan = EvaluationPlan(controls: controls)
@@ -136,8 +184,9 @@ let (facts, factsTime) = measure { hosts.map { plan.facts(from: $0.snapshot) } }
 print("Corpus (built before timing; loading is not what is measured)")
 row(
     "controls",
-    "\(Format.grouped(controls.count)) (\(Format.grouped(controlTexts.reduce(0) { $0 + $1.count })) bytes of JSON), "
-        + "decoded with Control(json:) in \(Format.fixed(controlLoad.wallSeconds * 1000, 1)) ms")
+    "\(Format.grouped(controls.count)) \(controlSet.source)"
+        + (controlSet.jsonBytes > 0 ? " (\(Format.grouped(controlSet.jsonBytes)) bytes of JSON)" : "")
+        + ", decoded with Control(json:) in \(Format.fixed(controlLoad.wallSeconds * 1000, 1)) ms")
 row(
     "hosts",
     "\(Format.grouped(hosts.count)) (\(Format.grouped(corpus.mailboxCount)) Mailbox, "
@@ -163,14 +212,26 @@ print("")
 
 // MARK: - Timed passes
 
-let evaluationsPerPass = hosts.count * controls.count
-print("Timed passes: every control on every host's resolved facts, one thread, no evidence text")
+let evaluationsPerRound = hosts.count * controls.count
+// A small catalog makes one round over the hosts too short to time: a timed pass repeats rounds until it holds at
+// least --pass-evaluations (by default 2,000,000, about a second at the target rate).
+let rounds = max(1, (options.minimumPassEvaluations + evaluationsPerRound - 1) / max(1, evaluationsPerRound))
+let evaluationsPerPass = evaluationsPerRound * rounds
+print(
+    "Timed passes: every control on every host's resolved facts"
+        + (rounds > 1 ? " (\(rounds) rounds per pass)" : "") + ", one thread, no evidence text")
 print("  pass   wall s   thread CPU s   evaluations/s (wall)   evaluations/s (thread CPU)")
 var wallRates: [Double] = []
 var cpuRates: [Double] = []
 var passTallies: [StatusTally] = []
 for pass in 1...options.repeats {
-    let (tally, time) = measure { evaluateAll(plan, on: hosts, facts: facts) }
+    let (tally, time) = measure {
+        let first = evaluateAll(plan, on: hosts, facts: facts)
+        for _ in 1..<rounds where evaluateAll(plan, on: hosts, facts: facts) != first {
+            fail("two rounds over the same hosts gave different tallies: the engine is not deterministic")
+        }
+        return first
+    }
     let wallRate = Double(evaluationsPerPass) / time.wallSeconds
     let cpuRate = Double(evaluationsPerPass) / time.threadCPUSeconds
     wallRates.append(wallRate)
@@ -186,11 +247,12 @@ print("")
 // MARK: - Evidence pass
 
 let (evidence, evidenceTime) = measure {
-    evaluateAllWithEvidence(plan, shapes: shapeIndexes, on: hosts, facts: facts)
+    evaluateAllWithEvidence(
+        plan, groups: controlSet.groupIndexes, groupCount: controlSet.groupNames.count, on: hosts, facts: facts)
 }
-let evidenceRate = Double(evaluationsPerPass) / evidenceTime.wallSeconds
+let evidenceRate = Double(evaluationsPerRound) / evidenceTime.wallSeconds
 let (resolvedTally, resolveTime) = measure { resolveAndEvaluateAll(plan, on: hosts) }
-let resolveRate = Double(evaluationsPerPass) / resolveTime.wallSeconds
+let resolveRate = Double(evaluationsPerRound) / resolveTime.wallSeconds
 
 // MARK: - Report
 
@@ -199,7 +261,7 @@ let targetMet = medianRate >= options.target
 print("Result")
 row("hosts", Format.grouped(hosts.count))
 row("controls", Format.grouped(controls.count))
-row("evaluations per pass", Format.grouped(evaluationsPerPass))
+row("evaluations per pass", Format.grouped(evaluationsPerPass) + (rounds > 1 ? " (\(rounds) rounds)" : ""))
 row("passes", String(options.repeats))
 row("median evaluations/s (wall)", Format.rate(medianRate))
 row(
@@ -225,7 +287,7 @@ row(
 row(
     "evidence rendered",
     "\(Format.grouped(evidence.lines)) lines, \(Format.mebibytes(evidence.bytes)) "
-        + "(\(Format.fixed(Double(evidence.lines) / Double(max(1, evaluationsPerPass)), 2)) lines per verdict)")
+        + "(\(Format.fixed(Double(evidence.lines) / Double(max(1, evaluationsPerRound)), 2)) lines per verdict)")
 print("")
 
 let tally = passTallies.first ?? StatusTally()
@@ -241,16 +303,16 @@ let consistent = passTallies.allSatisfy { $0 == tally } && evidence.statuses == 
 print("  every pass gave the same tallies: \(consistent ? "yes" : "NO (the engine is not deterministic)")")
 print("")
 
-print("Verdicts by control shape (from the evidence pass)")
-print("  " + Format.left("shape", 44) + "controls      Pass      Fail   Unknown   Skipped")
-for (index, shape) in ControlShape.allCases.enumerated() {
-    let shapeTally = evidence.byShape[index]
-    let count = shapeIndexes.filter { $0 == index }.count
+print("Verdicts by \(controlSet.groupKind) (from the evidence pass)")
+print("  " + Format.left(controlSet.groupKind, 44) + "controls      Pass      Fail   Unknown   Skipped")
+for (index, name) in controlSet.groupNames.enumerated() {
+    let groupTally = evidence.byGroup[index]
+    let count = controlSet.groupIndexes.filter { $0 == index }.count
     guard count > 0 else { continue }
     let cells = [Status.pass, .fail, .unknown, .skipped].map {
-        Format.right(Format.percent(shapeTally.count(of: $0), of: shapeTally.total), 10)
+        Format.right(Format.percent(groupTally.count(of: $0), of: groupTally.total), 10)
     }
-    print("  " + Format.left(shape.rawValue, 44) + Format.right(String(count), 8) + cells.joined())
+    print("  " + Format.left(name, 44) + Format.right(String(count), 8) + cells.joined())
 }
 print("")
 

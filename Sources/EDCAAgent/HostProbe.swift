@@ -16,17 +16,21 @@ package struct HostProbe: Sendable {
     /// Prepares a probe for these controls.
     /// - Parameter deadline: the per-host deadline of the SSH run; the probe's own budget on the server is set
     ///   below it, so that its partial answers arrive before the connection is given up.
+    /// The request every run sends, merged and sorted once; each run gets its own nonce.
+    private let request: ProbeRequest
+
     package init(controls: [Control], deadline: Duration) {
         plan = EvaluationPlan(controls: controls)
         remoteDeadlineSeconds = max(1, Int(deadline.components.seconds) * 3 / 4)
+        request = ProbeRequest(
+            request: RegistryRequest(checks: plan.controls.map(\.check)), nonce: "",
+            deadlineSeconds: remoteDeadlineSeconds)
     }
 
     /// The request for one run, with a fresh nonce.
     package func makeRequest() -> ProbeRequest {
         var generator = SystemRandomNumberGenerator()
-        return ProbeRequest(
-            request: RegistryRequest(checks: plan.controls.map(\.check)),
-            nonce: ProbeRequest.makeNonce(using: &generator), deadlineSeconds: remoteDeadlineSeconds)
+        return request.withNonce(ProbeRequest.makeNonce(using: &generator))
     }
 
     /// Probes one host and evaluates the controls on what it found.

@@ -25,6 +25,18 @@ package struct ProbeRequest: Sendable {
         self.deadlineSeconds = deadlineSeconds
     }
 
+    /// The same request with another nonce: a scan builds the request once and gives each host its own nonce,
+    /// rather than merging and sorting the reads again for every host.
+    package func withNonce(_ nonce: String) -> ProbeRequest {
+        ProbeRequest(reads: reads, nonce: nonce, deadlineSeconds: deadlineSeconds)
+    }
+
+    private init(reads: [RegistryRead], nonce: String, deadlineSeconds: Int) {
+        self.reads = reads
+        self.nonce = nonce
+        self.deadlineSeconds = deadlineSeconds
+    }
+
     /// A fresh nonce: 128 random bits as 32 lowercase hexadecimal digits.
     package static func makeNonce(using generator: inout some RandomNumberGenerator) -> String {
         (0..<4).map { _ in
@@ -65,6 +77,6 @@ package struct ProbeRequest: Sendable {
             ("script", .string(ProbeScripts.probe)),
             ("reads", .array(readDocuments)),
         ])
-        return Array(document.compactRendered().utf8)
+        return document.compactBytes()
     }
 }

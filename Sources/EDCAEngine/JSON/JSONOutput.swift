@@ -31,72 +31,117 @@ package indirect enum JSONOutput: Sendable {
 
     /// The document as text, indented by two spaces per level, ending without a newline.
     package func rendered() -> String {
-        var output = ""
+        var output: [UInt8] = []
         write(to: &output, indent: "")
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The document on one line, without spaces: the form of an NDJSON line.
     package func compactRendered() -> String {
-        var output = ""
+        String(decoding: compactBytes(), as: UTF8.self)
+    }
+
+    /// ``compactRendered()`` as UTF-8 bytes.
+    package func compactBytes() -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(1024)
         write(to: &output, indent: nil)
         return output
     }
 
+    // The writer appends UTF-8 bytes rather than Strings: a scan renders every spool event and every probe payload
+    // (which carries the whole probe script), and appending a String scalar by scalar was most of that cost.
+
     /// Writes the value; `indent` nil writes it compact, on one line.
-    private func write(to output: inout String, indent: String?) {
+    private func write(to output: inout [UInt8], indent: String?) {
         switch self {
         case .string(let text): Self.writeString(text, to: &output)
-        case .integer(let number): output += String(number)
-        case .unsigned(let number): output += String(number)
-        case .literal(let text): output += text
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .null: output += "null"
+        case .integer(let number): output.append(contentsOf: String(number).utf8)
+        case .unsigned(let number): output.append(contentsOf: String(number).utf8)
+        case .literal(let text): output.append(contentsOf: text.utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .null: output.append(contentsOf: "null".utf8)
         case .array(let items):
-            writeContainer(items.map { (nil, $0) }, open: "[", close: "]", to: &output, indent: indent)
+            Self.writeContainer(
+                items.count, open: UInt8(ascii: "["), close: UInt8(ascii: "]"), to: &output, indent: indent
+            ) { index, output, inner in
+                items[index].write(to: &output, indent: inner)
+            }
         case .object(let members):
-            writeContainer(members.map { ($0.0, $0.1) }, open: "{", close: "}", to: &output, indent: indent)
+            Self.writeContainer(
+                members.count, open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), to: &output, indent: indent
+            ) { index, output, inner in
+                Self.writeString(members[index].0, to: &output)
+                output.append(UInt8(ascii: ":"))
+                if inner != nil { output.append(UInt8(ascii: " ")) }
+                members[index].1.write(to: &output, indent: inner)
+            }
         }
     }
 
-    private func writeContainer(
-        _ entries: [(String?, JSONOutput)], open: String, close: String, to output: inout String, indent: String?
+    /// Writes `count` entries between `open` and `close`, separated by commas, each on its own indented line
+    /// unless compact.
+    private static func writeContainer(
+        _ count: Int, open: UInt8, close: UInt8, to output: inout [UInt8], indent: String?,
+        entry: (Int, inout [UInt8], String?) -> Void
     ) {
-        guard !entries.isEmpty else {
-            output += open + close
+        output.append(open)
+        guard count > 0 else {
+            output.append(close)
             return
         }
-        output += open
         let inner = indent.map { $0 + "  " }
-        for (index, (name, value)) in entries.enumerated() {
-            if index > 0 { output += "," }
-            if let inner { output += "\n" + inner }
-            if let name {
-                Self.writeString(name, to: &output)
-                output += indent == nil ? ":" : ": "
+        for index in 0..<count {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            if let inner {
+                output.append(UInt8(ascii: "\n"))
+                output.append(contentsOf: inner.utf8)
             }
-            value.write(to: &output, indent: inner)
+            entry(index, &output, inner)
         }
-        if let indent { output += "\n" + indent }
-        output += close
+        if let indent {
+            output.append(UInt8(ascii: "\n"))
+            output.append(contentsOf: indent.utf8)
+        }
+        output.append(close)
     }
 
-    private static func writeString(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _
-            where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
+    /// Writes a string literal: `"` and `\` escaped, control characters, DEL, U+2028 and U+2029 as escapes
+    /// (`\n`, `\u007f`, `\u2028`), everything else as its UTF-8 bytes, copied in runs.
+    private static func writeString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                var length = 1
+                let escape: String
+                switch byte {
+                case UInt8(ascii: "\""): escape = "\\\""
+                case UInt8(ascii: "\\"): escape = "\\\\"
+                case UInt8(ascii: "\n"): escape = "\\n"
+                case UInt8(ascii: "\r"): escape = "\\r"
+                case UInt8(ascii: "\t"): escape = "\\t"
+                case 0x00..<0x20, 0x7F: escape = "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+                case 0xE2
+                where index + 2 < bytes.count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR
+                    escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    length = 3
+                default:
+                    index += 1
+                    continue
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                output.append(contentsOf: escape.utf8)
+                index += length
+                runStart = index
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }
