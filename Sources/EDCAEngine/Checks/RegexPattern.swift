@@ -54,7 +54,8 @@ package final class RegexPattern: @unchecked Sendable {
     /// Whether the pattern matches somewhere in `text`, or `wrongType` when `text` is longer than
     /// ``maxTextLength``.
     package func test(_ text: String) -> Comparison.Outcome {
-        guard text.count <= Self.maxTextLength else {
+        // Counting UTF-8 bytes is constant time; characters are counted only when the bytes are over the limit.
+        guard text.utf8.count <= Self.maxTextLength || text.count <= Self.maxTextLength else {
             return .wrongType(expected: "a string of at most \(Self.maxTextLength) characters to match")
         }
         return isFound(in: text) ? .holds : .fails
