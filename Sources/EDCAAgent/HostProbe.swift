@@ -29,8 +29,7 @@ package struct HostProbe: Sendable {
 
     /// The request for one run, with a fresh nonce.
     package func makeRequest() -> ProbeRequest {
-        var generator = SystemRandomNumberGenerator()
-        return request.withNonce(ProbeRequest.makeNonce(using: &generator))
+        request.withNonce(ProbeRequest.makeNonce())
     }
 
     /// Probes one host and evaluates the controls on what it found.

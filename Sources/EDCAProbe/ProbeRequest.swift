@@ -39,9 +39,19 @@ package struct ProbeRequest: Sendable {
 
     /// A fresh nonce: 128 random bits as 32 lowercase hexadecimal digits.
     package static func makeNonce(using generator: inout some RandomNumberGenerator) -> String {
+        nonce { UInt32.random(in: .min ... .max, using: &generator) }
+    }
+
+    /// A fresh nonce from the system's random source. Agent code calls this rather than passing a
+    /// `SystemRandomNumberGenerator` by reference, which ThreadSanitizer builds miscompile
+    /// (https://github.com/swiftlang/swift/issues/66099: a SEGV in `makeNonce` under `--sanitize=thread`).
+    package static func makeNonce() -> String {
+        nonce { UInt32.random(in: .min ... .max) }
+    }
+
+    private static func nonce(_ randomWord: () -> UInt32) -> String {
         (0..<4).map { _ in
-            let word = UInt32.random(in: .min ... .max, using: &generator)
-            let text = String(word, radix: 16)
+            let text = String(randomWord(), radix: 16)
             return String(repeating: "0", count: 8 - text.count) + text
         }.joined()
     }
