@@ -181,4 +181,12 @@ import Testing
     @Test func anyWithNoSubkeyGivesWhenNoneFound() throws {
         #expect(try evaluate(check: Self.check(require: "any"), on: "{}").status == .unknown)
     }
+
+    @Test func anyStopsAtTheFirstPassingSubkeyAndShowsIt() throws {
+        let verdict = try evaluate(
+            check: Self.check(require: "any"),
+            on: Self.snapshot([("Tcpip_{A1}", 0), ("Tcpip_{B2}", 2), ("Tcpip_{C3}", 2)]))
+        #expect(verdict.status == .pass)
+        #expect(verdict.evidence == [Self.shownInterfaces + #"\Tcpip_{B2} NetbiosOptions = 2; required: 2"#])
+    }
 }

@@ -70,7 +70,7 @@ extension CompiledCheck {
     private static func composeVersion(_ partReads: [Int], _ facts: HostFacts) -> RegistryData? {
         var numbers: [String] = []
         for read in partReads {
-            guard case .value(.present(let value)) = facts.answers[read], let number = value.data.numericValue else {
+            guard case .value(.present(let data)) = facts.answers[read], let number = data.numericValue else {
                 return nil
             }
             numbers.append(String(number))
@@ -80,13 +80,13 @@ extension CompiledCheck {
 }
 
 extension ValueCheck {
-    fileprivate func evaluate(_ state: RegistrySnapshot.ValueState, findings: inout [Finding]) -> NodeOutcome {
+    fileprivate func evaluate(_ state: ValueFact, findings: inout [Finding]) -> NodeOutcome {
         let observation: Finding.Observation
         let outcome: Finding.RuleOutcome
         switch state {
-        case .present(let value):
-            observation = .data(value.data)
-            outcome = rule.apply(to: value.data)
+        case .present(let data):
+            observation = .data(data)
+            outcome = rule.apply(to: data)
         case .denied:
             observation = .denied
             outcome = .undecided
@@ -158,14 +158,14 @@ extension SubkeysCheck {
         }
         var tally = StatusTally()
         var kept = 0
-        var passing: [Finding] = []
-        for subkey in subkeys {
+        var undecided: [Finding] = []
+        for index in subkeys.indices {
             let observation: Finding.Observation
             let outcome: Finding.RuleOutcome
-            switch subkey.value {
-            case .present(let value):
-                observation = .data(value.data)
-                outcome = rule.apply(to: value.data)
+            switch subkeys[index].value {
+            case .present(let data):
+                observation = .data(data)
+                outcome = rule.apply(to: data)
             case .denied:
                 observation = .denied
                 outcome = .undecided
@@ -175,11 +175,19 @@ extension SubkeysCheck {
                 outcome = rule.apply(to: windowsDefault)
             }
             kept += 1
-            tally.add(outcome.status)
-            let finding = Finding.subkeyValue(self, subkey: subkey.key, observation, outcome)
-            switch quantifier {
-            case .all: findings.append(finding)
-            case .any: if outcome.status != .fail { passing.append(finding) }
+            let status = outcome.status
+            tally.add(status)
+            switch (quantifier, status) {
+            case (.all, _):
+                findings.append(.subkeyValue(self, subkey: subkeys[index].key, observation, outcome))
+            case (.any, .pass):
+                // One passing subkey decides `any`: it is the evidence, and the rest need not be read.
+                findings.append(.subkeyValue(self, subkey: subkeys[index].key, observation, outcome))
+                return NodeOutcome(status: .pass, nothingSet: false)
+            case (.any, .fail):
+                continue
+            case (.any, _):
+                undecided.append(.subkeyValue(self, subkey: subkeys[index].key, observation, outcome))
             }
         }
         if kept == 0 {
@@ -188,8 +196,8 @@ extension SubkeysCheck {
         }
         let status = tally.combined(quantifier == .all ? .all : .any)
         if quantifier == .any {
-            findings += passing
-            if passing.isEmpty { findings.append(.subkeysSummary(self, .noneMatched(checkedCount: kept), status)) }
+            findings += undecided
+            if undecided.isEmpty { findings.append(.subkeysSummary(self, .noneMatched(checkedCount: kept), status)) }
         }
         return NodeOutcome(status: status, nothingSet: false)
     }
@@ -294,16 +302,6 @@ extension Finding.Observation {
         switch self {
         case .data, .denied, .composedVersion: false
         case .windowsDefault, .valueAbsent, .keyAbsent: true
-        }
-    }
-}
-
-extension RegistrySnapshot.ValueState {
-    /// Whether the value is not set (its key exists without it, or does not exist).
-    var isUnset: Bool {
-        switch self {
-        case .valueAbsent, .keyAbsent: true
-        case .present, .denied: false
         }
     }
 }

@@ -46,12 +46,44 @@ package struct EvaluationPlan: Sendable {
     }
 }
 
+/// What a host's facts say about one value: its data, or why there is none. Unlike the snapshot's
+/// ``RegistrySnapshot/ValueState`` it does not carry the value's name, so that reading a number during evaluation
+/// costs no reference counting.
+package enum ValueFact: Sendable {
+    /// The value's data.
+    case present(RegistryData)
+    /// The key exists without this value.
+    case valueAbsent
+    /// The key does not exist.
+    case keyAbsent
+    /// The key could not be read.
+    case denied
+
+    /// The fact a snapshot's answer gives.
+    package init(_ state: RegistrySnapshot.ValueState) {
+        switch state {
+        case .present(let value): self = .present(value.data)
+        case .valueAbsent: self = .valueAbsent
+        case .keyAbsent: self = .keyAbsent
+        case .denied: self = .denied
+        }
+    }
+
+    /// Whether the value is not set (its key exists without it, or does not exist).
+    var isUnset: Bool {
+        switch self {
+        case .valueAbsent, .keyAbsent: true
+        case .present, .denied: false
+        }
+    }
+}
+
 /// The answers to a plan's registry reads for one host, in the plan's read order.
 package struct HostFacts: Sendable {
     /// The answer to one read.
     package enum Answer: Sendable {
         /// A value read.
-        case value(RegistrySnapshot.ValueState)
+        case value(ValueFact)
         /// A key-existence test.
         case existence(RegistrySnapshot.Existence)
         /// A subkey enumeration with one value read in each subkey.
@@ -75,7 +107,7 @@ package struct HostFacts: Sendable {
         /// The subkey's path.
         package var key: RegistryPath
         /// The value read in it.
-        package var value: RegistrySnapshot.ValueState
+        package var value: ValueFact
     }
 
     /// The answers, indexed like ``EvaluationPlan/reads``.
@@ -87,13 +119,14 @@ extension RegistrySnapshot {
     package func answer(_ read: RegistryRead) -> HostFacts.Answer {
         switch read {
         case .value(let key, let name):
-            return .value(value(name, in: key))
+            return .value(ValueFact(value(name, in: key)))
         case .key(let key):
             return .existence(existence(of: key))
         case .subkeyValues(let key, let name):
             switch subkeys(of: key) {
             case .keys(let subkeys):
-                return .subkeys(.entries(subkeys.map { HostFacts.SubkeyValue(key: $0, value: value(name, in: $0)) }))
+                return .subkeys(
+                    .entries(subkeys.map { HostFacts.SubkeyValue(key: $0, value: ValueFact(value(name, in: $0))) }))
             case .absent: return .subkeys(.absent)
             case .denied: return .subkeys(.denied)
             }
