@@ -115,16 +115,17 @@ import Testing
             name: "builds",
             json: Array(#"{"description": "d", "source": "https://x", "versions": {"A": "1.2.3.4"}}"#.utf8))
         #expect(catalog.versions["A"] == DottedVersion("1.2.3.4"))
-        #expect(throws: ControlDecodingError.self) {
+        let badVersion = #expect(throws: ControlDecodingError.self) {
             try VersionCatalog(
                 name: "builds", json: Array(#"{"description": "d", "source": "s", "versions": {"A": "1.x"}}"#.utf8))
         }
-        do {
-            _ = try VersionCatalog(
-                name: "builds", json: Array(#"{"description": "d", "source": "s", "versions": {"A": "1.x"}}"#.utf8))
-        } catch {
-            #expect(error.problems.map(\.field) == ["versions.A"])
+        #expect(badVersion?.problems.map(\.field) == ["versions.A"])
+        let duplicate = #expect(throws: ControlDecodingError.self) {
+            try VersionCatalog(
+                name: "builds",
+                json: Array(#"{"description": "d", "source": "s", "versions": {"A": "1.2", "A": "1.3"}}"#.utf8))
         }
+        #expect(duplicate?.problems.map(\.message) == ["duplicate entry \"A\""])
     }
 
     // MARK: subkey counts

@@ -43,6 +43,13 @@ package struct VersionCatalog: Sendable {
             if case .object(let members) = listJSON.kind, !members.isEmpty {
                 for member in members {
                     let field = JSONObjectReader.join("versions", member.name)
+                    guard versions[member.name] == nil else {
+                        problems.append(
+                            DecodingProblem(
+                                position: member.namePosition, field: field,
+                                message: "duplicate entry \"\(member.name)\""))
+                        continue
+                    }
                     guard let text = JSONRead.string(member.value, field, &problems) else { continue }
                     if let version = DottedVersion(text) {
                         versions[member.name] = version
