@@ -28,9 +28,11 @@ let package = Package(
         .target(name: "EDCATransport", dependencies: ["CLibSSH"], swiftSettings: strictSettings),
         // Pure: the PowerShell probe (command line, bootstrap, script), its request and its response parser.
         .target(name: "EDCAProbe", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
-        // A simulated Windows host for tests and the demo lab: answers the probe from a registry snapshot, as
+        // A test double, kept out of Sources/: a simulated Windows host for tests and the demo lab: answers the probe from a registry snapshot, as
         // Win32-OpenSSH and powershell.exe would, when an sshd runs it as its ForceCommand.
-        .executableTarget(name: "edca-lab-host", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "edca-lab-host", dependencies: ["EDCAEngine"], path: "Lab/edca-lab-host",
+            swiftSettings: strictSettings),
         // Reads Inventory/ files (YAML) into typed hosts; reports every bad entry with file, line and field.
         .target(
             name: "EDCAInventory", dependencies: ["EDCAEngine", .product(name: "Yams", package: "Yams")],
