@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Pure: registry model, control format, check language, evaluation. No I/O.
@@ -27,11 +28,14 @@ let package = Package(
         // SSH transport: one command per host over libssh, strict host keys, deadlines, on dedicated threads.
         .target(name: "EDCATransport", dependencies: ["CLibSSH"], swiftSettings: strictSettings),
         // Pure: the PowerShell probe (command line, bootstrap, script), its request and its response parser.
-        .target(name: "EDCAProbe", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        .target(
+            name: "EDCAProbe", dependencies: ["EDCAEngine", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings),
         // A test double, kept out of Sources/: a simulated Windows host for tests and the demo lab: answers the probe from a registry snapshot, as
         // Win32-OpenSSH and powershell.exe would, when an sshd runs it as its ForceCommand.
         .executableTarget(
-            name: "edca-lab-host", dependencies: ["EDCAEngine"], path: "Lab/edca-lab-host",
+            name: "edca-lab-host", dependencies: ["EDCAEngine", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Lab/edca-lab-host",
             swiftSettings: strictSettings),
         // Reads Inventory/ files (YAML) into typed hosts; reports every bad entry with file, line and field.
         .target(

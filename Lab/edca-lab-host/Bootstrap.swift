@@ -61,7 +61,7 @@ struct Bootstrap {
         else {
             throw Refusal.simulator("the payload has no \"script\" string")
         }
-        let actual = SHA256.hexDigest(Array(script.utf8))
+        let actual = Encodings.sha256Hex(Array(script.utf8))
         // PowerShell's -ne ignores case, so the bootstrap's comparison does too.
         guard actual == embeddedHash.uppercased() else {
             throw Refusal.windows("edca-probe: script hash mismatch", status: 3)

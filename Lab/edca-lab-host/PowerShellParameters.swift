@@ -193,7 +193,7 @@ enum PowerShellParameters {
 
     /// Decodes an `-EncodedCommand` value: base64 of UTF-16LE text.
     private static func decodeCommand(_ text: String) throws(Refusal) -> String {
-        guard let bytes = Base64.decode(text), !bytes.isEmpty, bytes.count.isMultiple(of: 2) else {
+        guard let bytes = Encodings.base64Decode(text), !bytes.isEmpty, bytes.count.isMultiple(of: 2) else {
             throw Refusal.windows(
                 "Cannot process the command because the value specified with -EncodedCommand is not properly encoded. "
                     + "The value must be Base64 encoded.",

@@ -1,4 +1,6 @@
+import Crypto
 import EDCAEngine
+import Foundation
 
 /// The PowerShell that runs on an Exchange server: the bootstrap (in the command line) and the probe (on stdin).
 ///
@@ -130,7 +132,10 @@ package enum ProbeScripts {
         """#
 
     /// The SHA-256 of the probe script's UTF-8 bytes, in uppercase hexadecimal, as the bootstrap checks it.
-    package static let probeSHA256 = SHA256.hexDigest(Array(probe.utf8))
+    package static let probeSHA256 = SHA256.hash(data: Array(probe.utf8)).map { byte in
+        let text = String(byte, radix: 16, uppercase: true)
+        return byte < 16 ? "0" + text : text
+    }.joined()
 
     /// The bootstrap with the probe script's hash in place.
     package static let bootstrap = bootstrapTemplate.replacing("__SCRIPT_SHA256__", with: probeSHA256)
@@ -140,5 +145,6 @@ package enum ProbeScripts {
     /// cmd.exe or PowerShell, because base64 text means nothing to either shell.
     package static let commandLine =
         "powershell.exe -NoLogo -NoProfile -NonInteractive -EncodedCommand "
-        + Base64.encode(bootstrap.utf16.flatMap { [UInt8](arrayLiteral: UInt8($0 & 0xFF), UInt8($0 >> 8)) })
+        + Data(bootstrap.utf16.flatMap { [UInt8](arrayLiteral: UInt8($0 & 0xFF), UInt8($0 >> 8)) })
+        .base64EncodedString()
 }

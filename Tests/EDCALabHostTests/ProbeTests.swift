@@ -7,7 +7,7 @@ import Testing
 /// The bootstrap's checks, the probe's answers from a snapshot, the faults and the lab file.
 @Suite struct ProbeTests {
     static let script = "param($payload)\n'probe'"
-    static let hash = SHA256.hexDigest(Array(script.utf8))
+    static let hash = Encodings.sha256Hex(Array(script.utf8))
     static let nonce = "0123456789abcdef0123456789abcdef"
     static let bootstrapText = "$i = [Console]::In.ReadToEnd()\nif ($h -ne '\(hash)') { exit 3 }"
 
