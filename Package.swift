@@ -21,40 +21,49 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
-        // Pure: registry model, control format, check language, evaluation. No I/O.
-        .target(name: "EDCAEngine", swiftSettings: strictSettings),
+        // Pure: our JSON reader (every value with its line and column, for located errors) and writer. No Foundation.
+        .target(name: "EDCAJSON", swiftSettings: strictSettings),
+        // Pure: the nouns every target shares: role, status, control metadata, fact addresses and values (the
+        // registry today), the host snapshot and its file format, evidence.
+        .target(name: "EDCACore", dependencies: ["EDCAJSON"], swiftSettings: strictSettings),
+        // Pure: control format, check language, evaluation into verdicts with evidence. No I/O, no Foundation.
+        .target(name: "EDCAEngine", dependencies: ["EDCACore", "EDCAJSON"], swiftSettings: strictSettings),
         // libssh's C API, from Debian's libssh-dev. Only EDCATransport imports it.
         .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
         // SSH transport: one command per host over libssh, strict host keys, deadlines, on dedicated threads.
         .target(name: "EDCATransport", dependencies: ["CLibSSH"], swiftSettings: strictSettings),
         // Pure: the PowerShell probe (command line, bootstrap, script), its request and its response parser.
         .target(
-            name: "EDCAProbe", dependencies: ["EDCAEngine", .product(name: "Crypto", package: "swift-crypto")],
+            name: "EDCAProbe",
+            dependencies: ["EDCACore", "EDCAJSON", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings),
         // A test double, kept out of Sources/: a simulated Windows host for tests and the demo lab: answers the probe from a registry snapshot, as
         // Win32-OpenSSH and powershell.exe would, when an sshd runs it as its ForceCommand.
         .executableTarget(
-            name: "edca-lab-host", dependencies: ["EDCAEngine", .product(name: "Crypto", package: "swift-crypto")],
+            name: "edca-lab-host",
+            dependencies: ["EDCACore", "EDCAJSON", .product(name: "Crypto", package: "swift-crypto")],
             path: "Lab/edca-lab-host",
             swiftSettings: strictSettings),
         // Reads Inventory/ files (YAML) into typed hosts; reports every bad entry with file, line and field.
         .target(
-            name: "EDCAInventory", dependencies: ["EDCAEngine", .product(name: "Yams", package: "Yams")],
+            name: "EDCAInventory", dependencies: ["EDCACore", "EDCAJSON", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings),
         // The spool a SIEM ingests: one append-only NDJSON file of OCSF events, rotated per run; drift state.
-        .target(name: "EDCASpool", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        .target(name: "EDCASpool", dependencies: ["EDCACore", "EDCAJSON"], swiftSettings: strictSettings),
         // The edge around the engine: reads control directories and snapshot files, renders reports.
         .target(
             name: "EDCAAgent",
-            dependencies: ["EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool", "EDCATransport"],
+            dependencies: [
+                "EDCACore", "EDCAJSON", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool", "EDCATransport",
+            ],
             swiftSettings: strictSettings
         ),
         // The command line, thin: parses arguments and calls EDCAAgent.
         .executableTarget(
             name: "edca-agent",
             dependencies: [
-                "EDCAAgent", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool", "EDCATransport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "EDCAAgent", "EDCACore", "EDCAJSON", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool",
+                "EDCATransport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -62,14 +71,19 @@ let package = Package(
         // Engine throughput benchmark (not a test): `swift run -c release edca-engine-benchmark`.
         .executableTarget(
             name: "edca-engine-benchmark",
-            dependencies: ["EDCAEngine", "EDCAAgent"],
+            dependencies: ["EDCACore", "EDCAJSON", "EDCAEngine", "EDCAAgent"],
             path: "Benchmarks/EngineBenchmark",
             swiftSettings: strictSettings
         ),
+        // JSON reader benchmark (not a test): ours against Foundation's on the control and snapshot corpus, and the
+        // errors each gives for bad files; docs/architecture.md records its figures.
+        .executableTarget(
+            name: "edca-json-benchmark", dependencies: ["EDCACore", "EDCAJSON", "EDCAEngine"],
+            path: "Benchmarks/JSONBenchmark", swiftSettings: strictSettings),
         // Spool write throughput benchmark (not a test), run by Benchmarks/run.
         .executableTarget(
             name: "edca-spool-benchmark",
-            dependencies: ["EDCAAgent", "EDCAEngine", "EDCASpool"],
+            dependencies: ["EDCAAgent", "EDCACore", "EDCAJSON", "EDCAEngine", "EDCASpool"],
             path: "Benchmarks/SpoolBenchmark",
             swiftSettings: strictSettings
         ),
@@ -77,7 +91,8 @@ let package = Package(
         // `-sanitize=fuzzer,address -DFUZZING`, and a normal build replays the inputs given as arguments.
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
         .target(
-            name: "EDCAFuzzing", dependencies: ["CLibFuzzer", "EDCAEngine", "EDCAInventory", "EDCAProbe"],
+            name: "EDCAFuzzing",
+            dependencies: ["CLibFuzzer", "EDCACore", "EDCAJSON", "EDCAEngine", "EDCAInventory", "EDCAProbe"],
             path: "Fuzz/EDCAFuzzing", swiftSettings: strictSettings),
         .executableTarget(
             name: "fuzz-probe-response", dependencies: ["EDCAFuzzing"], path: "Fuzz/Targets/probe-response",
@@ -96,20 +111,28 @@ let package = Package(
             swiftSettings: strictSettings),
         // Test support shared by test targets: a private OpenSSH sshd on loopback.
         .target(name: "EDCATestSupport", path: "Tests/EDCATestSupport", swiftSettings: strictSettings),
-        .testTarget(name: "EDCAEngineTests", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
-        .testTarget(name: "EDCAProbeTests", dependencies: ["EDCAProbe", "EDCAEngine"], swiftSettings: strictSettings),
         .testTarget(
-            name: "EDCAInventoryTests", dependencies: ["EDCAInventory", "EDCAEngine"], swiftSettings: strictSettings),
-        .testTarget(name: "EDCASpoolTests", dependencies: ["EDCASpool", "EDCAEngine"], swiftSettings: strictSettings),
+            name: "EDCAEngineTests", dependencies: ["EDCACore", "EDCAJSON", "EDCAEngine"], swiftSettings: strictSettings
+        ),
         .testTarget(
-            name: "EDCALabHostTests", dependencies: ["edca-lab-host", "EDCAEngine"], swiftSettings: strictSettings),
+            name: "EDCAProbeTests", dependencies: ["EDCAProbe", "EDCACore", "EDCAJSON", "EDCAEngine"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "EDCAInventoryTests", dependencies: ["EDCAInventory", "EDCACore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "EDCASpoolTests", dependencies: ["EDCASpool", "EDCACore", "EDCAJSON", "EDCAEngine"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "EDCALabHostTests", dependencies: ["edca-lab-host", "EDCACore", "EDCAJSON"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "EDCATransportTests", dependencies: ["EDCATransport", "EDCATestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "EDCAAgentTests",
             dependencies: [
-                "EDCAAgent", "EDCAEngine", "EDCAProbe", "EDCATransport", "EDCATestSupport", "edca-lab-host",
+                "EDCAAgent", "EDCACore", "EDCAJSON", "EDCAEngine", "EDCAProbe", "EDCATransport", "EDCATestSupport",
+                "edca-lab-host",
             ],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings

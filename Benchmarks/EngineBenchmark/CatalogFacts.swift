@@ -1,4 +1,6 @@
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 
 /// The facts synthetic hosts hold for a real catalog (`--controls-dir`): one per registry read of the catalog, with
 /// data made from the operands of the comparisons that read it and sorted by the engine's own `Comparison.test` into
@@ -6,8 +8,8 @@ import EDCAEngine
 enum CatalogFacts {
     /// One fact per distinct read of the controls' checks, in the order the checks make them.
     static func facts(for controls: [Control]) -> [Fact] {
-        var leaves: [(read: RegistryRead, leaf: Check)] = []
-        var seen: Set<RegistryRead> = []
+        var leaves: [(read: FactRead, leaf: Check)] = []
+        var seen: Set<FactRead> = []
         for control in controls {
             for leaf in control.check.leaves {
                 guard let read = leaf.reads.first, seen.insert(read).inserted else { continue }

@@ -1,4 +1,6 @@
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 
 /// Registry data as a synthetic host stores it: the engine's own type.
 typealias HostDatum = RegistryData

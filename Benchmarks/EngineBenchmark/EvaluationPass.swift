@@ -1,4 +1,6 @@
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 
 /// One synthetic host: its decoded registry snapshot and its Exchange role.
 struct SyntheticHost {
@@ -108,7 +110,7 @@ func evaluateAllWithEvidence(
             let verdict = plan.evaluate(controlAt: index, on: hostFacts, role: host.role)
             tally.statuses.add(verdict)
             tally.byGroup[groups[index]].add(verdict)
-            for line in verdict.evidence {
+            for line in verdict.evidenceLines {
                 tally.lines += 1
                 tally.bytes += line.utf8.count
             }

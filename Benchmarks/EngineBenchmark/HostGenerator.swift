@@ -1,4 +1,6 @@
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 
 /// A snapshot document under construction: keys in the order first written, each with its values or denied. Key and
 /// value names compare ignoring case, as in the registry; the first spelling of a key is kept, and setting a value

@@ -2,7 +2,9 @@
 // What it measures and how to read it: Benchmarks/README.md.
 
 import EDCAAgent
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import Glibc
 
 /// Prints a message to standard error and exits with `code`.

@@ -2,7 +2,9 @@
 // event on an O_APPEND descriptor, fdatasync once per host's batch; docs/spool.md). Run by Benchmarks/run.
 
 import EDCAAgent
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import EDCASpool
 import Foundation
 
@@ -99,7 +101,8 @@ func events(ofHost index: Int) -> [JSONOutput] {
         counts[verdict.status, default: 0] += 1
         result.append(
             SpoolEvents.complianceFinding(
-                control: control, verdict: verdict, host: host, drift: Drift(kind: .new, previous: nil), run: run,
+                control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
+                drift: Drift(kind: .new, previous: nil), run: run,
                 timeMilliseconds: now))
     }
     let outcome = HostScanOutcome(

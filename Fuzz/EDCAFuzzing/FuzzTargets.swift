@@ -1,5 +1,7 @@
+import EDCACore
 import EDCAEngine
 import EDCAInventory
+import EDCAJSON
 import EDCAProbe
 
 /// What each fuzz target does with one input: feed it to one parser the way the agent does, and discard the
@@ -11,7 +13,7 @@ package enum FuzzTargets {
 
     /// A request with one read of each kind, plus the host-identity reads every probe makes.
     static let probeRequest: ProbeRequest = {
-        var request = RegistryRequest(checks: [])
+        var request = FactRequest(checks: [])
         let server = #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#
         let interfaces = #"HKLM\SYSTEM\CurrentControlSet\Services\NetBT\Parameters\Interfaces"#
         let pending = #"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending"#

@@ -1,4 +1,5 @@
-import EDCAEngine
+import EDCACore
+import EDCAJSON
 
 /// The bootstrap (the decoded `-EncodedCommand` text), emulated: the simulator cannot run its PowerShell, so it
 /// checks that the text does what docs/probe-protocol.md §2 requires and then does the same with standard input.

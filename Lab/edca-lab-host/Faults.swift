@@ -1,4 +1,5 @@
-import EDCAEngine
+import EDCACore
+import EDCAJSON
 
 /// The ways a lab host can misbehave, each switched on by one member of the host's `faults` object.
 ///

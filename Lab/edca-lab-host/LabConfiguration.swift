@@ -1,4 +1,5 @@
-import EDCAEngine
+import EDCACore
+import EDCAJSON
 
 /// A lab file: which simulated Windows host answers on which server address, from which registry snapshot, under
 /// which DefaultShell, with which faults.
@@ -25,15 +26,15 @@ struct LabConfiguration {
         /// The host's registry: its snapshot, with the `deniedKeys` fault's keys made unreadable.
         ///
         /// - Throws: A lab ``Refusal`` for an unreadable or malformed snapshot.
-        func loadSnapshot() throws(Refusal) -> RegistrySnapshot {
+        func loadSnapshot() throws(Refusal) -> HostSnapshot {
             let bytes = try HostIO.readFile(snapshotPath)
-            var snapshot: RegistrySnapshot
+            var snapshot: HostSnapshot
             do {
-                snapshot = try RegistrySnapshot(json: bytes)
+                snapshot = try HostSnapshot(json: bytes)
             } catch {
                 throw Refusal.lab("\(snapshotPath): \(error.problems.map(\.description).joined(separator: "; "))")
             }
-            for key in faults.deniedKeys { snapshot.setDenied(key) }
+            for key in faults.deniedKeys { snapshot.registry.setDenied(key) }
             return snapshot
         }
     }

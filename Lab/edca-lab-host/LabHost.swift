@@ -1,4 +1,5 @@
-import EDCAEngine
+import EDCACore
+import EDCAJSON
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
-import EDCAEngine
+import EDCACore
+import EDCAJSON
 
 /// One entry of the payload's `reads` (docs/probe-protocol.md §3).
 enum ProbeRead {
@@ -88,12 +89,12 @@ struct ProbeRequest {
     }
 }
 
-/// The probe script's answers, computed from a registry snapshot as docs/probe-protocol.md §4 describes them.
+/// The probe script's answers, computed from a host snapshot as docs/probe-protocol.md §4 describes them.
 enum ProbeAnswers {
     /// One answer per read, in order; once `deadlineSeconds` have passed since `startedAt` (on
     /// ``HostIO/monotonicSeconds()``), the remaining reads are answered with the deadline error.
     static func answers(
-        to request: ProbeRequest, from snapshot: RegistrySnapshot, startedAt: Double
+        to request: ProbeRequest, from snapshot: HostSnapshot, startedAt: Double
     ) -> [ResponseJSON] {
         request.reads.map { read in
             if HostIO.monotonicSeconds() - startedAt >= request.deadlineSeconds {
@@ -103,8 +104,9 @@ enum ProbeAnswers {
         }
     }
 
-    /// The answer to one read.
-    static func answer(_ read: ProbeRead, from snapshot: RegistrySnapshot) -> ResponseJSON {
+    /// The answer to one read: one case per kind of read, each answered from its part of the snapshot.
+    static func answer(_ read: ProbeRead, from host: HostSnapshot) -> ResponseJSON {
+        let snapshot = host.registry
         switch read {
         case .value(let path, let name):
             return valueAnswer(name, in: path, from: snapshot)

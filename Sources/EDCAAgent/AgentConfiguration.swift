@@ -1,4 +1,6 @@
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import Foundation
 
 /// The settings of scheduled scans: one JSON file (default `/etc/edca-agent/config.json`), every key also a flag of

@@ -1,4 +1,6 @@
+import EDCACore
 package import EDCAEngine
+import EDCAJSON
 import Foundation
 
 /// The controls of a directory (`Controls/`), loaded and validated together.

@@ -1,4 +1,6 @@
-package import EDCAEngine
+package import EDCACore
+import EDCAEngine
+import EDCAJSON
 package import EDCATransport
 import Synchronization
 
@@ -116,7 +118,7 @@ extension HostOutcome {
     /// not grow with what each host reported (38 controls: about 40 KiB per host).
     package var summarized: HostOutcome {
         guard case .success(var scan) = result else { return self }
-        scan.snapshot = RegistrySnapshot()
+        scan.snapshot = HostSnapshot()
         scan.readErrors = []
         scan.verdicts = scan.verdicts.map { verdict in
             var statusOnly = verdict

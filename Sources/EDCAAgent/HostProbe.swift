@@ -1,4 +1,6 @@
+package import EDCACore
 package import EDCAEngine
+import EDCAJSON
 package import EDCAProbe
 package import EDCATransport
 
@@ -23,7 +25,7 @@ package struct HostProbe: Sendable {
         plan = EvaluationPlan(controls: controls)
         remoteDeadlineSeconds = max(1, Int(deadline.components.seconds) * 3 / 4)
         request = ProbeRequest(
-            request: RegistryRequest(checks: plan.controls.map(\.check)), nonce: "",
+            request: FactRequest(checks: plan.controls.map(\.check)), nonce: "",
             deadlineSeconds: remoteDeadlineSeconds)
     }
 
@@ -78,7 +80,7 @@ package struct HostScan: Sendable {
     /// Name, builds and role as the host's registry tells them.
     package var identity: HostIdentity
     /// Every fact read, as `--save-snapshot` writes it.
-    package var snapshot: RegistrySnapshot
+    package var snapshot: HostSnapshot
     /// One verdict per control, in catalog order.
     package var verdicts: [Verdict]
     /// Reads the probe could not answer.

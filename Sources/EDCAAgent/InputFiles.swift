@@ -1,4 +1,6 @@
-package import EDCAEngine
+package import EDCACore
+import EDCAEngine
+package import EDCAJSON
 import Foundation
 
 /// A problem in one input file: the file, then where, which field and what is wrong.
@@ -81,10 +83,10 @@ package enum SnapshotFile {
 
     /// Reads and decodes a snapshot file.
     /// - Throws: ``InputError`` naming the file and, for each malformed entry, the key, value and problem.
-    package static func load(_ path: String) throws(InputError) -> RegistrySnapshot {
+    package static func load(_ path: String) throws(InputError) -> HostSnapshot {
         let bytes = try InputFile.read(path, limit: sizeLimit, what: "registry snapshot")
         do {
-            return try RegistrySnapshot(json: bytes)
+            return try HostSnapshot(json: bytes)
         } catch {
             throw InputError(kind: .badContent, problems: error.problems.map { FileProblem(file: path, problem: $0) })
         }

@@ -1,4 +1,6 @@
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import Foundation
 
 /// The lock that keeps two scans from running at once: an exclusive `flock` on `scan.lock` in the state directory,

@@ -1,4 +1,6 @@
+import EDCACore
 package import EDCAEngine
+import EDCAJSON
 import EDCAProbe
 package import EDCASpool
 import EDCATransport
@@ -50,7 +52,7 @@ package actor ScanRecorder {
                 guard let control = controls[verdict.controlID] else { continue }
                 hostStatuses[verdict.status, default: 0] += 1
                 let event = SpoolEvents.complianceFinding(
-                    control: control, verdict: verdict, host: host,
+                    control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
                     drift: drift.drift(for: host.hostname, control: verdict.controlID, status: verdict.status),
                     run: run,
                     timeMilliseconds: end)

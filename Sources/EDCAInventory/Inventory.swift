@@ -1,4 +1,4 @@
-package import EDCAEngine
+package import EDCACore
 import Foundation
 
 /// One Exchange server of the inventory, with every setting merged from the defaults, its group and itself.

@@ -1,4 +1,5 @@
-package import EDCAEngine
+package import EDCACore
+import EDCAJSON
 
 /// What describes a probed host, read from its registry: name, Windows build, Exchange version and role.
 package struct HostIdentity: Sendable, Equatable {
@@ -22,7 +23,7 @@ package struct HostIdentity: Sendable, Equatable {
     private static let versionValues = ["MsiProductMajor", "MsiProductMinor", "MsiBuildMajor", "MsiBuildMinor"]
 
     /// The reads every probe adds to describe the host.
-    package static let reads: [RegistryRead] =
+    package static let reads: [FactRead] =
         [
             .value(computerNameKey, RegistryName("ComputerName")),
             .value(windowsKey, RegistryName("ProductName")),

@@ -1,4 +1,5 @@
-package import EDCAEngine
+package import EDCACore
+import EDCAJSON
 
 /// What one probe run asks a host: the registry reads, in order, with the run's nonce and time budget.
 package struct ProbeRequest: Sendable {
@@ -6,7 +7,7 @@ package struct ProbeRequest: Sendable {
     package static let payloadSizeLimit = 1 << 20
 
     /// The reads, in the order the answers come back: the controls' merged request, then what describes the host.
-    package let reads: [RegistryRead]
+    package let reads: [FactRead]
     /// A fresh random value for this run; it frames the response.
     package let nonce: String
     /// How long the probe may run on the server before it stops reading.
@@ -17,7 +18,7 @@ package struct ProbeRequest: Sendable {
     ///   - request: the merged reads of the controls to evaluate.
     ///   - nonce: 32 lowercase hexadecimal digits, new for each run (see ``makeNonce(using:)``).
     ///   - deadlineSeconds: the probe's own time budget on the server.
-    package init(request: RegistryRequest, nonce: String, deadlineSeconds: Int) {
+    package init(request: FactRequest, nonce: String, deadlineSeconds: Int) {
         var merged = request
         for read in HostIdentity.reads { merged.add(read) }
         self.reads = merged.reads
@@ -31,7 +32,7 @@ package struct ProbeRequest: Sendable {
         ProbeRequest(reads: reads, nonce: nonce, deadlineSeconds: deadlineSeconds)
     }
 
-    private init(reads: [RegistryRead], nonce: String, deadlineSeconds: Int) {
+    private init(reads: [FactRead], nonce: String, deadlineSeconds: Int) {
         self.reads = reads
         self.nonce = nonce
         self.deadlineSeconds = deadlineSeconds

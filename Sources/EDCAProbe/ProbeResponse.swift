@@ -1,4 +1,5 @@
-package import EDCAEngine
+package import EDCACore
+import EDCAJSON
 
 /// Why a probe run gave no usable answers. Per host; never a compliance verdict.
 package struct ProbeError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -24,8 +25,8 @@ package struct ProbeError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// What a probe run found on a host.
 package struct ProbeResult: Sendable {
-    /// The registry facts, in the snapshot form `evaluate` replays.
-    package var snapshot: RegistrySnapshot
+    /// The facts, in the snapshot form `evaluate` replays.
+    package var snapshot: HostSnapshot
     /// The host's name, builds and role, from the same facts.
     package var identity: HostIdentity
     /// Reads the probe could not answer (`key: message`); the facts they cover are unreadable.
@@ -76,7 +77,7 @@ package enum ProbeResponse {
             builder.apply(answer, to: read)
         }
         return ProbeResult(
-            snapshot: builder.snapshot, identity: HostIdentity(snapshot: builder.snapshot),
+            snapshot: HostSnapshot(registry: builder.snapshot), identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
 
@@ -133,7 +134,7 @@ private struct SnapshotBuilder {
     var snapshot = RegistrySnapshot()
     var readErrors: [String] = []
 
-    mutating func apply(_ answer: JSONValue, to read: RegistryRead) {
+    mutating func apply(_ answer: JSONValue, to read: FactRead) {
         switch read {
         case .value(let key, let name):
             applyValue(answer, key: key, name: name)

@@ -1,5 +1,6 @@
 import Crypto
-import EDCAEngine
+import EDCACore
+import EDCAJSON
 import Foundation
 
 /// The PowerShell that runs on an Exchange server: the bootstrap (in the command line) and the probe (on stdin).

@@ -1,4 +1,5 @@
-package import EDCAEngine
+package import EDCACore
+import EDCAJSON
 
 /// The previous status of every control on every host, kept in the state directory so that each finding says
 /// whether it is new, changed or unchanged since the last scan.

@@ -1,4 +1,5 @@
-package import EDCAEngine
+package import EDCACore
+package import EDCAJSON
 
 /// Where a run's events come from: the run id every event carries and the product that wrote them.
 package struct SpoolRun: Sendable {
@@ -162,11 +163,11 @@ package enum SpoolEvents {
 
     /// A Compliance Finding (class 2003, activity 1 Create) for one control's verdict on one host.
     package static func complianceFinding(
-        control: Control, verdict: Verdict, host: SpoolHost, drift: Drift, run: SpoolRun,
+        control: ControlMetadata, status: Status, evidence: [Evidence], host: SpoolHost, drift: Drift, run: SpoolRun,
         timeMilliseconds: Int64, eventID: String = SpoolIdentifier.random()
     ) -> JSONOutput {
         // Finding lifecycle: a control that passes leaves nothing open (4 Resolved); any other status is open (1 New).
-        let (findingStatusID, findingStatus): (Int64, String) = verdict.status == .pass ? (4, "Resolved") : (1, "New")
+        let (findingStatusID, findingStatus): (Int64, String) = status == .pass ? (4, "Resolved") : (1, "New")
         var unmapped: [(String, JSONOutput)] = [
             ("drift", .string(drift.kind.rawValue)),
             ("previous_status", drift.previous.map { .string($0.rawValue) } ?? .null),
@@ -191,7 +192,7 @@ package enum SpoolEvents {
             ("severity", .string(control.severity.rawValue)),
             ("status_id", .integer(findingStatusID)),
             ("status", .string(findingStatus)),
-            ("message", .string("\(host.hostname): \(control.id) \(verdict.status.rawValue): \(control.title)")),
+            ("message", .string("\(host.hostname): \(control.id) \(status.rawValue): \(control.title)")),
             (
                 "finding_info",
                 .object([
@@ -207,13 +208,13 @@ package enum SpoolEvents {
                     ("control", .string(control.id)),
                     ("standards", .array(control.frameworks.map(JSONOutput.string))),
                     ("requirements", .array(control.references.map { .string($0.name) })),
-                    ("status_id", .integer(complianceStatusID(verdict.status))),
-                    ("status", .string(verdict.status.rawValue)),
+                    ("status_id", .integer(complianceStatusID(status))),
+                    ("status", .string(status.rawValue)),
                 ])
             ),
             ("device", device(host)),
             ("resources", resources(host)),
-            ("evidences", .array(verdict.findings.map(evidence))),
+            ("evidences", .array(evidence.map(Self.evidence))),
             (
                 "remediation",
                 .object([
@@ -334,92 +335,40 @@ package enum SpoolEvents {
             ])
     }
 
-    /// One OCSF evidence object for a finding: `reg_value` (or `reg_key`) in the Windows extension's naming, and
-    /// `data` with the observation, the status it gave and the human line.
-    package static func evidence(_ finding: Finding) -> JSONOutput {
+    /// One OCSF evidence object: `reg_value` (or `reg_key`) in the Windows extension's naming for a registry fact,
+    /// and `data` with the observation, the status it gave and the human line. A kind of fact OCSF has no object
+    /// for is named in `data.fact`.
+    package static func evidence(_ item: Evidence) -> JSONOutput {
         var members: [(String, JSONOutput)] = []
         var data: [(String, JSONOutput)] = []
-        switch finding {
-        case .value(let check, let observation, let outcome):
-            members.append(("reg_value", registryValue(path: check.key.text, name: check.valueName.text, observation)))
-            data += [
-                ("observation", .string(describe(observation))), ("result", .string(status(of: outcome).rawValue)),
-            ]
-        case .subkeyValue(let check, let subkey, let observation, let outcome):
-            members.append(("reg_value", registryValue(path: subkey.text, name: check.valueName.text, observation)))
-            data += [
-                ("observation", .string(describe(observation))), ("result", .string(status(of: outcome).rawValue)),
-            ]
-        case .key(let check, let observation):
-            members.append(("reg_key", .object([("path", .string(check.key.text))])))
-            let seen =
-                switch observation {
-                case .exists: "key present"
-                case .absent: "key absent"
-                case .unknown: "key existence unknown"
-                }
-            data.append(("observation", .string(seen)))
-        case .subkeysSummary(let check, _, let status):
-            members.append(("reg_key", .object([("path", .string(check.key.text))])))
-            data.append(("result", .string(status.rawValue)))
-        case .subkeyCount(let check, let observation, let outcome):
-            members.append(("reg_key", .object([("path", .string(check.key.text))])))
-            if case .data(let count) = observation, let number = count.numericValue {
-                data.append(("subkey_count", .unsigned(number)))
-            }
-            data += [
-                ("observation", .string(describe(observation))), ("result", .string(status(of: outcome).rawValue)),
-            ]
-        case .role(let required, let host):
-            data += [
-                ("required_role", .string(required.rawValue)), ("host_role", .string(host.rawValue)),
-                ("result", .string((required == host ? Status.pass : .fail).rawValue)),
-            ]
-        case .noValueSet(let status), .applicability(let status), .noneApplies(let status):
-            data.append(("result", .string(status.rawValue)))
-        case .roleNotApplicable:
-            data.append(("result", .string(Status.skipped.rawValue)))
+        switch item.subject {
+        case .registryValue(let key, let name):
+            members.append(("reg_value", registryValue(path: key.text, name: name.text, item)))
+        case .registryKey(let key):
+            members.append(("reg_key", .object([("path", .string(key.text))])))
+        case .hostRole:
+            if case .role(let required) = item.expected { data.append(("required_role", .string(required.rawValue))) }
+            if case .role(let host) = item.value { data.append(("host_role", .string(host.rawValue))) }
+        case nil:
+            break
         }
-        data.append(("description", .string(finding.description)))
+        if case .count(let count) = item.value { data.append(("subkey_count", .unsigned(count))) }
+        if let observation = item.observation { data.append(("observation", .string(observation))) }
+        if let result = item.result { data.append(("result", .string(result.rawValue))) }
+        data.append(("description", .string(item.description)))
         members.append(("data", .object(data)))
         return .object(members)
     }
 
-    /// The status a value rule's outcome gave; Unknown when it could not decide.
-    static func status(of outcome: Finding.RuleOutcome) -> Status {
-        switch outcome {
-        case .required(let status), .matchedCase(_, let status), .otherwise(let status), .presence(let status),
-            .absent(let status):
-            status
-        case .wrongType, .undecided: .unknown
-        }
-    }
-
-    /// The observation in words: `set`, `not set (Windows default)`, `not set`, `key absent`, `access denied`.
-    static func describe(_ observation: Finding.Observation) -> String {
-        switch observation {
-        case .data: "set"
-        case .windowsDefault: "not set (Windows default)"
-        case .valueAbsent: "not set"
-        case .keyAbsent: "key absent"
-        case .denied: "access denied"
-        case .composedVersion: "not set (version from its parts)"
-        }
-    }
-
-    private static func registryValue(path: String, name: String, _ observation: Finding.Observation) -> JSONOutput {
+    private static func registryValue(path: String, name: String, _ item: Evidence) -> JSONOutput {
         var members: [(String, JSONOutput)] = [("path", .string(path)), ("name", .string(name))]
-        switch observation {
-        case .data(let data):
+        if case .registry(let data) = item.value {
             members += registryData(data)
-        case .windowsDefault(let data):
-            members += registryData(data)
-            members.append(("is_default", .bool(true)))
-        case .composedVersion(let data):
-            members += registryData(data)
-            members.append(("is_composed", .bool(true)))
-        case .valueAbsent, .keyAbsent, .denied:
-            break
+            switch item.origin {
+            case .stored: break
+            case .windowsDefault: members.append(("is_default", .bool(true)))
+            case .composed: members.append(("is_composed", .bool(true)))
+            }
         }
         return .object(members)
     }

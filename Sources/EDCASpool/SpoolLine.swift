@@ -1,4 +1,5 @@
-package import EDCAEngine
+import EDCACore
+package import EDCAJSON
 
 /// Turns an event into one spool line: compact JSON, at most ``maximumBytes`` bytes with its newline.
 ///

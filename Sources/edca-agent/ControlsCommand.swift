@@ -1,6 +1,8 @@
 import ArgumentParser
 import EDCAAgent
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 
 /// `edca-agent controls ...`: inspect and validate the control catalog.
 struct ControlsCommand: ParsableCommand {
@@ -74,7 +76,7 @@ struct ControlsCommand: ParsableCommand {
 
         func run() throws {
             let selected = try selectControls(ids, from: controls.loadCatalog(), directory: controls.resolved)
-            let request = RegistryRequest(checks: selected.map(\.check))
+            let request = FactRequest(checks: selected.map(\.check))
             print(request.reads.map(ControlListing.describe).joined(separator: "\n"))
         }
     }

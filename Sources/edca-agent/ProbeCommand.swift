@@ -1,6 +1,8 @@
 import ArgumentParser
 import EDCAAgent
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import EDCAProbe
 import EDCATransport
 import Foundation
@@ -100,7 +102,7 @@ struct ProbeCommand: AsyncParsableCommand {
         }
     }
 
-    private func writeSnapshot(_ snapshot: RegistrySnapshot, to path: String) throws {
+    private func writeSnapshot(_ snapshot: HostSnapshot, to path: String) throws {
         do {
             try Data((snapshot.jsonDocument().rendered() + "\n").utf8).write(
                 to: URL(fileURLWithPath: path), options: .atomic)

@@ -1,7 +1,9 @@
 import ArgumentParser
 import EDCAAgent
+import EDCACore
 import EDCAEngine
 import EDCAInventory
+import EDCAJSON
 import EDCASpool
 import EDCATransport
 import Foundation

@@ -1,5 +1,7 @@
 import EDCAAgent
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import EDCATestSupport
 import Foundation
 import Testing
@@ -21,7 +23,7 @@ struct ControlCatalogTests {
         let catalog = try ControlCatalog.load(directory: repositoryRoot + "/Controls")
         #expect(catalog.controls.map(\.id).contains("EDCA-SEC-043"))
         for control in catalog.controls {
-            #expect(!RegistryRequest(checks: [control.check]).reads.isEmpty, "\(control.id) reads nothing")
+            #expect(!FactRequest(checks: [control.check]).reads.isEmpty, "\(control.id) reads nothing")
         }
     }
 

@@ -1,5 +1,7 @@
 import EDCAAgent
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import EDCATestSupport
 import Foundation
 import Testing

@@ -1,5 +1,7 @@
 import EDCAAgent
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import EDCAProbe
 import EDCATestSupport
 import Foundation
@@ -81,7 +83,7 @@ struct ShippedControlCaseTests {
     func wholeCatalogFitsOneProbe() throws {
         let catalog = try #require(Self.catalog)
         let request = ProbeRequest(
-            request: RegistryRequest(checks: catalog.controls.map(\.check)), nonce: String(repeating: "0", count: 32),
+            request: FactRequest(checks: catalog.controls.map(\.check)), nonce: String(repeating: "0", count: 32),
             deadlineSeconds: 60)
         let payload = try request.checkedPayload()
         #expect(payload.count < ProbeRequest.payloadSizeLimit / 8, "\(payload.count) bytes")
@@ -108,15 +110,15 @@ struct ShippedControlCaseTests {
     func caseGetsItsVerdict(_ testCase: Case) throws {
         let catalog = try #require(Self.catalog)
         let control = try #require(catalog.control(id: testCase.controlID), "no shipped control \(testCase.controlID)")
-        let snapshot = try RegistrySnapshot(json: Array(testCase.snapshot))
+        let snapshot = try HostSnapshot(json: Array(testCase.snapshot))
         let report = EvaluationReport(
             source: testCase.name, role: testCase.role, controls: [control], snapshot: snapshot)
         let verdict = try #require(report.results.first?.verdict)
         #expect(
             verdict.status == testCase.expected,
-            "evidence:\n\(verdict.evidence.joined(separator: "\n"))")
+            "evidence:\n\(verdict.evidenceLines.joined(separator: "\n"))")
         for text in testCase.evidence {
-            #expect(verdict.evidence.contains { $0.contains(text) }, "no evidence line contains \"\(text)\"")
+            #expect(verdict.evidenceLines.contains { $0.contains(text) }, "no evidence line contains \"\(text)\"")
         }
     }
 }

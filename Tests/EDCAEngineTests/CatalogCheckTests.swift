@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// The check-language parts that the nearly-registry-only controls need: versions compared with a shipped catalog
 /// (GOV-002, SEC-038), a version spelled by numeric parts, subkey counts (SEC-012), the role test (GOV-012) and
@@ -47,8 +49,9 @@ import Testing
         let snapshot = try makeSnapshot(#"{"\#(Self.setup)": {"OwaVersion": \#(datum("REG_SZ", "\"\(version)\""))}}"#)
         let verdict = try Self.control(check: Self.versionCheck(Self.catalogOperand)).evaluate(
             on: snapshot, role: .mailbox)
-        #expect(verdict.status == expected, "\(verdict.evidence)")
-        #expect(verdict.evidence.first?.contains("version >= 15.2.1748.43 (exchange-builds: Exchange2019)") == true)
+        #expect(verdict.status == expected, "\(verdict.evidenceLines)")
+        #expect(
+            verdict.evidenceLines.first?.contains("version >= 15.2.1748.43 (exchange-builds: Exchange2019)") == true)
     }
 
     @Test func absentVersionIsSpelledByItsNumericParts() throws {
@@ -59,7 +62,7 @@ import Testing
             on: snapshot, role: .edge)
         #expect(verdict.status == .pass)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\Setup OwaVersion: not set; "#
                     + #"MsiProductMajor.MsiProductMinor.MsiBuildMajor.MsiBuildMinor = "15.2.1748.43" (REG_SZ); "#
                     + "required: version >= 15.2.1748.43"
@@ -87,7 +90,7 @@ import Testing
 
     @Test func partsAreReadAsPartOfTheRequest() throws {
         let control = try Self.control(check: Self.versionCheck(Self.catalogOperand))
-        let names = RegistryRequest(checks: [control.check]).reads.compactMap { read -> String? in
+        let names = FactRequest(checks: [control.check]).reads.compactMap { read -> String? in
             if case .value(_, let name) = read { name.text } else { nil }
         }
         #expect(Set(names) == ["OwaVersion", "MsiProductMajor", "MsiProductMinor", "MsiBuildMajor", "MsiBuildMinor"])
@@ -136,10 +139,10 @@ import Testing
     @Test func subkeysAreCounted() throws {
         let one = try evaluate(check: Self.countCheck, on: #"{"\#(Self.providers)\\{2781761E-28E0-4109-99FE}": {}}"#)
         #expect(one.status == .pass)
-        #expect(one.evidence == [#"HKLM\SOFTWARE\Microsoft\AMSI\Providers: 1 subkey; required: >= 1"#])
+        #expect(one.evidenceLines == [#"HKLM\SOFTWARE\Microsoft\AMSI\Providers: 1 subkey; required: >= 1"#])
         let none = try evaluate(check: Self.countCheck, on: #"{"\#(Self.providers)": {}}"#)
         #expect(none.status == .fail)
-        #expect(none.evidence == [#"HKLM\SOFTWARE\Microsoft\AMSI\Providers: 0 subkeys; required: >= 1"#])
+        #expect(none.evidenceLines == [#"HKLM\SOFTWARE\Microsoft\AMSI\Providers: 0 subkeys; required: >= 1"#])
     }
 
     @Test func absentOrUnreadableKeyIsNotCountedAsZero() throws {
@@ -147,7 +150,7 @@ import Testing
         #expect(absent.status == .unknown)
         let denied = try evaluate(check: Self.countCheck, on: #"{"\#(Self.providers)": null}"#)
         #expect(denied.status == .unknown)
-        #expect(denied.evidence.first?.contains("access denied") == true)
+        #expect(denied.evidenceLines.first?.contains("access denied") == true)
     }
 
     // MARK: role test and whenNoneApplies
@@ -158,7 +161,7 @@ import Testing
             #"{"applicableIf": {"role": "Mailbox"}, "key": "\#(TestKey.json)", "value": "Setting", "equals": 4}"#
         let verdict = try evaluate(check: check, on: snapshotWithSetting(dword(3)), role: role)
         #expect(verdict.status == expected)
-        #expect(verdict.evidence.first == "this host is \(role.rawValue); required: Mailbox")
+        #expect(verdict.evidenceLines.first == "this host is \(role.rawValue); required: Mailbox")
     }
 
     @Test func aGroupOfOnlySkippedMembersTakesWhenNoneApplies() throws {

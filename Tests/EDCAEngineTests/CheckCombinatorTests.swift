@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// `all`, `any` and `none` in three-valued (Kleene) logic, a group's `whenAbsent`, and the `applicableIf` gate.
 @Suite struct CheckCombinatorTests {
@@ -77,7 +79,7 @@ import Testing
         let verdict = try evaluate(check: Self.group("all", "PFU"), on: Self.members)
         #expect(verdict.status == .fail)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test P = 1; required: 1"#,
                 #"HKLM\SOFTWARE\EDCA\Test F = 0; required: 1"#,
                 #"HKLM\SOFTWARE\EDCA\Test Missing: not set; required: 1; cannot be decided without it, so Unknown"#,
@@ -97,15 +99,15 @@ import Testing
     @Test func groupWhenAbsentAppliesWhenNoValueBeneathIsSet() throws {
         let verdict = try evaluate(check: Self.bothViews, on: #"{"\#(TestKey.json)": {}}"#)
         #expect(verdict.status == .unknown)
-        #expect(verdict.evidence.last == "none of the values above is set, which counts as Unknown")
-        #expect(verdict.evidence.count == 3)
+        #expect(verdict.evidenceLines.last == "none of the values above is set, which counts as Unknown")
+        #expect(verdict.evidenceLines.count == 3)
     }
 
     @Test func groupWhenAbsentAppliesWhenTheKeyIsAbsent() throws {
         let verdict = try evaluate(check: Self.bothViews, on: "{}")
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence.first
+            verdict.evidenceLines.first
                 == #"HKLM\SOFTWARE\EDCA\Test A: not set (key absent); required: 1; when not set: Fail"#)
     }
 
@@ -118,7 +120,7 @@ import Testing
     func groupWhenAbsentIsNotUsedOnceAnyValueIsSet(values: String, expected: Status) throws {
         let verdict = try evaluate(check: Self.bothViews, on: #"{"\#(TestKey.json)": {\#(values)}}"#)
         #expect(verdict.status == expected)
-        #expect(!verdict.evidence.contains { $0.hasPrefix("none of the values above is set") })
+        #expect(!verdict.evidenceLines.contains { $0.hasPrefix("none of the values above is set") })
     }
 
     @Test func groupWhenAbsentCountsWindowsDefaultsAsNotSet() throws {
@@ -144,7 +146,7 @@ import Testing
             """#
         let verdict = try evaluate(check: check, on: #"{"\#(TestKey.json)": null}"#)
         #expect(verdict.status == .unknown)
-        #expect(!verdict.evidence.contains { $0.hasPrefix("none of the values above is set") })
+        #expect(!verdict.evidenceLines.contains { $0.hasPrefix("none of the values above is set") })
     }
 
     // MARK: applicableIf
@@ -161,7 +163,7 @@ import Testing
         let verdict = try evaluate(check: Self.gated, on: failing)
         #expect(verdict.status == .fail)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test Role = 1; required: 1"#,
                 #"HKLM\SOFTWARE\EDCA\Test Setting = 0; required: 1"#,
             ])
@@ -176,7 +178,7 @@ import Testing
         let verdict = try evaluate(check: Self.gated, on: snapshot)
         #expect(verdict.status == .skipped)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test Role = 0; required: 1"#,
                 "not applicable: the condition above does not hold",
             ])
@@ -187,9 +189,9 @@ import Testing
         let verdict = try evaluate(check: Self.gated, on: snapshot)
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence.first
+            verdict.evidenceLines.first
                 == #"HKLM\SOFTWARE\EDCA\Test Role: not set; required: 1; cannot be decided without it, so Unknown"#)
-        #expect(!verdict.evidence.contains("not applicable: the condition above does not hold"))
+        #expect(!verdict.evidenceLines.contains("not applicable: the condition above does not hold"))
     }
 
     @Test func gateOnAnUnreadableKeyIsUnknownNotSkipped() throws {
@@ -209,7 +211,7 @@ import Testing
         let verdict = try evaluate(check: check, on: withoutSearch)
         #expect(verdict.status == .skipped)
         #expect(
-            verdict.evidence.first
+            verdict.evidenceLines.first
                 == #"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\Search: key absent; required: key present"#)
     }
 
@@ -223,7 +225,8 @@ import Testing
             """#
         let verdict = try evaluate(check: check, on: Self.members)
         #expect(verdict.status == .pass)
-        #expect(verdict.evidence.contains("not applicable: the condition above does not hold"))
+        // The member that did not apply decided nothing: neither its condition nor the note is evidence.
+        #expect(verdict.evidenceLines == [#"HKLM\SOFTWARE\EDCA\Test P = 1; required: 1"#])
     }
 
     @Test func gateMayGuardAWholeGroup() throws {

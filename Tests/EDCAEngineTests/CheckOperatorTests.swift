@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// One comparison operator applied to one stored datum, and the status it must give.
 struct OperatorRow: Sendable, CustomTestStringConvertible {
@@ -85,7 +87,7 @@ struct OperatorRow: Sendable, CustomTestStringConvertible {
     func operatorGivesPassWhenItHoldsAndFailWhenNot(row: OperatorRow) throws {
         let verdict = try evaluate(check: settingCheck(row.rule), on: snapshotWithSetting(row.datum))
         #expect(verdict.status == row.status)
-        #expect(verdict.evidence.count == 1)
+        #expect(verdict.evidenceLines.count == 1)
     }
 
     /// A datum of a type the operator cannot test, and what the evidence says was expected instead.
@@ -106,7 +108,7 @@ struct OperatorRow: Sendable, CustomTestStringConvertible {
     func datumOfTheWrongTypeIsUnknownAndTheEvidenceSaysWhy(rule: String, datum: String, explanation: String) throws {
         let verdict = try evaluate(check: settingCheck(rule), on: snapshotWithSetting(datum))
         #expect(verdict.status == .unknown)
-        let line = try #require(verdict.evidence.first)
+        let line = try #require(verdict.evidenceLines.first)
         #expect(line.hasPrefix(TestKey.shown + " Setting = "))
         #expect(line.hasSuffix(explanation))
     }
@@ -165,7 +167,7 @@ struct OperatorRow: Sendable, CustomTestStringConvertible {
     func evidenceShowsTheDatumAndTheRequirement(rule: String, datum: String, status: Status, evidence: String) throws {
         let verdict = try evaluate(check: settingCheck(rule), on: snapshotWithSetting(datum))
         #expect(verdict.status == status)
-        #expect(verdict.evidence == [evidence])
+        #expect(verdict.evidenceLines == [evidence])
     }
 
     // MARK: Numbers stored as strings, and wide numbers
@@ -211,21 +213,23 @@ struct OperatorRow: Sendable, CustomTestStringConvertible {
     @Test func numberStoredAsStringShowsItsTypeInEvidence() throws {
         let verdict = try evaluate(check: settingCheck(#""equals": 1"#), on: snapshotWithSetting(regSZ("1")))
         #expect(verdict.status == .pass)
-        #expect(verdict.evidence == [#"HKLM\SOFTWARE\EDCA\Test Setting = "1" (REG_SZ); required: 1"#])
+        #expect(verdict.evidenceLines == [#"HKLM\SOFTWARE\EDCA\Test Setting = "1" (REG_SZ); required: 1"#])
     }
 
     @Test func qwordShowsItsTypeInEvidence() throws {
         let verdict = try evaluate(
             check: settingCheck(#""atLeast": 4294967296"#), on: snapshotWithSetting(datum("REG_QWORD", "5000000000")))
         #expect(
-            verdict.evidence == [#"HKLM\SOFTWARE\EDCA\Test Setting = 5000000000 (REG_QWORD); required: >= 4294967296"#])
+            verdict.evidenceLines == [
+                #"HKLM\SOFTWARE\EDCA\Test Setting = 5000000000 (REG_QWORD); required: >= 4294967296"#
+            ])
     }
 
     @Test func nonNumericStringForNumericTestIsUnknownNotFail() throws {
         let verdict = try evaluate(check: settingCheck(#""equals": 1"#), on: snapshotWithSetting(regSZ("yes")))
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test Setting = "yes" (REG_SZ); required: 1; not a number, so Unknown"#
             ])
     }

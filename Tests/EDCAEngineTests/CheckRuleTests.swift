@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// `cases`/`otherwise`, `present`, what an absent or unreadable value means, name case, and roles.
 @Suite struct CheckRuleTests {
@@ -31,14 +33,14 @@ import Testing
     func casesGiveTheStatusOfTheMatchingCaseAndShowItsNote(data: UInt32, status: Status, evidence: String) throws {
         let verdict = try evaluate(check: Self.rootAutoUpdate, on: snapshotWithSetting(dword(data)))
         #expect(verdict.status == status)
-        #expect(verdict.evidence == [evidence])
+        #expect(verdict.evidenceLines == [evidence])
     }
 
     @Test func casesUseWhenAbsentForAnAbsentValue() throws {
         let verdict = try evaluate(check: Self.rootAutoUpdate, on: #"{"\#(TestKey.json)": {}}"#)
         #expect(verdict.status == .pass)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test Setting: not set; cases 0 → Pass, "#
                     + "1 → Unknown (root certificates are maintained by hand), else Fail; when not set: Pass"
             ])
@@ -71,7 +73,7 @@ import Testing
         let verdict = try evaluate(check: check, on: snapshotWithSetting(dword(0x1C)))
         #expect(verdict.status == .fail)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test Setting = 28 (0x1c); no case of bits 0x18 set and bits 0x7 clear → Pass applies, so Fail"#
             ])
         #expect(try evaluate(check: check, on: snapshotWithSetting(dword(0x18))).status == .pass)
@@ -80,7 +82,7 @@ import Testing
     @Test func casesOnDataOfTheWrongTypeAreUnknown() throws {
         let verdict = try evaluate(check: Self.rootAutoUpdate, on: snapshotWithSetting(regSZ("off")))
         #expect(verdict.status == .unknown)
-        #expect(verdict.evidence.first?.hasSuffix("not a number, so Unknown") == true)
+        #expect(verdict.evidenceLines.first?.hasSuffix("not a number, so Unknown") == true)
     }
 
     // MARK: present, on a value
@@ -115,14 +117,14 @@ import Testing
     func presentTestsWhetherTheValueExists(present: String, snapshot: String, status: Status, evidence: String) throws {
         let verdict = try evaluate(check: settingCheck(#""present": \#(present)"#), on: snapshot)
         #expect(verdict.status == status)
-        #expect(verdict.evidence == [evidence])
+        #expect(verdict.evidenceLines == [evidence])
     }
 
     @Test(arguments: ["true", "false"])
     func presentOnAnUnreadableKeyIsUnknown(present: String) throws {
         let verdict = try evaluate(check: settingCheck(#""present": \#(present)"#), on: #"{"\#(TestKey.json)": null}"#)
         #expect(verdict.status == .unknown)
-        #expect(verdict.evidence.first?.contains("cannot be read (access denied)") == true)
+        #expect(verdict.evidenceLines.first?.contains("cannot be read (access denied)") == true)
     }
 
     // MARK: present, on a key
@@ -142,7 +144,7 @@ import Testing
         let verdict = try evaluate(check: check, on: snapshot)
         #expect(verdict.status == status)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending: "# + seen
             ])
     }
@@ -162,7 +164,7 @@ import Testing
         let verdict = try evaluate(check: check, on: snapshot)
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending: "#
                     + "key existence unknown (a key above it cannot be read); required: key "
                     + (present == "true" ? "present" : "absent")
@@ -179,7 +181,7 @@ import Testing
     func absentValueWithoutPolicyIsUnknownNeverPass(rule: String) throws {
         let valueAbsent = try evaluate(check: settingCheck(rule), on: #"{"\#(TestKey.json)": {}}"#)
         #expect(valueAbsent.status == .unknown)
-        #expect(valueAbsent.evidence.first?.hasSuffix("cannot be decided without it, so Unknown") == true)
+        #expect(valueAbsent.evidenceLines.first?.hasSuffix("cannot be decided without it, so Unknown") == true)
         let keyAbsent = try evaluate(check: settingCheck(rule), on: "{}")
         #expect(keyAbsent.status == .unknown)
     }
@@ -189,12 +191,12 @@ import Testing
         let valueAbsent = try evaluate(
             check: check, on: #"{"\#(TestKey.json)": {"Other": {"type": "REG_DWORD", "data": 1}}}"#)
         #expect(
-            valueAbsent.evidence == [
+            valueAbsent.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test Setting: not set; required: 1; cannot be decided without it, so Unknown"#
             ])
         let keyAbsent = try evaluate(check: check, on: #"{"HKLM\\SOFTWARE\\EDCA": {}}"#)
         #expect(
-            keyAbsent.evidence == [
+            keyAbsent.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test Setting: not set (key absent); required: 1; cannot be decided without it, so Unknown"#
             ])
     }
@@ -204,7 +206,9 @@ import Testing
         let check = settingCheck(#""equals": 0, "whenAbsent": "\#(word)""#)
         let verdict = try evaluate(check: check, on: #"{"\#(TestKey.json)": {}}"#)
         #expect(verdict.status == status)
-        #expect(verdict.evidence == [#"HKLM\SOFTWARE\EDCA\Test Setting: not set; required: 0; when not set: \#(word)"#])
+        #expect(
+            verdict.evidenceLines == [#"HKLM\SOFTWARE\EDCA\Test Setting: not set; required: 0; when not set: \#(word)"#]
+        )
         #expect(try evaluate(check: check, on: "{}").status == status)
     }
 
@@ -220,7 +224,7 @@ import Testing
             let verdict = try evaluate(check: check, on: snapshot)
             #expect(verdict.status == status)
             #expect(
-                verdict.evidence == [
+                verdict.evidenceLines == [
                     #"HKLM\SOFTWARE\EDCA\Test Setting = \#(defaultValue) (not set; Windows default); required: 1"#
                 ])
         }
@@ -230,7 +234,7 @@ import Testing
         let check = settingCheck(#""equals": 1, "default": 1"#)
         let verdict = try evaluate(check: check, on: snapshotWithSetting(dword(0)))
         #expect(verdict.status == .fail)
-        #expect(verdict.evidence == [#"HKLM\SOFTWARE\EDCA\Test Setting = 0; required: 1"#])
+        #expect(verdict.evidenceLines == [#"HKLM\SOFTWARE\EDCA\Test Setting = 0; required: 1"#])
     }
 
     @Test func windowsDefaultMayBeAString() throws {
@@ -238,7 +242,7 @@ import Testing
         let verdict = try evaluate(check: check, on: "{}")
         #expect(verdict.status == .pass)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test Setting = "Negotiate" (REG_SZ; not set; Windows default); "#
                     + #"required: "Negotiate" (ignoring case)"#
             ])
@@ -249,7 +253,7 @@ import Testing
         let verdict = try evaluate(check: check, on: "{}")
         #expect(verdict.status == .fail)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test Setting = 28 (0x1c) (not set; Windows default); required: bits 0x7 clear"#
             ])
     }
@@ -264,16 +268,17 @@ import Testing
         let verdict = try evaluate(check: settingCheck(rule), on: #"{"\#(TestKey.json)": null}"#)
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence.first?.hasPrefix(#"HKLM\SOFTWARE\EDCA\Test Setting: cannot be read (access denied); "#)
+            verdict.evidenceLines.first?.hasPrefix(
+                #"HKLM\SOFTWARE\EDCA\Test Setting: cannot be read (access denied); "#)
                 == true)
-        #expect(verdict.evidence.first?.hasSuffix("cannot be decided without it, so Unknown") == true)
+        #expect(verdict.evidenceLines.first?.hasSuffix("cannot be decided without it, so Unknown") == true)
     }
 
     @Test func unreadableKeyEvidenceIsExact() throws {
         let verdict = try evaluate(
             check: settingCheck(#""equals": 1, "whenAbsent": "Pass""#), on: #"{"\#(TestKey.json)": null}"#)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SOFTWARE\EDCA\Test Setting: cannot be read (access denied); required: 1; cannot be decided without it, so Unknown"#
             ])
     }
@@ -283,7 +288,7 @@ import Testing
         let check = settingCheck(#""equals": 1, "whenAbsent": "Pass""#)
         let verdict = try evaluate(check: check, on: #"{"\#(deniedKey)": null}"#)
         #expect(verdict.status == .unknown)
-        #expect(verdict.evidence.first?.contains("cannot be read (access denied)") == true)
+        #expect(verdict.evidenceLines.first?.contains("cannot be read (access denied)") == true)
     }
 
     @Test func keyListedBelowAnUnreadableKeyIsRead() throws {
@@ -315,7 +320,7 @@ import Testing
             #"{"HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters": {"RequireSecuritySignature": {"type": "REG_DWORD", "data": 1}}}"#
         let verdict = try evaluate(check: check, on: snapshot)
         #expect(verdict.status == .pass)
-        #expect(verdict.evidence.count == 1)
+        #expect(verdict.evidenceLines.count == 1)
     }
 
     @Test func keyNamesIgnoreCaseBeyondASCII() throws {
@@ -330,7 +335,7 @@ import Testing
         let check = #"{"key": "HKLM\\SOFTWARE\\STRASSE", "value": "V", "equals": 1}"#
         let verdict = try evaluate(check: check, on: snapshot)
         #expect(verdict.status == .unknown)
-        #expect(verdict.evidence.first?.contains("not set (key absent)") == true)
+        #expect(verdict.evidenceLines.first?.contains("not set (key absent)") == true)
     }
 
     @Test func defaultValueIsNamedByTheEmptyString() throws {
@@ -346,7 +351,7 @@ import Testing
         let snapshot = try makeSnapshot(snapshotWithSetting(dword(0)))
         let onEdge = control.evaluate(on: snapshot, role: .edge)
         #expect(onEdge.status == .skipped)
-        #expect(onEdge.evidence == ["applies to Mailbox servers; this host is Edge"])
+        #expect(onEdge.evidenceLines == ["applies to Mailbox servers; this host is Edge"])
         #expect(onEdge.controlID == "EDCA-TST-001")
         #expect(control.evaluate(on: snapshot, role: .mailbox).status == .fail)
     }
@@ -355,7 +360,7 @@ import Testing
         let control = try makeControl(check: settingCheck(#""equals": 1"#), roles: ["Edge"])
         let verdict = control.evaluate(on: try makeSnapshot("{}"), role: .mailbox)
         #expect(verdict.status == .skipped)
-        #expect(verdict.evidence == ["applies to Edge servers; this host is Mailbox"])
+        #expect(verdict.evidenceLines == ["applies to Edge servers; this host is Mailbox"])
     }
 
     @Test(arguments: ExchangeRole.allCases)

@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// Decoding control files: every problem is reported with its field path, a message that says what was expected,
 /// and its line:column, all in one pass.

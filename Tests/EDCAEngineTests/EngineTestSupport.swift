@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// Helpers shared by the engine tests: small control documents, inline snapshots, and evaluation.
 ///

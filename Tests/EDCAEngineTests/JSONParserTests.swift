@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// Tests for the strict, position-tracking JSON parser.
 @Suite struct JSONParserTests {

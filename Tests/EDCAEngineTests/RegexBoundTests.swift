@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 @Suite("Regular expressions are matched in bounded time")
 struct RegexBoundTests {
@@ -67,7 +69,8 @@ struct RegexBoundTests {
         let verdict = try evaluate(check: settingCheck(#""matches": "b$""#), on: snapshotWithSetting(regSZ(long)))
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence.first?.hasSuffix("not a string of at most 4096 characters to match, so Unknown") == true)
+            verdict.evidenceLines.first?.hasSuffix("not a string of at most 4096 characters to match, so Unknown")
+                == true)
         let fits = String(long.dropFirst())
         let pass = try evaluate(check: settingCheck(#""matches": "b$""#), on: snapshotWithSetting(regSZ(fits)))
         #expect(pass.status == .pass)

@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// The registry reads a set of controls needs from a host: merged across controls, de-duplicated ignoring case,
 /// and sorted.
@@ -29,15 +31,15 @@ import Testing
          ]}
         """#
 
-    static func request() throws -> RegistryRequest {
-        RegistryRequest(checks: [try makeControl(check: first).check, try makeControl(check: second).check])
+    static func request() throws -> FactRequest {
+        FactRequest(checks: [try makeControl(check: first).check, try makeControl(check: second).check])
     }
 
     @Test func readsAreMergedDeduplicatedAndSorted() throws {
         let server = try Self.path(#"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#)
         let interfaces = try Self.path(#"HKLM\SYSTEM\CurrentControlSet\Services\NetBT\Parameters\Interfaces"#)
         let exchange = try Self.path(#"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15"#)
-        let expected: [RegistryRead] = [
+        let expected: [FactRead] = [
             .key(exchange),
             .value(server, RegistryName("EnableSecuritySignature")),
             .value(server, RegistryName("RequireSecuritySignature")),
@@ -48,21 +50,30 @@ import Testing
     }
 
     @Test func sameValueInTwoControlsDifferingOnlyInCaseAppearsOnceWithTheFirstSpelling() throws {
-        let request = try Self.request()
-        #expect(request.values.count == 1)
-        let (key, names) = try #require(request.values.first)
-        #expect(key.text == #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#)
-        #expect(names.map(\.text) == ["RequireSecuritySignature", "SMB1", "EnableSecuritySignature"])
-        let (subkeysKey, subkeyNames) = try #require(request.subkeyValues.first)
-        #expect(request.subkeyValues.count == 1)
-        #expect(subkeysKey.text == #"HKLM\SYSTEM\CurrentControlSet\Services\NetBT\Parameters\Interfaces"#)
-        #expect(subkeyNames.map(\.text) == ["NetbiosOptions"])
+        let reads = try Self.request().reads
+        let values = reads.compactMap { read -> (String, String)? in
+            if case .value(let key, let name) = read { return (key.text, name.text) }
+            return nil
+        }
+        #expect(
+            values.map(\.0)
+                == Array(repeating: #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#, count: 3))
+        #expect(values.map(\.1) == ["EnableSecuritySignature", "RequireSecuritySignature", "SMB1"])
+        let subkeyReads = reads.compactMap { read -> (String, String)? in
+            if case .subkeyValues(let key, let name) = read { return (key.text, name.text) }
+            return nil
+        }
+        #expect(subkeyReads.map(\.0) == [#"HKLM\SYSTEM\CurrentControlSet\Services\NetBT\Parameters\Interfaces"#])
+        #expect(subkeyReads.map(\.1) == ["NetbiosOptions"])
     }
 
     @Test func keyExistenceReadsIncludeGates() throws {
-        let request = try Self.request()
-        #expect(request.keys == [try Self.path(#"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15"#)])
-        let gateOnly = RegistryRequest(checks: [try makeControl(check: Self.first).check])
+        let keyReads = try Self.request().reads.filter {
+            if case .key = $0 { return true }
+            return false
+        }
+        #expect(keyReads == [.key(try Self.path(#"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15"#))])
+        let gateOnly = FactRequest(checks: [try makeControl(check: Self.first).check])
         #expect(gateOnly.reads.first == .key(try Self.path(#"hklm\software\microsoft\exchangeserver\V15"#)))
     }
 
@@ -76,7 +87,7 @@ import Testing
                 {"key": "HKLM\\SOFTWARE\\a", "present": true}
             ]}
             """#
-        let request = RegistryRequest(checks: [try makeControl(check: check).check])
+        let request = FactRequest(checks: [try makeControl(check: check).check])
         let keyA = try Self.path(#"HKLM\SOFTWARE\A"#)
         #expect(
             request.reads == [
@@ -92,15 +103,15 @@ import Testing
                 {"key": "\#(TestKey.json)", "value": "Setting", "present": true}
             ]}
             """#
-        let request = RegistryRequest(checks: [try makeControl(check: check).check])
+        let request = FactRequest(checks: [try makeControl(check: check).check])
         let key = try Self.path(TestKey.shown)
         #expect(request.reads == [.key(key), .value(key, RegistryName("Setting"))])
     }
 
     @Test func emptyRequestReadsNothing() {
-        let request = RegistryRequest(checks: [])
+        let request = FactRequest(checks: [])
         #expect(request.reads.isEmpty)
-        #expect(request == RegistryRequest(checks: []))
+        #expect(request == FactRequest(checks: []))
     }
 
     @Test func addingAReadTwiceChangesNothing() throws {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// EDCA-SEC-043 (SMB signing required on server and client), loaded from the shipped control file.
 @Suite struct SEC043Tests {
@@ -53,7 +55,7 @@ import Testing
         let verdict = try Self.verdict(server: Self.signature(1), workstation: Self.signature(1), role: role)
         #expect(verdict.status == .pass)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 Self.shownServer + " RequireSecuritySignature = 1; required: 1",
                 Self.shownWorkstation + " RequireSecuritySignature = 1; required: 1",
             ])
@@ -63,7 +65,7 @@ import Testing
         let verdict = try Self.verdict(server: Self.noValue, workstation: Self.signature(1))
         #expect(verdict.status == .fail)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters RequireSecuritySignature = 0 (not set; Windows default); required: 1"#,
                 #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanWorkstation\Parameters RequireSecuritySignature = 1; required: 1"#,
             ])
@@ -78,9 +80,9 @@ import Testing
         for role in ExchangeRole.allCases {
             let verdict = try Self.verdict(server: server, workstation: workstation, role: role)
             #expect(verdict.status == .fail)
-            #expect(verdict.evidence.count == 2)
-            #expect(verdict.evidence.first?.hasPrefix(Self.shownServer + " RequireSecuritySignature") == true)
-            #expect(verdict.evidence.last?.hasPrefix(Self.shownWorkstation + " RequireSecuritySignature") == true)
+            #expect(verdict.evidenceLines.count == 2)
+            #expect(verdict.evidenceLines.first?.hasPrefix(Self.shownServer + " RequireSecuritySignature") == true)
+            #expect(verdict.evidenceLines.last?.hasPrefix(Self.shownWorkstation + " RequireSecuritySignature") == true)
         }
     }
 
@@ -104,7 +106,7 @@ import Testing
         let verdict = try Self.verdict(server: "null", workstation: Self.signature(1))
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 Self.shownServer
                     + " RequireSecuritySignature: cannot be read (access denied); required: 1; cannot be decided without it, so Unknown",
                 Self.shownWorkstation + " RequireSecuritySignature = 1; required: 1",
@@ -124,8 +126,8 @@ import Testing
     }
 
     @Test func readsExactlyTheTwoValues() throws {
-        let request = RegistryRequest(checks: [try Self.shippedControl().check])
-        let expected: [RegistryRead] = [
+        let request = FactRequest(checks: [try Self.shippedControl().check])
+        let expected: [FactRead] = [
             .value(try #require(RegistryPath(Self.shownServer)), RegistryName("RequireSecuritySignature")),
             .value(try #require(RegistryPath(Self.shownWorkstation)), RegistryName("RequireSecuritySignature")),
         ]

@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// Loading registry snapshots (docs/registry-snapshot.md): what loads, what the model says, and load errors that name
 /// the key, the value, the problem and where it is.

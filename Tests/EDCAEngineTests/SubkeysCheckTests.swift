@@ -1,6 +1,8 @@
 import Testing
 
+@testable import EDCACore
 @testable import EDCAEngine
+@testable import EDCAJSON
 
 /// `subkeysOf`: one value read in every subkey of a key (SEC-042, NetBIOS over TCP/IP off on every interface).
 @Suite struct SubkeysCheckTests {
@@ -25,7 +27,7 @@ import Testing
             check: Self.check(), on: Self.snapshot([("Tcpip_{A1}", 2), ("Tcpip_{B2}", 2)]))
         #expect(verdict.status == .pass)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 Self.shownInterfaces + #"\Tcpip_{A1} NetbiosOptions = 2; required: 2"#,
                 Self.shownInterfaces + #"\Tcpip_{B2} NetbiosOptions = 2; required: 2"#,
             ])
@@ -37,22 +39,23 @@ import Testing
             check: Self.check(), on: Self.snapshot([("Tcpip_{A1}", 2), ("Tcpip_{B2}", value), ("Tcpip_{C3}", 2)]))
         #expect(verdict.status == .fail)
         #expect(
-            verdict.evidence.contains(Self.shownInterfaces + #"\Tcpip_{B2} NetbiosOptions = \#(value); required: 2"#))
+            verdict.evidenceLines.contains(
+                Self.shownInterfaces + #"\Tcpip_{B2} NetbiosOptions = \#(value); required: 2"#))
     }
 
     @Test func subkeysWithoutTheValueAreIgnored() throws {
         let verdict = try evaluate(
             check: Self.check(), on: Self.snapshot([("Tcpip_{A1}", 2), ("Tcpip_{Stale}", nil), ("Tcpip_{B2}", 2)]))
         #expect(verdict.status == .pass)
-        #expect(verdict.evidence.count == 2)
-        #expect(!verdict.evidence.contains { $0.contains("Stale") })
+        #expect(verdict.evidenceLines.count == 2)
+        #expect(!verdict.evidenceLines.contains { $0.contains("Stale") })
     }
 
     @Test func noSubkeyWithTheValueGivesWhenNoneFoundUnknownByDefault() throws {
         let verdict = try evaluate(check: Self.check(), on: Self.snapshot([("Tcpip_{A1}", nil), ("Tcpip_{B2}", nil)]))
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 Self.shownInterfaces + ": none of its 2 subkeys has NetbiosOptions; required: 2; counts as Unknown"
             ])
     }
@@ -67,8 +70,8 @@ import Testing
     @Test func keyWithoutSubkeysGivesWhenNoneFound() throws {
         let verdict = try evaluate(check: Self.check(), on: #"{"\#(Self.interfaces)": {}}"#)
         #expect(verdict.status == .unknown)
-        #expect(verdict.evidence.count == 1)
-        #expect(verdict.evidence.first?.hasPrefix(Self.shownInterfaces + ": ") == true)
+        #expect(verdict.evidenceLines.count == 1)
+        #expect(verdict.evidenceLines.first?.hasPrefix(Self.shownInterfaces + ": ") == true)
     }
 
     @Test func absentKeyGivesWhenNoneFound() throws {
@@ -76,7 +79,7 @@ import Testing
             check: Self.check(), on: #"{"HKLM\\SYSTEM\\CurrentControlSet\\Services\\NetBT": {}}"#)
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 Self.shownInterfaces + ": key absent, so no subkey has NetbiosOptions; required: 2; counts as Unknown"
             ])
     }
@@ -86,7 +89,7 @@ import Testing
         let verdict = try evaluate(check: check, on: Self.snapshot([("Tcpip_{A1}", 2), ("Tcpip_{New}", nil)]))
         #expect(verdict.status == .fail)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 Self.shownInterfaces + #"\Tcpip_{A1} NetbiosOptions = 2; required: 2"#,
                 Self.shownInterfaces + #"\Tcpip_{New} NetbiosOptions = 0 (not set; Windows default); required: 2"#,
             ])
@@ -103,9 +106,9 @@ import Testing
             """#
         let verdict = try evaluate(check: check, on: snapshot)
         #expect(verdict.status == .fail)
-        #expect(verdict.evidence.count == 2)
-        #expect(verdict.evidence.first?.contains(#"\Tcpip_{aB} "#) == true)
-        #expect(verdict.evidence.last?.contains(#"\TCPIP_{Cd} "#) == true)
+        #expect(verdict.evidenceLines.count == 2)
+        #expect(verdict.evidenceLines.first?.contains(#"\Tcpip_{aB} "#) == true)
+        #expect(verdict.evidenceLines.last?.contains(#"\TCPIP_{Cd} "#) == true)
     }
 
     @Test func onlyDirectSubkeysAreRead() throws {
@@ -115,7 +118,7 @@ import Testing
             """#
         let verdict = try evaluate(check: Self.check(), on: snapshot)
         #expect(verdict.status == .pass)
-        #expect(verdict.evidence.count == 1)
+        #expect(verdict.evidenceLines.count == 1)
     }
 
     @Test func unreadableKeyIsUnknownWhateverWhenNoneFoundSays() throws {
@@ -123,7 +126,7 @@ import Testing
         let verdict = try evaluate(check: check, on: #"{"\#(Self.interfaces)": null}"#)
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 Self.shownInterfaces + ": cannot be read (access denied); required: 2; counts as Unknown"
             ])
         let parentDenied = #"{"HKLM\\SYSTEM\\CurrentControlSet\\Services\\NetBT": null}"#
@@ -136,7 +139,7 @@ import Testing
         let verdict = try evaluate(check: Self.check(extra: #", "default": 2"#), on: unknown)
         #expect(verdict.status == .unknown)
         #expect(
-            verdict.evidence.contains(
+            verdict.evidenceLines.contains(
                 Self.shownInterfaces
                     + #"\Tcpip_{B2} NetbiosOptions: cannot be read (access denied); required: 2; cannot be decided without it, so Unknown"#
             ))
@@ -149,7 +152,7 @@ import Testing
         let snapshot = #"{"\#(Self.interfaces)\\Tcpip_{A1}": {"NetbiosOptions": {"type": "REG_BINARY", "data": "02"}}}"#
         let verdict = try evaluate(check: Self.check(), on: snapshot)
         #expect(verdict.status == .unknown)
-        #expect(verdict.evidence.first?.hasSuffix("not a number, so Unknown") == true)
+        #expect(verdict.evidenceLines.first?.hasSuffix("not a number, so Unknown") == true)
     }
 
     // MARK: require any
@@ -158,7 +161,7 @@ import Testing
         let verdict = try evaluate(
             check: Self.check(require: "any"), on: Self.snapshot([("Tcpip_{A1}", 0), ("Tcpip_{B2}", 2)]))
         #expect(verdict.status == .pass)
-        #expect(verdict.evidence == [Self.shownInterfaces + #"\Tcpip_{B2} NetbiosOptions = 2; required: 2"#])
+        #expect(verdict.evidenceLines == [Self.shownInterfaces + #"\Tcpip_{B2} NetbiosOptions = 2; required: 2"#])
     }
 
     @Test func anyFailsWhenNoSubkeyPasses() throws {
@@ -167,7 +170,7 @@ import Testing
             on: Self.snapshot([("Tcpip_{A1}", 0), ("Tcpip_{B2}", 1), ("Tcpip_{C3}", nil)]))
         #expect(verdict.status == .fail)
         #expect(
-            verdict.evidence == [
+            verdict.evidenceLines == [
                 Self.shownInterfaces + ": none of the 2 subkeys with NetbiosOptions passes; required: 2; counts as Fail"
             ])
     }
@@ -187,6 +190,6 @@ import Testing
             check: Self.check(require: "any"),
             on: Self.snapshot([("Tcpip_{A1}", 0), ("Tcpip_{B2}", 2), ("Tcpip_{C3}", 2)]))
         #expect(verdict.status == .pass)
-        #expect(verdict.evidence == [Self.shownInterfaces + #"\Tcpip_{B2} NetbiosOptions = 2; required: 2"#])
+        #expect(verdict.evidenceLines == [Self.shownInterfaces + #"\Tcpip_{B2} NetbiosOptions = 2; required: 2"#])
     }
 }

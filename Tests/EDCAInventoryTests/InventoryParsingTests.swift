@@ -1,4 +1,4 @@
-import EDCAEngine
+import EDCACore
 import EDCAInventory
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
-import EDCAEngine
+import EDCACore
+import EDCAJSON
 import Testing
 
 @testable import edca_lab_host

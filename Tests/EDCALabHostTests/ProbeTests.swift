@@ -1,4 +1,5 @@
-import EDCAEngine
+import EDCACore
+import EDCAJSON
 import Foundation
 import Testing
 
@@ -43,7 +44,8 @@ import Testing
         for key in faults.deniedKeys { registry.setDenied(key) }
         let members = try Bootstrap(text: bootstrapText).payload(from: payload(reads))
         let request = try ProbeRequest(payload: members)
-        let answers = ProbeAnswers.answers(to: request, from: registry, startedAt: HostIO.monotonicSeconds())
+        let answers = ProbeAnswers.answers(
+            to: request, from: HostSnapshot(registry: registry), startedAt: HostIO.monotonicSeconds())
         return String(decoding: ResponseJSON.array(answers).bytes, as: UTF8.self)
     }
 
@@ -151,9 +153,11 @@ import Testing
         members[index].value.kind = .number(JSONNumber(literal: "0.5"))
         let request = try ProbeRequest(payload: members)
         let registry = try RegistrySnapshot(json: Array(Self.snapshot.utf8))
-        let late = ProbeAnswers.answers(to: request, from: registry, startedAt: HostIO.monotonicSeconds() - 1)
+        let late = ProbeAnswers.answers(
+            to: request, from: HostSnapshot(registry: registry), startedAt: HostIO.monotonicSeconds() - 1)
         #expect(String(decoding: ResponseJSON.array(late).bytes, as: UTF8.self).contains("probe deadline reached"))
-        let early = ProbeAnswers.answers(to: request, from: registry, startedAt: HostIO.monotonicSeconds())
+        let early = ProbeAnswers.answers(
+            to: request, from: HostSnapshot(registry: registry), startedAt: HostIO.monotonicSeconds())
         #expect(String(decoding: ResponseJSON.array(early).bytes, as: UTF8.self) == #"[{"state":"exists"}]"#)
     }
 

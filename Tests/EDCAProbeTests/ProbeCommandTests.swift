@@ -1,4 +1,6 @@
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import Testing
 
 @testable import EDCAProbe
@@ -36,7 +38,7 @@ struct ProbeCommandTests {
     @Test("The payload is JSON data: the reads in order, the nonce, the deadline and the script; no code is spliced")
     func payloadIsData() throws {
         let hostile = try #require(RegistryPath(#"HKLM\SOFTWARE\x'; Remove-Item C:\ -Recurse; '"#))
-        var request = RegistryRequest(checks: [])
+        var request = FactRequest(checks: [])
         request.add(.value(hostile, RegistryName("$(Stop-Computer)")))
         let probe = ProbeRequest(request: request, nonce: "0123456789abcdef0123456789abcdef", deadlineSeconds: 50)
         let document = try JSONParser.parse(probe.payload())
@@ -61,7 +63,7 @@ struct ProbeCommandTests {
 
     @Test("A request of 2,000 value reads, ten times the catalog's, stays under the payload limit")
     func payloadHeadroom() throws {
-        var request = RegistryRequest(checks: [])
+        var request = FactRequest(checks: [])
         for index in 0..<2_000 {
             let key = try #require(RegistryPath(#"HKLM\SYSTEM\CurrentControlSet\Services\Service\#(index)\Parameters"#))
             request.add(.value(key, RegistryName("RequireSecuritySignature")))
@@ -73,7 +75,7 @@ struct ProbeCommandTests {
 
     @Test("A request over the payload limit is refused before anything is sent")
     func oversizedRequestRefused() throws {
-        var request = RegistryRequest(checks: [])
+        var request = FactRequest(checks: [])
         let longName = String(repeating: "x", count: 2_000)
         for index in 0..<1_000 {
             let key = try #require(RegistryPath(#"HKLM\SOFTWARE\K\#(index)"#))

@@ -1,4 +1,6 @@
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import Testing
 
 @testable import EDCAProbe
@@ -10,14 +12,14 @@ struct ProbeResponseTests {
     static let interfaces = #"HKLM\SYSTEM\CurrentControlSet\Services\NetBT\Parameters\Interfaces"#
 
     private func request() throws -> ProbeRequest {
-        var request = RegistryRequest(checks: [])
+        var request = FactRequest(checks: [])
         request.add(.value(try #require(RegistryPath(Self.server)), RegistryName("RequireSecuritySignature")))
         request.add(.subkeyValues(try #require(RegistryPath(Self.interfaces)), RegistryName("NetbiosOptions")))
         return ProbeRequest(request: request, nonce: Self.nonce, deadlineSeconds: 30)
     }
 
     /// Answers for every read of `request`: `special` answers by read, the rest `keyAbsent`.
-    private func answers(_ request: ProbeRequest, _ special: [RegistryRead: String]) -> String {
+    private func answers(_ request: ProbeRequest, _ special: [FactRead: String]) -> String {
         let items = request.reads.map { special[$0] ?? #"{"state":"keyAbsent"}"# }
         return #"{"edcaProbe":1,"nonce":"\#(Self.nonce)","answers":["# + items.joined(separator: ",") + "]}"
     }
@@ -58,18 +60,20 @@ struct ProbeResponseTests {
                     + #"{"name":"Tcpip_{B}","value":{"state":"valueAbsent"}}]}"#,
             ])
         let result = try parse(framed(body) + Array("PS C:\\> trailing noise\r\n".utf8), request)
-        guard case .present(let value) = result.snapshot.value(RegistryName("requiresecuritysignature"), in: server)
+        guard
+            case .present(let value) = result.snapshot.registry.value(
+                RegistryName("requiresecuritysignature"), in: server)
         else {
             Issue.record("the value is missing")
             return
         }
         #expect(value.data == .dword(1))
-        guard case .keys(let subkeys) = result.snapshot.subkeys(of: interfaces) else {
+        guard case .keys(let subkeys) = result.snapshot.registry.subkeys(of: interfaces) else {
             Issue.record("the interfaces are missing")
             return
         }
         #expect(subkeys.map(\.leafName) == ["Tcpip_{A}", "Tcpip_{B}"])
-        guard case .valueAbsent = result.snapshot.value(RegistryName("NetbiosOptions"), in: subkeys[1]) else {
+        guard case .valueAbsent = result.snapshot.registry.value(RegistryName("NetbiosOptions"), in: subkeys[1]) else {
             Issue.record("Tcpip_{B} should exist without NetbiosOptions")
             return
         }
@@ -80,13 +84,13 @@ struct ProbeResponseTests {
     @Test("A subkey listing without values adds the subkeys, and a listing entry without a name is unreadable")
     func subkeyListing() throws {
         let providers = try #require(RegistryPath(#"HKLM\SOFTWARE\Microsoft\AMSI\Providers"#))
-        var reads = RegistryRequest(checks: [])
+        var reads = FactRequest(checks: [])
         reads.add(.subkeyNames(providers))
         let request = ProbeRequest(request: reads, nonce: Self.nonce, deadlineSeconds: 30)
         let listed = try parse(
             framed(answers(request, [.subkeyNames(providers): #"{"subkeys":[{"name":"{2781761E}"},{"name":"{A}"}]}"#])),
             request)
-        guard case .keys(let subkeys) = listed.snapshot.subkeys(of: providers) else {
+        guard case .keys(let subkeys) = listed.snapshot.registry.subkeys(of: providers) else {
             Issue.record("the providers are missing")
             return
         }
@@ -95,7 +99,7 @@ struct ProbeResponseTests {
             framed(answers(request, [.subkeyNames(providers): #"{"subkeys":[{"value":{"state":"valueAbsent"}}]}"#])),
             request)
         #expect(broken.readErrors.count == 1)
-        guard case .denied = broken.snapshot.subkeys(of: providers) else {
+        guard case .denied = broken.snapshot.registry.subkeys(of: providers) else {
             Issue.record("a listing that cannot be read must leave the key unreadable")
             return
         }
@@ -128,32 +132,32 @@ struct ProbeResponseTests {
         let body = answers(request, [:]).dropLast(2) + #",{"type":"REG_DWORD","data":1}]}"#
         let result = try parse(framed(String(body)), request)
         #expect(result.ignoredAnswers == 1)
-        #expect(result.snapshot.listedKeys.isEmpty)
+        #expect(result.snapshot.registry.listedKeys.isEmpty)
     }
 
     @Test("A denied answer marks the key it names unreadable, but only when that key is the read's or above it")
     func deniedAnswers() throws {
         let request = try request()
         let server = try #require(RegistryPath(Self.server))
-        let read = RegistryRead.value(server, RegistryName("RequireSecuritySignature"))
+        let read = FactRead.value(server, RegistryName("RequireSecuritySignature"))
         let above = #"HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer"#
         let result = try parse(framed(answers(request, [read: #"{"state":"denied","key":"\#(above)"}"#])), request)
         #expect(
-            result.snapshot.unreadableKey(hiding: server)?.text
+            result.snapshot.registry.unreadableKey(hiding: server)?.text
                 == #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer"#)
         let elsewhere = #"HKLM\\SOFTWARE\\Unrelated"#
         let claim = try parse(framed(answers(request, [read: #"{"state":"denied","key":"\#(elsewhere)"}"#])), request)
-        #expect(claim.snapshot.unreadableKey(hiding: server) == server)
-        #expect(claim.snapshot.listedKeys.allSatisfy { !$0.contains("Unrelated") })
+        #expect(claim.snapshot.registry.unreadableKey(hiding: server) == server)
+        #expect(claim.snapshot.registry.listedKeys.allSatisfy { !$0.contains("Unrelated") })
     }
 
     @Test("An error answer makes its key unreadable and is reported, so no control passes on it")
     func errorAnswers() throws {
         let request = try request()
         let server = try #require(RegistryPath(Self.server))
-        let read = RegistryRead.value(server, RegistryName("RequireSecuritySignature"))
+        let read = FactRead.value(server, RegistryName("RequireSecuritySignature"))
         let result = try parse(framed(answers(request, [read: #"{"state":"error","message":"boom"}"#])), request)
-        guard case .denied = result.snapshot.value(RegistryName("RequireSecuritySignature"), in: server) else {
+        guard case .denied = result.snapshot.registry.value(RegistryName("RequireSecuritySignature"), in: server) else {
             Issue.record("an error answer must make the value unreadable")
             return
         }
@@ -215,6 +219,6 @@ struct ProbeResponseTests {
     }
 
     private static func requestOrNil() -> ProbeRequest {
-        ProbeRequest(request: RegistryRequest(checks: []), nonce: nonce, deadlineSeconds: 30)
+        ProbeRequest(request: FactRequest(checks: []), nonce: nonce, deadlineSeconds: 30)
     }
 }

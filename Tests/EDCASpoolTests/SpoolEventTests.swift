@@ -1,4 +1,6 @@
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import Foundation
 import Testing
 
@@ -14,7 +16,8 @@ import Testing
     {
         let (control, verdict) = try failingVerdict()
         let event = SpoolEvents.complianceFinding(
-            control: control, verdict: verdict, host: host, drift: drift, run: run,
+            control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host, drift: drift,
+            run: run,
             timeMilliseconds: 1_764_072_312_000, eventID: eventID)
         return SpoolLine.render(event)
     }
@@ -88,7 +91,8 @@ import Testing
         var verdict = failing
         verdict.status = status
         let event = SpoolEvents.complianceFinding(
-            control: control, verdict: verdict, host: host, drift: Drift(kind: .new, previous: nil), run: run,
+            control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
+            drift: Drift(kind: .new, previous: nil), run: run,
             timeMilliseconds: 1)
         let compliance = try #require(try parse(SpoolLine.render(event))["compliance"] as? [String: Any])
         #expect(compliance["status_id"] as? Int == id)
@@ -121,10 +125,10 @@ import Testing
 
     @Test func oversizedEventDropsEvidenceAndIsMarked() throws {
         let (control, failing) = try failingVerdict()
-        var verdict = failing
-        verdict.findings = Array(repeating: failing.findings, count: 100).flatMap { $0 }
+        let evidence = Array(repeating: failing.evidence, count: 100).flatMap { $0 }
         let event = SpoolEvents.complianceFinding(
-            control: control, verdict: verdict, host: host, drift: Drift(kind: .new, previous: nil), run: run,
+            control: control.metadata, status: failing.status, evidence: evidence, host: host,
+            drift: Drift(kind: .new, previous: nil), run: run,
             timeMilliseconds: 1)
         let untruncated = event.compactRendered().utf8.count
         #expect(untruncated > SpoolLine.maximumBytes)
@@ -147,10 +151,10 @@ import Testing
     /// dropped entry (with 100,000 subkeys that took hours; the fault matrix found it).
     @Test func manyEvidenceEntriesKeepTheMostThatFit() throws {
         let (control, failing) = try failingVerdict()
-        var verdict = failing
-        verdict.findings = Array(repeating: failing.findings, count: 10_000).flatMap { $0 }
+        let evidence = Array(repeating: failing.evidence, count: 10_000).flatMap { $0 }
         let event = SpoolEvents.complianceFinding(
-            control: control, verdict: verdict, host: host, drift: Drift(kind: .new, previous: nil), run: run,
+            control: control.metadata, status: failing.status, evidence: evidence, host: host,
+            drift: Drift(kind: .new, previous: nil), run: run,
             timeMilliseconds: 1)
         let line = SpoolLine.render(event)
         #expect(line.utf8.count + 1 <= SpoolLine.maximumBytes)
@@ -171,7 +175,8 @@ import Testing
         control.description = String(repeating: "é\"\\\n", count: 20_000)
         let (_, verdict) = try failingVerdict()
         let event = SpoolEvents.complianceFinding(
-            control: control, verdict: verdict, host: host, drift: Drift(kind: .new, previous: nil), run: run,
+            control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
+            drift: Drift(kind: .new, previous: nil), run: run,
             timeMilliseconds: 1)
         let line = SpoolLine.render(event)
         #expect(line.utf8.count + 1 <= SpoolLine.maximumBytes)

@@ -1,4 +1,6 @@
+import EDCACore
 import EDCAEngine
+import EDCAJSON
 import EDCASpool
 import Foundation
 import Testing

@@ -1,4 +1,6 @@
+package import EDCACore
 package import EDCAEngine
+package import EDCAJSON
 
 /// Which controls a listing shows; each filter that is set must match (names ignore case).
 package struct ControlFilter: Sendable {
@@ -75,7 +77,7 @@ package enum ControlListing {
         ]
         lines += control.references.map { "- \($0.name): \($0.url)" }
         lines += ["", "Registry reads:"]
-        lines += RegistryRequest(checks: [control.check]).reads.map { "- " + describe($0) }
+        lines += FactRequest(checks: [control.check]).reads.map { "- " + describe($0) }
         lines += ["", "Check:", JSONOutput(control.checkSource).rendered()]
         lines += ["", "Remediation (\(control.remediation.automatable ? "automatable" : "manual")):"]
         lines += [control.remediation.description, "", control.remediation.scriptTemplate]
@@ -83,7 +85,7 @@ package enum ControlListing {
     }
 
     /// One registry read in words.
-    package static func describe(_ read: RegistryRead) -> String {
+    package static func describe(_ read: FactRead) -> String {
         switch read {
         case .value(let key, let name): "value \(key) \(name.text.isEmpty ? "(default)" : name.text)"
         case .key(let key): "key exists: \(key)"

@@ -1,4 +1,6 @@
+package import EDCACore
 package import EDCAEngine
+package import EDCAJSON
 
 /// The verdicts of controls on one host, ready to print as a table or as JSON.
 package struct EvaluationReport: Sendable {
@@ -17,7 +19,7 @@ package struct EvaluationReport: Sendable {
     }
 
     /// Evaluates controls on a snapshot.
-    package init(source: String, role: ExchangeRole, controls: [Control], snapshot: RegistrySnapshot) {
+    package init(source: String, role: ExchangeRole, controls: [Control], snapshot: HostSnapshot) {
         self.source = source
         self.role = role
         let plan = EvaluationPlan(controls: controls)
@@ -45,7 +47,7 @@ package struct EvaluationReport: Sendable {
                 ("severityWeight", .integer(Int64(control.severityWeight))),
                 ("category", .string(control.category)),
                 ("frameworks", .array(control.frameworks.map(JSONOutput.string))),
-                ("evidence", .array(verdict.evidence.map(JSONOutput.string))),
+                ("evidence", .array(verdict.evidenceLines.map(JSONOutput.string))),
             ])
         }
         return JSONOutput.object(
@@ -64,7 +66,7 @@ package struct EvaluationReport: Sendable {
             lines.append(
                 "\(verdict.status.rawValue.padding(to: statusWidth))  \(control.id.padding(to: idWidth))  "
                     + "\(control.severity.rawValue.padding(to: 8))  \(control.title)")
-            for line in verdict.evidence {
+            for line in verdict.evidenceLines {
                 lines.append(String(repeating: " ", count: statusWidth + 2) + "  - " + line)
             }
         }

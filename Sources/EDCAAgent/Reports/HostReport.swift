@@ -1,4 +1,6 @@
+import EDCACore
 package import EDCAEngine
+import EDCAJSON
 import EDCAProbe
 import EDCATransport
 

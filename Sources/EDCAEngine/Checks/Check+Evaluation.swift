@@ -1,3 +1,6 @@
+package import EDCACore
+import EDCAJSON
+
 /// The result of evaluating one node of a check.
 struct NodeOutcome {
     /// The node's status.
@@ -53,14 +56,15 @@ extension CompiledCheck {
             }
             return NodeOutcome(status: status, nothingSet: nothingSet)
         case .gated(let gate, let body):
+            let gateStart = findings.count
             switch gate.evaluate(on: facts, role: role, findings: &findings).status {
             case .pass:
                 return body.evaluate(on: facts, role: role, findings: &findings)
             case .fail, .skipped:
-                findings.append(.applicability(.skipped))
+                findings.append(.applicability(.skipped, gateStart: gateStart))
                 return NodeOutcome(status: .skipped, nothingSet: false)
             case .unknown, .error:
-                findings.append(.applicability(.unknown))
+                findings.append(.applicability(.unknown, gateStart: gateStart))
                 return NodeOutcome(status: .unknown, nothingSet: false)
             }
         }
@@ -285,8 +289,8 @@ extension ValueRule {
 }
 
 extension Finding.RuleOutcome {
-    /// The status this outcome gives.
-    var status: Status {
+    /// The status this outcome gives; Unknown when it could not decide.
+    package var status: Status {
         switch self {
         case .required(let status), .otherwise(let status), .presence(let status), .absent(let status),
             .matchedCase(_, let status):

@@ -1,3 +1,6 @@
+import EDCACore
+import EDCAJSON
+
 extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [

@@ -1,3 +1,6 @@
+package import EDCACore
+import EDCAJSON
+
 /// The declarative `check` of a control: which registry facts it reads and how the verdict follows from them.
 ///
 /// A check is a tree. Leaves read one value (``ValueCheck``), test whether a key exists (``KeyCheck``), read
@@ -174,7 +177,7 @@ package struct CheckGroup: Sendable {
 
 extension Check {
     /// Every registry read this check needs, in the order the check makes them.
-    package var reads: [RegistryRead] {
+    package var reads: [FactRead] {
         switch self {
         case .value(let check): [.value(check.key, check.valueName)] + check.versionParts.map { .value(check.key, $0) }
         case .key(let check): [.key(check.key)]

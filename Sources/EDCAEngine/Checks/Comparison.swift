@@ -1,3 +1,6 @@
+package import EDCACore
+import EDCAJSON
+
 /// One test of a registry value's data, as written in a check (`equals`, `atLeast`, `bitsSet`, ...).
 package enum Comparison: Sendable {
     /// The number equals the operand (`"equals": 1`).

@@ -1,3 +1,6 @@
+import EDCACore
+import EDCAJSON
+
 /// A version made of dot-separated numbers, such as an Exchange build `15.2.1748.43`.
 ///
 /// It reads like .NET's `System.Version`: two to four decimal components. Versions compare component by

@@ -1,28 +1,36 @@
+package import EDCACore
+import EDCAJSON
+
 /// A set of controls compiled once for evaluating many hosts.
 ///
-/// Every registry read the controls need is numbered once (the merged ``RegistryRequest``), and each check leaf
+/// Every registry read the controls need is numbered once (the merged ``FactRequest``), and each check leaf
 /// refers to its read by number. A host's facts are then an array of answers in that order (``HostFacts``),
 /// resolved once per host, and evaluating a control is array indexing rather than string lookups.
 package struct EvaluationPlan: Sendable {
     /// The controls, in the order given.
     package let controls: [Control]
     /// Every read the controls need, merged and de-duplicated; ``HostFacts`` answers them in this order.
-    package let reads: [RegistryRead]
+    package let reads: [FactRead]
     private let checks: [CompiledCheck]
 
     /// Compiles controls into a plan.
     package init(controls: [Control]) {
-        let request = RegistryRequest(checks: controls.map(\.check))
-        var numbers: [RegistryRead: Int] = [:]
+        let request = FactRequest(checks: controls.map(\.check))
+        var numbers: [FactRead: Int] = [:]
         for (number, read) in request.reads.enumerated() { numbers[read] = number }
         self.controls = controls
         self.reads = request.reads
         self.checks = controls.map { CompiledCheck($0.check, readNumbers: numbers) }
     }
 
-    /// Answers the plan's reads from a snapshot.
-    package func facts(from snapshot: RegistrySnapshot) -> HostFacts {
+    /// Answers the plan's reads from a host's snapshot.
+    package func facts(from snapshot: HostSnapshot) -> HostFacts {
         HostFacts(answers: reads.map { snapshot.answer($0) })
+    }
+
+    /// Answers the plan's reads from a registry snapshot (a host of registry facts only).
+    package func facts(from snapshot: RegistrySnapshot) -> HostFacts {
+        facts(from: HostSnapshot(registry: snapshot))
     }
 
     /// Evaluates the control at `index` on a host: `Skipped` when the host's role is not among the control's
@@ -114,24 +122,27 @@ package struct HostFacts: Sendable {
     package var answers: [Answer]
 }
 
-extension RegistrySnapshot {
-    /// What the snapshot says in answer to one read.
-    package func answer(_ read: RegistryRead) -> HostFacts.Answer {
+extension HostSnapshot {
+    /// What the snapshot says in answer to one read: one case per kind of read, each answered from its part of the
+    /// snapshot.
+    package func answer(_ read: FactRead) -> HostFacts.Answer {
+        let registry = self.registry
         switch read {
         case .value(let key, let name):
-            return .value(ValueFact(value(name, in: key)))
+            return .value(ValueFact(registry.value(name, in: key)))
         case .key(let key):
-            return .existence(existence(of: key))
+            return .existence(registry.existence(of: key))
         case .subkeyValues(let key, let name):
-            switch subkeys(of: key) {
+            switch registry.subkeys(of: key) {
             case .keys(let subkeys):
                 return .subkeys(
-                    .entries(subkeys.map { HostFacts.SubkeyValue(key: $0, value: ValueFact(value(name, in: $0))) }))
+                    .entries(
+                        subkeys.map { HostFacts.SubkeyValue(key: $0, value: ValueFact(registry.value(name, in: $0))) }))
             case .absent: return .subkeys(.absent)
             case .denied: return .subkeys(.denied)
             }
         case .subkeyNames(let key):
-            return .subkeyNames(subkeys(of: key))
+            return .subkeyNames(registry.subkeys(of: key))
         }
     }
 }
@@ -146,8 +157,8 @@ indirect enum CompiledCheck: Sendable {
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
 
-    init(_ check: Check, readNumbers: [RegistryRead: Int]) {
-        func number(_ read: RegistryRead) -> Int {
+    init(_ check: Check, readNumbers: [FactRead: Int]) {
+        func number(_ read: FactRead) -> Int {
             guard let number = readNumbers[read] else { preconditionFailure("the plan's request lacks \(read)") }
             return number
         }

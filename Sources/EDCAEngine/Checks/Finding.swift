@@ -1,3 +1,5 @@
+package import EDCACore
+
 /// What a check saw on one fact and what it concluded: one line of evidence.
 ///
 /// Findings are kept as data while controls are evaluated and turned into text only when a report needs it
@@ -21,7 +23,10 @@ package enum Finding: Sendable {
     case noneApplies(Status)
     /// A gate that did not hold (`Skipped`) or could not be decided (`Unknown`), so the checks it guards were not
     /// evaluated.
-    case applicability(Status)
+    ///
+    /// `gateStart` is the index of the gate's first finding, so that evidence can leave out a branch that did not
+    /// apply.
+    case applicability(Status, gateStart: Int)
     /// A control whose roles leave out the host's role.
     case roleNotApplicable(hostRole: ExchangeRole, controlRoles: [ExchangeRole])
 
@@ -86,36 +91,52 @@ package enum Finding: Sendable {
 extension Finding: CustomStringConvertible {
     /// The finding as one line of evidence, e.g.
     /// `HKLM\SYSTEM\...\LanmanServer\Parameters RequireSecuritySignature = 0 (not set; Windows default); required: 1`.
-    package var description: String {
+    package var description: String { evidence.description }
+
+    /// The finding as flat evidence: what was looked at, observed and required, worded for an auditor.
+    package var evidence: Evidence {
         switch self {
         case .value(let check, .composedVersion(let data), let outcome):
             let parts = check.versionParts.map(\.text).joined(separator: ".")
-            return "\(check.key) \(check.valueName): not set; \(parts) = \(Self.render(data, hex: false)); "
-                + Self.describe(outcome, rule: check.rule)
+            return Evidence(
+                subject: .registryValue(check.key, check.valueName), value: .registry(data), origin: .composed,
+                observed: ": not set; \(parts) = \(Self.render(data, hex: false))",
+                observation: Self.words(.composedVersion(data)),
+                required: [Self.describe(outcome, rule: check.rule)], result: outcome.status)
         case .value(let check, let observation, let outcome):
-            return "\(check.key) \(check.valueName)" + Self.describe(observation, rule: check.rule) + "; "
-                + Self.describe(outcome, rule: check.rule)
+            return Self.valueEvidence(
+                .registryValue(check.key, check.valueName), observation, outcome, rule: check.rule)
+        case .subkeyValue(let check, let subkey, let observation, let outcome):
+            return Self.valueEvidence(.registryValue(subkey, check.valueName), observation, outcome, rule: check.rule)
         case .subkeyCount(let check, .data(let data), let outcome):
             let count = data.numericValue ?? 0
-            return "\(check.key): \(count == 1 ? "1 subkey" : "\(count) subkeys"); "
-                + Self.describe(outcome, rule: check.rule)
-        case .subkeyCount(let check, .denied, _):
-            return "\(check.key): cannot be read (access denied); \(Self.describe(check.rule)); so Unknown"
-        case .subkeyCount(let check, _, let outcome):
-            return "\(check.key): key absent, which counts as \(outcome.status)"
+            return Evidence(
+                subject: .registryKey(check.key), value: .count(count),
+                observed: ": \(count == 1 ? "1 subkey" : "\(count) subkeys")", observation: "set",
+                required: [Self.describe(outcome, rule: check.rule)], result: outcome.status)
+        case .subkeyCount(let check, .denied, let outcome):
+            return Evidence(
+                subject: .registryKey(check.key), observed: ": cannot be read (access denied)",
+                observation: Self.words(.denied), required: ["\(Self.describe(check.rule)); so Unknown"],
+                result: outcome.status)
+        case .subkeyCount(let check, let observation, let outcome):
+            return Evidence(
+                subject: .registryKey(check.key), observed: ": key absent, which counts as \(outcome.status)",
+                observation: Self.words(observation), result: outcome.status)
         case .role(let required, let host):
-            return "this host is \(host); required: \(required)"
+            return Evidence(
+                subject: .hostRole, value: .role(host), expected: .role(required), observed: " \(host)",
+                required: ["required: \(required)"], result: required == host ? .pass : .fail)
         case .key(let check, let observation):
-            let seen =
+            let (seen, words) =
                 switch observation {
-                case .exists: "exists"
-                case .absent: "absent"
-                case .unknown: "existence unknown (a key above it cannot be read)"
+                case .exists: ("exists", "key present")
+                case .absent: ("absent", "key absent")
+                case .unknown: ("existence unknown (a key above it cannot be read)", "key existence unknown")
                 }
-            return "\(check.key): key \(seen); required: key \(check.mustExist ? "present" : "absent")"
-        case .subkeyValue(let check, let subkey, let observation, let outcome):
-            return "\(subkey) \(check.valueName)" + Self.describe(observation, rule: check.rule) + "; "
-                + Self.describe(outcome, rule: check.rule)
+            return Evidence(
+                subject: .registryKey(check.key), observed: ": key \(seen)", observation: words,
+                required: ["required: key \(check.mustExist ? "present" : "absent")"])
         case .subkeysSummary(let check, let summary, let status):
             let seen =
                 switch summary {
@@ -125,18 +146,53 @@ extension Finding: CustomStringConvertible {
                 case .noneHasValue(let count): "none of its \(subkeys(count)) has \(check.valueName)"
                 case .noneMatched(let count): "none of the \(subkeys(count)) with \(check.valueName) passes"
                 }
-            return "\(check.key): \(seen); \(Self.describe(check.rule)); counts as \(status)"
+            return Evidence(
+                subject: .registryKey(check.key), observed: ": \(seen)",
+                required: ["\(Self.describe(check.rule)); counts as \(status)"], result: status)
         case .noValueSet(let status):
-            return "none of the values above is set, which counts as \(status)"
+            return Evidence(
+                subject: nil, observed: "none of the values above is set, which counts as \(status)", result: status)
         case .noneApplies(let status):
-            return "none of the checks above applies, which counts as \(status)"
-        case .applicability(.skipped):
-            return "not applicable: the condition above does not hold"
-        case .applicability:
-            return "not evaluated: whether the check applies is unknown, so Unknown"
+            return Evidence(
+                subject: nil, observed: "none of the checks above applies, which counts as \(status)", result: status)
+        case .applicability(.skipped, _):
+            return Evidence(
+                subject: nil, observed: "not applicable: the condition above does not hold", result: .skipped)
+        case .applicability(let status, _):
+            return Evidence(
+                subject: nil, observed: "not evaluated: whether the check applies is unknown, so Unknown",
+                result: status)
         case .roleNotApplicable(let hostRole, let controlRoles):
             let roles = controlRoles.map(\.rawValue).joined(separator: " and ")
-            return "applies to \(roles) servers; this host is \(hostRole)"
+            return Evidence(
+                subject: nil, observed: "applies to \(roles) servers; this host is \(hostRole)", result: .skipped)
+        }
+    }
+
+    private static func valueEvidence(
+        _ subject: FactLocation, _ observation: Observation, _ outcome: RuleOutcome, rule: ValueRule
+    ) -> Evidence {
+        let (value, origin): (FactValue?, Evidence.Origin) =
+            switch observation {
+            case .data(let data): (.registry(data), .stored)
+            case .windowsDefault(let data): (.registry(data), .windowsDefault)
+            case .composedVersion(let data): (.registry(data), .composed)
+            case .valueAbsent, .keyAbsent, .denied: (nil, .stored)
+            }
+        return Evidence(
+            subject: subject, value: value, origin: origin, observed: describe(observation, rule: rule),
+            observation: words(observation), required: [describe(outcome, rule: rule)], result: outcome.status)
+    }
+
+    /// The observation in words: `set`, `not set (Windows default)`, `not set`, `key absent`, `access denied`.
+    private static func words(_ observation: Observation) -> String {
+        switch observation {
+        case .data: "set"
+        case .windowsDefault: "not set (Windows default)"
+        case .valueAbsent: "not set"
+        case .keyAbsent: "key absent"
+        case .denied: "access denied"
+        case .composedVersion: "not set (version from its parts)"
         }
     }
 

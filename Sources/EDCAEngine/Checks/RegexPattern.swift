@@ -1,3 +1,5 @@
+import EDCACore
+import EDCAJSON
 import Synchronization
 
 /// A regular expression from a check, compiled once when the control loads.

@@ -1,3 +1,6 @@
+import EDCACore
+package import EDCAJSON
+
 /// Why a control file was rejected: every problem found in it.
 package struct ControlDecodingError: Error, Sendable {
     /// The problems, each with position, field path and message.

@@ -1,3 +1,6 @@
+import EDCACore
+import EDCAJSON
+
 /// A named list of versions shipped as data beside the controls, such as the latest known build of each Exchange
 /// product line (`Controls/catalogs/exchange-builds.json`). Checks compare a version read from the registry with
 /// an entry: `"versionAtLeast": {"catalog": "exchange-builds", "entry": "ExchangeSE"}`.

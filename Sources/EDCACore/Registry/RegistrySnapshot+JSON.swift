@@ -1,3 +1,5 @@
+package import EDCAJSON
+
 /// Why a registry snapshot document was rejected: every problem found, each naming the key, the value and what is wrong.
 package struct SnapshotError: Error, Sendable, CustomStringConvertible {
     /// The problems, in document order.
@@ -7,17 +9,19 @@ package struct SnapshotError: Error, Sendable, CustomStringConvertible {
 }
 
 extension RegistrySnapshot {
-    /// Decodes a snapshot document (see `docs/registry-snapshot.md`).
+    /// Decodes the registry part of a snapshot document: an object whose members are key paths (see
+    /// `docs/registry-snapshot.md`). A whole snapshot file is read by ``HostSnapshot/init(json:)``, which accepts
+    /// every version of the format.
     ///
     /// - Throws: ``SnapshotError`` listing every malformed key, value or datum, or the JSON syntax error.
     package init(json bytes: [UInt8]) throws(SnapshotError) {
-        let document: JSONValue
-        do {
-            document = try JSONParser.parse(bytes)
-        } catch {
-            let message = error.hint.map { "\(error.message) (\($0))" } ?? error.message
-            throw SnapshotError(problems: [DecodingProblem(position: error.position, field: "", message: message)])
-        }
+        self = try HostSnapshot(json: bytes).registry
+    }
+
+    /// Decodes an object whose members are registry key paths.
+    ///
+    /// - Throws: ``SnapshotError`` listing every malformed key, value or datum.
+    package init(document: JSONValue) throws(SnapshotError) {
         var problems: [DecodingProblem] = []
         guard case .object(let keyMembers) = document.kind else {
             throw SnapshotError(problems: [

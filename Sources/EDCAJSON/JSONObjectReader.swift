@@ -200,3 +200,17 @@ private func editDistance(_ lhs: String, _ rhs: String) -> Int {
     }
     return previous[right.count]
 }
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and line breaks.
+    package func trimmingBlanks() -> Substring {
+        let scalars = unicodeScalars
+        let isBlank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = scalars.firstIndex(where: { !isBlank($0) }),
+            let last = scalars.lastIndex(where: { !isBlank($0) })
+        else {
+            return ""
+        }
+        return Substring(scalars[first...last])
+    }
+}

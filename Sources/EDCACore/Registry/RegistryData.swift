@@ -1,3 +1,5 @@
+import EDCAJSON
+
 /// The data of one registry value, typed as Windows stores it.
 package enum RegistryData: Sendable, Hashable {
     /// `REG_DWORD`: an unsigned 32-bit number.
@@ -72,19 +74,5 @@ package struct RegistryValue: Sendable, Hashable {
     package init(name: String, data: RegistryData) {
         self.name = name
         self.data = data
-    }
-}
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and line breaks.
-    func trimmingBlanks() -> Substring {
-        let scalars = unicodeScalars
-        let isBlank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = scalars.firstIndex(where: { !isBlank($0) }),
-            let last = scalars.lastIndex(where: { !isBlank($0) })
-        else {
-            return ""
-        }
-        return Substring(scalars[first...last])
     }
 }

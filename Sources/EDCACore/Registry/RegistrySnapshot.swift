@@ -1,3 +1,5 @@
+package import EDCAJSON
+
 /// What a Windows host's registry holds, as far as it was read: keys, their values, and keys that could not be read.
 ///
 /// Names compare case-insensitively. A listed key's ancestors exist too, and a key's subkeys are the listed keys

@@ -1,0 +1,125 @@
+/// Where a fact lives on a host: what a piece of evidence points at.
+///
+/// A new kind of fact (a service, a certificate, ...) adds a case here; renderers that do not know it show its
+/// ``description``.
+package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
+    /// One value of a registry key.
+    case registryValue(RegistryPath, RegistryName)
+    /// A registry key itself: its existence, or its subkeys.
+    case registryKey(RegistryPath)
+    /// The host's Exchange role (its line reads `this host is Edge; required: Mailbox`).
+    case hostRole
+
+    /// The location in words, as evidence lines start: `HKLM\...\Parameters RequireSecuritySignature`.
+    package var description: String {
+        switch self {
+        case .registryValue(let key, let name): "\(key) \(name)"
+        case .registryKey(let key): key.text
+        case .hostRole: "this host is"
+        }
+    }
+}
+
+/// A fact's data as observed on a host. A new kind of fact adds a case here.
+package enum FactValue: Sendable, Hashable {
+    /// A registry value's data.
+    case registry(RegistryData)
+    /// A count of things, such as a key's subkeys.
+    case count(UInt64)
+    /// An Exchange role.
+    case role(ExchangeRole)
+}
+
+/// One fact that decided a verdict, flat and already worded: what was looked at, what was observed, what was
+/// required and what it gave.
+///
+/// The engine makes evidence from its findings; the terminal, the spool and reports render it without knowing the
+/// check language. A verdict's evidence lists the facts that decided it once each, in the order the check read them.
+package struct Evidence: Sendable, Hashable, CustomStringConvertible {
+    /// How observed data came about.
+    package enum Origin: Sendable, Hashable {
+        /// Read as stored on the host.
+        case stored
+        /// Not set on the host; the documented Windows default.
+        case windowsDefault
+        /// Not set on the host; composed from other values (a version from its numeric parts).
+        case composed
+    }
+
+    /// What was looked at; nil for a note about the control's own logic ("none of the values above is set").
+    package var subject: FactLocation?
+    /// The data observed, when there was some.
+    package var value: FactValue?
+    /// How ``value`` came about.
+    package var origin: Origin
+    /// The data the control requires, when it requires one value (such as a role).
+    package var expected: FactValue?
+    /// What was observed, as the line shows it after the subject: ` = 0 (not set; Windows default)`, `: not set`.
+    package var observed: String
+    /// The observation in a few words for machines and filters: `set`, `not set`, `key absent`, `access denied`.
+    package var observation: String?
+    /// What the control requires of this fact, each rule the check applied to it in words (`required: 1`).
+    package var required: [String]
+    /// The status this fact gave, when it gave one.
+    package var result: Status?
+
+    /// Creates evidence.
+    package init(
+        subject: FactLocation?, value: FactValue? = nil, origin: Origin = .stored, expected: FactValue? = nil,
+        observed: String,
+        observation: String? = nil, required: [String] = [], result: Status? = nil
+    ) {
+        self.subject = subject
+        self.value = value
+        self.origin = origin
+        self.expected = expected
+        self.observed = observed
+        self.observation = observation
+        self.required = required
+        self.result = result
+    }
+
+    /// The evidence as one line, e.g. `HKLM\...\Parameters RequireSecuritySignature = 0; required: 1`.
+    package var description: String {
+        var line = subject.map(\.description) ?? ""
+        line += observed
+        for rule in required { line += "; " + rule }
+        return line
+    }
+}
+
+extension [Evidence] {
+    /// The evidence with each fact once, in order: a later observation of a fact already shown adds what it was
+    /// required to be (when that is new) to the first one rather than repeating the fact; repeated notes go.
+    /// Linear in the count: a host with 100,000 subkeys gives as many pieces of evidence.
+    package func mergingRepeatedFacts() -> [Evidence] {
+        var merged: [Evidence] = []
+        merged.reserveCapacity(count)
+        var indexOfFact: [SeenFact: Int] = [:]
+        var notes: Set<Evidence> = []
+        for item in self {
+            guard let subject = item.subject else {
+                if notes.insert(item).inserted { merged.append(item) }
+                continue
+            }
+            let fact = SeenFact(subject: subject, observed: item.observed, value: item.value)
+            guard let index = indexOfFact[fact] else {
+                indexOfFact[fact] = merged.count
+                merged.append(item)
+                continue
+            }
+            for rule in item.required where !merged[index].required.contains(rule) {
+                merged[index].required.append(rule)
+            }
+            if merged[index].result == nil { merged[index].result = item.result }
+        }
+        return merged
+    }
+}
+
+/// What makes two pieces of evidence the same fact seen the same way.
+private struct SeenFact: Hashable {
+    var subject: FactLocation
+    var observed: String
+    var value: FactValue?
+}

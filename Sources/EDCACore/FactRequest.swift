@@ -1,0 +1,62 @@
+/// One fact a check needs from a host: what to read. The probe request carries one read per entry, and the probe
+/// dispatches each by its member name (`docs/probe-protocol.md` §3).
+///
+/// A new kind of fact (a service's state, a certificate, ...) is a new case here, with its ``sortKey`` ; the
+/// recipe is in `docs/architecture.md`.
+package enum FactRead: Sendable, Hashable {
+    /// Read one value of a registry key (probe member `value`).
+    case value(RegistryPath, RegistryName)
+    /// Test whether a registry key exists (probe member `key`).
+    case key(RegistryPath)
+    /// List a registry key's subkeys and read one value in each (probe member `subkeys` with `name`).
+    case subkeyValues(RegistryPath, RegistryName)
+    /// List a registry key's subkeys (probe member `subkeys`).
+    case subkeyNames(RegistryPath)
+
+    /// The registry key the read starts from, for a registry read.
+    package var registryKey: RegistryPath? {
+        switch self {
+        case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
+        }
+    }
+
+    /// How requests order reads: by kind of fact, then by what the read names (registry: key path ignoring case,
+    /// then kind of read, then value name), so that a request is the same whatever order the checks list them in.
+    package var sortKey: (kind: Int, name: String, detail: Int, subname: String) {
+        switch self {
+        case .key(let key): (0, key.name.folded, 0, "")
+        case .value(let key, let name): (0, key.name.folded, 1, name.folded)
+        case .subkeyValues(let key, let name): (0, key.name.folded, 2, name.folded)
+        case .subkeyNames(let key): (0, key.name.folded, 3, "")
+        }
+    }
+}
+
+/// Everything a set of controls needs to read on one host, merged and de-duplicated, so that one probe can
+/// collect it all. Names compare ignoring case; the first spelling met is kept.
+package struct FactRequest: Sendable, Equatable {
+    private var known: Set<FactRead> = []
+    private var added: [FactRead] = []
+
+    /// Creates an empty request.
+    package init() {}
+
+    /// Creates the request of a list of reads.
+    package init(reads: some Sequence<FactRead>) {
+        for read in reads { add(read) }
+    }
+
+    /// Adds one read, unless the request already has it.
+    package mutating func add(_ read: FactRead) {
+        if known.insert(read).inserted { added.append(read) }
+    }
+
+    /// Every read in the request, sorted by ``FactRead/sortKey``.
+    package var reads: [FactRead] {
+        added.sorted { $0.sortKey < $1.sortKey }
+    }
+
+    package static func == (lhs: FactRequest, rhs: FactRequest) -> Bool {
+        lhs.known == rhs.known
+    }
+}
