@@ -108,7 +108,7 @@ package struct ScanResult: Sendable {
 
     /// Hosts that could not be scanned, interrupted ones included.
     package var failedCount: Int {
-        outcomes.count { if case .failure = $0.result { true } else { false } }
+        outcomes.count(where: \.isFailure)
     }
 
     /// Whether a stop (SIGTERM, SIGINT, a spool that failed) left hosts unscanned.
