@@ -225,11 +225,11 @@ package enum ScanSession {
         let summarizing = recorder != nil && !settings.keepsDetails
         return await scan.run(hosts, runner: runner, stop: stop, summarizing: summarizing) { outcome in
             await recorder?.record(outcome)
-            let now = progress.withLock { progress in
+            let current = progress.withLock { progress in
                 progress.hostFinished(failed: outcome.isFailure, after: clock.now - started)
                 return progress
             }
-            events(.hostFinished(outcome, now))
+            events(.hostFinished(outcome, current))
             // A spool that cannot be written (a full disk) makes every further probe wasted: stop starting hosts.
             if await recorder?.spoolFailure != nil { stop.request() }
         }
