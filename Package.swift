@@ -50,7 +50,8 @@ let package = Package(
             swiftSettings: strictSettings),
         // The spool a SIEM ingests: one append-only NDJSON file of OCSF events, rotated per run; drift state.
         .target(name: "EDCASpool", dependencies: ["EDCACore", "EDCAJSON"], swiftSettings: strictSettings),
-        // The edge around the engine: reads control directories and snapshot files, renders reports.
+        // The edge around the engine: the scan session (lock, spool, SSH client, retries, progress), reads control
+        // directories and snapshot files, renders reports. Re-exports the nouns the command line names.
         .target(
             name: "EDCAAgent",
             dependencies: [
@@ -58,12 +59,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The command line, thin: parses arguments and calls EDCAAgent.
+        // The command line, thin: parses arguments, calls EDCAAgent, renders its output and maps exit codes.
         .executableTarget(
             name: "edca-agent",
             dependencies: [
-                "EDCAAgent", "EDCACore", "EDCAJSON", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool",
-                "EDCATransport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "EDCAAgent", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -131,7 +131,8 @@ let package = Package(
         .testTarget(
             name: "EDCAAgentTests",
             dependencies: [
-                "EDCAAgent", "EDCACore", "EDCAJSON", "EDCAEngine", "EDCAProbe", "EDCATransport", "EDCATestSupport",
+                "EDCAAgent", "EDCACore", "EDCAJSON", "EDCAEngine", "EDCAProbe", "EDCASpool", "EDCATransport",
+                "EDCATestSupport",
                 "edca-lab-host",
             ],
             exclude: ["Fixtures"],

@@ -1,8 +1,5 @@
 import ArgumentParser
 import EDCAAgent
-import EDCACore
-import EDCAEngine
-import EDCAJSON
 import Foundation
 
 /// The options every command that reads controls shares.

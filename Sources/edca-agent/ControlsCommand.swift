@@ -1,8 +1,5 @@
 import ArgumentParser
 import EDCAAgent
-import EDCACore
-import EDCAEngine
-import EDCAJSON
 
 /// `edca-agent controls ...`: inspect and validate the control catalog.
 struct ControlsCommand: ParsableCommand {

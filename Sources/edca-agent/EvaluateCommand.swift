@@ -1,8 +1,5 @@
 import ArgumentParser
 import EDCAAgent
-import EDCACore
-import EDCAEngine
-import EDCAJSON
 
 /// `edca-agent evaluate`: evaluate controls offline on a saved registry snapshot.
 struct EvaluateCommand: ParsableCommand {

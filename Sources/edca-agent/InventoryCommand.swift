@@ -1,9 +1,5 @@
 import ArgumentParser
 import EDCAAgent
-import EDCACore
-import EDCAEngine
-import EDCAInventory
-import EDCAJSON
 
 /// `edca-agent inventory ...`: check and list the hosts of an inventory file.
 struct InventoryCommand: ParsableCommand {
