@@ -378,7 +378,7 @@ $EdcaSddlSidAliases = @{
     'SO' = 'S-1-5-32-549'; 'NU' = 'S-1-5-2'; 'OW' = 'S-1-3-4'; 'RC' = 'S-1-5-12'
 }
 $EdcaSddlRights = @{
-    'GA' = 0x10000000; 'GX' = 0x20000000; 'GW' = 0x40000000; 'GR' = [int64]0x80000000
+    'GA' = 0x10000000; 'GX' = 0x20000000; 'GW' = 0x40000000; 'GR' = [int64]2147483648  # decimal: 0x80000000 is a negative Int32 literal in PowerShell 5.1
     'FA' = 0x1F01FF; 'FR' = 0x120089; 'FW' = 0x120116; 'FX' = 0x1200A0
     'SD' = 0x10000; 'RC' = 0x20000; 'WD' = 0x40000; 'WO' = 0x80000
     'CC' = 0x1; 'DC' = 0x2; 'LC' = 0x4; 'SW' = 0x8; 'RP' = 0x10; 'WP' = 0x20; 'DT' = 0x40; 'LO' = 0x80; 'CR' = 0x100
