@@ -116,22 +116,34 @@ def data_009(h):
     sites = h.xml('/sites/site')
     if is_error(sites) or not sites['matches']:
         return 'Unknown', ['applicationHost.config unreadable or no site']
-    hsts = {m['../@name'].lower(): m for m in h.xml('/sites/site/hsts')['matches']}
+    native = {m['../@name'].lower(): m for m in h.xml('/sites/site/hsts')['matches']}
+    headers = h.xml("[@name='Strict-Transport-Security']")
+    headers = [] if is_error(headers) else headers['matches']
     evidence, statuses = [], []
     for site in (m['@name'] for m in sites['matches']):
-        native = hsts.get(site.lower())
-        on = native is not None and native.get('@enabled') == 'true'
-        if not on:
+        # Each place that switches HSTS on for the site: (where, max-age, redirect).
+        instances = []
+        n = native.get(site.lower())
+        if n is not None and n.get('@enabled') == 'true':
+            instances.append(('native', int(n.get('@max-age') or 0), n.get('@redirectHttpToHttps') == 'true'))
+        for header in headers:
+            path = (header.get('../../../../@path') or '').lower()
+            if path == site.lower() or path.startswith(site.lower() + '/'):
+                value = header.get('@value') or ''
+                age = re.search(r'(?i)max-age\s*=\s*(\d+)', value)
+                instances.append((f"header at {header.get('../../../../@path')}", int(age.group(1)) if age else 0, False))
+        if not instances:
             evidence.append(f'{site}: HSTS off')
             continue
-        if site.lower() == 'exchange back end':
-            statuses.append('Fail'); evidence.append(f'{site}: HSTS on the back end site')
-        elif native.get('@redirectHttpToHttps') == 'true':
-            statuses.append('Fail'); evidence.append(f'{site}: redirectHttpToHttps')
-        elif int(native.get('@max-age') or 0) < 31536000:
-            statuses.append('Unknown'); evidence.append(f"{site}: max-age {native.get('@max-age')} shorter than one year")
-        else:
-            evidence.append(f"{site}: HSTS on, max-age {native.get('@max-age')}")
+        for where, age, redirect in instances:
+            if site.lower() == 'exchange back end':
+                statuses.append('Fail'); evidence.append(f'{site} ({where}): HSTS on the back end site')
+            elif redirect:
+                statuses.append('Fail'); evidence.append(f'{site} ({where}): redirectHttpToHttps')
+            elif age < 31536000:
+                statuses.append('Unknown'); evidence.append(f'{site} ({where}): max-age {age} shorter than one year')
+            else:
+                evidence.append(f'{site} ({where}): HSTS on, max-age {age}')
     return ('Fail' if 'Fail' in statuses else 'Unknown' if 'Unknown' in statuses else 'Pass'), evidence
 
 
@@ -533,6 +545,14 @@ def sec_035(h):
 @rule('TLS-036', ['Edge'])
 def tls_036(h):
     return 'Unknown', ['SMTP assignment needs the Exchange stage']
+
+
+def evaluate(facts, role, control_id, scan_time=datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)):
+    """The (status, evidence) of one control on one host's facts."""
+    roles, function = RULES[control_id]
+    if role not in roles:
+        return 'Skipped', ['role']
+    return function(Host(facts, role, scan_time))
 
 
 def main():
