@@ -139,7 +139,7 @@ CASES = {
  'DATA-001': [
   ('bound certificates valid; an expired CA copy without a private key is ignored', 'Mailbox', 'H', [], 'Pass'),
   ('the certificate bound to 443 expired yesterday', 'Mailbox', 'H', [cert_store(set_not_after=('CN=mail.contoso.com', '2026-12-02T23:59:59Z'))], 'Fail'),
-  ('the self-signed certificate bound to 444 (Exchange Back End) expired', 'Mailbox', 'H', [cert_store(set_not_after=('CN=MBX-H1', '2026-11-30T08:12:00Z'))], 'Fail'),
+  ('the self-signed certificate bound to 444 (Exchange Back End) expired', 'Mailbox', 'H', [cert_store(set_not_after=('CN=MBX01', '2026-11-30T08:12:00Z'))], 'Fail'),
   ('an expired certificate with a private key is bound nowhere: it may be SMTP', 'Mailbox', 'D', [], 'Unknown'),
   ('a binding names a certificate that is not in the store', 'Mailbox', 'H', [registry(HTTP + '0.0.0.0:8443', {'SslCertHash': {'type': 'REG_BINARY', 'data': 'ab' * 20}, 'SslCertStoreName': {'type': 'REG_SZ', 'data': 'MY'}})], 'Unknown'),
   ('certificate store denied', 'Mailbox', 'H', [cert_store(denied=True)], 'Unknown'),
@@ -315,8 +315,8 @@ CASES = {
   ('optional features denied', 'Mailbox', 'H', [cim('Win32_OptionalFeature', denied=True)], 'Unknown')],
  'SEC-031': [
   ('loaded on a build with the fix', 'Mailbox', 'H', [], 'Pass'),
-  ('loaded on Exchange 2019 CU14', 'Mailbox', 'H', [exchange_build('15.2.1544.4')], 'Pass'),
-  ('correction: loaded on CU13 before the October 2023 SU', 'Mailbox', 'D', [], 'Fail'),
+  ('loaded on Exchange 2019 CU14 (later than every fixed CU)', 'Mailbox', 'D', [], 'Pass'),
+  ('correction: loaded on CU13 before the October 2023 SU', 'Mailbox', 'D', [exchange_build('15.2.1258.16')], 'Fail'),
   ('loaded on CU12 before the SU', 'Mailbox', 'D', [exchange_build('15.2.1118.30')], 'Fail'),
   ('removed (mitigation in place)', 'Mailbox', 'H', [modules_edit(lambda m: m.remove(next(x for x in m if x['name'] == 'TokenCacheModule')))], 'Unknown'),
   ('applicationHost.config denied', 'Mailbox', 'H', [modules_edit('denied')], 'Unknown'),
