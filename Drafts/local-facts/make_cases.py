@@ -90,6 +90,11 @@ def exchange_build(build):
                       'OwaVersion': {'type': 'REG_SZ', 'data': build}})
     return edit
 
+def os_build(build, ubr):
+    def edit(f):
+        f['registry']['HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'] = {'CurrentBuildNumber': {'type': 'REG_SZ', 'data': build}, 'UBR': {'type': 'REG_DWORD', 'data': ubr}}
+    return edit
+
 def remove_line(f):
     setup = f['registry']['HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup']
     for k in ('MsiProductMajor', 'MsiProductMinor'): setup.pop(k, None)
@@ -290,7 +295,7 @@ CASES = {
   ('real-time protection on', 'Mailbox', 'H', [], 'Pass'),
   ('real-time protection off', 'Edge', 'H', [defender(status={'realTimeProtectionEnabled': False})], 'Fail'),
   ('correction: passive mode (another antivirus registered)', 'Mailbox', 'H', [defender(status={'amRunningMode': 'Passive Mode', 'realTimeProtectionEnabled': False})], 'Skipped'),
-  ('Windows Server 2016', 'Mailbox', 'H', [registry('HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion', {'CurrentBuildNumber': {'type': 'REG_SZ', 'data': '14393'}})], 'Skipped'),
+  ('Windows Server 2016', 'Mailbox', 'H', [os_build('14393', 6351)], 'Skipped'),
   ('Defender not installed', 'Mailbox', 'H', [defender(status='notInstalled')], 'Unknown'),
   ('status denied', 'Mailbox', 'H', [setf('defender', DENIED)], 'Unknown')],
  'SEC-027': [
@@ -314,11 +319,12 @@ CASES = {
   ('MSMQ-Server installed', 'Edge', 'H', [cim('Win32_OptionalFeature', [{'Name': 'MSMQ-Server', 'InstallState': 1}, {'Name': 'WCF-MSMQ-Activation45', 'InstallState': 2}])], 'Fail'),
   ('optional features denied', 'Mailbox', 'H', [cim('Win32_OptionalFeature', denied=True)], 'Unknown')],
  'SEC-031': [
-  ('loaded on a build with the fix', 'Mailbox', 'H', [], 'Pass'),
-  ('loaded on Exchange 2019 CU14 (later than every fixed CU)', 'Mailbox', 'D', [], 'Pass'),
-  ('correction: loaded on CU13 before the October 2023 SU', 'Mailbox', 'D', [exchange_build('15.2.1258.16')], 'Fail'),
-  ('loaded on CU12 before the SU', 'Mailbox', 'D', [exchange_build('15.2.1118.30')], 'Fail'),
+  ('loaded on Windows Server 2022 with the October 2023 update', 'Mailbox', 'H', [], 'Pass'),
+  ('loaded on Windows Server 2019 17763.6054', 'Mailbox', 'D', [], 'Pass'),
+  ('correction: loaded on Windows Server 2019 before the October 2023 update (17763.4851)', 'Mailbox', 'D', [os_build('17763', 4851)], 'Fail'),
+  ('loaded on Windows Server 2022 20348.1970 (September 2023)', 'Mailbox', 'H', [os_build('20348', 1970)], 'Fail'),
   ('removed (mitigation in place)', 'Mailbox', 'H', [modules_edit(lambda m: m.remove(next(x for x in m if x['name'] == 'TokenCacheModule')))], 'Unknown'),
+  ('update revision unknown', 'Mailbox', 'H', [lambda f: f['registry']['HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'].pop('UBR')], 'Unknown'),
   ('applicationHost.config denied', 'Mailbox', 'H', [modules_edit('denied')], 'Unknown'),
   ('Edge server', 'Edge', 'H', [], 'Skipped')],
  'SEC-035': [

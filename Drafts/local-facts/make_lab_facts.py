@@ -138,7 +138,7 @@ mail_h = cert('CN=mail.contoso.com, O=Contoso Ltd, L=Zurich, C=CH', 'h-mail-2026
 self_h = cert('CN=MBX01', 'h-self', '2025-05-10T08:12:00Z', '2030-05-10T08:12:00Z', True, ['MBX01', 'MBX01.contoso.com'])
 write(H, 'registry', {
     'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup': setup_key(HB),
-    'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion': {'CurrentBuildNumber': reg_sz('20348')},
+    'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion': {'CurrentBuildNumber': reg_sz('20348'), 'UBR': reg_dw(2340)},
     'HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:443': {'SslCertHash': {'type': 'REG_BINARY', 'data': mail_h['thumbprint'].lower()}, 'SslCertStoreName': reg_sz('MY')},
     'HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:444': {'SslCertHash': {'type': 'REG_BINARY', 'data': self_h['thumbprint'].lower()}, 'SslCertStoreName': reg_sz('MY')},
     'HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002': {'Functions': reg_sz(','.join(n for n, _ in CIPHERS_HARDENED))},
@@ -200,7 +200,7 @@ mail_d_old = cert('CN=mail.contoso.com', 'd-mail-2025', '2025-01-08T00:00:00Z', 
 self_d = cert('CN=MBX02', 'd-self', '2023-08-21T14:03:00Z', '2028-08-21T14:03:00Z', True, ['MBX02', 'MBX02.contoso.com'], sig='sha256RSA')
 write(D, 'registry', {
     'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup': setup_key(DB),
-    'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion': {'CurrentBuildNumber': reg_sz('17763')},
+    'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion': {'CurrentBuildNumber': reg_sz('17763'), 'UBR': reg_dw(6054)},
     'HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:443': {'SslCertHash': {'type': 'REG_BINARY', 'data': mail_d['thumbprint'].lower()}, 'SslCertStoreName': reg_sz('MY')},
     'HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:444': {'SslCertHash': {'type': 'REG_BINARY', 'data': self_d['thumbprint'].lower()}, 'SslCertStoreName': reg_sz('MY')},
     'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002': {'Functions': {'type': 'REG_MULTI_SZ', 'data': [n for n, _ in CIPHERS_2019_DEFAULT]}},
@@ -254,7 +254,7 @@ smtp_e = cert('CN=smtp.contoso.com, O=Contoso Ltd, C=CH', 'e-smtp-2026', '2026-0
 self_e = cert('CN=EDGE01', 'e-self', '2025-04-02T10:00:00Z', '2030-04-02T10:00:00Z', True, ['EDGE01', 'EDGE01.dmz.contoso.com'])
 write(E, 'registry', {
     'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup': setup_key(EB),
-    'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion': {'CurrentBuildNumber': reg_sz('20348')},
+    'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion': {'CurrentBuildNumber': reg_sz('20348'), 'UBR': reg_dw(2340)},
     'HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002': {'Functions': reg_sz(','.join(n for n, _ in CIPHERS_HARDENED))},
 })
 write(E, 'service', {

@@ -517,17 +517,19 @@ def sec_031(h):
     if is_error(answer):
         return 'Unknown', ['applicationHost.config unreadable']
     if not any(m['name'] == 'TokenCacheModule' for m in answer['modules']):
-        return 'Unknown', ['TokenCacheModule not loaded: mitigation in place; restore it after installing the fix']
-    build = version_tuple(h.build())
-    fixed = [(15, 2, 1258, 27), (15, 2, 1118, 39), (15, 1, 2507, 35)]
-    same_cu = [f for f in fixed if f[:3] == build[:3]]
-    if same_cu:
-        ok = build >= same_cu[0]
+        return 'Unknown', ['TokenCacheModule not loaded: mitigation in place; restore it once Windows has the October 2023 update']
+    key = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'
+    build, ubr = h.reg_value(key, 'CurrentBuildNumber'), h.reg_value(key, 'UBR')
+    if build is None or ubr is None:
+        return 'Unknown', ['Windows build or update revision unknown']
+    # First Windows cumulative update with the IIS fix (CVE-2023-36434), October 2023, per OS build (to verify).
+    fixed = {14393: 6351, 17763: 4974, 20348: 2031}
+    build = int(build)
+    if build not in fixed:
+        ok = build > max(fixed)
     else:
-        # A cumulative update later than every fixed one of its line already contains the fix.
-        line_fixes = [f for f in fixed if f[:2] == build[:2]]
-        ok = bool(line_fixes) and build[:3] > max(f[:3] for f in line_fixes)
-    return ('Pass' if ok else 'Fail'), [f"TokenCacheModule loaded; build {h.build()}"]
+        ok = int(ubr) >= fixed[build]
+    return ('Pass' if ok else 'Fail'), [f'TokenCacheModule loaded; Windows {build}.{ubr}']
 
 
 @rule('SEC-035', ['Mailbox', 'Edge'])
