@@ -5,7 +5,7 @@ Each case starts from one lab host (hardened or default), changes a few facts, a
 control reads. The expected verdict is written by hand from controls.md; the script refuses to write a case when
 reference_eval.py disagrees, so the rules, the reference reading and the cases are checked against each other.
 """
-import copy, json, os, sys
+import copy, hashlib, json, os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_eval as ref
 
@@ -76,7 +76,7 @@ def adapters(*rows):
     return setf('netAdapter', {'adapters': list(rows)})
 
 def nic(name, **kw):
-    row = {'name': name, 'interfaceDescription': 'Intel(R) Ethernet Controller X710', 'interfaceGuid': '{00000000-0000-4000-8000-%012d}' % abs(hash(name) % 10**12),
+    row = {'name': name, 'interfaceDescription': 'Intel(R) Ethernet Controller X710', 'interfaceGuid': '{00000000-0000-4000-8000-%s}' % hashlib.sha1(name.encode()).hexdigest()[:12].upper(),
            'status': 'Up', 'virtual': False, 'ipEnabled': True, 'rssEnabled': True, 'receivedDiscarded': 0, 'outboundDiscarded': 0,
            'pnpCapabilities': 24, 'tcpAckFrequency': None, 'advanced': {}}
     row.update(kw); return row
