@@ -44,7 +44,7 @@ enum CatalogFacts {
                 probe: .subkeyValues(
                     name: "InstanceId", style: .classInstance, requireAll: true, good: [.dword(1)], bad: [.dword(0)],
                     odd: [.string("x")]))
-        case .role, .group, .gated:
+        case .service, .role, .group, .gated:
             preconditionFailure("not a leaf that reads the registry")
         }
     }
@@ -167,9 +167,11 @@ enum CatalogFacts {
 }
 
 extension Check {
-    /// The value, key, subkey and role tests of the tree, gates included, in evaluation order.
+    /// The value, key, subkey and role tests of the tree, gates included, in evaluation order. Service leaves are
+    /// left out: the generated hosts carry registry facts only, so their services read as not installed.
     var leaves: [Check] {
         switch self {
+        case .service: []
         case .value, .key, .subkeys, .subkeyCount, .role: [self]
         case .group(let group): group.members.flatMap(\.leaves)
         case .gated(let gate, let body): gate.leaves + body.leaves

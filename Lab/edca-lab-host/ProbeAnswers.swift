@@ -9,6 +9,10 @@ enum ProbeRead {
     case key(RegistryPath)
     /// List a key's subkeys and, unless `name` is `nil`, read value `name` in each.
     case subkeys(RegistryPath, name: String?)
+    /// A service's or kernel driver's state and start mode.
+    case service(String)
+    /// A service read whose name is malformed; the problem.
+    case invalidService(String)
     /// A read of a known shape whose key path is malformed; the problem.
     case invalidPath(String)
     /// A read of no known shape.
@@ -38,6 +42,8 @@ enum ProbeRead {
             self = Self.withPath(key) { .subkeys($0, name: name) }
         } else if names == ["subkeys"], let key = strings["subkeys"] {
             self = Self.withPath(key) { .subkeys($0, name: nil) }
+        } else if names == ["service"], let name = strings["service"] {
+            self = ServiceSnapshot.problem(withName: name).map(ProbeRead.invalidService) ?? .service(name)
         } else {
             self = .unknown
         }
@@ -129,8 +135,17 @@ enum ProbeAnswers {
             case .denied: return denied(path, from: snapshot)
             case .absent: return state("keyAbsent")
             }
+        case .service(let name):
+            switch host.services.state(of: name) {
+            case .present(let facts):
+                return .members(["state": .string(facts.state), "startMode": .string(facts.startMode)])
+            case .absent: return state("absent")
+            case .denied: return state("denied")
+            }
         case .invalidPath(let problem):
             return error("invalid key path: \(problem)")
+        case .invalidService(let problem):
+            return error("invalid service name: \(problem)")
         case .unknown:
             return error("unknown read")
         }

@@ -9,6 +9,8 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     case registryKey(RegistryPath)
     /// The host's Exchange role (its line reads `this host is Edge; required: Mailbox`).
     case hostRole
+    /// One field (`state`, `startMode`) of a service or kernel driver.
+    case service(String, field: String)
 
     /// The location in words, as evidence lines start: `HKLM\...\Parameters RequireSecuritySignature`.
     package var description: String {
@@ -16,6 +18,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .registryValue(let key, let name): "\(key) \(name)"
         case .registryKey(let key): key.text
         case .hostRole: "this host is"
+        case .service(let name, let field): "service \(name) \(field)"
         }
     }
 }
@@ -28,6 +31,8 @@ package enum FactValue: Sendable, Hashable {
     case count(UInt64)
     /// An Exchange role.
     case role(ExchangeRole)
+    /// A text a host reports, such as a service's state.
+    case text(String)
 }
 
 /// One fact that decided a verdict, flat and already worded: what was looked at, what was observed, what was

@@ -12,11 +12,14 @@ package enum FactRead: Sendable, Hashable {
     case subkeyValues(RegistryPath, RegistryName)
     /// List a registry key's subkeys (probe member `subkeys`).
     case subkeyNames(RegistryPath)
+    /// Read one service's or kernel driver's state and start mode (probe member `service`).
+    case service(ServiceName)
 
     /// The registry key the read starts from, for a registry read.
     package var registryKey: RegistryPath? {
         switch self {
         case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
+        case .service: nil
         }
     }
 
@@ -28,6 +31,7 @@ package enum FactRead: Sendable, Hashable {
         case .value(let key, let name): (0, key.name.folded, 1, name.folded)
         case .subkeyValues(let key, let name): (0, key.name.folded, 2, name.folded)
         case .subkeyNames(let key): (0, key.name.folded, 3, "")
+        case .service(let name): (1, name.folded, 0, "")
         }
     }
 }

@@ -80,6 +80,7 @@ package struct ProbeRequest: Sendable {
             case .subkeyValues(let key, let name):
                 .object([("subkeys", .string(key.text)), ("name", .string(name.text))])
             case .subkeyNames(let key): .object([("subkeys", .string(key.text))])
+            case .service(let name): .object([("service", .string(name.text))])
             }
         }
         let document = JSONOutput.object([

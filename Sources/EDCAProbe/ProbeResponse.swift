@@ -74,10 +74,11 @@ package enum ProbeResponse {
         }
         var builder = SnapshotBuilder()
         for (read, answer) in zip(request.reads, answers) {
-            builder.apply(answer, to: read)
+            try builder.apply(answer, to: read)
         }
         return ProbeResult(
-            snapshot: HostSnapshot(registry: builder.snapshot), identity: HostIdentity(snapshot: builder.snapshot),
+            snapshot: HostSnapshot(registry: builder.snapshot, services: builder.services),
+            identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
 
@@ -132,9 +133,12 @@ package enum ProbeResponse {
 /// Builds a snapshot from answers, read by read.
 private struct SnapshotBuilder {
     var snapshot = RegistrySnapshot()
+    var services = ServiceSnapshot()
     var readErrors: [String] = []
 
-    mutating func apply(_ answer: JSONValue, to read: FactRead) {
+    /// Records one answer. A registry answer of the wrong shape makes its key unreadable; an answer of a newer kind
+    /// of fact with the wrong shape is a malformed response naming the fact.
+    mutating func apply(_ answer: JSONValue, to read: FactRead) throws(ProbeError) {
         switch read {
         case .value(let key, let name):
             applyValue(answer, key: key, name: name)
@@ -149,7 +153,45 @@ private struct SnapshotBuilder {
             applySubkeys(answer, key: key, valueName: name)
         case .subkeyNames(let key):
             applySubkeys(answer, key: key, valueName: nil)
+        case .service(let name):
+            try applyService(answer, name: name.text)
         }
+    }
+
+    /// Applies a service answer: `{"state": "Running", "startMode": "Auto"}` for an installed service, else
+    /// `{"state": "absent"}`, `{"state": "denied"}` or `{"state": "error", "message": ...}` (the service is then
+    /// unreadable and named in the read errors).
+    /// - Throws: ``ProbeError`` `malformedResponse` naming the service for any other shape.
+    private mutating func applyService(_ answer: JSONValue, name: String) throws(ProbeError) {
+        guard case .object(let members) = answer.kind, members.contains(where: { $0.name == "startMode" }) else {
+            switch state(of: answer) {
+            case "absent": services.set(name, .absent)
+            case "denied": services.set(name, .denied)
+            case "error":
+                services.set(name, .denied)
+                readErrors.append("service \(name): \(messageText(answer) ?? "error")")
+            default:
+                throw ProbeError(
+                    code: .malformedResponse,
+                    message: "the probe's answer for service \(name) has the wrong shape: expected state and "
+                        + "startMode, or a state of absent, denied or error")
+            }
+            return
+        }
+        var problems: [DecodingProblem] = []
+        guard let state = ServiceSnapshot.decodeState(answer, field: "service \(name)", problems: &problems) else {
+            let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "unexpected answer"
+            throw ProbeError(
+                code: .malformedResponse, message: "the probe's answer for service \(name) is malformed: \(reason)")
+        }
+        services.set(name, state)
+    }
+
+    private func messageText(_ answer: JSONValue) -> String? {
+        guard case .object(let members) = answer.kind,
+            case .string(let text)? = members.first(where: { $0.name == "message" })?.value.kind
+        else { return nil }
+        return text
     }
 
     /// Applies a subkey listing: each entry names a subkey and, when a value was asked for, answers it.

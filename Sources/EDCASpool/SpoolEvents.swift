@@ -349,6 +349,11 @@ package enum SpoolEvents {
         case .hostRole:
             if case .role(let required) = item.expected { data.append(("required_role", .string(required.rawValue))) }
             if case .role(let host) = item.value { data.append(("host_role", .string(host.rawValue))) }
+        case .service(let name, let field):
+            data.append(("fact", .string("service")))
+            data.append(("service_name", .string(name)))
+            data.append(("field", .string(field)))
+            if case .text(let text) = item.value { data.append(("value", .string(text))) }
         case nil:
             break
         }

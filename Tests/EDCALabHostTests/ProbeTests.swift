@@ -147,6 +147,23 @@ import Testing
         #expect(answers.hasSuffix(#"{"state":"exists"}]"#))
     }
 
+    @Test func servicesAreAnsweredFromTheSnapshotsServices() throws {
+        let members = try Bootstrap(text: Self.bootstrapText).payload(
+            from: Self.payload(
+                #"[{"service":"msexchangeis"},{"service":"Gone"},{"service":"Locked"},{"service":"a b"}]"#))
+        let request = try ProbeRequest(payload: members)
+        var services = ServiceSnapshot()
+        services.set("MSExchangeIS", .present(ServiceFacts(state: "Running", startMode: "Auto")))
+        services.set("Locked", .denied)
+        let answers = ProbeAnswers.answers(
+            to: request, from: HostSnapshot(services: services), startedAt: HostIO.monotonicSeconds())
+        let text = String(decoding: ResponseJSON.array(answers).bytes, as: UTF8.self)
+        #expect(
+            text.hasPrefix(#"[{"state":"Running","startMode":"Auto"},{"state":"absent"},{"state":"denied"},"#),
+            "\(text)")
+        #expect(text.contains(#""message":"invalid service name: "#))
+    }
+
     @Test func deadlineAnswersTheRemainingReadsWithAnError() throws {
         var members = try Bootstrap(text: Self.bootstrapText).payload(from: Self.payload(#"[{"key":"HKLM"}]"#))
         let index = try #require(members.firstIndex { $0.name == "deadlineSeconds" })

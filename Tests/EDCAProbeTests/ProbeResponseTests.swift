@@ -222,3 +222,56 @@ struct ProbeResponseTests {
         ProbeRequest(request: FactRequest(checks: []), nonce: nonce, deadlineSeconds: 30)
     }
 }
+
+@Suite("Reading service answers")
+struct ServiceAnswerTests {
+    static let nonce = ProbeResponseTests.nonce
+
+    private func parse(_ answer: String) throws(ProbeError) -> ProbeResult {
+        let request = ProbeRequest(
+            request: FactRequest(reads: [.service(ServiceName("MSExchangeMitigation"))]), nonce: Self.nonce,
+            deadlineSeconds: 30)
+        let items = request.reads.map {
+            $0 == .service(ServiceName("MSExchangeMitigation")) ? answer : #"{"state":"keyAbsent"}"#
+        }
+        let body = #"{"edcaProbe":1,"nonce":"\#(Self.nonce)","answers":["# + items.joined(separator: ",") + "]}"
+        let output = Array("EDCA-PROBE-BEGIN \(Self.nonce)\n\(body)\nEDCA-PROBE-END \(Self.nonce)\n".utf8)
+        return try ProbeResponse.parse(standardOutput: output, standardError: [], exitStatus: 0, request: request)
+    }
+
+    @Test("The request carries a service read as {\"service\": NAME}")
+    func payload() throws {
+        let request = ProbeRequest(
+            request: FactRequest(reads: [.service(ServiceName("MSExchangeMitigation"))]), nonce: Self.nonce,
+            deadlineSeconds: 30)
+        #expect(String(decoding: request.payload(), as: UTF8.self).contains(#"{"service":"MSExchangeMitigation"}"#))
+    }
+
+    @Test("State and start mode become the snapshot's service; absent, denied and error are kept apart")
+    func shapes() throws {
+        let running = try parse(#"{"state":"Running","startMode":"Auto"}"#)
+        #expect(
+            running.snapshot.services.state(of: "msexchangemitigation")
+                == .present(ServiceFacts(state: "Running", startMode: "Auto")))
+        #expect(try parse(#"{"state":"absent"}"#).snapshot.services.state(of: "MSExchangeMitigation") == .absent)
+        #expect(try parse(#"{"state":"denied"}"#).snapshot.services.state(of: "MSExchangeMitigation") == .denied)
+        let failed = try parse(#"{"state":"error","message":"Access is denied."}"#)
+        #expect(failed.snapshot.services.state(of: "MSExchangeMitigation") == .denied)
+        #expect(failed.readErrors == ["service MSExchangeMitigation: Access is denied."])
+    }
+
+    @Test(
+        "A service answer of the wrong shape is a malformed response naming the service",
+        arguments: [
+            #"{"state":"Running","startMode":4}"#, #"{"state":"Running","startMode":"Auto","pid":12}"#, #"[]"#,
+            #"{"state":"keyAbsent"}"#,
+        ])
+    func wrongShape(answer: String) {
+        #expect {
+            _ = try parse(answer)
+        } throws: { error in
+            guard let error = error as? ProbeError else { return false }
+            return error.code == .malformedResponse && error.message.contains("service MSExchangeMitigation")
+        }
+    }
+}

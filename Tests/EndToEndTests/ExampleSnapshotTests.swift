@@ -76,6 +76,8 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-043": "Fail",  // SMB signing not required (Windows default)
         "EDCA-GOV-002": "Fail",  // behind the latest Exchange 2019 build
         "EDCA-GOV-012": "Fail",  // POP3 and IMAP4 on manual start
+        "EDCA-GOV-003": "Pass",  // the Emergency Mitigation service runs, automatic start
+        "EDCA-SEC-021": "Pass",  // POP3 and IMAP4 on manual start but stopped (GOV-012 fails the start type)
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")

@@ -76,7 +76,7 @@ package enum ControlListing {
             "References:",
         ]
         lines += control.references.map { "- \($0.name): \($0.url)" }
-        lines += ["", "Registry reads:"]
+        lines += ["", "Fact reads:"]
         lines += FactRequest(checks: [control.check]).reads.map { "- " + describe($0) }
         lines += ["", "Check:", JSONOutput(control.checkSource).rendered()]
         lines += ["", "Remediation (\(control.remediation.automatable ? "automatable" : "manual")):"]
@@ -84,13 +84,14 @@ package enum ControlListing {
         return lines.joined(separator: "\n")
     }
 
-    /// One registry read in words.
+    /// One fact read in words.
     package static func describe(_ read: FactRead) -> String {
         switch read {
         case .value(let key, let name): "value \(key) \(name.text.isEmpty ? "(default)" : name.text)"
         case .key(let key): "key exists: \(key)"
         case .subkeyValues(let key, let name): "each subkey of \(key): value \(name)"
         case .subkeyNames(let key): "subkeys of \(key)"
+        case .service(let name): "service \(name): state and start mode"
         }
     }
 

@@ -34,6 +34,11 @@ extension CompiledCheck {
                 preconditionFailure("answer of the wrong kind")
             }
             return check.evaluate(subkeys, findings: &findings)
+        case .service(let check, let read):
+            guard case .service(let state) = facts.answers[read] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(state, findings: &findings)
         case .role(let required):
             findings.append(.role(required: required, host: role))
             return NodeOutcome(status: role == required ? .pass : .fail, nothingSet: false)
@@ -123,6 +128,28 @@ extension SubkeyCountCheck {
             return NodeOutcome(status: absentStatus, nothingSet: true)
         case .denied:
             findings.append(.subkeyCount(self, .denied, .undecided))
+            return NodeOutcome(status: .unknown, nothingSet: false)
+        }
+    }
+}
+
+extension ServiceCheck {
+    fileprivate func evaluate(_ state: ServiceState, findings: inout [Finding]) -> NodeOutcome {
+        switch state {
+        case .present(let facts):
+            let text =
+                switch field {
+                case .state: facts.state
+                case .startMode: facts.startMode
+                }
+            let outcome = rule.apply(to: .string(text))
+            findings.append(.service(self, .present(text), outcome))
+            return NodeOutcome(status: outcome.status, nothingSet: false)
+        case .absent:
+            findings.append(.service(self, .absent, .absent(absentStatus)))
+            return NodeOutcome(status: absentStatus, nothingSet: true)
+        case .denied:
+            findings.append(.service(self, .denied, .undecided))
             return NodeOutcome(status: .unknown, nothingSet: false)
         }
     }

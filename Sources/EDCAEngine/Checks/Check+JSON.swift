@@ -14,8 +14,8 @@ extension Check {
             "note",
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
-        + ["orVersionFrom"] + comparisonNames
-    private static let nodeKinds = ["all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role"]
+        + ["orVersionFrom", "service", "field"] + comparisonNames
+    private static let nodeKinds = ["all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service"]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
     static func decode(
@@ -48,6 +48,8 @@ extension Check {
             body = decodeSubkeyCount(&reader, catalogs: catalogs, problems: &problems)
         case "role":
             body = decodeRole(&reader, problems: &problems)
+        case "service":
+            body = decodeService(&reader, catalogs: catalogs, problems: &problems)
         default:
             body = decodeKeyOrValue(&reader, catalogs: catalogs, problems: &problems)
         }
@@ -124,6 +126,40 @@ extension Check {
         let whenAbsent = decodeStatus(&reader, "whenAbsent", problems: &problems)
         guard let key, let rule, whenAbsent.isValid else { return nil }
         return .subkeyCount(SubkeyCountCheck(key: key, rule: rule, absentStatus: whenAbsent.value ?? .unknown))
+    }
+
+    /// Decodes `{"service": NAME, "field": "state" | "startMode", <rule>, "whenAbsent": STATUS}`.
+    private static func decodeService(
+        _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
+    ) -> Check? {
+        var name: String?
+        if let json = reader.take("service"), let text = JSONRead.string(json, reader.path(of: "service"), &problems) {
+            if let problem = ServiceSnapshot.problem(withName: text) {
+                problems.append(
+                    DecodingProblem(position: json.position, field: reader.path(of: "service"), message: problem))
+            } else {
+                name = text
+            }
+        }
+        var field: ServiceCheck.Field?
+        if let json = reader.require("field", problems: &problems),
+            let text = JSONRead.string(json, reader.path(of: "field"), &problems)
+        {
+            field = ServiceCheck.Field(rawValue: text)
+            if field == nil {
+                let known = ServiceCheck.Field.allCases.map(\.rawValue)
+                var message = "unknown service field \"\(text)\"; expected one of \(known.joined(separator: ", "))"
+                if let suggestion = closestName(to: text, among: known) {
+                    message += " (did you mean '\(suggestion)'?)"
+                }
+                problems.append(
+                    DecodingProblem(position: json.position, field: reader.path(of: "field"), message: message))
+            }
+        }
+        let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
+        let whenAbsent = decodeStatus(&reader, "whenAbsent", problems: &problems)
+        guard let name, let field, let rule, whenAbsent.isValid else { return nil }
+        return .service(ServiceCheck(name: name, field: field, rule: rule, absentStatus: whenAbsent.value ?? .unknown))
     }
 
     private static func decodeRole(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {

@@ -17,6 +17,8 @@ package indirect enum Check: Sendable {
     case subkeys(SubkeysCheck)
     /// Counts a key's subkeys.
     case subkeyCount(SubkeyCountCheck)
+    /// Reads one field of a service or kernel driver.
+    case service(ServiceCheck)
     /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
     case role(ExchangeRole)
     /// Combines checks.
@@ -153,6 +155,35 @@ package final class SubkeyCountCheck: Sendable {
     }
 }
 
+/// Reads one field of a service or kernel driver (`Win32_BaseService`) and applies a rule to it as text, e.g.
+/// `{"service": "MSExchangeMitigation", "field": "state", "equals": "Running"}`.
+package final class ServiceCheck: Sendable {
+    /// The fields a check may read.
+    package enum Field: String, Sendable, CaseIterable {
+        /// The run state: `Running`, `Stopped`, `Paused`, `StartPending`, ...
+        case state
+        /// The start mode: `Auto`, `Manual`, `Disabled`, `Boot`, `System`.
+        case startMode
+    }
+
+    /// The service's name (not its display name).
+    package let name: String
+    /// The field read.
+    package let field: Field
+    /// How the verdict follows from the field's text.
+    package let rule: ValueRule
+    /// The status when the service is not installed (`Unknown` unless the check says otherwise).
+    package let absentStatus: Status
+
+    /// Creates a service check.
+    package init(name: String, field: Field, rule: ValueRule, absentStatus: Status) {
+        self.name = name
+        self.field = field
+        self.rule = rule
+        self.absentStatus = absentStatus
+    }
+}
+
 /// Checks combined in three-valued logic.
 package struct CheckGroup: Sendable {
     /// How members combine. `Skipped` members are left out; a group of only skipped members is `Skipped`.
@@ -183,6 +214,7 @@ extension Check {
         case .key(let check): [.key(check.key)]
         case .subkeys(let check): [.subkeyValues(check.key, check.valueName)]
         case .subkeyCount(let check): [.subkeyNames(check.key)]
+        case .service(let check): [.service(ServiceName(check.name))]
         case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads

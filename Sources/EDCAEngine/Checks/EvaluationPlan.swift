@@ -98,6 +98,8 @@ package struct HostFacts: Sendable {
         case subkeys(SubkeyValues)
         /// A subkey enumeration.
         case subkeyNames(RegistrySnapshot.SubkeyState)
+        /// A service's state and start mode.
+        case service(ServiceState)
     }
 
     /// What an enumeration of a key's subkeys found.
@@ -143,6 +145,8 @@ extension HostSnapshot {
             }
         case .subkeyNames(let key):
             return .subkeyNames(registry.subkeys(of: key))
+        case .service(let name):
+            return .service(services.state(of: name.text))
         }
     }
 }
@@ -153,6 +157,7 @@ indirect enum CompiledCheck: Sendable {
     case key(KeyCheck, read: Int)
     case subkeys(SubkeysCheck, read: Int)
     case subkeyCount(SubkeyCountCheck, read: Int)
+    case service(ServiceCheck, read: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -170,6 +175,7 @@ indirect enum CompiledCheck: Sendable {
         case .key(let leaf): self = .key(leaf, read: number(.key(leaf.key)))
         case .subkeys(let leaf): self = .subkeys(leaf, read: number(.subkeyValues(leaf.key, leaf.valueName)))
         case .subkeyCount(let leaf): self = .subkeyCount(leaf, read: number(.subkeyNames(leaf.key)))
+        case .service(let leaf): self = .service(leaf, read: number(.service(ServiceName(leaf.name))))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

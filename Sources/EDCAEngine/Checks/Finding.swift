@@ -15,6 +15,8 @@ package enum Finding: Sendable {
     case subkeysSummary(SubkeysCheck, SubkeysSummary, Status)
     /// A subkey count (as a DWORD), or why there is none, and which part of the rule decided.
     case subkeyCount(SubkeyCountCheck, Observation, RuleOutcome)
+    /// One field of a service, or why there is none, and which part of the rule decided.
+    case service(ServiceCheck, ServiceObservation, RuleOutcome)
     /// A role test: the role it requires and the host's.
     case role(required: ExchangeRole, host: ExchangeRole)
     /// A group none of whose values is set, which gives this status.
@@ -44,6 +46,16 @@ package enum Finding: Sendable {
         case denied
         /// The value is not set; the version its numeric parts spell, as a `REG_SZ`.
         case composedVersion(RegistryData)
+    }
+
+    /// What a read of a service's field found.
+    package enum ServiceObservation: Sendable {
+        /// The field's text.
+        case present(String)
+        /// The service is not installed.
+        case absent
+        /// The service cannot be read.
+        case denied
     }
 
     /// What a read of a key's existence found.
@@ -123,6 +135,23 @@ extension Finding: CustomStringConvertible {
             return Evidence(
                 subject: .registryKey(check.key), observed: ": key absent, which counts as \(outcome.status)",
                 observation: Self.words(observation), result: outcome.status)
+        case .service(let check, let observation, let outcome):
+            let subject = FactLocation.service(check.name, field: check.field.rawValue)
+            switch observation {
+            case .present(let text):
+                return Evidence(
+                    subject: subject, value: .text(text), observed: " = \(quoted(text))", observation: "set",
+                    required: [Self.describe(outcome, rule: check.rule)], result: outcome.status)
+            case .absent:
+                return Evidence(
+                    subject: subject, observed: ": service not installed", observation: "service absent",
+                    required: [Self.describe(check.rule) + "; when not installed: \(outcome.status)"],
+                    result: outcome.status)
+            case .denied:
+                return Evidence(
+                    subject: subject, observed: ": cannot be read (access denied)", observation: Self.words(.denied),
+                    required: [Self.describe(outcome, rule: check.rule)], result: outcome.status)
+            }
         case .role(let required, let host):
             return Evidence(
                 subject: .hostRole, value: .role(host), expected: .role(required), observed: " \(host)",
