@@ -88,6 +88,7 @@ enum CatalogFacts {
             // A guess at a matching text: the pattern without its metacharacters.
             [.string(pattern.source.filter { !"^$()[]{}*+?|\\.".contains($0) }), .string("unmatched")]
         case .contains(let operand): [.multiString(["Other", operand]), .multiString(["Other"]), .string(operand)]
+        case .emptyList: [.multiString([]), .multiString([""]), .multiString(["\\??\\C:\\x"]), .string("")]
         case .versionAtLeast(let operand, _):
             [
                 .string(operand.description),

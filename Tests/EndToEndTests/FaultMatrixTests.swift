@@ -293,9 +293,12 @@ final class FaultLab: @unchecked Sendable {
     /// mbx01 with 100,000 subkeys under the interfaces key; the one numbered 7 has NetbiosOptions 0.
     private func writeManySubkeysSnapshot() throws {
         let path = fleet.snapshotPath(ofHost: Self.manySubkeys)
-        let snapshot = try #require(
+        let document = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        var text = "{"
+        // mbx01 is a version 2 snapshot: the registry is one member, the services another.
+        let snapshot = try #require(document["registry"] as? [String: Any])
+        let services = try JSONSerialization.data(withJSONObject: document["services"] ?? [String: Any]())
+        var text = #"{"edcaSnapshot":2,"services":"# + String(decoding: services, as: UTF8.self) + #","registry":{"#
         for (key, value) in snapshot where !key.hasPrefix(Self.interfaces + "\\") {
             let encoded = try JSONSerialization.data(withJSONObject: [key: value])
             text += String(decoding: encoded.dropFirst().dropLast(), as: UTF8.self) + ","
@@ -306,7 +309,7 @@ final class FaultLab: @unchecked Sendable {
             text += "\"\(prefix)\(index)\":{\"NetbiosOptions\":{\"type\":\"REG_DWORD\",\"data\":\(data)}},"
         }
         text.removeLast()
-        try Data((text + "}").utf8).write(to: URL(fileURLWithPath: path))
+        try Data((text + "}}").utf8).write(to: URL(fileURLWithPath: path))
     }
 
     /// The faulty host of a row.

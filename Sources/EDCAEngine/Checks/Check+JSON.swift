@@ -5,7 +5,7 @@ extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
-        "contains", "bitsSet", "bitsClear", "versionAtLeast",
+        "contains", "emptyList", "bitsSet", "bitsClear", "versionAtLeast",
     ]
     /// Every field name the check language knows, for "did you mean" suggestions.
     static let fieldNames =
@@ -465,6 +465,7 @@ extension Check {
         case "versionAtLeast": return decodeVersion(json, path: path, catalogs: catalogs, problems: &problems)
         case "equalsIgnoringCase": return text().map(Comparison.equalsIgnoringCase)
         case "contains": return text().map(Comparison.contains)
+        case "emptyList": return JSONRead.bool(json, path, &problems).map(Comparison.emptyList)
         case "matches":
             guard let source = text() else { return nil }
             do {

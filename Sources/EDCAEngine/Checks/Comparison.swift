@@ -27,6 +27,8 @@ package enum Comparison: Sendable {
     case matches(RegexPattern)
     /// The `REG_MULTI_SZ` list has an item equal to the operand, ignoring case.
     case contains(String)
+    /// The `REG_MULTI_SZ` list has no item other than empty strings (`true`), or has one (`false`).
+    case emptyList(Bool)
     /// Every bit of the mask is set.
     case bitsSet(UInt64)
     /// Every bit of the mask is clear.
@@ -73,6 +75,12 @@ package enum Comparison: Sendable {
             } else {
                 .wrongType(expected: "a REG_MULTI_SZ list")
             }
+        case .emptyList(let mustBeEmpty):
+            if case .multiString(let items) = data {
+                items.allSatisfy(\.isEmpty) == mustBeEmpty ? .holds : .fails
+            } else {
+                .wrongType(expected: "a REG_MULTI_SZ list")
+            }
         }
     }
 
@@ -103,6 +111,8 @@ extension Comparison: CustomStringConvertible {
         case .equalsIgnoringCase(let operand): "\(quoted(operand)) (ignoring case)"
         case .matches(let pattern): "matches /\(pattern.source)/"
         case .contains(let operand): "a list containing \(quoted(operand)) (ignoring case)"
+        case .emptyList(true): "an empty list"
+        case .emptyList(false): "a list with at least one item"
         case .bitsSet(let mask): "bits \(hex(mask)) set"
         case .bitsClear(let mask): "bits \(hex(mask)) clear"
         case .versionAtLeast(let operand, let entry?): "version >= \(operand) (\(entry))"
