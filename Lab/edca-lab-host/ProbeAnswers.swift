@@ -11,6 +11,10 @@ enum ProbeRead {
     case subkeys(RegistryPath, name: String?)
     /// A service's or kernel driver's state and start mode.
     case service(String)
+    /// The allow-listed properties of an allow-listed CIM class's instances.
+    case cim(CimClass)
+    /// A CIM read naming a class outside the allow-list.
+    case invalidCimClass(String)
     /// A service read whose name is malformed; the problem.
     case invalidService(String)
     /// A read of a known shape whose key path is malformed; the problem.
@@ -42,6 +46,12 @@ enum ProbeRead {
             self = Self.withPath(key) { .subkeys($0, name: name) }
         } else if names == ["subkeys"], let key = strings["subkeys"] {
             self = Self.withPath(key) { .subkeys($0, name: nil) }
+        } else if names == ["cim"], let address = strings["cim"] {
+            if let cimClass = CimClass.named(address), address.contains(":") {
+                self = .cim(cimClass)
+            } else {
+                self = .invalidCimClass(address)
+            }
         } else if names == ["service"], let name = strings["service"] {
             self = ServiceSnapshot.problem(withName: name).map(ProbeRead.invalidService) ?? .service(name)
         } else {
@@ -142,6 +152,15 @@ enum ProbeAnswers {
             case .absent: return state("absent")
             case .denied: return state("denied")
             }
+        case .cim(let cimClass):
+            switch host.cim.state(of: cimClass) {
+            case .instances(let instances):
+                return .members(["instances": .array(instances.map(cimInstance))])
+            case .absent, nil: return state("absent")
+            case .denied: return state("denied")
+            }
+        case .invalidCimClass(let address):
+            return error("not an allow-listed CIM class: \(address)")
         case .invalidPath(let problem):
             return error("invalid key path: \(problem)")
         case .invalidService(let problem):
@@ -161,6 +180,22 @@ enum ProbeAnswers {
         case .keyAbsent: return state("keyAbsent")
         case .denied: return denied(path, from: snapshot)
         }
+    }
+
+    /// One CIM instance as `Get-CimInstance` piped to `ConvertTo-Json` shows it: numbers, strings, arrays.
+    private static func cimInstance(_ instance: CimInstance) -> ResponseJSON {
+        .object(
+            instance.sorted { $0.key < $1.key }.map { name, data in
+                let value: ResponseJSON =
+                    switch data {
+                    case .dword(let number): .integer(UInt64(number))
+                    case .qword(let number): .integer(number)
+                    case .string(let text), .expandString(let text): .string(text)
+                    case .multiString(let texts): .array(texts.map(ResponseJSON.string))
+                    case .binary, .none: .null
+                    }
+                return ResponseJSONMember(name, value)
+            })
     }
 
     /// `{"type": ..., "data": ...}`: QWORD data as a decimal string, binary as lowercase hex, REG_NONE as null.

@@ -11,6 +11,10 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     case hostRole
     /// One field (`state`, `startMode`) of a service or kernel driver.
     case service(String, field: String)
+    /// One property of a CIM class's instances (`instance` names the instance, when the class has a key property).
+    case cimProperty(className: String, instance: String?, property: String)
+    /// A CIM class itself: its instances, or why there are none.
+    case cimClass(String)
 
     /// The location in words, as evidence lines start: `HKLM\...\Parameters RequireSecuritySignature`.
     package var description: String {
@@ -19,6 +23,9 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .registryKey(let key): key.text
         case .hostRole: "this host is"
         case .service(let name, let field): "service \(name) \(field)"
+        case .cimProperty(let className, let instance?, let property): "\(className)[\(instance)].\(property)"
+        case .cimProperty(let className, nil, let property): "\(className).\(property)"
+        case .cimClass(let className): className
         }
     }
 }

@@ -14,12 +14,14 @@ package enum FactRead: Sendable, Hashable {
     case subkeyNames(RegistryPath)
     /// Read one service's or kernel driver's state and start mode (probe member `service`).
     case service(ServiceName)
+    /// Read the allow-listed properties of every instance of one allow-listed CIM class (probe member `cim`).
+    case cim(CimClass)
 
     /// The registry key the read starts from, for a registry read.
     package var registryKey: RegistryPath? {
         switch self {
         case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
-        case .service: nil
+        case .service, .cim: nil
         }
     }
 
@@ -32,6 +34,7 @@ package enum FactRead: Sendable, Hashable {
         case .subkeyValues(let key, let name): (0, key.name.folded, 2, name.folded)
         case .subkeyNames(let key): (0, key.name.folded, 3, "")
         case .service(let name): (1, name.folded, 0, "")
+        case .cim(let cimClass): (2, cimClass.address.lowercased(), 0, "")
         }
     }
 }

@@ -4,7 +4,7 @@ package import EDCAJSON
 /// writes and what the simulated host answers from.
 ///
 /// The file format is versioned (`docs/registry-snapshot.md`). Version 1, the first files, is the registry object
-/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry` and `services`. A new
+/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services` and `cim`. A new
 /// kind of fact adds a stored property here, its member to ``members`` and its decoding below; version 2 readers
 /// of an older agent then name the new member as unknown rather than silently ignoring facts.
 package struct HostSnapshot: Sendable {
@@ -13,17 +13,23 @@ package struct HostSnapshot: Sendable {
     /// The member that carries the version; its absence means version 1.
     package static let versionMember = "edcaSnapshot"
     /// The members of a version 2 document besides ``versionMember``, one per kind of fact.
-    package static let members = ["registry", "services"]
+    package static let members = ["registry", "services", "cim"]
 
     /// The registry keys and values read.
     package var registry: RegistrySnapshot
     /// The services and kernel drivers read (version 2 member `services`; absent in older files).
     package var services: ServiceSnapshot
+    /// The CIM classes read (version 2 member `cim`; absent in older files).
+    package var cim: CimSnapshot
 
     /// Creates a snapshot from its facts.
-    package init(registry: RegistrySnapshot = RegistrySnapshot(), services: ServiceSnapshot = ServiceSnapshot()) {
+    package init(
+        registry: RegistrySnapshot = RegistrySnapshot(), services: ServiceSnapshot = ServiceSnapshot(),
+        cim: CimSnapshot = CimSnapshot()
+    ) {
         self.registry = registry
         self.services = services
+        self.cim = cim
     }
 
     /// Decodes a snapshot document of any version this agent knows.
@@ -61,6 +67,7 @@ package struct HostSnapshot: Sendable {
         _ = reader.take(Self.versionMember)
         let registryDocument = reader.take("registry")
         let servicesDocument = reader.take("services")
+        let cimDocument = reader.take("cim")
         reader.reportUnknownFields(knownNames: Self.members, problems: &problems)
         if !problems.isEmpty { throw SnapshotError(problems: problems) }
         self.init(
@@ -69,7 +76,9 @@ package struct HostSnapshot: Sendable {
             } ?? RegistrySnapshot(),
             services: try servicesDocument.map { value throws(SnapshotError) in
                 try ServiceSnapshot(document: value)
-            } ?? ServiceSnapshot())
+            } ?? ServiceSnapshot(),
+            cim: try cimDocument.map { value throws(SnapshotError) in try CimSnapshot(document: value) }
+                ?? CimSnapshot())
     }
 
     /// The snapshot as a document of the current version, every kind of fact sorted as its own writer sorts it.
@@ -78,6 +87,7 @@ package struct HostSnapshot: Sendable {
             [
                 (Self.versionMember, .integer(Self.currentVersion)),
                 ("registry", registry.jsonDocument()),
-            ] + (services.isEmpty ? [] : [("services", services.jsonDocument())]))
+            ] + (services.isEmpty ? [] : [("services", services.jsonDocument())])
+                + (cim.isEmpty ? [] : [("cim", cim.jsonDocument())]))
     }
 }

@@ -81,6 +81,7 @@ package struct ProbeRequest: Sendable {
                 .object([("subkeys", .string(key.text)), ("name", .string(name.text))])
             case .subkeyNames(let key): .object([("subkeys", .string(key.text))])
             case .service(let name): .object([("service", .string(name.text))])
+            case .cim(let cimClass): .object([("cim", .string(cimClass.address))])
             }
         }
         let document = JSONOutput.object([

@@ -77,7 +77,7 @@ package enum ProbeResponse {
             try builder.apply(answer, to: read)
         }
         return ProbeResult(
-            snapshot: HostSnapshot(registry: builder.snapshot, services: builder.services),
+            snapshot: HostSnapshot(registry: builder.snapshot, services: builder.services, cim: builder.cim),
             identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
@@ -134,6 +134,7 @@ package enum ProbeResponse {
 private struct SnapshotBuilder {
     var snapshot = RegistrySnapshot()
     var services = ServiceSnapshot()
+    var cim = CimSnapshot()
     var readErrors: [String] = []
 
     /// Records one answer. A registry answer of the wrong shape makes its key unreadable; an answer of a newer kind
@@ -155,7 +156,45 @@ private struct SnapshotBuilder {
             applySubkeys(answer, key: key, valueName: nil)
         case .service(let name):
             try applyService(answer, name: name.text)
+        case .cim(let cimClass):
+            try applyCim(answer, cimClass: cimClass)
         }
+    }
+
+    /// Applies a CIM answer: `{"instances": [{PROPERTY: VALUE}]}`, else `{"state": "absent"}`, `{"state":
+    /// "denied"}` or `{"state": "error", "message": ...}` (the class is then unreadable and named in the errors).
+    /// - Throws: ``ProbeError`` `malformedResponse` naming the class for any other shape, or a property outside
+    ///   the allow-list.
+    private mutating func applyCim(_ answer: JSONValue, cimClass: CimClass) throws(ProbeError) {
+        guard case .object(let members) = answer.kind,
+            let instances = members.first(where: { $0.name == "instances" })?.value
+        else {
+            switch state(of: answer) {
+            case "absent": cim.set(cimClass, .absent)
+            case "denied": cim.set(cimClass, .denied)
+            case "error":
+                cim.set(cimClass, .denied)
+                readErrors.append("CIM \(cimClass.address): \(messageText(answer) ?? "error")")
+            default:
+                throw ProbeError(
+                    code: .malformedResponse,
+                    message: "the probe's answer for CIM class \(cimClass.address) has the wrong shape: expected "
+                        + "instances, or a state of absent, denied or error")
+            }
+            return
+        }
+        var problems: [DecodingProblem] = []
+        guard
+            let state = CimSnapshot.decodeState(
+                instances, of: cimClass, field: "CIM \(cimClass.address)", problems: &problems),
+            case .instances = state
+        else {
+            let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "not an array of instances"
+            throw ProbeError(
+                code: .malformedResponse,
+                message: "the probe's answer for CIM class \(cimClass.address) is malformed: \(reason)")
+        }
+        cim.set(cimClass, state)
     }
 
     /// Applies a service answer: `{"state": "Running", "startMode": "Auto"}` for an installed service, else

@@ -354,6 +354,14 @@ package enum SpoolEvents {
             data.append(("service_name", .string(name)))
             data.append(("field", .string(field)))
             if case .text(let text) = item.value { data.append(("value", .string(text))) }
+        case .cimProperty(let className, let instance, let property):
+            data.append(("fact", .string("cim")))
+            data.append(("cim_class", .string(className)))
+            if let instance { data.append(("cim_instance", .string(instance))) }
+            data.append(("cim_property", .string(property)))
+        case .cimClass(let className):
+            data.append(("fact", .string("cim")))
+            data.append(("cim_class", .string(className)))
         case nil:
             break
         }

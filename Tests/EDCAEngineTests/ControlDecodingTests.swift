@@ -267,7 +267,8 @@ import Testing
         let problem = try #require(problems.first { $0.field == "check" })
         #expect(
             problem.message
-                == "a check must read something: expected one of all, any, none, key, subkeysOf, subkeyCountOf, role")
+                == "a check must read something: expected one of all, any, none, key, subkeysOf, subkeyCountOf, role, "
+                + "service, cim, cimCountOf")
         #expect(problem.position == SourcePosition(line: 15, column: 12))
     }
 
@@ -277,7 +278,8 @@ import Testing
             problems.contains {
                 $0.field == "check"
                     && $0.message
-                        == "a check node is one of all, any, none, key, subkeysOf, subkeyCountOf, role; found all and key"
+                        == "a check node is one of all, any, none, key, subkeysOf, subkeyCountOf, role, service, cim, "
+                        + "cimCountOf; found all and key"
             })
     }
 
@@ -323,7 +325,7 @@ import Testing
         #expect(
             problems.map(\.message) == [
                 "no test: expected one of equals, oneOf, atLeast, atMost, greaterThan, lessThan, between, "
-                    + "equalsIgnoringCase, matches, contains, bitsSet, bitsClear, versionAtLeast, cases or present"
+                    + "equalsIgnoringCase, matches, contains, emptyList, bitsSet, bitsClear, versionAtLeast, cases or present"
             ])
         #expect(problems.map(\.field) == ["check"])
     }

@@ -164,6 +164,23 @@ import Testing
         #expect(text.contains(#""message":"invalid service name: "#))
     }
 
+    @Test func cimClassesAreAnsweredFromTheSnapshotsCim() throws {
+        let reads =
+            #"[{"cim":"root\\cimv2:Win32_ComputerSystem"},{"cim":"root\\cimv2:Win32_Processor"},{"cim":"Win32_Process"}]"#
+        let members = try Bootstrap(text: Self.bootstrapText).payload(from: Self.payload(reads))
+        let request = try ProbeRequest(payload: members)
+        var cim = CimSnapshot()
+        cim.set(
+            try #require(CimClass.named("Win32_ComputerSystem")),
+            .instances([["Model": .string("R750"), "NumberOfProcessors": .dword(2)]]))
+        let answers = ProbeAnswers.answers(
+            to: request, from: HostSnapshot(cim: cim), startedAt: HostIO.monotonicSeconds())
+        let text = String(decoding: ResponseJSON.array(answers).bytes, as: UTF8.self)
+        #expect(
+            text.hasPrefix(#"[{"instances":[{"Model":"R750","NumberOfProcessors":2}]},{"state":"absent"},"#), "\(text)")
+        #expect(text.contains(#""message":"not an allow-listed CIM class: Win32_Process""#))
+    }
+
     @Test func deadlineAnswersTheRemainingReadsWithAnError() throws {
         var members = try Bootstrap(text: Self.bootstrapText).payload(from: Self.payload(#"[{"key":"HKLM"}]"#))
         let index = try #require(members.firstIndex { $0.name == "deadlineSeconds" })

@@ -275,3 +275,49 @@ struct ServiceAnswerTests {
         }
     }
 }
+
+@Suite("Reading CIM answers")
+struct CimAnswerTests {
+    static let nonce = ProbeResponseTests.nonce
+    static let system = CimClass.allowed[1]
+
+    private func parse(_ answer: String) throws(ProbeError) -> ProbeResult {
+        let request = ProbeRequest(
+            request: FactRequest(reads: [.cim(Self.system)]), nonce: Self.nonce, deadlineSeconds: 30)
+        let items = request.reads.map { $0 == .cim(Self.system) ? answer : #"{"state":"keyAbsent"}"# }
+        let body = #"{"edcaProbe":1,"nonce":"\#(Self.nonce)","answers":["# + items.joined(separator: ",") + "]}"
+        let output = Array("EDCA-PROBE-BEGIN \(Self.nonce)\n\(body)\nEDCA-PROBE-END \(Self.nonce)\n".utf8)
+        return try ProbeResponse.parse(standardOutput: output, standardError: [], exitStatus: 0, request: request)
+    }
+
+    @Test("The request names the class by its allow-listed address; answers become the snapshot's cim")
+    func shapes() throws {
+        #expect(Self.system.name == "Win32_ComputerSystem")
+        let request = ProbeRequest(
+            request: FactRequest(reads: [.cim(Self.system)]), nonce: Self.nonce, deadlineSeconds: 30)
+        #expect(
+            String(decoding: request.payload(), as: UTF8.self).contains(#"{"cim":"root\\cimv2:Win32_ComputerSystem"}"#))
+        let result = try parse(#"{"instances":[{"Model":"PowerEdge R750","NumberOfLogicalProcessors":32}]}"#)
+        #expect(
+            result.snapshot.cim.state(of: Self.system)
+                == .instances([["Model": .string("PowerEdge R750"), "NumberOfLogicalProcessors": .dword(32)]]))
+        #expect(try parse(#"{"state":"denied"}"#).snapshot.cim.state(of: Self.system) == .denied)
+        let failed = try parse(#"{"state":"error","message":"Invalid namespace"}"#)
+        #expect(failed.snapshot.cim.state(of: Self.system) == .denied)
+        #expect(failed.readErrors == [#"CIM root\cimv2:Win32_ComputerSystem: Invalid namespace"#])
+    }
+
+    @Test(
+        "A CIM answer of the wrong shape, or with a property outside the allow-list, is malformed naming the class",
+        arguments: [
+            #"{"instances":{"Model":"x"}}"#, #"{"instances":[{"UserName":"CONTOSO\\admin"}]}"#, #"{"state":"exists"}"#,
+        ])
+    func wrongShape(answer: String) {
+        #expect {
+            _ = try parse(answer)
+        } throws: { error in
+            guard let error = error as? ProbeError else { return false }
+            return error.code == .malformedResponse && error.message.contains("Win32_ComputerSystem")
+        }
+    }
+}

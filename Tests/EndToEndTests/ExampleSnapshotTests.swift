@@ -78,6 +78,10 @@ struct ExampleSnapshotTests {
         "EDCA-GOV-012": "Fail",  // POP3 and IMAP4 on manual start
         "EDCA-GOV-003": "Pass",  // the Emergency Mitigation service runs, automatic start
         "EDCA-SEC-021": "Pass",  // POP3 and IMAP4 on manual start but stopped (GOV-012 fails the start type)
+        "EDCA-PERF-006": "Pass",  // 16 logical processors
+        "EDCA-PERF-008": "Fail",  // Windows manages the page file size
+        "EDCA-PERF-017": "Fail",  // a VMware guest with the NSX introspection drivers running
+        "EDCA-SEC-029": "Pass",  // MSMQ features disabled
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")

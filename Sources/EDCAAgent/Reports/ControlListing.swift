@@ -92,6 +92,12 @@ package enum ControlListing {
         case .subkeyValues(let key, let name): "each subkey of \(key): value \(name)"
         case .subkeyNames(let key): "subkeys of \(key)"
         case .service(let name): "service \(name): state and start mode"
+        case .cim(let cimClass):
+            "CIM \(cimClass.address): " + cimClass.properties.joined(separator: ", ")
+                + (cimClass.keyValues.isEmpty
+                    ? ""
+                    : " where \(cimClass.keyProperty ?? "") is one of "
+                        + cimClass.keyValues.joined(separator: ", "))
         }
     }
 

@@ -39,6 +39,12 @@ extension CompiledCheck {
                 preconditionFailure("answer of the wrong kind")
             }
             return check.evaluate(state, findings: &findings)
+        case .cim(let check, let read):
+            guard case .cim(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
+            return check.evaluate(state, findings: &findings)
+        case .cimCount(let check, let read):
+            guard case .cim(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
+            return check.evaluate(state, findings: &findings)
         case .role(let required):
             findings.append(.role(required: required, host: role))
             return NodeOutcome(status: role == required ? .pass : .fail, nothingSet: false)
@@ -152,6 +158,53 @@ extension ServiceCheck {
             findings.append(.service(self, .denied, .undecided))
             return NodeOutcome(status: .unknown, nothingSet: false)
         }
+    }
+}
+
+extension CimCheck {
+    fileprivate func evaluate(_ state: CimClassState?, findings: inout [Finding]) -> NodeOutcome {
+        let instances: [CimInstance]
+        switch state {
+        case .instances(let list): instances = list
+        case .absent, nil:
+            findings.append(.cimSummary(self, .classAbsent, whenNoneFound))
+            return NodeOutcome(status: whenNoneFound, nothingSet: true)
+        case .denied:
+            findings.append(.cimSummary(self, .denied, .unknown))
+            return NodeOutcome(status: .unknown, nothingSet: false)
+        }
+        var tally = StatusTally()
+        var kept = 0
+        for instance in instances {
+            guard let data = instance[property] else { continue }
+            kept += 1
+            let outcome = rule.apply(to: data)
+            tally.add(outcome.status)
+            let label = cimClass.keyProperty.flatMap { instance[$0]?.textValue }
+            findings.append(.cimValue(self, instance: label, data, outcome))
+            if quantifier == .any, outcome.status == .pass { return NodeOutcome(status: .pass, nothingSet: false) }
+        }
+        if kept == 0 {
+            findings.append(.cimSummary(self, .noneHasProperty(instanceCount: instances.count), whenNoneFound))
+            return NodeOutcome(status: whenNoneFound, nothingSet: true)
+        }
+        return NodeOutcome(status: tally.combined(quantifier == .all ? .all : .any), nothingSet: false)
+    }
+}
+
+extension CimCountCheck {
+    fileprivate func evaluate(_ state: CimClassState?, findings: inout [Finding]) -> NodeOutcome {
+        let count: Int
+        switch state {
+        case .instances(let list): count = list.count
+        case .absent: count = 0
+        case .denied, nil:
+            findings.append(.cimCount(self, count: nil, .undecided))
+            return NodeOutcome(status: .unknown, nothingSet: false)
+        }
+        let outcome = rule.apply(to: .dword(UInt32(clamping: count)))
+        findings.append(.cimCount(self, count: count, outcome))
+        return NodeOutcome(status: outcome.status, nothingSet: false)
     }
 }
 

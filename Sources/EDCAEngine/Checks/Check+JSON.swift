@@ -14,8 +14,10 @@ extension Check {
             "note",
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
-        + ["orVersionFrom", "service", "field"] + comparisonNames
-    private static let nodeKinds = ["all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service"]
+        + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf"] + comparisonNames
+    private static let nodeKinds = [
+        "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
+    ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
     static func decode(
@@ -50,6 +52,13 @@ extension Check {
             body = decodeRole(&reader, problems: &problems)
         case "service":
             body = decodeService(&reader, catalogs: catalogs, problems: &problems)
+        case "cim":
+            body = decodeCim(&reader, catalogs: catalogs, problems: &problems)
+        case "cimCountOf":
+            let cimClass = decodeCimClass(&reader, "cimCountOf", problems: &problems)
+            let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
+            guard let cimClass, let rule else { return nil }
+            body = .cimCount(CimCountCheck(cimClass: cimClass, rule: rule))
         default:
             body = decodeKeyOrValue(&reader, catalogs: catalogs, problems: &problems)
         }
@@ -160,6 +169,63 @@ extension Check {
         let whenAbsent = decodeStatus(&reader, "whenAbsent", problems: &problems)
         guard let name, let field, let rule, whenAbsent.isValid else { return nil }
         return .service(ServiceCheck(name: name, field: field, rule: rule, absentStatus: whenAbsent.value ?? .unknown))
+    }
+
+    /// An allow-listed CIM class named by `field`, or nil with a problem naming the allow-list.
+    private static func decodeCimClass(
+        _ reader: inout JSONObjectReader, _ field: String, problems: inout [DecodingProblem]
+    ) -> CimClass? {
+        guard let json = reader.take(field), let text = JSONRead.string(json, reader.path(of: field), &problems) else {
+            return nil
+        }
+        if let cimClass = CimClass.named(text) { return cimClass }
+        let known = CimClass.allowed.map(\.name)
+        var message = "not an allow-listed CIM class: \"\(text)\"; expected one of \(known.joined(separator: ", "))"
+        if let suggestion = closestName(to: text, among: known) { message += " (did you mean '\(suggestion)'?)" }
+        problems.append(DecodingProblem(position: json.position, field: reader.path(of: field), message: message))
+        return nil
+    }
+
+    /// Decodes `{"cim": CLASS, "property": NAME, "require": "all" | "any", <rule>, "whenNoneFound": STATUS}`.
+    private static func decodeCim(
+        _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
+    ) -> Check? {
+        let cimClass = decodeCimClass(&reader, "cim", problems: &problems)
+        var property: String?
+        if let json = reader.require("property", problems: &problems),
+            let text = JSONRead.string(json, reader.path(of: "property"), &problems), let cimClass
+        {
+            property = cimClass.property(text)
+            if property == nil {
+                var message =
+                    "not an allow-listed property of \(cimClass.name): \"\(text)\"; expected one of "
+                    + cimClass.properties.joined(separator: ", ")
+                if let suggestion = closestName(to: text, among: cimClass.properties) {
+                    message += " (did you mean '\(suggestion)'?)"
+                }
+                problems.append(
+                    DecodingProblem(position: json.position, field: reader.path(of: "property"), message: message))
+            }
+        }
+        var quantifier: SubkeysCheck.Quantifier?
+        if let json = reader.require("require", problems: &problems),
+            let text = JSONRead.string(json, reader.path(of: "require"), &problems)
+        {
+            quantifier = SubkeysCheck.Quantifier(rawValue: text)
+            if quantifier == nil {
+                problems.append(
+                    DecodingProblem(
+                        position: json.position, field: reader.path(of: "require"),
+                        message: "expected \"all\" or \"any\", found \"\(text)\""))
+            }
+        }
+        let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
+        let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
+        guard let cimClass, let property, let quantifier, let rule, whenNoneFound.isValid else { return nil }
+        return .cim(
+            CimCheck(
+                cimClass: cimClass, property: property, quantifier: quantifier, rule: rule,
+                whenNoneFound: whenNoneFound.value ?? .unknown))
     }
 
     private static func decodeRole(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {

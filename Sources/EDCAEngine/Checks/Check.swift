@@ -19,6 +19,10 @@ package indirect enum Check: Sendable {
     case subkeyCount(SubkeyCountCheck)
     /// Reads one field of a service or kernel driver.
     case service(ServiceCheck)
+    /// Reads one property of every instance of a CIM class.
+    case cim(CimCheck)
+    /// Counts a CIM class's instances.
+    case cimCount(CimCountCheck)
     /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
     case role(ExchangeRole)
     /// Combines checks.
@@ -184,6 +188,51 @@ package final class ServiceCheck: Sendable {
     }
 }
 
+/// Reads one allow-listed property of every instance of an allow-listed CIM class and applies a rule to each, e.g.
+/// `{"cim": "Win32_ComputerSystem", "property": "NumberOfLogicalProcessors", "require": "all", "atMost": 48}`.
+///
+/// An instance without the property (null) is ignored; when none is left, or the class does not exist, the check
+/// gives `whenNoneFound`. An unreadable class is `Unknown`.
+package final class CimCheck: Sendable {
+    /// The class read.
+    package let cimClass: CimClass
+    /// The property tested, in the allow-list's spelling.
+    package let property: String
+    /// Whether every instance with the property must pass, or at least one.
+    package let quantifier: SubkeysCheck.Quantifier
+    /// How each instance's verdict follows from its value.
+    package let rule: ValueRule
+    /// The status when no instance has the property.
+    package let whenNoneFound: Status
+
+    /// Creates a CIM check.
+    package init(
+        cimClass: CimClass, property: String, quantifier: SubkeysCheck.Quantifier, rule: ValueRule,
+        whenNoneFound: Status
+    ) {
+        self.cimClass = cimClass
+        self.property = property
+        self.quantifier = quantifier
+        self.rule = rule
+        self.whenNoneFound = whenNoneFound
+    }
+}
+
+/// Counts the instances of an allow-listed CIM class (for example the page files of `Win32_PageFileSetting`) and
+/// applies a numeric rule to the count. A class that does not exist counts 0; an unreadable one is `Unknown`.
+package final class CimCountCheck: Sendable {
+    /// The class whose instances are counted.
+    package let cimClass: CimClass
+    /// How the verdict follows from the count.
+    package let rule: ValueRule
+
+    /// Creates a CIM count check.
+    package init(cimClass: CimClass, rule: ValueRule) {
+        self.cimClass = cimClass
+        self.rule = rule
+    }
+}
+
 /// Checks combined in three-valued logic.
 package struct CheckGroup: Sendable {
     /// How members combine. `Skipped` members are left out; a group of only skipped members is `Skipped`.
@@ -215,6 +264,8 @@ extension Check {
         case .subkeys(let check): [.subkeyValues(check.key, check.valueName)]
         case .subkeyCount(let check): [.subkeyNames(check.key)]
         case .service(let check): [.service(ServiceName(check.name))]
+        case .cim(let check): [.cim(check.cimClass)]
+        case .cimCount(let check): [.cim(check.cimClass)]
         case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads

@@ -100,6 +100,8 @@ package struct HostFacts: Sendable {
         case subkeyNames(RegistrySnapshot.SubkeyState)
         /// A service's state and start mode.
         case service(ServiceState)
+        /// A CIM class's instances; nil when the snapshot did not read the class.
+        case cim(CimClassState?)
     }
 
     /// What an enumeration of a key's subkeys found.
@@ -147,6 +149,8 @@ extension HostSnapshot {
             return .subkeyNames(registry.subkeys(of: key))
         case .service(let name):
             return .service(services.state(of: name.text))
+        case .cim(let cimClass):
+            return .cim(cim.state(of: cimClass))
         }
     }
 }
@@ -158,6 +162,8 @@ indirect enum CompiledCheck: Sendable {
     case subkeys(SubkeysCheck, read: Int)
     case subkeyCount(SubkeyCountCheck, read: Int)
     case service(ServiceCheck, read: Int)
+    case cim(CimCheck, read: Int)
+    case cimCount(CimCountCheck, read: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -176,6 +182,8 @@ indirect enum CompiledCheck: Sendable {
         case .subkeys(let leaf): self = .subkeys(leaf, read: number(.subkeyValues(leaf.key, leaf.valueName)))
         case .subkeyCount(let leaf): self = .subkeyCount(leaf, read: number(.subkeyNames(leaf.key)))
         case .service(let leaf): self = .service(leaf, read: number(.service(ServiceName(leaf.name))))
+        case .cim(let leaf): self = .cim(leaf, read: number(.cim(leaf.cimClass)))
+        case .cimCount(let leaf): self = .cimCount(leaf, read: number(.cim(leaf.cimClass)))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

@@ -17,6 +17,12 @@ package enum Finding: Sendable {
     case subkeyCount(SubkeyCountCheck, Observation, RuleOutcome)
     /// One field of a service, or why there is none, and which part of the rule decided.
     case service(ServiceCheck, ServiceObservation, RuleOutcome)
+    /// One CIM instance's property (`instance` names it by the class's key property) and what the rule gave.
+    case cimValue(CimCheck, instance: String?, RegistryData, RuleOutcome)
+    /// A CIM check that found no instance to decide on.
+    case cimSummary(CimCheck, CimSummary, Status)
+    /// A count of CIM instances (nil when the class cannot be read) and what the rule gave.
+    case cimCount(CimCountCheck, count: Int?, RuleOutcome)
     /// A role test: the role it requires and the host's.
     case role(required: ExchangeRole, host: ExchangeRole)
     /// A group none of whose values is set, which gives this status.
@@ -56,6 +62,16 @@ package enum Finding: Sendable {
         case absent
         /// The service cannot be read.
         case denied
+    }
+
+    /// Why a CIM check had no instance to decide on.
+    package enum CimSummary: Sendable {
+        /// The class does not exist on the host (or was not read).
+        case classAbsent
+        /// The class cannot be read.
+        case denied
+        /// The class has this many instances, none with the property set.
+        case noneHasProperty(instanceCount: Int)
     }
 
     /// What a read of a key's existence found.
@@ -152,6 +168,31 @@ extension Finding: CustomStringConvertible {
                     subject: subject, observed: ": cannot be read (access denied)", observation: Self.words(.denied),
                     required: [Self.describe(outcome, rule: check.rule)], result: outcome.status)
             }
+        case .cimValue(let check, let instance, let data, let outcome):
+            return Self.valueEvidence(
+                .cimProperty(className: check.cimClass.name, instance: instance, property: check.property),
+                .data(data), outcome, rule: check.rule)
+        case .cimSummary(let check, let summary, let status):
+            let seen =
+                switch summary {
+                case .classAbsent: "no instance (the class does not exist or was not read)"
+                case .denied: "cannot be read (access denied)"
+                case .noneHasProperty(let count): "none of its \(count) instances has \(check.property) set"
+                }
+            return Evidence(
+                subject: .cimClass(check.cimClass.name), observed: ": \(seen)",
+                observation: summary.isDenied ? "access denied" : "not set",
+                required: ["\(Self.describe(check.rule)); counts as \(status)"], result: status)
+        case .cimCount(let check, let count?, let outcome):
+            return Evidence(
+                subject: .cimClass(check.cimClass.name), value: .count(UInt64(count)),
+                observed: ": \(count == 1 ? "1 instance" : "\(count) instances")", observation: "set",
+                required: [Self.describe(outcome, rule: check.rule)], result: outcome.status)
+        case .cimCount(let check, nil, let outcome):
+            return Evidence(
+                subject: .cimClass(check.cimClass.name), observed: ": cannot be read (access denied)",
+                observation: "access denied", required: ["\(Self.describe(check.rule)); so Unknown"],
+                result: outcome.status)
         case .role(let required, let host):
             return Evidence(
                 subject: .hostRole, value: .role(host), expected: .role(required), observed: " \(host)",
@@ -315,5 +356,13 @@ extension ValueRule {
             default: false
             }
         }
+    }
+}
+
+extension Finding.CimSummary {
+    /// Whether the class could not be read.
+    fileprivate var isDenied: Bool {
+        if case .denied = self { return true }
+        return false
     }
 }

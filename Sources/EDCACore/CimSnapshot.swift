@@ -1,0 +1,232 @@
+package import EDCAJSON
+
+/// One CIM class the probe may read, with the only properties it returns and an optional fixed filter. Controls
+/// name a class and a property from this list; the probe never runs a query taken from a control.
+package struct CimClass: Sendable, Hashable {
+    /// The WMI namespace, such as `root\cimv2`.
+    package var namespace: String
+    /// The class name, such as `Win32_ComputerSystem`.
+    package var name: String
+    /// The properties read from each instance.
+    package var properties: [String]
+    /// The property that names an instance in evidence (e.g. `DeviceID`), if any.
+    package var keyProperty: String?
+    /// When not empty, only instances whose ``keyProperty`` is one of these are read (a fixed filter).
+    package var keyValues: [String]
+
+    /// The address a probe request carries: `namespace:class`.
+    package var address: String { namespace + ":" + name }
+
+    /// The allow-list (`docs/probe-protocol.md` §3): the classes and properties the controls of issue 16 need.
+    package static let allowed: [CimClass] = [
+        CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_OperatingSystem",
+            properties: ["Version", "BuildNumber", "SystemDrive", "Caption"]),
+        CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_ComputerSystem",
+            properties: [
+                "Manufacturer", "Model", "NumberOfLogicalProcessors", "NumberOfProcessors", "TotalPhysicalMemory",
+                "AutomaticManagedPagefile",
+            ]),
+        CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_Processor",
+            properties: ["DeviceID", "NumberOfCores", "NumberOfLogicalProcessors", "MaxClockSpeed"],
+            keyProperty: "DeviceID"),
+        CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_PageFileSetting",
+            properties: ["Name", "InitialSize", "MaximumSize"], keyProperty: "Name"),
+        CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_OptionalFeature", properties: ["Name", "InstallState"],
+            keyProperty: "Name", keyValues: ["MSMQ-Server", "MSMQ-Services", "WCF-MSMQ-Activation45"]),
+        CimClass(
+            namespace: #"root\Microsoft\Windows\DeviceGuard"#, name: "Win32_DeviceGuard",
+            properties: ["SecurityServicesRunning", "SecurityServicesConfigured", "VirtualizationBasedSecurityStatus"]),
+    ]
+
+    /// Creates an allow-list entry.
+    init(
+        namespace: String, name: String, properties: [String], keyProperty: String? = nil, keyValues: [String] = []
+    ) {
+        self.namespace = namespace
+        self.name = name
+        self.properties = properties
+        self.keyProperty = keyProperty
+        self.keyValues = keyValues
+    }
+
+    /// The allow-listed class of this name (ignoring case), or of this `namespace:class` address.
+    package static func named(_ text: String) -> CimClass? {
+        let folded = text.lowercased()
+        return allowed.first { $0.name.lowercased() == folded || $0.address.lowercased() == folded }
+    }
+
+    /// The property of this class spelled as given (ignoring case), in the allow-list's spelling.
+    package func property(_ text: String) -> String? {
+        properties.first { $0.lowercased() == text.lowercased() }
+    }
+}
+
+/// One CIM instance: its allow-listed properties as registry-like data (a string, a number as `REG_DWORD` or
+/// `REG_QWORD`, a boolean as 1 or 0, an array as a `REG_MULTI_SZ` of texts); a property that is null is left out.
+package typealias CimInstance = [String: RegistryData]
+
+/// What a host says about one CIM class.
+package enum CimClassState: Sendable, Hashable {
+    /// The instances read (possibly none).
+    case instances([CimInstance])
+    /// The class or namespace does not exist on this host.
+    case absent
+    /// The class cannot be read by the probe's account.
+    case denied
+}
+
+/// The CIM classes read on a host, by `namespace:class` address. A class a snapshot does not list was not read.
+package struct CimSnapshot: Sendable {
+    private var classes: [String: (address: String, state: CimClassState)] = [:]
+
+    /// Creates an empty snapshot.
+    package init() {}
+
+    /// Whether no class was recorded.
+    package var isEmpty: Bool { classes.isEmpty }
+
+    /// Records what the host says about one class.
+    package mutating func set(_ cimClass: CimClass, _ state: CimClassState) {
+        classes[cimClass.address.lowercased()] = (cimClass.address, state)
+    }
+
+    /// What the snapshot says about a class, or nil when it was not read.
+    package func state(of cimClass: CimClass) -> CimClassState? {
+        classes[cimClass.address.lowercased()]?.state
+    }
+
+    /// Decodes the `cim` member of a snapshot: `{"root\\cimv2:Win32_ComputerSystem": [{"Model": "..."}]}`, with
+    /// `"absent"` for a class that does not exist and `null` for one that cannot be read.
+    ///
+    /// - Throws: ``SnapshotError`` listing every class or property outside the allow-list and every malformed value.
+    package init(document: JSONValue) throws(SnapshotError) {
+        var problems: [DecodingProblem] = []
+        guard case .object(let members) = document.kind else {
+            throw SnapshotError(problems: [
+                JSONRead.mismatch(document, "cim", expected: "an object whose members are namespace:class addresses")
+            ])
+        }
+        var snapshot = CimSnapshot()
+        for member in members {
+            let field = "cim.\(member.name)"
+            guard let cimClass = CimClass.named(member.name), member.name.contains(":") else {
+                problems.append(
+                    DecodingProblem(
+                        position: member.namePosition, field: field,
+                        message: "not an allow-listed class address; expected one of "
+                            + CimClass.allowed.map(\.address).joined(separator: ", ")))
+                continue
+            }
+            if let state = Self.decodeState(member.value, of: cimClass, field: field, problems: &problems) {
+                snapshot.set(cimClass, state)
+            }
+        }
+        if !problems.isEmpty { throw SnapshotError(problems: problems) }
+        self = snapshot
+    }
+
+    /// Decodes one class: an array of instances, `"absent"`, or `null` (unreadable).
+    package static func decodeState(
+        _ value: JSONValue, of cimClass: CimClass, field: String, problems: inout [DecodingProblem]
+    ) -> CimClassState? {
+        switch value.kind {
+        case .null: return .denied
+        case .string("absent"): return .absent
+        case .array(let items):
+            let before = problems.count
+            var instances: [CimInstance] = []
+            for (index, item) in items.enumerated() {
+                let itemField = "\(field)[\(index)]"
+                guard case .object(let properties) = item.kind else {
+                    problems.append(JSONRead.mismatch(item, itemField, expected: "an object of properties"))
+                    continue
+                }
+                var instance: CimInstance = [:]
+                for property in properties {
+                    guard let name = cimClass.property(property.name) else {
+                        problems.append(
+                            DecodingProblem(
+                                position: property.namePosition, field: "\(itemField).\(property.name)",
+                                message: "not an allow-listed property of \(cimClass.name); expected one of "
+                                    + cimClass.properties.joined(separator: ", ")))
+                        continue
+                    }
+                    if let data = decodeValue(property.value, field: "\(itemField).\(name)", problems: &problems) {
+                        instance[name] = data
+                    }
+                }
+                instances.append(instance)
+            }
+            return problems.count == before ? .instances(instances) : nil
+        default:
+            problems.append(
+                JSONRead.mismatch(value, field, expected: "an array of instances, \"absent\", or null when unreadable"))
+            return nil
+        }
+    }
+
+    /// A property's value as data; nil for JSON null (the property is not set) or a value of no known shape.
+    private static func decodeValue(
+        _ value: JSONValue, field: String, problems: inout [DecodingProblem]
+    ) -> RegistryData? {
+        switch value.kind {
+        case .null: return nil
+        case .string(let text): return .string(text)
+        case .bool(let flag): return .dword(flag ? 1 : 0)
+        case .number(let number):
+            if let unsigned = number.unsignedValue {
+                return UInt32(exactly: unsigned).map(RegistryData.dword) ?? .qword(unsigned)
+            }
+        case .array(let items):
+            var texts: [String] = []
+            for item in items {
+                switch item.kind {
+                case .string(let text): texts.append(text)
+                case .number(let number) where number.unsignedValue != nil: texts.append(number.literal)
+                default:
+                    problems.append(JSONRead.mismatch(item, field, expected: "an array of strings or numbers"))
+                    return nil
+                }
+            }
+            return .multiString(texts)
+        default:
+            break
+        }
+        problems.append(
+            JSONRead.mismatch(value, field, expected: "a string, a non-negative integer, a boolean, an array or null"))
+        return nil
+    }
+
+    /// The snapshot as the `cim` member, sorted by address.
+    package func jsonDocument() -> JSONOutput {
+        .object(
+            classes.sorted { $0.key < $1.key }.map { _, entry in
+                let value: JSONOutput =
+                    switch entry.state {
+                    case .instances(let instances):
+                        .array(
+                            instances.map { instance in
+                                .object(instance.sorted { $0.key < $1.key }.map { ($0.key, Self.output($0.value)) })
+                            })
+                    case .absent: .string("absent")
+                    case .denied: .null
+                    }
+                return (entry.address, value)
+            })
+    }
+
+    private static func output(_ data: RegistryData) -> JSONOutput {
+        switch data {
+        case .dword(let number): .unsigned(UInt64(number))
+        case .qword(let number): .unsigned(number)
+        case .string(let text), .expandString(let text): .string(text)
+        case .multiString(let texts): .array(texts.map(JSONOutput.string))
+        case .binary, .none: .null
+        }
+    }
+}
