@@ -11,8 +11,10 @@ package struct CimClass: Sendable, Hashable {
     package var properties: [String]
     /// The property that names an instance in evidence (e.g. `DeviceID`), if any.
     package var keyProperty: String?
-    /// When not empty, only instances whose ``keyProperty`` is one of these are read (a fixed filter).
-    package var keyValues: [String]
+    /// A fixed filter: when set, only instances whose property is one of the values are read (the probe's query).
+    package var filter: (property: String, values: [String])?
+    /// Where the probe reads the class from, when not the default (the firewall's effective policy: `ActiveStore`).
+    package var policyStore: String?
 
     /// The address a probe request carries: `namespace:class`.
     package var address: String { namespace + ":" + name }
@@ -37,7 +39,13 @@ package struct CimClass: Sendable, Hashable {
             properties: ["Name", "InitialSize", "MaximumSize"], keyProperty: "Name"),
         CimClass(
             namespace: #"root\cimv2"#, name: "Win32_OptionalFeature", properties: ["Name", "InstallState"],
-            keyProperty: "Name", keyValues: ["MSMQ-Server", "MSMQ-Services", "WCF-MSMQ-Activation45"]),
+            keyProperty: "Name", filter: ("Name", ["MSMQ-Server", "MSMQ-Services", "WCF-MSMQ-Activation45"])),
+        CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_Volume", properties: ["DriveLetter", "FileSystem", "BlockSize"],
+            keyProperty: "DriveLetter", filter: ("BootVolume", ["True"])),
+        CimClass(
+            namespace: #"root\StandardCimv2"#, name: "MSFT_NetFirewallProfile", properties: ["Name", "Enabled"],
+            keyProperty: "Name", policyStore: "ActiveStore"),
         CimClass(
             namespace: #"root\Microsoft\Windows\DeviceGuard"#, name: "Win32_DeviceGuard",
             properties: ["SecurityServicesRunning", "SecurityServicesConfigured", "VirtualizationBasedSecurityStatus"]),
@@ -45,14 +53,20 @@ package struct CimClass: Sendable, Hashable {
 
     /// Creates an allow-list entry.
     init(
-        namespace: String, name: String, properties: [String], keyProperty: String? = nil, keyValues: [String] = []
+        namespace: String, name: String, properties: [String], keyProperty: String? = nil,
+        filter: (property: String, values: [String])? = nil, policyStore: String? = nil
     ) {
         self.namespace = namespace
         self.name = name
         self.properties = properties
         self.keyProperty = keyProperty
-        self.keyValues = keyValues
+        self.filter = filter
+        self.policyStore = policyStore
     }
+
+    package static func == (lhs: CimClass, rhs: CimClass) -> Bool { lhs.address == rhs.address }
+
+    package func hash(into hasher: inout Hasher) { hasher.combine(address) }
 
     /// The allow-listed class of this name (ignoring case), or of this `namespace:class` address.
     package static func named(_ text: String) -> CimClass? {

@@ -82,6 +82,8 @@ struct ExampleSnapshotTests {
         "EDCA-PERF-008": "Fail",  // Windows manages the page file size
         "EDCA-PERF-017": "Fail",  // a VMware guest with the NSX introspection drivers running
         "EDCA-SEC-029": "Pass",  // MSMQ features disabled
+        "EDCA-SEC-010": "Pass",  // C: is NTFS
+        "EDCA-SEC-025": "Pass",  // the firewall is on for every profile (the Windows default)
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")

@@ -94,10 +94,8 @@ package enum ControlListing {
         case .service(let name): "service \(name): state and start mode"
         case .cim(let cimClass):
             "CIM \(cimClass.address): " + cimClass.properties.joined(separator: ", ")
-                + (cimClass.keyValues.isEmpty
-                    ? ""
-                    : " where \(cimClass.keyProperty ?? "") is one of "
-                        + cimClass.keyValues.joined(separator: ", "))
+                + (cimClass.filter.map { " where \($0.property) is one of " + $0.values.joined(separator: ", ") } ?? "")
+                + (cimClass.policyStore.map { " (policy store \($0))" } ?? "")
         }
     }
 

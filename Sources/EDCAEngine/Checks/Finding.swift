@@ -177,6 +177,8 @@ extension Finding: CustomStringConvertible {
                 switch summary {
                 case .classAbsent: "no instance (the class does not exist or was not read)"
                 case .denied: "cannot be read (access denied)"
+                case .noneHasProperty(0): "no instance"
+                case .noneHasProperty(1): "its one instance has no \(check.property)"
                 case .noneHasProperty(let count): "none of its \(count) instances has \(check.property) set"
                 }
             return Evidence(
