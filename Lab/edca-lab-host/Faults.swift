@@ -36,6 +36,10 @@ struct Faults {
     var deepJSON = 0
     /// Keys made unreadable in addition to the snapshot's `null` keys.
     var deniedKeys: [RegistryPath] = []
+    /// CIM classes made unreadable (access denied), as `null` classes in the snapshot.
+    var deniedCimClasses: [CimClass] = []
+    /// Services made unreadable (access denied), as `null` services in the snapshot.
+    var deniedServices: [String] = []
 
     /// How long `disconnectMidOutput` waits between writing the partial answer and killing the session process,
     /// so that sshd has forwarded what was written.
@@ -45,7 +49,7 @@ struct Faults {
     static let names = [
         "latencyMs", "banner", "profileOutput", "clixml", "exitStatus", "hang", "hangAfterPartialOutput",
         "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
-        "deniedKeys",
+        "deniedKeys", "deniedCimClasses", "deniedServices",
     ]
 
     /// No fault.
@@ -80,6 +84,14 @@ struct Faults {
                 }
             case "deepJSON": deepJSON = try LabJSON.integer(value, in: 0...100_000_000, field)
             case "deniedKeys": deniedKeys = try Self.keyPaths(value, field)
+            case "deniedCimClasses":
+                deniedCimClasses = try Self.strings(value, field).map { (text) throws(Refusal) -> CimClass in
+                    guard let cimClass = CimClass.named(text) else {
+                        throw Refusal.lab("\(field): not an allow-listed CIM class: \(text)")
+                    }
+                    return cimClass
+                }
+            case "deniedServices": deniedServices = try Self.strings(value, field)
             default:
                 throw Refusal.lab(
                     "\(context): unknown fault \"\(member.name)\" (known: \(Self.names.joined(separator: ", ")))")
@@ -103,6 +115,16 @@ struct Faults {
             throw Refusal.lab(
                 "\(context): garbage and deepJSON replace the answer, so nonUTF8 and extraAnswers cannot act")
         }
+    }
+
+    /// Reads an array of strings.
+    private static func strings(_ value: JSONValue, _ context: String) throws(Refusal) -> [String] {
+        guard case .array(let items) = value.kind else {
+            throw Refusal.lab("\(context): expected an array of strings, found \(value.typeName)")
+        }
+        var texts: [String] = []
+        for (index, item) in items.enumerated() { texts.append(try LabJSON.string(item, "\(context)[\(index)]")) }
+        return texts
     }
 
     /// Reads `deniedKeys`: an array of registry key paths.

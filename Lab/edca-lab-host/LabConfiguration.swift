@@ -35,6 +35,8 @@ struct LabConfiguration {
                 throw Refusal.lab("\(snapshotPath): \(error.problems.map(\.description).joined(separator: "; "))")
             }
             for key in faults.deniedKeys { snapshot.registry.setDenied(key) }
+            for cimClass in faults.deniedCimClasses { snapshot.cim.set(cimClass, .denied) }
+            for name in faults.deniedServices { snapshot.services.set(name, .denied) }
             return snapshot
         }
     }

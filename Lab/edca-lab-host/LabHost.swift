@@ -38,6 +38,8 @@ import EDCAJSON
 /// - `hugeOutputBytes` (integer): that many filler bytes (80-byte CRLF lines) on stdout before the answer.
 /// - `wrongNonce` (bool): the markers carry another nonce (each hex digit moved on by one).
 /// - `deniedKeys` (array of key paths): keys made unreadable, exactly like `null` keys in the snapshot.
+/// - `deniedCimClasses` (array of CIM class names) and `deniedServices` (array of service names): made unreadable,
+///   exactly like `null` classes and services in the snapshot.
 enum LabHost {
     /// The usage line for a wrong command line.
     static let usage = "usage: edca-lab-host --lab LAB.json (as sshd's ForceCommand; see LabHost.swift)"

@@ -185,3 +185,42 @@ struct ProbeCommandTests {
         #expect(run.standardOutput.contains("RequireSecuritySignature"))
     }
 }
+
+@Suite("Probe over SSH: local facts beyond the registry", .serialized)
+struct LocalFactProbeTests {
+    private func statuses(_ run: AgentRun) throws -> [String: String] {
+        let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
+        let results = try #require(document["results"] as? [[String: Any]])
+        return Dictionary(
+            uniqueKeysWithValues: results.compactMap { result in
+                (result["control"] as? String).map { ($0, result["status"] as? String ?? "") }
+            })
+    }
+
+    @Test("A denied CIM class and a denied service give Unknown with evidence, never Pass; other facts still decide")
+    func deniedCimClassAndService() throws {
+        let host = try SimulatedHost(
+            snapshot: "mbx01.json",
+            faults: ["deniedCimClasses": ["Win32_ComputerSystem"], "deniedServices": ["MSExchangeMitigation"]])
+        let run = try runAgent(host.probeArguments(["--format", "json"]))
+        #expect(run.status == 1, "\(run.standardError)")
+        let verdicts = try statuses(run)
+        #expect(verdicts["EDCA-PERF-006"] == "Unknown")
+        #expect(verdicts["EDCA-PERF-008"] == "Unknown")
+        #expect(verdicts["EDCA-GOV-003"] == "Unknown")
+        #expect(verdicts["EDCA-SEC-029"] == "Pass", "Win32_OptionalFeature is still readable")
+        #expect(verdicts["EDCA-SEC-021"] == "Pass", "the POP3 and IMAP4 services are still readable")
+        #expect(run.standardOutput.contains("Win32_ComputerSystem: cannot be read (access denied)"))
+        #expect(run.standardOutput.contains("service MSExchangeMitigation state: cannot be read (access denied)"))
+    }
+
+    @Test("The same host unchanged passes the CIM and service controls")
+    func readableHost() throws {
+        let host = try SimulatedHost(snapshot: "mbx01.json")
+        let run = try runAgent(host.probeArguments(["--format", "json"]))
+        let verdicts = try statuses(run)
+        for id in ["EDCA-PERF-006", "EDCA-PERF-008", "EDCA-GOV-003", "EDCA-SEC-029", "EDCA-SEC-010", "EDCA-SEC-025"] {
+            #expect(verdicts[id] == "Pass", "\(id)")
+        }
+    }
+}
