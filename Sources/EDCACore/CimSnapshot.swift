@@ -47,6 +47,9 @@ package struct CimClass: Sendable, Hashable {
             namespace: #"root\StandardCimv2"#, name: "MSFT_NetFirewallProfile", properties: ["Name", "Enabled"],
             keyProperty: "Name", policyStore: "ActiveStore"),
         CimClass(
+            namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpComputerStatus",
+            properties: ["AMServiceEnabled", "AntivirusEnabled", "RealTimeProtectionEnabled", "AMRunningMode"]),
+        CimClass(
             namespace: #"root\Microsoft\Windows\DeviceGuard"#, name: "Win32_DeviceGuard",
             properties: ["SecurityServicesRunning", "SecurityServicesConfigured", "VirtualizationBasedSecurityStatus"]),
     ]

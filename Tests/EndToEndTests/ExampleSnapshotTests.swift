@@ -84,6 +84,7 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-029": "Pass",  // MSMQ features disabled
         "EDCA-SEC-010": "Pass",  // C: is NTFS
         "EDCA-SEC-025": "Pass",  // the firewall is on for every profile (the Windows default)
+        "EDCA-SEC-026": "Pass",  // Defender real-time protection on
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")
