@@ -11,7 +11,7 @@ package enum FuzzTargets {
     /// The nonce of ``probeRequest``; the seed corpus frames its responses with it.
     static let nonce = "00112233445566778899aabbccddeeff"
 
-    /// A request with one read of each kind, plus the host-identity reads every probe makes.
+    /// A request with one read of each kind (registry value, subkeys, key, service, CIM class), plus the host-identity reads every probe makes.
     static let probeRequest: ProbeRequest = {
         var request = FactRequest(checks: [])
         let server = #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#
@@ -24,6 +24,8 @@ package enum FuzzTargets {
             request.add(.subkeyValues(interfaces, RegistryName("NetbiosOptions")))
             request.add(.key(pending))
         }
+        request.add(.service(ServiceName("MSExchangeMitigation")))
+        if let system = CimClass.named("Win32_ComputerSystem") { request.add(.cim(system)) }
         return ProbeRequest(request: request, nonce: nonce, deadlineSeconds: 30)
     }()
 
@@ -50,9 +52,9 @@ package enum FuzzTargets {
         _ = try? Inventory.parse(yaml: text, file: "fuzz.yaml")
     }
 
-    /// A registry snapshot file (`RegistrySnapshot(json:)`).
+    /// A snapshot file of any version (`HostSnapshot(json:)`: registry, services, CIM).
     package static func snapshot(_ bytes: [UInt8]) {
-        _ = try? RegistrySnapshot(json: bytes)
+        _ = try? HostSnapshot(json: bytes)
     }
 
     /// The facts controls are evaluated on: a few values of each type, including a long string for `matches`.

@@ -171,7 +171,7 @@ extension Finding: CustomStringConvertible {
         case .cimValue(let check, let instance, let data, let outcome):
             return Self.valueEvidence(
                 .cimProperty(className: check.cimClass.name, instance: instance, property: check.property),
-                .data(data), outcome, rule: check.rule)
+                .data(data), outcome, rule: check.rule, namesRegistryTypes: false)
         case .cimSummary(let check, let summary, let status):
             let seen =
                 switch summary {
@@ -242,7 +242,8 @@ extension Finding: CustomStringConvertible {
     }
 
     private static func valueEvidence(
-        _ subject: FactLocation, _ observation: Observation, _ outcome: RuleOutcome, rule: ValueRule
+        _ subject: FactLocation, _ observation: Observation, _ outcome: RuleOutcome, rule: ValueRule,
+        namesRegistryTypes: Bool = true
     ) -> Evidence {
         let (value, origin): (FactValue?, Evidence.Origin) =
             switch observation {
@@ -252,7 +253,9 @@ extension Finding: CustomStringConvertible {
             case .valueAbsent, .keyAbsent, .denied: (nil, .stored)
             }
         return Evidence(
-            subject: subject, value: value, origin: origin, observed: describe(observation, rule: rule),
+            subject: subject, value: value, origin: origin,
+            observed: namesRegistryTypes
+                ? describe(observation, rule: rule) : " = " + renderPlain(observation, hex: rule.showsHex),
             observation: words(observation), required: [describe(outcome, rule: rule)], result: outcome.status)
     }
 
@@ -281,6 +284,19 @@ extension Finding: CustomStringConvertible {
         case .keyAbsent: return ": not set (key absent)"
         case .denied: return ": cannot be read (access denied)"
         case .composedVersion(let data): return ": not set; from its parts = " + render(data, hex: false)
+        }
+    }
+
+    /// A CIM value as its class reports it: text in quotes, numbers, lists; no registry type.
+    private static func renderPlain(_ observation: Observation, hex showsHex: Bool) -> String {
+        guard case .data(let data) = observation else { return "" }
+        switch data {
+        case .string(let text), .expandString(let text): return quoted(text)
+        case .multiString(let items): return "[" + items.map(quoted).joined(separator: ", ") + "]"
+        case .dword, .qword:
+            // Without the registry type note that `render` adds to a REG_QWORD.
+            return render(data, hex: showsHex).split(separator: " (REG").first.map(String.init) ?? ""
+        case .binary, .none: return render(data, hex: showsHex)
         }
     }
 
