@@ -39,10 +39,12 @@ let package = Package(
             swiftSettings: strictSettings),
         // The spool a SIEM ingests: one append-only NDJSON file of OCSF events, rotated per run; drift state.
         .target(name: "EDCASpool", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
+        // Pure: a run's spool events to the HTML report's model and data, and to the remediation script.
+        .target(name: "EDCAReport", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         // The edge around the engine: reads control directories and snapshot files, renders reports.
         .target(
             name: "EDCAAgent",
-            dependencies: ["EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool", "EDCATransport"],
+            dependencies: ["EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCAReport", "EDCASpool", "EDCATransport"],
             swiftSettings: strictSettings
         ),
         // The command line, thin: parses arguments and calls EDCAAgent.
@@ -96,6 +98,10 @@ let package = Package(
         .testTarget(name: "EDCAProbeTests", dependencies: ["EDCAProbe", "EDCAEngine"], swiftSettings: strictSettings),
         .testTarget(
             name: "EDCAInventoryTests", dependencies: ["EDCAInventory", "EDCAEngine"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "EDCAReportTests",
+            dependencies: ["EDCAReport", "EDCAAgent", "EDCAEngine", "EDCASpool", "EDCATestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(name: "EDCASpoolTests", dependencies: ["EDCASpool", "EDCAEngine"], swiftSettings: strictSettings),
         .testTarget(
             name: "EDCALabHostTests", dependencies: ["edca-lab-host", "EDCAEngine"], swiftSettings: strictSettings),
