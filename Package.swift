@@ -71,6 +71,13 @@ let package = Package(
             path: "Benchmarks/SpoolBenchmark",
             swiftSettings: strictSettings
         ),
+        // Report generation and page load benchmark (not a test): `swift run -c release edca-report-benchmark`.
+        .executableTarget(
+            name: "edca-report-benchmark",
+            dependencies: ["EDCAAgent", "EDCAEngine", "EDCASpool", "EDCATestSupport"],
+            path: "Benchmarks/ReportBenchmark",
+            swiftSettings: strictSettings
+        ),
         // Fuzzing (`scripts/fuzz`): one executable per parser; libFuzzer drives them when built with
         // `-sanitize=fuzzer,address -DFUZZING`, and a normal build replays the inputs given as arguments.
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
