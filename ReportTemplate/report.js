@@ -231,12 +231,21 @@
       for (var i = 0; i < cols.length; i++) {
         var letter = h.statuses[cols[i].index];
         var cls = letter === "-" ? "s-none" : "s-" + letter;
-        cells += '<td class="cell ' + cls + (statusShown(letter) ? "" : " dim") + '" title="' + esc(h.name + " \u00b7 " + cols[i].id + ": " + STATUS[letter]) + '">' + (letter === "-" ? "\u00b7" : letter) + "</td>";
+        cells += '<td class="cell ' + cls + (statusShown(letter) ? "" : " dim") + '" data-c="' + cols[i].index + '">' + (letter === "-" ? "\u00b7" : letter) + "</td>";
       }
       return '<tr data-host="' + esc(h.name) + '"><th class="host" scope="row">' + esc(h.name) + '</th><td class="score">' + formatPercent(percent(h.passed, h.counted)) + "</td>" + cells + "</tr>";
     }).join("");
     $("matrix-table").innerHTML = head + "<tbody>" + body + "</tbody>";
   }
+  // A cell's tooltip (server, control, status) is made when the pointer reaches it: 1,000 servers x the catalog
+  // would otherwise carry tens of thousands of title attributes.
+  $("matrix-table").addEventListener("mouseover", function (event) {
+    var cell = event.target.closest("td.cell");
+    if (!cell || cell.title) return;
+    var control = controls[Number(cell.getAttribute("data-c"))];
+    var host = hosts.filter(function (h) { return h.name === cell.parentNode.getAttribute("data-host"); })[0];
+    if (control && host) cell.title = host.name + " \u00b7 " + control.id + " " + control.title + ": " + STATUS[host.statuses[control.index]];
+  });
   $("matrix-table").addEventListener("click", function (event) {
     var button = event.target.closest("button[data-sort]");
     if (!button) return;

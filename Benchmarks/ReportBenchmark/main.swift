@@ -7,6 +7,7 @@
 
 import EDCAAgent
 import EDCAEngine
+import EDCAReport
 import EDCASpool
 import EDCATestSupport
 import Foundation
@@ -92,6 +93,13 @@ for runIndex in 0..<runCount {
     guard FileManager.default.createFile(atPath: name, contents: Data(text)) else { fail("cannot write \(name)") }
 }
 
+/// The CPU time this thread has used, in seconds: the machine may be shared, so wall time alone can mislead.
+func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }
@@ -99,21 +107,50 @@ func seconds(_ duration: Duration) -> Double {
 let page = work + "/report.html"
 let source = ReportSource(spoolDirectory: spool, runID: nil, controlsDirectory: "Controls")
 var times: [Double] = []
+var cpuTimes: [Double] = []
 for _ in 0..<repeats {
     let clock = ContinuousClock()
     let began = clock.now
+    let cpuBegan = threadCPUSeconds()
     do {
         try ReportFiles.writeReport(source, templateDirectory: "ReportTemplate", output: page)
     } catch {
         fail(error.description)
     }
     times.append(seconds(began.duration(to: clock.now)))
+    cpuTimes.append(threadCPUSeconds() - cpuBegan)
+}
+// Where the time goes, phase by phase (one pass each).
+do {
+    let clock = ContinuousClock()
+    var mark = clock.now
+    var cpuMark = threadCPUSeconds()
+    func lap() -> String {
+        let now = clock.now
+        let cpuNow = threadCPUSeconds()
+        defer { (mark, cpuMark) = (now, cpuNow) }
+        return String(format: "%.2f s (CPU %.2f s)", seconds(mark.duration(to: now)), cpuNow - cpuMark)
+    }
+    let files = try ReportFiles.spoolFiles(spool)
+    let readTime = lap()
+    let runs = try SpoolRuns.read(files, directory: spool)
+    let summaryTime = lap()
+    let (run, earlier) = try runs.select(nil)
+    let fullTime = lap()
+    let report = FleetReport(run: run, earlier: earlier, details: [:])
+    let modelTime = lap()
+    let data = ReportPage.data(report, generatedAt: 0, productVersion: "0.1.0")
+    _ = try ReportPage.assemble(template: "<!--edca:style--><!--edca:script--><!--edca:data-->", stylesheet: "", script: "", data: data)
+    let pageTime = lap()
+    print("  phases:     read files \(readTime), decode (earlier runs in summary, the newest in full) \(summaryTime), select \(fullTime), model \(modelTime), page data \(pageTime)")
+} catch {
+    fail("\(error)")
 }
 let pageBytes = (try? FileManager.default.attributesOfItem(atPath: page)[.size] as? Int) ?? 0
 let median = times.sorted()[times.count / 2]
 print("edca-report-benchmark: \(hostCount) hosts x \(controls.count) controls, \(runCount) runs in the spool")
 print(String(format: "  spool read: %.1f MiB (%d events)", Double(spoolBytes) / 1_048_576, runCount * hostCount * (controls.count + 1)))
-print(String(format: "  generation: %.2f s (median of %d; min %.2f, max %.2f)", median, repeats, times.min() ?? 0, times.max() ?? 0))
+print(String(format: "  generation: %.2f s wall, %.2f s CPU (medians of %d; wall min %.2f, max %.2f)", median, cpuTimes.sorted()[cpuTimes.count / 2], repeats, times.min() ?? 0, times.max() ?? 0))
 print(String(format: "  page size:  %.2f MiB (%d bytes)", Double(pageBytes) / 1_048_576, pageBytes))
 
 // Chromium: load from file://, then the paint timings, the script's drawing time, and one filter change.

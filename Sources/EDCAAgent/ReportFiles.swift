@@ -58,9 +58,9 @@ package enum ReportFiles {
     ) throws(ReportFailure) -> String {
         do throws(ReportError) {
             let report = try load(source)
-            let template = try read(templateDirectory + "/report.html")
-            let stylesheet = try read(templateDirectory + "/report.css")
-            let script = try read(templateDirectory + "/report.js")
+            let template = try readText(templateDirectory + "/report.html")
+            let stylesheet = try readText(templateDirectory + "/report.css")
+            let script = try readText(templateDirectory + "/report.js")
             let data = ReportPage.data(
                 report, generatedAt: Int64(now.timeIntervalSince1970 * 1000), productVersion: productVersion)
             let page = try ReportPage.assemble(template: template, stylesheet: stylesheet, script: script, data: data)
@@ -127,15 +127,39 @@ package enum ReportFiles {
         var files: [SpoolFile] = []
         for name in ordered {
             let path = directory + "/" + name
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ReportError(.unreadable, "\(path): cannot read the spool file")
-            }
-            files.append(SpoolFile(path: path, bytes: [UInt8](data)))
+            files.append(SpoolFile(path: path, bytes: try readBytes(path)))
         }
         return files
     }
 
-    private static func read(_ path: String) throws(ReportError) -> String {
+    /// A whole file's bytes, read with `read(2)` straight into the array (spool files run to hundreds of MiB).
+    private static func readBytes(_ path: String) throws(ReportError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ReportError(.unreadable, "\(path): cannot read the spool file: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw ReportError(.unreadable, "\(path): cannot read the spool file: \(String(cString: strerror(errno)))")
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var filled = 0
+        while filled < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else {
+                throw ReportError(.unreadable, "\(path): cannot read the spool file: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        // A file that grew meanwhile (a scan appending) is read up to its size at open; one that shrank is cut.
+        bytes.removeLast(bytes.count - filled)
+        return bytes
+    }
+
+    private static func readText(_ path: String) throws(ReportError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ReportError(.unreadable, "\(path): cannot read the report template (see --template-dir)")
         }

@@ -119,43 +119,64 @@ package struct EventProblem: Error, Sendable, Equatable {
     }
 }
 
+/// How much of a finding to decode: everything, or only what scores, drift and the trend need (no texts, no
+/// evidence), which is what earlier runs need.
+package enum DecodingDetail: Sendable {
+    /// Every field the report shows.
+    case full
+    /// Ids, statuses, weights and hosts only.
+    case summary
+}
+
 /// The one place that knows the shape of spool events (docs/spool.md): everything else in the report reads the
 /// records above. When the event format changes, only this type changes.
+///
+/// A line is read with ``JSONCursor`` into the members the report reads (others are checked and skipped, not built),
+/// every member optional so that the version is checked before anything else; then the members a record needs are
+/// required by name.
 package enum SpoolEventDecoder {
     /// The OCSF versions whose event shape this decoder reads.
     package static let readableVersions = ["1.3.0"]
 
     /// Decodes one NDJSON line; nil for an event class the report does not use.
-    package static func decode(line: [UInt8]) throws(EventProblem) -> SpoolEvent? {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(line)
-        } catch {
-            throw EventProblem("not JSON: \(error.message) at column \(error.position.column)")
+    package static func decode(line: [UInt8], detail: DecodingDetail = .full) throws(EventProblem) -> SpoolEvent? {
+        let result = line.withUnsafeBufferPointer { buffer in
+            Result { () throws(EventProblem) in try decode(buffer, detail: detail) }
         }
-        let event = Fields(value, path: "")
-        let metadata = try event.object("metadata")
-        let version = try metadata.string("version")
+        return try result.get()
+    }
+
+    /// Decodes one line in place (no copy), as ``decode(line:detail:)``.
+    static func decode(_ line: UnsafeBufferPointer<UInt8>, detail: DecodingDetail) throws(EventProblem) -> SpoolEvent? {
+        let event: RawEvent
+        do {
+            event = try RawEvent(line, detail: detail)
+        } catch {
+            throw EventProblem(error.message)
+        }
+        let version = try required(event.metadata?.version, "metadata.version")
         try checkVersion(version)
-        let runID = try metadata.string("correlation_uid")
-        let time = try event.integer("time")
-        switch try event.integer("class_uid") {
-        case 2003: return .finding(try finding(event, runID: runID, time: time))
+        let runID = try required(event.metadata?.correlationUID, "metadata.correlation_uid")
+        let time = try required(event.time, "time")
+        switch try required(event.classUID, "class_uid") {
+        case 2003: return .finding(try finding(event, runID: runID, time: time, detail: detail))
         case 6007:
-            let unmapped = try event.object("unmapped")
-            if unmapped.optionalString("scope") == "run" {
+            let unmapped = try required(event.unmapped, "unmapped")
+            if unmapped.scope == "run" {
                 return .runScan(
                     RunScanRecord(
-                        runID: runID, startTime: try event.integer("start_time"), endTime: try event.integer("end_time"),
-                        hosts: Int(try unmapped.integer("hosts")), reached: Int(try unmapped.integer("reached")),
-                        failed: Int(try unmapped.integer("failed")),
-                        interrupted: Int(try unmapped.integer("interrupted"))))
+                        runID: runID, startTime: try required(event.startTime, "start_time"),
+                        endTime: try required(event.endTime, "end_time"),
+                        hosts: try required(unmapped.hosts, "unmapped.hosts"),
+                        reached: try required(unmapped.reachedCount, "unmapped.reached"),
+                        failed: try required(unmapped.failed, "unmapped.failed"),
+                        interrupted: try required(unmapped.interrupted, "unmapped.interrupted")))
             }
             return .hostScan(
                 HostScanRecord(
-                    runID: runID, time: time, host: try host(event), reached: try unmapped.bool("reached"),
-                    errorClass: unmapped.optionalString("error_class"),
-                    errorMessage: unmapped.optionalString("error_message")))
+                    runID: runID, time: time, host: try host(event),
+                    reached: try required(unmapped.reachedFlag, "unmapped.reached"), errorClass: unmapped.errorClass,
+                    errorMessage: unmapped.errorMessage))
         default: return nil
         }
     }
@@ -166,8 +187,8 @@ package enum SpoolEventDecoder {
         let newest = readableVersions.map(versionParts).max { $0.lexicographicallyPrecedes($1) } ?? []
         if newest.lexicographicallyPrecedes(versionParts(version)) {
             throw EventProblem(
-                "metadata.version \(version) is newer than this edca-agent reads (\(readableVersions.joined(separator: ", "))): "
-                    + "update edca-agent to report on this spool",
+                "metadata.version \(version) is newer than this edca-agent reads "
+                    + "(\(readableVersions.joined(separator: ", "))): update edca-agent to report on this spool",
                 isNewerFormat: true)
         }
         throw EventProblem("metadata.version \(version) is not one this edca-agent reads")
@@ -177,134 +198,235 @@ package enum SpoolEventDecoder {
         version.split(separator: ".").map { Int($0) ?? 0 }
     }
 
-    private static func finding(_ event: Fields, runID: String, time: Int64) throws(EventProblem) -> FindingRecord {
-        let info = try event.object("finding_info")
-        let compliance = try event.object("compliance")
-        let unmapped = try event.object("unmapped")
-        let remediation = try event.object("remediation")
-        let statusWord = try compliance.string("status")
-        guard let status = Status(rawValue: statusWord) else {
-            throw EventProblem("compliance.status: unknown status \"\(statusWord)\"")
-        }
-        let previous = unmapped.optionalString("previous_status").flatMap(Status.init(rawValue:))
-        var evidence: [String] = []
-        for item in try event.array("evidences") {
-            if let data = try item.optionalObject("data"), let line = data.optionalString("description") {
-                evidence.append(line)
-            }
-        }
-        let names = try compliance.stringList("requirements")
-        let urls = try remediation.stringList("references")
-        let references = zip(names, urls).map { ReferenceRecord(name: $0, url: $1) }
-        return FindingRecord(
-            runID: runID, time: time, host: try host(event), subject: "Server",
-            controlID: try compliance.string("control"), title: try info.string("title"),
-            description: info.optionalString("desc") ?? "", category: unmapped.optionalString("category") ?? "",
-            severity: try event.string("severity"), severityWeight: unmapped.optionalInteger("severity_weight").map(Int.init),
-            verify: unmapped.optionalBool("verify"), automatable: unmapped.optionalBool("automatable"),
-            frameworks: try compliance.stringList("standards"), status: status, drift: unmapped.optionalString("drift"),
-            previousStatus: previous, evidence: evidence, remediation: remediation.optionalString("desc") ?? "",
-            references: references)
-    }
-
-    private static func host(_ event: Fields) throws(EventProblem) -> SpoolHostRecord {
-        let device = try event.object("device")
-        let os = try device.optionalObject("os")
-        var role = event.optionalString("unmapped.host_role")
-        if role == nil, let resources = try? event.array("resources"), let first = resources.first {
-            role = first.optionalString("role")
-        }
-        return SpoolHostRecord(
-            name: try device.string("hostname"), ip: device.optionalString("ip"), role: role,
-            osName: os?.optionalString("name"))
-    }
-}
-
-/// Typed access to an object's members, with the member's path in every problem.
-struct Fields {
-    let members: [String: JSONValue]
-    let path: String
-
-    init(_ value: JSONValue, path: String) {
-        var members: [String: JSONValue] = [:]
-        if case .object(let list) = value.kind {
-            for member in list where members[member.name] == nil { members[member.name] = member.value }
-        }
-        self.members = members
-        self.path = path
-    }
-
-    private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    private func required(_ key: String) throws(EventProblem) -> JSONValue {
-        guard let value = members[key] else { throw EventProblem("\(name(key)): missing") }
+    private static func required<Value>(_ value: Value?, _ field: String) throws(EventProblem) -> Value {
+        guard let value else { throw EventProblem("\(field): missing") }
         return value
     }
 
-    func object(_ key: String) throws(EventProblem) -> Fields {
-        let value = try required(key)
-        guard case .object = value.kind else { throw EventProblem("\(name(key)): expected an object") }
-        return Fields(value, path: name(key))
-    }
-
-    func optionalObject(_ key: String) throws(EventProblem) -> Fields? {
-        guard let value = members[key] else { return nil }
-        guard case .object = value.kind else { throw EventProblem("\(name(key)): expected an object") }
-        return Fields(value, path: name(key))
-    }
-
-    func array(_ key: String) throws(EventProblem) -> [Fields] {
-        guard let value = members[key] else { return [] }
-        guard case .array(let items) = value.kind else { throw EventProblem("\(name(key)): expected an array") }
-        return items.enumerated().map { Fields($1, path: "\(name(key))[\($0)]") }
-    }
-
-    func string(_ key: String) throws(EventProblem) -> String {
-        guard case .string(let text) = try required(key).kind else {
-            throw EventProblem("\(name(key)): expected a string")
+    private static func finding(
+        _ event: RawEvent, runID: String, time: Int64, detail: DecodingDetail
+    ) throws(EventProblem) -> FindingRecord {
+        let compliance = try required(event.compliance, "compliance")
+        let unmapped = event.unmapped
+        let statusWord = try required(compliance.status, "compliance.status")
+        guard let status = Status(rawValue: statusWord) else {
+            throw EventProblem("compliance.status: unknown status \"\(statusWord)\"")
         }
-        return text
-    }
-
-    func stringList(_ key: String) throws(EventProblem) -> [String] {
-        guard let value = members[key] else { return [] }
-        guard case .array(let items) = value.kind else { throw EventProblem("\(name(key)): expected an array") }
-        var texts: [String] = []
-        for item in items {
-            guard case .string(let text) = item.kind else { throw EventProblem("\(name(key)): expected strings") }
-            texts.append(text)
+        var record = FindingRecord(
+            runID: runID, time: time, host: try host(event), subject: "Server",
+            controlID: try required(compliance.control, "compliance.control"), title: "", description: "",
+            category: unmapped?.category ?? "", severity: event.severity ?? "",
+            severityWeight: unmapped?.severityWeight, verify: unmapped?.verify, automatable: unmapped?.automatable,
+            frameworks: compliance.standards ?? [], status: status, drift: unmapped?.drift,
+            previousStatus: unmapped?.previousStatus.flatMap(Status.init(rawValue:)), evidence: [], remediation: "",
+            references: [])
+        guard detail == .full else { return record }
+        record.title = try required(event.findingInfo?.title, "finding_info.title")
+        record.description = event.findingInfo?.desc ?? ""
+        record.evidence = (event.evidences ?? []).compactMap { $0 }
+        record.remediation = event.remediation?.desc ?? ""
+        record.references = zip(compliance.requirements ?? [], event.remediation?.references ?? []).map {
+            ReferenceRecord(name: $0, url: $1)
         }
-        return texts
+        return record
     }
 
-    func integer(_ key: String) throws(EventProblem) -> Int64 {
-        guard case .number(let number) = try required(key).kind, let integer = number.integerValue else {
-            throw EventProblem("\(name(key)): expected an integer")
+    private static func host(_ event: RawEvent) throws(EventProblem) -> SpoolHostRecord {
+        let device = try required(event.device, "device")
+        return SpoolHostRecord(
+            name: try required(device.hostname, "device.hostname"), ip: device.ip,
+            role: event.unmapped?.hostRole ?? event.resources?.first ?? nil, osName: device.osName)
+    }
+}
+
+/// The members of a spool event the report reads; every one optional, so that a missing one is reported by name
+/// after the version check.
+private struct RawEvent {
+    struct Metadata {
+        var correlationUID: String?
+        var version: String?
+    }
+    struct FindingInfo {
+        var title: String?
+        var desc: String?
+    }
+    struct Compliance {
+        var control: String?
+        var standards: [String]?
+        var requirements: [String]?
+        var status: String?
+    }
+    struct Device {
+        var hostname: String?
+        var ip: String?
+        var osName: String?
+    }
+    struct Remediation {
+        var desc: String?
+        var references: [String]?
+    }
+    struct Unmapped {
+        var drift: String?
+        var previousStatus: String?
+        var severityWeight: Int?
+        var verify: Bool?
+        var category: String?
+        var automatable: Bool?
+        var hostRole: String?
+        var scope: String?
+        var hosts: Int?
+        /// `reached` is true/false for a host and a count for a run.
+        var reachedFlag: Bool?
+        var reachedCount: Int?
+        var failed: Int?
+        var interrupted: Int?
+        var errorClass: String?
+        var errorMessage: String?
+    }
+
+    var time: Int64?
+    var metadata: Metadata?
+    var classUID: Int?
+    var severity: String?
+    var findingInfo: FindingInfo?
+    var compliance: Compliance?
+    var device: Device?
+    var resources: [String?]?
+    var evidences: [String?]?
+    var remediation: Remediation?
+    var unmapped: Unmapped?
+    var startTime: Int64?
+    var endTime: Int64?
+
+    /// Reads the members of one line; with `.summary` detail, texts and evidence are skipped.
+    init(_ line: UnsafeBufferPointer<UInt8>, detail: DecodingDetail) throws(JSONCursor.Problem) {
+        var cursor = JSONCursor(line)
+        let full = detail == .full
+        var event = RawEvent()
+        try cursor.object("") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+            switch name {
+            case "time": event.time = try c.integer("time")
+            case "class_uid": event.classUID = try c.integer("class_uid").map(Int.init)
+            case "severity": event.severity = try c.string("severity")
+            case "start_time": event.startTime = try c.integer("start_time")
+            case "end_time": event.endTime = try c.integer("end_time")
+            case "metadata":
+                var metadata = Metadata()
+                try c.object("metadata") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                    switch name {
+                    case "correlation_uid": metadata.correlationUID = try c.string("metadata.correlation_uid")
+                    case "version": metadata.version = try c.string("metadata.version")
+                    default: try c.skip("metadata")
+                    }
+                }
+                event.metadata = metadata
+            case "finding_info" where full:
+                var info = FindingInfo()
+                try c.object("finding_info") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                    switch name {
+                    case "title": info.title = try c.string("finding_info.title")
+                    case "desc": info.desc = try c.string("finding_info.desc")
+                    default: try c.skip("finding_info")
+                    }
+                }
+                event.findingInfo = info
+            case "compliance":
+                var compliance = Compliance()
+                try c.object("compliance") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                    switch name {
+                    case "control": compliance.control = try c.string("compliance.control")
+                    case "standards": compliance.standards = try c.strings("compliance.standards")
+                    case "requirements" where full: compliance.requirements = try c.strings("compliance.requirements")
+                    case "status": compliance.status = try c.string("compliance.status")
+                    default: try c.skip("compliance")
+                    }
+                }
+                event.compliance = compliance
+            case "device":
+                var device = Device()
+                try c.object("device") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                    switch name {
+                    case "hostname": device.hostname = try c.string("device.hostname")
+                    case "ip": device.ip = try c.string("device.ip")
+                    case "os":
+                        try c.object("device.os") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                            if name == "name" { device.osName = try c.string("device.os.name") } else { try c.skip("device.os") }
+                        }
+                    default: try c.skip("device")
+                    }
+                }
+                event.device = device
+            case "resources":
+                var roles: [String?] = []
+                try c.array("resources") { (c: inout JSONCursor) throws(JSONCursor.Problem) in
+                    var role: String?
+                    try c.object("resources[]") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                        if name == "role" { role = try c.string("resources[].role") } else { try c.skip("resources[]") }
+                    }
+                    roles.append(role)
+                }
+                event.resources = roles
+            case "evidences" where full:
+                var lines: [String?] = []
+                try c.array("evidences") { (c: inout JSONCursor) throws(JSONCursor.Problem) in
+                    var line: String?
+                    try c.object("evidences[]") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                        guard name == "data" else { return try c.skip("evidences[]") }
+                        try c.object("evidences[].data") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                            if name == "description" { line = try c.string("evidences[].data.description") } else {
+                                try c.skip("evidences[].data")
+                            }
+                        }
+                    }
+                    lines.append(line)
+                }
+                event.evidences = lines
+            case "remediation" where full:
+                var remediation = Remediation()
+                try c.object("remediation") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                    switch name {
+                    case "desc": remediation.desc = try c.string("remediation.desc")
+                    case "references": remediation.references = try c.strings("remediation.references")
+                    default: try c.skip("remediation")
+                    }
+                }
+                event.remediation = remediation
+            case "unmapped":
+                var unmapped = Unmapped()
+                try c.object("unmapped") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                    let path = "unmapped"
+                    switch name {
+                    case "drift": unmapped.drift = try c.string(path)
+                    case "previous_status": unmapped.previousStatus = try c.string(path)
+                    case "severity_weight": unmapped.severityWeight = try c.integer(path).map(Int.init)
+                    case "verify": unmapped.verify = try c.bool(path)
+                    case "category": unmapped.category = try c.string(path)
+                    case "automatable": unmapped.automatable = try c.bool(path)
+                    case "host_role": unmapped.hostRole = try c.string(path)
+                    case "scope": unmapped.scope = try c.string(path)
+                    case "hosts": unmapped.hosts = try c.integer(path).map(Int.init)
+                    case "failed": unmapped.failed = try c.integer(path).map(Int.init)
+                    case "interrupted": unmapped.interrupted = try c.integer(path).map(Int.init)
+                    case "error_class": unmapped.errorClass = try c.string(path)
+                    case "error_message": unmapped.errorMessage = try c.string(path)
+                    case "reached":
+                        var probe = c
+                        if let flag = try? probe.bool(path) {
+                            unmapped.reachedFlag = flag
+                            c = probe
+                        } else {
+                            unmapped.reachedCount = try c.integer(path).map(Int.init)
+                        }
+                    default: try c.skip(path)
+                    }
+                }
+                event.unmapped = unmapped
+            default: try c.skip("")
+            }
         }
-        return integer
+        try cursor.end()
+        self = event
     }
 
-    func bool(_ key: String) throws(EventProblem) -> Bool {
-        guard case .bool(let flag) = try required(key).kind else { throw EventProblem("\(name(key)): expected true or false") }
-        return flag
-    }
-
-    /// A string member, or nil when it is missing or not a string; `a.b` reads a nested member.
-    func optionalString(_ key: String) -> String? {
-        if let dot = key.firstIndex(of: "."), let inner = members[String(key[..<dot])] {
-            return Fields(inner, path: "").optionalString(String(key[key.index(after: dot)...]))
-        }
-        guard let value = members[key], case .string(let text) = value.kind else { return nil }
-        return text
-    }
-
-    func optionalInteger(_ key: String) -> Int64? {
-        guard let value = members[key], case .number(let number) = value.kind else { return nil }
-        return number.integerValue
-    }
-
-    func optionalBool(_ key: String) -> Bool? {
-        guard let value = members[key], case .bool(let flag) = value.kind else { return nil }
-        return flag
-    }
+    private init() {}
 }

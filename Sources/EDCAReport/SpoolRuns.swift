@@ -34,6 +34,10 @@ package struct RunEvents: Sendable {
     package var summary: RunScanRecord?
     /// The time of its first event, epoch milliseconds.
     package var firstTime: Int64
+    /// Where its findings are: file index and byte range of each line, to decode them in full when selected.
+    var findingLines: [(file: Int, range: Range<Int>)] = []
+    /// Whether some of its findings were decoded in summary only.
+    var hasSummaries = false
 
     /// Creates an empty run.
     package init(runID: String, firstTime: Int64) {
@@ -57,15 +61,24 @@ package struct SpoolFile: Sendable {
 }
 
 /// Every run a spool holds, oldest first.
+///
+/// Reading decodes the lines of earlier files in summary (ids, statuses, weights, hosts: what scores, drift and the
+/// trend need) and those of the newest file in full; selecting a run decoded in summary decodes its findings again
+/// in full (texts, evidence).
 package struct SpoolRuns: Sendable {
     /// The runs, ordered by their first event's time.
     package var runs: [RunEvents]
+    /// The files read, for decoding the selected run in full.
+    let files: [SpoolFile]
 
     /// Reads the events of spool files (rotated files first, the active file last); every line must be whole.
     package static func read(_ files: [SpoolFile], directory: String) throws(ReportError) -> SpoolRuns {
         var byID: [String: Int] = [:]
         var runs: [RunEvents] = []
-        for file in files where !file.bytes.isEmpty {
+        // The newest file holds the newest run, the one usually reported: its lines are decoded in full at once.
+        let newestFile = files.lastIndex { !$0.bytes.isEmpty }
+        for (fileIndex, file) in files.enumerated() where !file.bytes.isEmpty {
+            let detail: DecodingDetail = fileIndex == newestFile ? .full : .summary
             if file.bytes.last != UInt8(ascii: "\n") {
                 let lines = file.bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } + 1
                 throw ReportError(
@@ -83,9 +96,14 @@ package struct SpoolRuns: Sendable {
                 while bytes[end] != UInt8(ascii: "\n") { end += 1 }
                 defer { start = end + 1 }
                 if end == start { continue }
+                let decoded = bytes.withUnsafeBufferPointer { buffer in
+                    Result { () throws(EventProblem) in
+                        try SpoolEventDecoder.decode(UnsafeBufferPointer(rebasing: buffer[start..<end]), detail: detail)
+                    }
+                }
                 let event: SpoolEvent?
                 do {
-                    event = try SpoolEventDecoder.decode(line: Array(bytes[start..<end]))
+                    event = try decoded.get()
                 } catch {
                     throw ReportError(.badInput, "\(file.path):\(lineNumber): \(error.message)")
                 }
@@ -106,7 +124,10 @@ package struct SpoolRuns: Sendable {
                 }
                 runs[index].firstTime = min(runs[index].firstTime, time)
                 switch event {
-                case .finding(let record): runs[index].findings.append(record)
+                case .finding(let record):
+                    runs[index].findings.append(record)
+                    runs[index].findingLines.append((fileIndex, start..<end))
+                    if detail == .summary { runs[index].hasSummaries = true }
                 case .hostScan(let record): runs[index].hostScans.append(record)
                 case .runScan(let record):
                     runs[index].summary = record
@@ -119,17 +140,37 @@ package struct SpoolRuns: Sendable {
                 .badInput, "\(directory): the spool holds no scan events (no findings*.ndjson, or only empty ones)")
         }
         runs.sort { ($0.firstTime, $0.runID) < ($1.firstTime, $1.runID) }
-        return SpoolRuns(runs: runs)
+        return SpoolRuns(runs: runs, files: files)
     }
 
-    /// The run with this id, or the newest when `id` is nil; an unknown id is an error listing the known ones.
+    /// The run with this id, or the newest when `id` is nil, its findings decoded in full, and the runs before it;
+    /// an unknown id is an error listing the newest known ones.
     package func select(_ id: String?) throws(ReportError) -> (run: RunEvents, earlier: [RunEvents]) {
-        guard let id else { return (runs[runs.count - 1], Array(runs.dropLast())) }
+        let index = try position(of: id)
+        var run = runs[index]
+        for (number, line) in run.findingLines.enumerated() where run.hasSummaries {
+            let file = files[line.file]
+            let decoded = file.bytes.withUnsafeBufferPointer { buffer in
+                Result { () throws(EventProblem) in
+                    try SpoolEventDecoder.decode(UnsafeBufferPointer(rebasing: buffer[line.range]), detail: .full)
+                }
+            }
+            do {
+                if case .finding(let record) = try decoded.get() { run.findings[number] = record }
+            } catch {
+                throw ReportError(.badInput, "\(file.path): \(error.message)")
+            }
+        }
+        return (run, Array(runs[..<index]))
+    }
+
+    private func position(of id: String?) throws(ReportError) -> Int {
+        guard let id else { return runs.count - 1 }
         guard let index = runs.firstIndex(where: { $0.runID == id }) else {
             let known = runs.suffix(5).reversed().map(\.runID).joined(separator: ", ")
             throw ReportError(
                 .badInput, "no run \(id) in the spool; its newest runs: \(known) (or use --latest)")
         }
-        return (runs[index], Array(runs[..<index]))
+        return index
     }
 }

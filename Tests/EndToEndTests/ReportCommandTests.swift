@@ -40,7 +40,7 @@ struct ReportCommandTests {
                 status: 65, error: "/findings.ndjson:1: metadata.version 9.1.0 is newer than this edca-agent reads"),
             Case(
                 name: "a malformed event", spoolText: "{\"time\":1}\n", status: 65,
-                error: "/findings.ndjson:1: metadata: missing"),
+                error: "/findings.ndjson:1: metadata.version: missing"),
             Case(name: "a missing spool directory", spoolText: nil, status: 66, error: "cannot read the spool directory"),
         ]
     }
