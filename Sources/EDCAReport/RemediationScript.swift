@@ -92,7 +92,7 @@ package enum RemediationScript {
     }
 
     /// A single-quoted PowerShell string: quotes (ASCII and the typographic ones PowerShell also accepts) doubled.
-    static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         var result = "'"
         for character in sanitized(text) {
             if "'\u{2018}\u{2019}\u{201A}\u{201B}".contains(character) { result.append(character) }
@@ -107,7 +107,7 @@ package enum RemediationScript {
     }
 
     /// Text as comment lines, each starting with `prefix`.
-    static func commentLines(_ text: String, prefix: String) -> [String] {
+    package static func commentLines(_ text: String, prefix: String) -> [String] {
         text.split(whereSeparator: \.isNewline).map { prefix + sanitized(String($0)) }
     }
 }
