@@ -74,7 +74,8 @@ for runIndex in 0..<runCount {
         for (control, verdict) in zip(controls, verdicts) {
             let key = host.hostname + "|" + control.id
             let before = previous[key]
-            let drift = Drift(kind: before == nil ? .new : before == verdict.status ? .unchanged : .changed, previous: before)
+            let drift = Drift(
+                kind: before == nil ? .new : before == verdict.status ? .unchanged : .changed, previous: before)
             let event = SpoolEvents.complianceFinding(
                 control: control, verdict: verdict, host: host, drift: drift, run: run, timeMilliseconds: time)
             text += Array(SpoolLine.render(event).utf8)
@@ -140,17 +141,26 @@ do {
     let report = FleetReport(run: run, earlier: earlier, details: [:])
     let modelTime = lap()
     let data = ReportPage.data(report, generatedAt: 0, productVersion: "0.1.0")
-    _ = try ReportPage.assemble(template: "<!--edca:style--><!--edca:script--><!--edca:data-->", stylesheet: "", script: "", data: data)
+    _ = try ReportPage.assemble(
+        template: "<!--edca:style--><!--edca:script--><!--edca:data-->", stylesheet: "", script: "", data: data)
     let pageTime = lap()
-    print("  phases:     read files \(readTime), decode (earlier runs in summary, the newest in full) \(summaryTime), select \(fullTime), model \(modelTime), page data \(pageTime)")
+    print(
+        "  phases:     read files \(readTime), decode (earlier runs in summary, the newest in full) \(summaryTime), select \(fullTime), model \(modelTime), page data \(pageTime)"
+    )
 } catch {
     fail("\(error)")
 }
 let pageBytes = (try? FileManager.default.attributesOfItem(atPath: page)[.size] as? Int) ?? 0
 let median = times.sorted()[times.count / 2]
 print("edca-report-benchmark: \(hostCount) hosts x \(controls.count) controls, \(runCount) runs in the spool")
-print(String(format: "  spool read: %.1f MiB (%d events)", Double(spoolBytes) / 1_048_576, runCount * hostCount * (controls.count + 1)))
-print(String(format: "  generation: %.2f s wall, %.2f s CPU (medians of %d; wall min %.2f, max %.2f)", median, cpuTimes.sorted()[cpuTimes.count / 2], repeats, times.min() ?? 0, times.max() ?? 0))
+print(
+    String(
+        format: "  spool read: %.1f MiB (%d events)", Double(spoolBytes) / 1_048_576,
+        runCount * hostCount * (controls.count + 1)))
+print(
+    String(
+        format: "  generation: %.2f s wall, %.2f s CPU (medians of %d; wall min %.2f, max %.2f)", median,
+        cpuTimes.sorted()[cpuTimes.count / 2], repeats, times.min() ?? 0, times.max() ?? 0))
 print(String(format: "  page size:  %.2f MiB (%d bytes)", Double(pageBytes) / 1_048_576, pageBytes))
 
 // Chromium: load from file://, then the paint timings, the script's drawing time, and one filter change.
@@ -161,22 +171,37 @@ do {
     let began = clock.now
     try browser.navigate(URL(fileURLWithPath: page).absoluteString)
     let loaded = seconds(began.duration(to: clock.now))
-    let paint = try browser.evaluate(
-        "Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]))") as? [String: Any]
-    let navigation = try browser.evaluate(
-        "(n => [n.domContentLoadedEventEnd, n.loadEventEnd])(performance.getEntriesByType('navigation')[0])") as? [Double]
-    let search = try browser.evaluate(
-        """
-        (() => { const s = document.querySelector('#search'); const t = performance.now(); s.value = 'SEC-043';
-          s.dispatchEvent(new Event('input')); const u = performance.now(); s.value = '';
-          s.dispatchEvent(new Event('input')); return [u - t, performance.now() - u]; })()
-        """) as? [Double]
+    let paint =
+        try browser.evaluate(
+            "Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]))")
+        as? [String: Any]
+    let navigation =
+        try browser.evaluate(
+            "(n => [n.domContentLoadedEventEnd, n.loadEventEnd])(performance.getEntriesByType('navigation')[0])")
+        as? [Double]
+    let search =
+        try browser.evaluate(
+            """
+            (() => { const s = document.querySelector('#search'); const t = performance.now(); s.value = 'SEC-043';
+              s.dispatchEvent(new Event('input')); const u = performance.now(); s.value = '';
+              s.dispatchEvent(new Event('input')); return [u - t, performance.now() - u]; })()
+            """) as? [Double]
     let rows = try browser.evaluate("document.querySelectorAll('#matrix-table tbody tr').length") as? Int ?? 0
     let firstPaint = (paint?["first-paint"] as? Double) ?? -1
     let contentful = (paint?["first-contentful-paint"] as? Double) ?? -1
-    print(String(format: "  chromium:   first paint %.0f ms, first contentful paint %.0f ms, DOMContentLoaded %.0f ms, load %.0f ms", firstPaint, contentful, navigation?.first ?? -1, navigation?.last ?? -1))
-    print(String(format: "              navigate-to-load-event %.2f s (as the test process sees it), %d matrix rows", loaded, rows))
-    print(String(format: "              search 'SEC-043' redraw %.0f ms, clearing it %.0f ms", search?.first ?? -1, search?.last ?? -1))
+    print(
+        String(
+            format:
+                "  chromium:   first paint %.0f ms, first contentful paint %.0f ms, DOMContentLoaded %.0f ms, load %.0f ms",
+            firstPaint, contentful, navigation?.first ?? -1, navigation?.last ?? -1))
+    print(
+        String(
+            format: "              navigate-to-load-event %.2f s (as the test process sees it), %d matrix rows", loaded,
+            rows))
+    print(
+        String(
+            format: "              search 'SEC-043' redraw %.0f ms, clearing it %.0f ms", search?.first ?? -1,
+            search?.last ?? -1))
     if !browser.errors.isEmpty { fail("console errors: \(browser.errors)") }
 } catch {
     fail("chromium: \(error)")

@@ -96,7 +96,8 @@ package enum ReportFiles {
     /// `run <id>: <n> servers, <m> controls, total score <s>%`.
     static func summary(_ report: FleetReport) -> String {
         let score = report.total.percent.map { "\(Int(($0).rounded()))%" } ?? "n/a"
-        return "run \(report.runID): \(report.hosts.count) servers, \(report.controls.count) controls, total score \(score)"
+        return
+            "run \(report.runID): \(report.hosts.count) servers, \(report.controls.count) controls, total score \(score)"
     }
 
     /// The report model of the source's run.
@@ -146,10 +147,13 @@ package enum ReportFiles {
         var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
         var filled = 0
         while filled < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            }
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else {
-                throw ReportError(.unreadable, "\(path): cannot read the spool file: \(String(cString: strerror(errno)))")
+                throw ReportError(
+                    .unreadable, "\(path): cannot read the spool file: \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
             filled += count

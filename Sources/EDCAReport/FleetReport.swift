@@ -281,7 +281,9 @@ package struct FleetReport: Sendable {
         statusCounts = counts
         self.drift = drift
         trend = (earlier + [run]).map { past in
-            TrendPoint(runID: past.runID, time: past.summary?.startTime ?? past.firstTime, score: Self.totalScore(past, details))
+            TrendPoint(
+                runID: past.runID, time: past.summary?.startTime ?? past.firstTime,
+                score: Self.totalScore(past, details))
         }
     }
 

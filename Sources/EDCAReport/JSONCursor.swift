@@ -20,7 +20,9 @@ struct JSONCursor {
     private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+        while index < bytes.count,
+            bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09
+        {
             index += 1
         }
     }
@@ -32,7 +34,9 @@ struct JSONCursor {
     /// Checks that nothing but white space follows the value read.
     mutating func end() throws(Problem) {
         skipWhitespace()
-        if index != bytes.count { throw Problem(message: "not JSON: unexpected text after the event at byte \(index + 1)") }
+        if index != bytes.count {
+            throw Problem(message: "not JSON: unexpected text after the event at byte \(index + 1)")
+        }
     }
 
     /// Reads an object, calling `member` with each member's name; `member` must read or skip the value.
@@ -164,16 +168,18 @@ struct JSONCursor {
     mutating func skip(_ path: String) throws(Problem) {
         skipWhitespace()
         switch current {
-        case UInt8(ascii: "{"): try object(path) { (cursor: inout JSONCursor, _: String) throws(Problem) in try cursor.skip(path) }
+        case UInt8(ascii: "{"):
+            try object(path) { (cursor: inout JSONCursor, _: String) throws(Problem) in try cursor.skip(path) }
         case UInt8(ascii: "["): try array(path) { (cursor: inout JSONCursor) throws(Problem) in try cursor.skip(path) }
         case Self.quote: try skipString(path)
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             guard literal("true") || literal("false") || literal("null") else { throw problem("unexpected text", path) }
         default:
             let start = index
-            while let byte = current, (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
-                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e")
-                || byte == UInt8(ascii: "E")
+            while let byte = current,
+                (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e")
+                    || byte == UInt8(ascii: "E")
             {
                 index += 1
             }

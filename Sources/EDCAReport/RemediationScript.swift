@@ -15,7 +15,8 @@ package enum RemediationScript {
             .sorted { $0.host.name < $1.host.name }
         var used = Set<Int>()
         for row in rows {
-            for (column, status) in row.statuses.enumerated() where status == .fail && isScripted(report.controls[column]) {
+            for (column, status) in row.statuses.enumerated()
+            where status == .fail && isScripted(report.controls[column]) {
                 used.insert(column)
             }
         }
@@ -88,7 +89,11 @@ package enum RemediationScript {
 
     /// `Repair-EDCASEC043` for `EDCA-SEC-043`: letters and digits of the id only.
     package static func functionName(_ controlID: String) -> String {
-        "Repair-" + String(controlID.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }.map(Character.init))
+        "Repair-"
+            + String(
+                controlID.unicodeScalars.filter {
+                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))
+                }.map(Character.init))
     }
 
     /// A single-quoted PowerShell string: quotes (ASCII and the typographic ones PowerShell also accepts) doubled.

@@ -350,7 +350,11 @@ private struct RawEvent {
                     case "ip": device.ip = try c.string("device.ip")
                     case "os":
                         try c.object("device.os") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
-                            if name == "name" { device.osName = try c.string("device.os.name") } else { try c.skip("device.os") }
+                            if name == "name" {
+                                device.osName = try c.string("device.os.name")
+                            } else {
+                                try c.skip("device.os")
+                            }
                         }
                     default: try c.skip("device")
                     }
@@ -372,8 +376,11 @@ private struct RawEvent {
                     var line: String?
                     try c.object("evidences[]") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
                         guard name == "data" else { return try c.skip("evidences[]") }
-                        try c.object("evidences[].data") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
-                            if name == "description" { line = try c.string("evidences[].data.description") } else {
+                        try c.object("evidences[].data") {
+                            (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                            if name == "description" {
+                                line = try c.string("evidences[].data.description")
+                            } else {
                                 try c.skip("evidences[].data")
                             }
                         }

@@ -62,7 +62,10 @@ struct FleetReportTests {
     @Test func theTrendHasOneTotalPerRunOldestFirst() throws {
         let report = try secondRunReport()
         #expect(report.trend.map(\.runID) == [KnownSpool.firstRun, KnownSpool.secondRun])
-        #expect(report.trend.map(\.score) == [Score(passedWeight: 13, countedWeight: 36), Score(passedWeight: 13, countedWeight: 41)])
+        #expect(
+            report.trend.map(\.score) == [
+                Score(passedWeight: 13, countedWeight: 36), Score(passedWeight: 13, countedWeight: 41),
+            ])
     }
 
     @Test func worstHostsAndControlsComeFirst() throws {
@@ -91,7 +94,9 @@ struct FleetReportTests {
             uniqueKeysWithValues: try KnownSpool.controls.map { ($0.id, ControlDetails(try KnownSpool.control($0))) })
         let (selected, before) = try runs.select(nil)
         let (run, earlier) = (stripped(selected), before.map(stripped))
-        #expect(FleetReport(run: run, earlier: earlier, details: details).total == Score(passedWeight: 13, countedWeight: 41))
+        #expect(
+            FleetReport(run: run, earlier: earlier, details: details).total
+                == Score(passedWeight: 13, countedWeight: 41))
         // Without either source nothing counts.
         #expect(FleetReport(run: run, earlier: earlier, details: [:]).total == Score())
     }

@@ -31,7 +31,8 @@ enum KnownSpool {
     }
 
     static let controls = [
-        ControlSpec(letter: "A", id: "EDCA-TST-001", weight: 8, verify: true, frameworks: ["CIS", "BSI"], automatable: true),
+        ControlSpec(
+            letter: "A", id: "EDCA-TST-001", weight: 8, verify: true, frameworks: ["CIS", "BSI"], automatable: true),
         ControlSpec(letter: "B", id: "EDCA-TST-002", weight: 5, verify: true, frameworks: ["CIS"], automatable: true),
         ControlSpec(letter: "C", id: "EDCA-TST-003", weight: 3, verify: false, frameworks: ["BSI"], automatable: true),
         ControlSpec(letter: "D", id: "EDCA-TST-004", weight: 2, verify: true, frameworks: ["NIS2"], automatable: false),
@@ -105,7 +106,8 @@ enum KnownSpool {
                     var verdict = control.evaluate(on: RegistrySnapshot(), role: .mailbox)
                     verdict.status = status
                     let before = previous[host]?[spec.id]
-                    let drift = Drift(kind: before == nil ? .new : before == status ? .unchanged : .changed, previous: before)
+                    let drift = Drift(
+                        kind: before == nil ? .new : before == status ? .unchanged : .changed, previous: before)
                     lines.append(
                         SpoolEvents.complianceFinding(
                             control: control, verdict: verdict, host: spoolHost, drift: drift, run: run,
@@ -115,7 +117,8 @@ enum KnownSpool {
                 }
                 lines.append(
                     SpoolEvents.hostScanActivity(
-                        HostScanOutcome(host: spoolHost, result: .completed, startMilliseconds: base, endMilliseconds: base + 200),
+                        HostScanOutcome(
+                            host: spoolHost, result: .completed, startMilliseconds: base, endMilliseconds: base + 200),
                         run: run, timeMilliseconds: base + 200
                     ).compactRendered())
             }

@@ -11,7 +11,8 @@ struct RemediationScriptTests {
         let details = Dictionary(
             uniqueKeysWithValues: try KnownSpool.controls.map { ($0.id, ControlDetails(try KnownSpool.control($0))) })
         let report = FleetReport(run: run, earlier: earlier, details: details)
-        return RemediationScript.render(report, hosts: hosts, generatedAt: "2026-01-01T00:00:00Z", productVersion: "0.1.0")
+        return RemediationScript.render(
+            report, hosts: hosts, generatedAt: "2026-01-01T00:00:00Z", productVersion: "0.1.0")
     }
 
     @Test func oneFunctionPerFailedAutomatableVerifiedControl() throws {
@@ -21,7 +22,8 @@ struct RemediationScriptTests {
         #expect(functions == ["function Repair-EDCATST001 {", "function Repair-EDCATST002 {"])
         #expect(text.contains("[CmdletBinding(SupportsShouldProcess = $true)]\r\nparam()"))
         #expect(text.contains("if ($PSCmdlet.ShouldProcess($env:COMPUTERNAME, 'EDCA-TST-001: "))
-        #expect(text.contains("        Set-ItemProperty -Path 'HKLM:\\SOFTWARE\\Test' -Name 'ValueA' -Type DWord -Value 1"))
+        #expect(
+            text.contains("        Set-ItemProperty -Path 'HKLM:\\SOFTWARE\\Test' -Name 'ValueA' -Type DWord -Value 1"))
         #expect(text.hasPrefix("# Remediation for the controls that failed in edca-agent run \(KnownSpool.secondRun)."))
         #expect(text.contains("A STARTING POINT, NOT A FINISHED CHANGE"))
     }
@@ -43,7 +45,9 @@ struct RemediationScriptTests {
 
     @Test func textInStringsAndCommentsCannotBreakOut() {
         #expect(RemediationScript.functionName("EDCA-SEC-043") == "Repair-EDCASEC043")
-        #expect(RemediationScript.quoted("it's \u{2019}x\u{2019}\nnext") == "'it''s \u{2019}\u{2019}x\u{2019}\u{2019} next'")
+        #expect(
+            RemediationScript.quoted("it's \u{2019}x\u{2019}\nnext") == "'it''s \u{2019}\u{2019}x\u{2019}\u{2019} next'"
+        )
         #expect(RemediationScript.commentLines("one\ntwo\r\nthree", prefix: "# ") == ["# one", "# two", "# three"])
     }
 }

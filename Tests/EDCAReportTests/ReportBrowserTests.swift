@@ -26,17 +26,28 @@ struct ReportBrowserTests {
         func strings(_ expression: String) throws -> [String] { try browser.evaluate(expression) as? [String] ?? [] }
         func number(_ expression: String) throws -> Int { try browser.evaluate(expression) as? Int ?? -1 }
         let matrixHosts = "[...document.querySelectorAll('#matrix-table tbody th.host')].map(e => e.textContent)"
-        let shownControls = "[...document.querySelectorAll('#findings-body details.control')].map(e => e.dataset.control)"
+        let shownControls =
+            "[...document.querySelectorAll('#findings-body details.control')].map(e => e.dataset.control)"
 
         // The matrix has one row per host with verdicts, worst first; the unreached host is listed with its class.
         #expect(try strings(matrixHosts) == ["h2", "h3", "h1"])
         #expect(try number("document.querySelectorAll('#matrix-table thead th.control').length") == 4)
-        #expect(try strings("[...document.querySelectorAll('#matrix-table tbody tr:first-child td.cell')].map(e => e.textContent)") == ["F", "U", "\u{b7}", "S"])
-        #expect(try browser.evaluate("document.querySelector('#unreached-body').textContent.includes('timeout')") as? Bool == true)
+        #expect(
+            try strings(
+                "[...document.querySelectorAll('#matrix-table tbody tr:first-child td.cell')].map(e => e.textContent)")
+                == ["F", "U", "\u{b7}", "S"])
+        #expect(
+            try browser.evaluate("document.querySelector('#unreached-body').textContent.includes('timeout')") as? Bool
+                == true)
         // Scores as computed: total 13/41 = 32%, NIS2 0%.
-        #expect(try strings("[...document.querySelectorAll('.card')].map(c => c.dataset.framework + ' ' + c.querySelector('text').textContent)") == ["Total 32%", "BSI 33%", "CIS 33%", "NIS2 0%"])
+        #expect(
+            try strings(
+                "[...document.querySelectorAll('.card')].map(c => c.dataset.framework + ' ' + c.querySelector('text').textContent)"
+            ) == ["Total 32%", "BSI 33%", "CIS 33%", "NIS2 0%"])
         // A title with markup in it is text, not markup.
-        #expect(try browser.evaluate("document.querySelector('#findings-body .title').textContent.includes('</script><b>')") as? Bool == true)
+        #expect(
+            try browser.evaluate("document.querySelector('#findings-body .title').textContent.includes('</script><b>')")
+                as? Bool == true)
         #expect(try number("document.querySelectorAll('#findings-body .title b').length") == 0)
 
         // A filter changes what is shown: framework NIS2 leaves control 004; status Pass leaves the hosts with a Pass.
@@ -50,7 +61,8 @@ struct ReportBrowserTests {
         try browser.evaluate("document.querySelector('#clear-filters').click()")
 
         // Search finds a control by id and by words of its title.
-        let search = "(q => { const s = document.querySelector('#search'); s.value = q; s.dispatchEvent(new Event('input')); })"
+        let search =
+            "(q => { const s = document.querySelector('#search'); s.value = q; s.dispatchEvent(new Event('input')); })"
         try browser.evaluate("\(search)('EDCA-TST-002')")
         #expect(try strings(shownControls) == ["EDCA-TST-002"])
         try browser.evaluate("\(search)('control C is')")
@@ -59,8 +71,14 @@ struct ReportBrowserTests {
 
         // A control's detail shows one evidence row per host that has a verdict shown, and its script.
         try browser.evaluate("document.querySelector('details[data-control=\"EDCA-TST-001\"] summary').click()")
-        #expect(try strings("[...document.querySelectorAll('details[data-control=\"EDCA-TST-001\"] .evidence tbody td:first-child')].map(e => e.textContent)") == ["h2", "h3", "h1"])
-        #expect(try browser.evaluate("document.querySelector('details[data-control=\"EDCA-TST-001\"] pre').textContent.includes('Set-ItemProperty')") as? Bool == true)
+        #expect(
+            try strings(
+                "[...document.querySelectorAll('details[data-control=\"EDCA-TST-001\"] .evidence tbody td:first-child')].map(e => e.textContent)"
+            ) == ["h2", "h3", "h1"])
+        #expect(
+            try browser.evaluate(
+                "document.querySelector('details[data-control=\"EDCA-TST-001\"] pre').textContent.includes('Set-ItemProperty')"
+            ) as? Bool == true)
 
         // Dark mode switches the theme and the colours.
         let background = "getComputedStyle(document.body).backgroundColor"

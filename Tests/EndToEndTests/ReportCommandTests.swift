@@ -41,7 +41,8 @@ struct ReportCommandTests {
             Case(
                 name: "a malformed event", spoolText: "{\"time\":1}\n", status: 65,
                 error: "/findings.ndjson:1: metadata.version: missing"),
-            Case(name: "a missing spool directory", spoolText: nil, status: 66, error: "cannot read the spool directory"),
+            Case(
+                name: "a missing spool directory", spoolText: nil, status: 66, error: "cannot read the spool directory"),
         ]
     }
 
@@ -55,7 +56,9 @@ struct ReportCommandTests {
         }
         let output = directory.path + "/out"
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        for command in [["report", "-o", output + "/report.html"], ["remediation", "-o", output + "/remediation.ps1"]] {
+        for command in [
+            ["report", "-o", output + "/report.html"], ["remediation", "-o", output + "/remediation.ps1"],
+        ] {
             let run = try runAgent(command + ["--spool", spool] + bad.extraArguments)
             #expect(run.status == bad.status, "\(command[0]): \(run.standardError)")
             let lines = run.standardError.split(separator: "\n")
@@ -73,7 +76,9 @@ struct ReportCommandTests {
         let page = directory.path + "/report.html"
         let report = try runAgent(["report", "--spool", directory.path + "/spool", "--latest", "-o", page])
         #expect(report.status == 0, "\(report.standardError)")
-        #expect(report.standardOutput.contains("run 5f0c1e2d3b4a69788796a5b4c3d2e1f0: 1 servers, 1 controls, total score 0%"))
+        #expect(
+            report.standardOutput.contains(
+                "run 5f0c1e2d3b4a69788796a5b4c3d2e1f0: 1 servers, 1 controls, total score 0%"))
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(html.contains("\"name\":\"ex01.corp.example\""))
         #expect(!html.contains("<!--edca:"))
