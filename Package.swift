@@ -74,7 +74,7 @@ let package = Package(
         // Report generation and page load benchmark (not a test): `swift run -c release edca-report-benchmark`.
         .executableTarget(
             name: "edca-report-benchmark",
-            dependencies: ["EDCAAgent", "EDCAEngine", "EDCASpool", "EDCATestSupport"],
+            dependencies: ["EDCAAgent", "EDCAEngine", "EDCAReport", "EDCASpool", "EDCATestSupport"],
             path: "Benchmarks/ReportBenchmark",
             swiftSettings: strictSettings
         ),
