@@ -34,7 +34,8 @@ package enum RemediationScript {
             "[CmdletBinding(SupportsShouldProcess = $true)]",
             "param()",
             "",
-            "Set-StrictMode -Version 2.0",
+            "# Stop at the first error rather than carry on with a half-applied change. (No Set-StrictMode: the",
+            "# controls' scripts are written for the default mode.)",
             "$ErrorActionPreference = 'Stop'",
             "",
         ]
