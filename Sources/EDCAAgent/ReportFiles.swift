@@ -36,7 +36,7 @@ package struct ReportSource: Sendable {
 /// the result atomically (a temporary file renamed into place, removed on failure: never a partial file).
 package enum ReportFiles {
     /// The agent version written into reports.
-    package static let productVersion = "0.1.0"
+    package static let productVersion = AgentProduct.version
 
     /// The report template directory: `ReportTemplate/` in the current directory (a checkout), else
     /// `../share/edca-agent/ReportTemplate` next to the executable (`make install`), else the packaged path.
