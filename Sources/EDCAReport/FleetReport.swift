@@ -15,6 +15,15 @@ package struct ControlDetails: Sendable {
     package var scriptTemplate: String
     /// What to weigh before applying the fix.
     package var considerations: String
+    /// The category, description, fix in words and cited documents: OCSF 1.8.0 events leave them out (or carry
+    /// the fix only when a finding opens or changes).
+    package var category = ""
+    /// Why the control matters.
+    package var description = ""
+    /// The fix in words.
+    package var remediation = ""
+    /// The documents the control cites, with their titles.
+    package var references: [ReferenceRecord] = []
 
     /// Creates details.
     package init(
@@ -35,6 +44,10 @@ package struct ControlDetails: Sendable {
             severityWeight: control.severityWeight, verify: control.verify, frameworks: control.frameworks,
             automatable: control.remediation.automatable, scriptTemplate: control.remediation.scriptTemplate,
             considerations: control.considerations)
+        category = control.category
+        description = control.description
+        remediation = control.remediation.description
+        references = control.references.map { ReferenceRecord(name: $0.name, url: $0.url) }
     }
 }
 
@@ -192,14 +205,17 @@ package struct FleetReport: Sendable {
             let extra = details[finding.controlID]
             controls.append(
                 ReportControl(
-                    id: finding.controlID, title: finding.title, description: finding.description,
-                    category: finding.category, subject: finding.subject, severity: finding.severity,
+                    id: finding.controlID, title: finding.title,
+                    description: finding.description.isEmpty ? extra?.description ?? "" : finding.description,
+                    category: finding.category.isEmpty ? extra?.category ?? "" : finding.category,
+                    subject: finding.subject, severity: finding.severity,
                     severityWeight: finding.severityWeight ?? extra?.severityWeight ?? 0,
                     verify: finding.verify ?? extra?.verify ?? false,
                     automatable: finding.automatable ?? extra?.automatable ?? false,
                     frameworks: finding.frameworks.isEmpty ? extra?.frameworks ?? [] : finding.frameworks,
-                    remediation: finding.remediation, scriptTemplate: extra?.scriptTemplate,
-                    considerations: extra?.considerations, references: finding.references))
+                    remediation: finding.remediation.isEmpty ? extra?.remediation ?? "" : finding.remediation,
+                    scriptTemplate: extra?.scriptTemplate, considerations: extra?.considerations,
+                    references: (extra?.references).flatMap { $0.isEmpty ? nil : $0 } ?? finding.references))
         }
 
         var hostIndex: [String: Int] = [:]

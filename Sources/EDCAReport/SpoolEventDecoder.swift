@@ -136,7 +136,7 @@ package enum DecodingDetail: Sendable {
 /// required by name.
 package enum SpoolEventDecoder {
     /// The OCSF versions whose event shape this decoder reads.
-    package static let readableVersions = ["1.3.0"]
+    package static let readableVersions = ["1.3.0", "1.8.0"]
 
     /// Decodes one NDJSON line; nil for an event class the report does not use.
     package static func decode(line: [UInt8], detail: DecodingDetail = .full) throws(EventProblem) -> SpoolEvent? {
@@ -208,7 +208,7 @@ package enum SpoolEventDecoder {
     ) throws(EventProblem) -> FindingRecord {
         let compliance = try required(event.compliance, "compliance")
         let unmapped = event.unmapped
-        let statusWord = try required(compliance.status, "compliance.status")
+        let statusWord = try required(compliance.statusCode ?? compliance.status, "compliance.status")
         guard let status = Status(rawValue: statusWord) else {
             throw EventProblem("compliance.status: unknown status \"\(statusWord)\"")
         }
@@ -218,15 +218,21 @@ package enum SpoolEventDecoder {
             category: unmapped?.category ?? "", severity: event.severity ?? "",
             severityWeight: unmapped?.severityWeight, verify: unmapped?.verify, automatable: unmapped?.automatable,
             frameworks: compliance.standards ?? [], status: status, drift: unmapped?.drift,
-            previousStatus: unmapped?.previousStatus.flatMap(Status.init(rawValue:)), evidence: [], remediation: "",
+            // 1.8.0 events name the previous status only when it changed.
+            previousStatus: unmapped?.previousStatus.flatMap(Status.init(rawValue:))
+                ?? (unmapped?.drift == "unchanged" ? status : nil), evidence: [], remediation: "",
             references: [])
         guard detail == .full else { return record }
         record.title = try required(event.findingInfo?.title, "finding_info.title")
         record.description = event.findingInfo?.desc ?? ""
         record.evidence = (event.evidences ?? []).compactMap { $0 }
         record.remediation = event.remediation?.desc ?? ""
-        record.references = zip(compliance.requirements ?? [], event.remediation?.references ?? []).map {
-            ReferenceRecord(name: $0, url: $1)
+        // 1.3.0 events pair document titles (requirements) with URLs; 1.8.0 requirements are ids, so the URLs
+        // stand alone (the controls directory gives the titles).
+        let urls = event.remediation?.references ?? []
+        let names = compliance.requirements ?? []
+        record.references = urls.enumerated().map { index, url in
+            ReferenceRecord(name: names.count == urls.count ? names[index] : url, url: url)
         }
         return record
     }
@@ -255,6 +261,33 @@ private struct RawEvent {
         var standards: [String]?
         var requirements: [String]?
         var status: String?
+        /// Our status word (OCSF 1.8.0 events; `status` is then OCSF's caption, such as `Warning` for Unknown).
+        var statusCode: String?
+    }
+    /// One evidence: its line as written (1.3.0), or the facts to write it from (1.8.0 leaves the line out where
+    /// `reg_value` or `reg_key` carries them).
+    struct Evidence {
+        var description: String?
+        var path: String?
+        var valueName: String?
+        var data: String?
+        var isDefault: Bool?
+        var observation: String?
+        var result: String?
+
+        /// `KEY NAME = DATA (observation): result`, or the line the event wrote.
+        var line: String? {
+            if let description { return description }
+            var text = [path, valueName].compactMap { $0 }.joined(separator: " ")
+            if let data { text += " = \(data)" }
+            if let observation {
+                text += " (\(observation))"
+            } else if isDefault == true {
+                text += " (not set; Windows default)"
+            }
+            if let result { text += text.isEmpty ? result : ": \(result)" }
+            return text.isEmpty ? nil : text
+        }
     }
     struct Device {
         var hostname: String?
@@ -338,6 +371,7 @@ private struct RawEvent {
                     case "standards": compliance.standards = try c.strings("compliance.standards")
                     case "requirements" where full: compliance.requirements = try c.strings("compliance.requirements")
                     case "status": compliance.status = try c.string("compliance.status")
+                    case "status_code": compliance.statusCode = try c.string("compliance.status_code")
                     default: try c.skip("compliance")
                     }
                 }
@@ -373,19 +407,41 @@ private struct RawEvent {
             case "evidences" where full:
                 var lines: [String?] = []
                 try c.array("evidences") { (c: inout JSONCursor) throws(JSONCursor.Problem) in
-                    var line: String?
+                    var evidence = Evidence()
                     try c.object("evidences[]") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
-                        guard name == "data" else { return try c.skip("evidences[]") }
-                        try c.object("evidences[].data") {
-                            (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
-                            if name == "description" {
-                                line = try c.string("evidences[].data.description")
-                            } else {
-                                try c.skip("evidences[].data")
+                        switch name {
+                        case "data":
+                            try c.object("evidences[].data") {
+                                (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                                switch name {
+                                case "description": evidence.description = try c.string("evidences[].data.description")
+                                case "observation": evidence.observation = try c.string("evidences[].data.observation")
+                                case "result": evidence.result = try c.string("evidences[].data.result")
+                                default: try c.skip("evidences[].data")
+                                }
                             }
+                        case "reg_value", "reg_key":
+                            try c.object("evidences[].\(name)") {
+                                (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
+                                switch name {
+                                case "path": evidence.path = try c.string("evidences[].reg_value.path")
+                                case "name": evidence.valueName = try c.string("evidences[].reg_value.name")
+                                case "data", "reg_string_data", "reg_binary_data":
+                                    evidence.data = try c.string("evidences[].reg_value.\(name)")
+                                case "reg_integer_data":
+                                    evidence.data = try c.integer("evidences[].reg_value.reg_integer_data").map(
+                                        String.init)
+                                case "reg_string_list_data":
+                                    evidence.data = try c.strings("evidences[].reg_value.reg_string_list_data")
+                                        .joined(separator: "\\0")
+                                case "is_default": evidence.isDefault = try c.bool("evidences[].reg_value.is_default")
+                                default: try c.skip("evidences[].reg_value")
+                                }
+                            }
+                        default: try c.skip("evidences[]")
                         }
                     }
-                    lines.append(line)
+                    lines.append(evidence.line)
                 }
                 event.evidences = lines
             case "remediation" where full:
