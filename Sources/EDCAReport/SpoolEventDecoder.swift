@@ -76,6 +76,8 @@ package struct HostScanRecord: Sendable {
     package var errorClass: String?
     /// The error's message.
     package var errorMessage: String?
+    /// With changes-only output, how many unchanged findings the run left out for this host.
+    package var unchangedOmitted: Int = 0
 }
 
 /// A run's closing Scan Activity: its totals.
@@ -176,7 +178,7 @@ package enum SpoolEventDecoder {
                 HostScanRecord(
                     runID: runID, time: time, host: try host(event),
                     reached: try required(unmapped.reachedFlag, "unmapped.reached"), errorClass: unmapped.errorClass,
-                    errorMessage: unmapped.errorMessage))
+                    errorMessage: unmapped.errorMessage, unchangedOmitted: unmapped.unchangedOmitted ?? 0))
         default: return nil
         }
     }
@@ -315,6 +317,7 @@ private struct RawEvent {
         var interrupted: Int?
         var errorClass: String?
         var errorMessage: String?
+        var unchangedOmitted: Int?
     }
 
     var time: Int64?
@@ -472,6 +475,7 @@ private struct RawEvent {
                     case "interrupted": unmapped.interrupted = try c.integer(path).map(Int.init)
                     case "error_class": unmapped.errorClass = try c.string(path)
                     case "error_message": unmapped.errorMessage = try c.string(path)
+                    case "unchanged_omitted": unmapped.unchangedOmitted = try c.integer(path).map(Int.init)
                     case "reached":
                         var probe = c
                         if let flag = try? probe.bool(path) {

@@ -149,19 +149,51 @@ package struct SpoolRuns: Sendable {
         let index = try position(of: id)
         var run = runs[index]
         for (number, line) in run.findingLines.enumerated() where run.hasSummaries {
-            let file = files[line.file]
-            let decoded = file.bytes.withUnsafeBufferPointer { buffer in
-                Result { () throws(EventProblem) in
-                    try SpoolEventDecoder.decode(UnsafeBufferPointer(rebasing: buffer[line.range]), detail: .full)
-                }
-            }
-            do {
-                if case .finding(let record) = try decoded.get() { run.findings[number] = record }
-            } catch {
-                throw ReportError(.badInput, "\(file.path): \(error.message)")
+            run.findings[number] = try fullFinding(line)
+        }
+        try carryUnchangedFindings(into: &run, from: runs[..<index])
+        return (run, Array(runs[..<index]))
+    }
+
+    /// The finding on a line, decoded in full.
+    private func fullFinding(_ line: (file: Int, range: Range<Int>)) throws(ReportError) -> FindingRecord {
+        let file = files[line.file]
+        let decoded = file.bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(EventProblem) in
+                try SpoolEventDecoder.decode(UnsafeBufferPointer(rebasing: buffer[line.range]), detail: .full)
             }
         }
-        return (run, Array(runs[..<index]))
+        let event: SpoolEvent?
+        do {
+            event = try decoded.get()
+        } catch {
+            throw ReportError(.badInput, "\(file.path): \(error.message)")
+        }
+        guard case .finding(let record) = event else { throw ReportError(.badInput, "\(file.path): not a finding") }
+        return record
+    }
+
+    /// With changes-only output a run writes only new and changed findings; the state of the others is the latest
+    /// finding for that host and control in earlier runs (docs/spool.md, "Changes-only output"). They are added to
+    /// the run, unchanged.
+    private func carryUnchangedFindings(
+        into run: inout RunEvents, from earlier: ArraySlice<RunEvents>
+    ) throws(ReportError) {
+        let hosts = Set(run.hostScans.filter { $0.reached && $0.unchangedOmitted > 0 }.map(\.host.name))
+        guard !hosts.isEmpty else { return }
+        var present = Set(run.findings.map { "\($0.host.name)|\($0.controlID)" })
+        for past in earlier.reversed() {
+            for (number, finding) in past.findings.enumerated() where hosts.contains(finding.host.name) {
+                let key = "\(finding.host.name)|\(finding.controlID)"
+                guard !present.contains(key) else { continue }
+                present.insert(key)
+                var carried = try fullFinding(past.findingLines[number])
+                carried.runID = run.runID
+                carried.drift = "unchanged"
+                carried.previousStatus = carried.status
+                run.findings.append(carried)
+            }
+        }
     }
 
     private func position(of id: String?) throws(ReportError) -> Int {

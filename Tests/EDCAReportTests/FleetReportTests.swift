@@ -1,5 +1,6 @@
 import EDCAEngine
 import EDCAReport
+import EDCASpool
 import Testing
 
 /// The report's numbers from the known spool (KnownSpool's table), worked out by hand.
@@ -99,5 +100,53 @@ struct FleetReportTests {
                 == Score(passedWeight: 13, countedWeight: 41))
         // Without either source nothing counts.
         #expect(FleetReport(run: run, earlier: earlier, details: [:]).total == Score())
+    }
+}
+
+/// A changes-only run (docs/spool.md of OCSF 1.8.0, "Changes-only output"): only h1's changed finding is written,
+/// and its Scan Activity says three unchanged findings were left out; their state is the latest earlier finding.
+@Suite("Report of a changes-only run")
+struct ChangesOnlyRunTests {
+    static let thirdRun = "33333333333333333333333333333333"
+
+    func files() throws -> [SpoolFile] {
+        let run = SpoolRun(runID: Self.thirdRun, productVersion: "0.1.0")
+        let spec = try #require(KnownSpool.controls.first { $0.letter == "B" })
+        let control = try KnownSpool.control(spec)
+        var verdict = control.evaluate(on: RegistrySnapshot(), role: .mailbox)
+        verdict.status = .pass
+        let host = SpoolHost(hostname: "h1", ip: "10.0.0.1", role: .mailbox)
+        let time = Int64(1_764_172_800_000)
+        let finding = SpoolEvents.complianceFinding(
+            control: control, verdict: verdict, host: host, drift: Drift(kind: .changed, previous: .fail), run: run,
+            timeMilliseconds: time
+        ).compactRendered()
+        let scan = SpoolEvents.hostScanActivity(
+            HostScanOutcome(host: host, result: .completed, startMilliseconds: time, endMilliseconds: time + 100),
+            run: run, timeMilliseconds: time + 100
+        ).compactRendered().replacing(#""status_counts":"#, with: #""unchanged_omitted":3,"status_counts":"#)
+        let third = SpoolFile(
+            path: "spool/findings-20251126T000000Z.ndjson", bytes: Array((finding + "\n" + scan + "\n").utf8))
+        return try KnownSpool.files() + [third]
+    }
+
+    @Test func unchangedFindingsComeFromTheLatestEarlierOnes() throws {
+        let runs = try SpoolRuns.read(try files(), directory: "spool")
+        let (run, earlier) = try runs.select(nil)
+        #expect(run.runID == Self.thirdRun)
+        let report = FleetReport(run: run, earlier: earlier, details: [:])
+        #expect(report.hosts.map(\.host.name) == ["h1"])
+        let statuses = Dictionary(
+            uniqueKeysWithValues: zip(report.controls.map(\.id), report.hosts[0].statuses.map { $0?.rawValue ?? "-" }))
+        // Written: B Pass; carried from run 2: A Pass, C Fail, D Fail (with their evidence).
+        #expect(
+            statuses == [
+                "EDCA-TST-001": "Pass", "EDCA-TST-002": "Pass", "EDCA-TST-003": "Fail", "EDCA-TST-004": "Fail",
+            ])
+        #expect(report.hosts[0].evidence.allSatisfy { !$0.isEmpty })
+        func pairs(_ list: [HostControl]) -> Set<String> { Set(list.map { "\($0.host) \($0.control)" }) }
+        #expect(pairs(report.drift.fixed) == ["h1 EDCA-TST-002"])
+        #expect(pairs(report.drift.stillFailing) == ["h1 EDCA-TST-003", "h1 EDCA-TST-004"])
+        #expect(report.drift.newFailures.isEmpty)
     }
 }
