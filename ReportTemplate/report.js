@@ -264,7 +264,7 @@
   }
   function detail(control) {
     var html = '<div class="detail"><p>' + esc(control.description) + "</p>";
-    html += '<p class="muted">Severity ' + esc(control.severity) + " \u00b7 weight " + control.weight + (control.verify ? "" : " \u00b7 not verified: not in scores") +
+    html += '<p class="muted">' + esc(control.subject) + " control \u00b7 severity " + esc(control.severity) + " \u00b7 weight " + control.weight + (control.verify ? "" : " \u00b7 not verified: not in scores") +
       " \u00b7 " + esc(control.frameworks.join(", ") || "no framework") + "</p>";
     html += '<h3>Evidence per server</h3><table class="evidence"><thead><tr><th>Server</th><th>Status</th><th>Evidence</th></tr></thead><tbody>';
     visible.hosts.forEach(function (h) {
