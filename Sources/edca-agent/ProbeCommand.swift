@@ -29,6 +29,17 @@ struct ProbeCommand: AsyncParsableCommand {
             "A file holding the key's passphrase (never give a passphrase on the command line).", valueName: "file"))
     var passphraseFile: String?
     @Flag(help: "Authenticate with ssh-agent (SSH_AUTH_SOCK) before trying --identity.") var agent = false
+    @Option(help: ArgumentHelp("Log on with Kerberos, with a ticket from this keytab.", valueName: "file"))
+    var kerberosKeytab: String?
+    @Option(help: ArgumentHelp("The keytab's principal (default: its first).", valueName: "principal"))
+    var kerberosPrincipal: String?
+    @Option(
+        name: .customLong("kerberos-ccache"),
+        help: ArgumentHelp("Log on with Kerberos, with the forwardable ticket in this credential cache.", valueName: "file"))
+    var kerberosCredentialCache: String?
+    @Option(help: ArgumentHelp("The name in the server's principal host/NAME (default: HOST).", valueName: "name"))
+    var kerberosName: String?
+    @Flag(help: "Do not delegate the Kerberos ticket to the server.") var noDelegation = false
     @Option(help: ArgumentHelp("The OpenSSH known_hosts file (default: ~/.ssh/known_hosts).", valueName: "file"))
     var knownHosts: String?
     @Flag(help: "Trust and record an unknown host key. A changed key is still refused.")
@@ -52,6 +63,9 @@ struct ProbeCommand: AsyncParsableCommand {
         guard ["auto", "mailbox", "edge"].contains(role.lowercased()) else {
             throw ValidationError("--role must be auto, Mailbox or Edge")
         }
+        if kerberosKeytab != nil, kerberosCredentialCache != nil {
+            throw ValidationError("give --kerberos-keytab or --kerberos-ccache, not both")
+        }
         if let fingerprint, !fingerprint.hasPrefix("SHA256:") {
             throw ValidationError("--fingerprint must look like SHA256:... (as ssh-keygen -l prints it)")
         }
@@ -65,12 +79,21 @@ struct ProbeCommand: AsyncParsableCommand {
             print(ProbeScriptListing.text(for: probe.makeRequest()))
             return
         }
+        let kerberos: KerberosOptions? =
+            if let kerberosKeytab {
+                KerberosOptions(source: .keytab(path: kerberosKeytab, principal: kerberosPrincipal), delegate: !noDelegation)
+            } else if let kerberosCredentialCache {
+                KerberosOptions(source: .credentialCache(path: kerberosCredentialCache), delegate: !noDelegation)
+            } else {
+                nil
+            }
         let options = SSHOptions(
             knownHostsPath: knownHosts ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.ssh/known_hosts",
             acceptNewHostKeys: acceptNewHostKeys, identityFile: identity, passphraseFile: passphraseFile,
-            useAgent: agent, deadline: .seconds(timeout))
+            useAgent: agent, deadline: .seconds(timeout), kerberos: kerberos)
         let endpoint = SSHEndpoint(
-            host: host, port: port, user: user ?? ProcessInfo.processInfo.userName, pinnedFingerprint: fingerprint)
+            host: host, port: port, user: user ?? ProcessInfo.processInfo.userName, pinnedFingerprint: fingerprint,
+            authentication: kerberos == nil ? .publicKey : .kerberos(serverName: kerberosName))
         let client: SSHClient
         do {
             client = try SSHClient(options: options, threads: 1)

@@ -15,7 +15,8 @@ struct ScanCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the configuration file (--config), then these flags; SSH key, passphrase and \
             known_hosts also from systemd credentials ($CREDENTIALS_DIRECTORY: ssh-key, ssh-key-passphrase, \
-            known-hosts). A host that cannot be scanned is recorded with its error class; the others go on.
+            known-hosts), and the Kerberos keytab or credential cache for hosts with `auth: kerberos` \
+            (krb5-keytab, krb5-ccache). A host that cannot be scanned is recorded with its error class; the others go on.
 
             Exit status: 0 every selected host was scanned; 4 some hosts could not be scanned; 5 the scan was \
             interrupted (SIGTERM/SIGINT); 75 another scan is running; 64 usage; 65 malformed input; 66 missing \
@@ -34,6 +35,14 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The private key file (overrides the inventory).", valueName: "file"))
     var identity: String?
     @Option(help: ArgumentHelp("A file holding the key's passphrase.", valueName: "file")) var passphraseFile: String?
+    @Option(help: ArgumentHelp("The keytab for hosts with `auth: kerberos`.", valueName: "file")) var kerberosKeytab:
+        String?
+    @Option(help: ArgumentHelp("The keytab's principal (default: its first).", valueName: "principal"))
+    var kerberosPrincipal: String?
+    @Option(
+        name: .customLong("kerberos-ccache"),
+        help: ArgumentHelp("A credential cache with a forwardable ticket, instead of a keytab.", valueName: "file"))
+    var kerberosCredentialCache: String?
     @Option(help: "The most hosts probed at once.") var concurrency: Int?
     @Option(help: ArgumentHelp("Each host's whole deadline, in seconds.", valueName: "seconds")) var timeout: Int?
     @Option(help: "Retries of a host whose connection failed.") var retries: Int?
@@ -91,14 +100,26 @@ struct ScanCommand: AsyncParsableCommand {
             ScanTarget(
                 name: $0.name,
                 endpoint: SSHEndpoint(
-                    host: $0.address, port: $0.port, user: $0.user, pinnedFingerprint: $0.fingerprint), role: $0.role)
+                    host: $0.address, port: $0.port, user: $0.user, pinnedFingerprint: $0.fingerprint,
+                    authentication: $0.authentication == .kerberos ? .kerberos(serverName: $0.kerberosName) : .publicKey),
+                role: $0.role)
         }
-        let identity = try sharedIdentity(settings, hosts)
+        let keyHosts = hosts.filter { $0.authentication == .key }
+        let kerberosHosts = hosts.filter { $0.authentication == .kerberos }
+        if !kerberosHosts.isEmpty, settings.kerberosOptions == nil {
+            printError(
+                "\(kerberosHosts.map(\.name).joined(separator: ", ")): `auth: kerberos` needs a keytab or credential "
+                    + "cache (kerberosKeytab, kerberosCredentialCache, or the systemd credential krb5-keytab)")
+            throw ExitCode(66)
+        }
+        let identity = try sharedIdentity(settings, keyHosts)
         let options = SSHOptions(
             knownHostsPath: settings.knownHosts ?? FileManager.default.homeDirectoryForCurrentUser.path
                 + "/.ssh/known_hosts",
-            acceptNewHostKeys: acceptNewHostKeys, identityFile: identity, passphraseFile: settings.passphraseFile,
-            useAgent: identity == nil, deadline: .seconds(settings.deadlineSeconds))
+            acceptNewHostKeys: acceptNewHostKeys, identityFile: keyHosts.isEmpty ? nil : identity,
+            passphraseFile: settings.passphraseFile, useAgent: identity == nil && !keyHosts.isEmpty,
+            deadline: .seconds(settings.deadlineSeconds),
+            kerberos: kerberosHosts.isEmpty ? nil : settings.kerberosOptions)
         let spool: SpoolWriter
         let drift: DriftState
         do {
@@ -125,6 +146,7 @@ struct ScanCommand: AsyncParsableCommand {
                 "paths.known_hosts": "\(options.knownHostsPath)", "paths.identity": "\(identity ?? "ssh-agent")",
                 "paths.passphrase_file": "\(settings.passphraseFile ?? "-")",
                 "paths.state": "\(settings.stateDirectory)",
+                "paths.kerberos": "\(settings.kerberosKeytab ?? settings.kerberosCredentialCache ?? "-")",
                 "scan.deadline_s": "\(settings.deadlineSeconds)", "scan.retries": "\(settings.retries)",
             ])
         logger.notice(
@@ -193,6 +215,15 @@ struct ScanCommand: AsyncParsableCommand {
         if let knownHosts { settings.knownHosts = knownHosts }
         if let identity { settings.identity = identity }
         if let passphraseFile { settings.passphraseFile = passphraseFile }
+        if let kerberosKeytab {
+            settings.kerberosKeytab = kerberosKeytab
+            settings.kerberosCredentialCache = nil
+        }
+        if let kerberosPrincipal { settings.kerberosPrincipal = kerberosPrincipal }
+        if let kerberosCredentialCache {
+            settings.kerberosCredentialCache = kerberosCredentialCache
+            settings.kerberosKeytab = nil
+        }
         if let concurrency {
             guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 1024") }
             settings.concurrency = concurrency
