@@ -203,7 +203,11 @@ final class KerberosCredentials: Sendable {
         let who = name(context, principal)
         guard status == 0 else {
             let reason = reason(for: status, initial: true)
-            let text = message(context, status)
+            var text = message(context, status)
+            if reason == .badKeytab {
+                text += " (the keytab's key is not the one the KDC holds: the account's password or key version "
+                    + "changed since the keytab was written; write a new keytab)"
+            }
             throw SSHError(kerberos: reason, host: host, message: "cannot get a ticket for \(who) from the keytab: \(text)")
         }
         defer { krb5_free_cred_contents(context, &credentials) }
