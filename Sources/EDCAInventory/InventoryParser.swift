@@ -46,9 +46,9 @@ private func mergedTags(_ first: [String], _ second: [String]) -> [String] {
 /// Turns inventory YAML into hosts, collecting every problem instead of stopping at the first.
 struct InventoryParser {
     /// The keys that set host settings, at every level.
-    static let settingKeys = ["port", "user", "identity", "auth", "role", "fingerprint", "tags", "enabled"]
+    static let settingKeys = ["port", "user", "identity", "role", "fingerprint", "tags", "enabled", "auth"]
     /// The keys of a host entry.
-    static let hostKeys = ["name", "address", "kerberosName"] + settingKeys
+    static let hostKeys = ["name", "address"] + settingKeys + ["kerberosName"]
     /// The keys of a group.
     static let groupKeys = settingKeys + ["hosts"]
     /// The top-level keys.
@@ -297,7 +297,7 @@ struct InventoryParser {
         let key = scalar.string
         guard allowed.contains(key) else {
             var message = "unknown key \"\(key)\""
-            if ["name", "address"].contains(key) {
+            if ["name", "address", "kerberosName"].contains(key) {
                 message = "`\(key)` can only be set on a host, not here"
             } else if key == "hosts" {
                 message = "`hosts` is only allowed at the top level and in a group"
