@@ -377,7 +377,8 @@ final class HostRun {
             throw error(
                 .auth,
                 "\(address) refused the Kerberos principal \(kerberos.principalName) (is it allowed to log in as "
-                    + "\(endpoint.user)?)")
+                    + "\(endpoint.user)? Otherwise the server could not accept the ticket: its clock, or its keytab for "
+                    + "host/\(serverName); its sshd log says which)")
         case SSH_AUTH_PARTIAL.rawValue:
             throw error(.auth, "\(address) accepted Kerberos but requires further authentication")
         case SSH_AUTH_AGAIN.rawValue:
