@@ -119,7 +119,8 @@ package struct AgentConfiguration: Sendable, Equatable {
             default: spoolGroup = text
             }
         }
-        if let value = reader.take("kerberosDelegation"), let flag = JSONRead.bool(value, "kerberosDelegation", &problems)
+        if let value = reader.take("kerberosDelegation"),
+            let flag = JSONRead.bool(value, "kerberosDelegation", &problems)
         {
             kerberosDelegation = flag
         }
@@ -174,7 +175,8 @@ package struct AgentConfiguration: Sendable, Equatable {
                 source: .keytab(path: kerberosKeytab, principal: kerberosPrincipal), delegate: kerberosDelegation)
         }
         if let kerberosCredentialCache {
-            return KerberosOptions(source: .credentialCache(path: kerberosCredentialCache), delegate: kerberosDelegation)
+            return KerberosOptions(
+                source: .credentialCache(path: kerberosCredentialCache), delegate: kerberosDelegation)
         }
         return nil
     }

@@ -35,7 +35,8 @@ struct ProbeCommand: AsyncParsableCommand {
     var kerberosPrincipal: String?
     @Option(
         name: .customLong("kerberos-ccache"),
-        help: ArgumentHelp("Log on with Kerberos, with the forwardable ticket in this credential cache.", valueName: "file"))
+        help: ArgumentHelp(
+            "Log on with Kerberos, with the forwardable ticket in this credential cache.", valueName: "file"))
     var kerberosCredentialCache: String?
     @Option(help: ArgumentHelp("The name in the server's principal host/NAME (default: HOST).", valueName: "name"))
     var kerberosName: String?
@@ -81,7 +82,8 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         let kerberos: KerberosOptions? =
             if let kerberosKeytab {
-                KerberosOptions(source: .keytab(path: kerberosKeytab, principal: kerberosPrincipal), delegate: !noDelegation)
+                KerberosOptions(
+                    source: .keytab(path: kerberosKeytab, principal: kerberosPrincipal), delegate: !noDelegation)
             } else if let kerberosCredentialCache {
                 KerberosOptions(source: .credentialCache(path: kerberosCredentialCache), delegate: !noDelegation)
             } else {

@@ -101,7 +101,8 @@ struct ScanCommand: AsyncParsableCommand {
                 name: $0.name,
                 endpoint: SSHEndpoint(
                     host: $0.address, port: $0.port, user: $0.user, pinnedFingerprint: $0.fingerprint,
-                    authentication: $0.authentication == .kerberos ? .kerberos(serverName: $0.kerberosName) : .publicKey),
+                    authentication: $0.authentication == .kerberos ? .kerberos(serverName: $0.kerberosName) : .publicKey
+                ),
                 role: $0.role)
         }
         let keyHosts = hosts.filter { $0.authentication == .key }

@@ -1,6 +1,6 @@
 import EDCAAgent
-import EDCATransport
 import EDCATestSupport
+import EDCATransport
 import Foundation
 import Testing
 
@@ -98,7 +98,10 @@ struct AgentConfigurationTests {
         } catch {
             let lines = error.problems.map(\.description)
             #expect(lines.contains { $0.contains("kerberosDelegation") && $0.contains("1:") }, "\(lines)")
-            #expect(lines.contains { $0.contains("kerberosCredentialCache: give kerberosKeytab or kerberosCredentialCache, not both") }, "\(lines)")
+            #expect(
+                lines.contains {
+                    $0.contains("kerberosCredentialCache: give kerberosKeytab or kerberosCredentialCache, not both")
+                }, "\(lines)")
         }
     }
 }

@@ -134,6 +134,10 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
         #expect(byName["edge01"]?.fingerprint == "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s")
         #expect(byName["edge01"]?.group == nil)
         #expect(byName["edge01"]?.role == .edge)
+        #expect(byName["edge01"]?.authentication == .key)
+        #expect(byName["mbx21"]?.authentication == .kerberos)
+        #expect(byName["mbx21"]?.identityFile == nil)
+        #expect(byName["mbx22"]?.kerberosName == "mbx22.corp.example.com")
     }
 
     @Test func badPortsRolesFingerprintsAndTypes() {
@@ -298,7 +302,7 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
         let path = root.appendingPathComponent("Inventory").appendingPathComponent(file).path
         do {
             let inventory = try Inventory.load(path: path)
-            #expect(inventory.hosts.count == 6)
+            #expect(inventory.hosts.count == (file == "example.yaml" ? 8 : 6))
         } catch {
             Issue.record("\(error)")
         }

@@ -38,7 +38,8 @@ package final class KerberizedSSHServer: Sendable {
             user = String(cString: name)
             reportDirectory = directory + "/reports"
             try FileManager.default.createDirectory(atPath: reportDirectory, withIntermediateDirectories: false)
-            let keytab = try realm.writeKeytab("host/\(KerberosRealm.serverName)", name: "sshd-\(UUID().uuidString).keytab")
+            let keytab = try realm.writeKeytab(
+                "host/\(KerberosRealm.serverName)", name: "sshd-\(UUID().uuidString).keytab")
             let hostKey = directory + "/ssh_host_ed25519_key"
             clientKeyPath = directory + "/client_ed25519"
             try realm.runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", hostKey])
@@ -63,26 +64,27 @@ package final class KerberizedSSHServer: Sendable {
             chmod(script, 0o755)
             logPath = directory + "/sshd.log"
             port = try SSHServerFixture.freePort()
-            let config = [
-                "ListenAddress 127.0.0.1:\(port)",
-                "HostKey \(hostKey)",
-                "PidFile \(directory)/sshd.pid",
-                "AuthorizedKeysFile \(authorizedKeys)",
-                "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
-                "PubkeyAuthentication yes",
-                "GSSAPIAuthentication yes",
-                "GSSAPICleanupCredentials yes",
-                "GSSAPIStrictAcceptorCheck no",
-                "UsePAM no",
-                "StrictModes no",
-                "PermitRootLogin yes",
-                "SetEnv SHLVL=1",
-                "PrintMotd no",
-                "UseDNS no",
-                "LogLevel VERBOSE",
-                "ForceCommand \(script)",
-            ].joined(separator: "\n") + "\n"
+            let config =
+                [
+                    "ListenAddress 127.0.0.1:\(port)",
+                    "HostKey \(hostKey)",
+                    "PidFile \(directory)/sshd.pid",
+                    "AuthorizedKeysFile \(authorizedKeys)",
+                    "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no",
+                    "PubkeyAuthentication yes",
+                    "GSSAPIAuthentication yes",
+                    "GSSAPICleanupCredentials yes",
+                    "GSSAPIStrictAcceptorCheck no",
+                    "UsePAM no",
+                    "StrictModes no",
+                    "PermitRootLogin yes",
+                    "SetEnv SHLVL=1",
+                    "PrintMotd no",
+                    "UseDNS no",
+                    "LogLevel VERBOSE",
+                    "ForceCommand \(script)",
+                ].joined(separator: "\n") + "\n"
             let configPath = directory + "/sshd_config"
             try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
             daemon = try ChildProcess(

@@ -93,9 +93,11 @@ package final class KerberosRealm: Sendable {
             let masterPassword = UUID().uuidString
             let environment = ["KRB5_CONFIG": configPath, "KRB5_KDC_PROFILE": kdcProfilePath]
             try Self.run(
-                "/usr/sbin/kdb5_util", ["create", "-s", "-r", Self.realm, "-P", masterPassword], environment: environment)
+                "/usr/sbin/kdb5_util", ["create", "-s", "-r", Self.realm, "-P", masterPassword],
+                environment: environment)
             for principal in ["edca-scan", "host/\(Self.serverName)"] {
-                try Self.run("/usr/sbin/kadmin.local", ["-q", "addprinc -randkey \(principal)"], environment: environment)
+                try Self.run(
+                    "/usr/sbin/kadmin.local", ["-q", "addprinc -randkey \(principal)"], environment: environment)
             }
             kdc = try ChildProcess(
                 "/usr/bin/env",
@@ -107,7 +109,8 @@ package final class KerberosRealm: Sendable {
                 guard clock.now < end, kdc.isRunning else {
                     kdc.stop()
                     throw SSHServerFixtureError(
-                        "krb5kdc did not start: \((try? String(contentsOfFile: directory + "/kdc.out", encoding: .utf8)) ?? "")")
+                        "krb5kdc did not start: \((try? String(contentsOfFile: directory + "/kdc.out", encoding: .utf8)) ?? "")"
+                    )
                 }
                 Thread.sleep(forTimeInterval: 0.02)
             }
@@ -151,7 +154,8 @@ package final class KerberosRealm: Sendable {
     package func credentialCache(fromKeytab keytab: String, name: String, forwardable: Bool = true) throws -> String {
         let path = directory + "/" + name
         try runTool(
-            "/usr/bin/kinit", [forwardable ? "-f" : "-F", "-k", "-t", keytab, "-c", "FILE:\(path)", Self.clientPrincipal])
+            "/usr/bin/kinit",
+            [forwardable ? "-f" : "-F", "-k", "-t", keytab, "-c", "FILE:\(path)", Self.clientPrincipal])
         return path
     }
 

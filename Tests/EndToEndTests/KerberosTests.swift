@@ -21,7 +21,9 @@ struct KerberosTests {
             realm = try KerberosRealm()
             directory = try TemporaryDirectory()
             let lab = try JSONSerialization.data(withJSONObject: [
-                "hosts": ["*": ["snapshot": repositoryRoot + "/Inventory/lab/mbx01.json", "shell": "cmd", "faults": [:]]]
+                "hosts": [
+                    "*": ["snapshot": repositoryRoot + "/Inventory/lab/mbx01.json", "shell": "cmd", "faults": [:]]
+                ]
             ])
             let labFile = try directory.write("lab.json", String(decoding: lab, as: UTF8.self))
             let labHost = builtProductsDirectory.appendingPathComponent("edca-lab-host").path
@@ -77,7 +79,9 @@ struct KerberosTests {
     /// Checks that a session report shows a delegated ticket-granting ticket of the agent's principal in a
     /// credential cache file that existed in the session.
     private func expectDelegatedTicket(_ report: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(report.contains("KRB5CCNAME=FILE:"), "no delegated cache in the session: \(report)", sourceLocation: sourceLocation)
+        #expect(
+            report.contains("KRB5CCNAME=FILE:"), "no delegated cache in the session: \(report)",
+            sourceLocation: sourceLocation)
         #expect(report.contains("cache-file: present"), "\(report)", sourceLocation: sourceLocation)
         #expect(
             report.contains("Default principal: \(KerberosRealm.clientPrincipal)"), "\(report)",
@@ -109,7 +113,9 @@ struct KerberosTests {
         #expect(report.hasPrefix("KRB5CCNAME=\n"), "\(report)")
     }
 
-    @Test("scan with systemd credentials: key hosts and Kerberos hosts in one fleet; a KDC that is down fails only the Kerberos host, with ssh.kerberos")
+    @Test(
+        "scan with systemd credentials: key hosts and Kerberos hosts in one fleet; a KDC that is down fails only the Kerberos host, with ssh.kerberos"
+    )
     func scanWithCredentialCacheAndKDCDown() throws {
         let lab = try Lab()
         let cache = try lab.realm.credentialCache(fromKeytab: lab.keytab, name: "agent.ccache")
@@ -118,6 +124,7 @@ struct KerberosTests {
         try FileManager.default.copyItem(atPath: cache, toPath: credentials + "/krb5-ccache")
         try FileManager.default.copyItem(atPath: lab.server.clientKeyPath, toPath: credentials + "/ssh-key")
         try FileManager.default.copyItem(atPath: lab.server.knownHostsPath, toPath: credentials + "/known-hosts")
+        let kerberosHosts = 6
         let inventory = try lab.directory.write(
             "inventory.yaml",
             """
@@ -129,15 +136,17 @@ struct KerberosTests {
               exchange-shell:
                 auth: kerberos
                 hosts:
-                  - {name: mbx-kerberos, address: 127.0.0.1, kerberosName: \(KerberosRealm.serverName)}
-
-            """)
+            """
+                + (1...kerberosHosts).map {
+                    "\n      - {name: mbx-kerberos-\($0), address: 127.0.0.1, kerberosName: localhost}"
+                }
+                .joined() + "\n")
         func scan(_ name: String) throws -> (AgentRun, [[String: Any]]) {
             let spool = lab.directory.path + "/spool-\(name)"
             let run = try lab.agent(
                 [
                     "scan", "--inventory", inventory, "--controls", lab.controls, "--spool", spool, "--state",
-                    lab.directory.path + "/state-\(name)", "--timeout", "20", "--retries", "0",
+                    lab.directory.path + "/state-\(name)", "--timeout", "20", "--retries", "0", "--concurrency", "4",
                 ], environment: ["CREDENTIALS_DIRECTORY": credentials])
             return (run, try spoolEvents(in: spool))
         }
@@ -149,23 +158,36 @@ struct KerberosTests {
 
         let (first, events) = try scan("up")
         #expect(first.status == 0, "\(first.standardOutput)\n\(first.standardError)\n\(lab.server.log())")
-        #expect(events.filter { $0["class_uid"] as? Int == 2003 }.count == 2, "one finding per host")
+        #expect(events.filter { $0["class_uid"] as? Int == 2003 }.count == 1 + kerberosHosts, "one finding per host")
         let log = lab.server.log()
         #expect(log.contains("Accepted publickey for \(lab.server.user)"))
         #expect(log.contains("Accepted gssapi-with-mic for \(lab.server.user)"))
         let reports = lab.server.sessionReports()
-        #expect(reports.count == 2)
+        #expect(reports.count == 1 + kerberosHosts)
         #expect(reports.filter { $0.hasPrefix("KRB5CCNAME=\n") }.count == 1, "the key session has no credential")
-        expectDelegatedTicket(reports.first { !$0.hasPrefix("KRB5CCNAME=\n") } ?? "")
+        for report in reports where !report.hasPrefix("KRB5CCNAME=\n") { expectDelegatedTicket(report) }
 
         lab.realm.stopKDC()
         let (second, later) = try scan("down")
         #expect(second.status == 4, "\(second.standardOutput)\n\(second.standardError)")
-        let failed = try #require(activity(later, host: "mbx-kerberos"), "\(later)")
-        let unmapped = failed["unmapped"] as? [String: Any] ?? [:]
-        #expect(unmapped["error_class"] as? String == "ssh.kerberos")
-        #expect((failed["message"] as? String ?? "").contains("kerberos:kdc-unreachable"), "\(failed)")
+        for index in 1...kerberosHosts {
+            let failed = try #require(activity(later, host: "mbx-kerberos-\(index)"), "\(later)")
+            let unmapped = failed["unmapped"] as? [String: Any] ?? [:]
+            #expect(unmapped["error_class"] as? String == "ssh.kerberos")
+            #expect((failed["message"] as? String ?? "").contains("kerberos:kdc-unreachable"), "\(failed)")
+        }
         #expect(later.filter { $0["class_uid"] as? Int == 2003 }.count == 1, "the key host is still scanned")
+    }
+
+    @Test("with a keytab and the KDC down at start, the host fails with kdc-unreachable instead of the whole run")
+    func keytabWithKDCDown() throws {
+        let lab = try Lab()
+        lab.realm.stopKDC()
+        let run = try lab.agent(lab.probeArguments(["--kerberos-keytab", lab.keytab]))
+        #expect(run.status == 3, "a per-host failure: \(run.standardError)")
+        #expect(
+            run.standardError.contains("SSH to 127.0.0.1 failed (kerberos:kdc-unreachable)"), "\(run.standardError)")
+        #expect(!lab.server.log().contains("Accepted"))
     }
 
     @Test("a host whose service principal the KDC does not know fails with ssh.kerberos unknown-principal")
@@ -203,7 +225,8 @@ struct KerberosTests {
             let path = realm.directory + "/other.keytab"
             try realm.runTool(
                 "/usr/bin/ktutil", [],
-                input: "addent -password -p edca-scan@OTHER.TEST -k 1 -e aes256-cts-hmac-sha1-96\nsecret\nwkt \(path)\n")
+                input: "addent -password -p edca-scan@OTHER.TEST -k 1 -e aes256-cts-hmac-sha1-96\nsecret\nwkt \(path)\n"
+            )
             return ["--kerberos-keytab", path]
         },
         BadIdentity(name: "principal the KDC does not know", reason: "unknown-principal", expected: "ghost@EDCA.TEST") {
@@ -213,7 +236,10 @@ struct KerberosTests {
             try realm.kadmin("delprinc -force ghost")
             return ["--kerberos-keytab", path]
         },
-        BadIdentity(name: "account whose tickets may not be forwarded", reason: "delegation-refused", expected: "not forwardable") {
+        BadIdentity(
+            name: "account whose tickets may not be forwarded", reason: "delegation-refused",
+            expected: "not forwardable"
+        ) {
             realm, keytab in
             try realm.kadmin("modprinc -allow_forwardable edca-scan")
             return ["--kerberos-keytab", keytab]
@@ -223,12 +249,18 @@ struct KerberosTests {
         },
         BadIdentity(name: "empty credential cache", reason: "no-ticket", expected: "holds no ticket") { realm, _ in
             let path = realm.directory + "/empty.ccache"
-            FileManager.default.createFile(atPath: path, contents: Data())
+            try Data().write(to: URL(fileURLWithPath: path))
             return ["--kerberos-ccache", path]
         },
-        BadIdentity(name: "credential cache with a ticket that is not forwardable", reason: "delegation-refused", expected: "kinit -f") {
+        BadIdentity(
+            name: "credential cache with a ticket that is not forwardable", reason: "delegation-refused",
+            expected: "kinit -f"
+        ) {
             realm, keytab in
-            ["--kerberos-ccache", try realm.credentialCache(fromKeytab: keytab, name: "plain.ccache", forwardable: false)]
+            [
+                "--kerberos-ccache",
+                try realm.credentialCache(fromKeytab: keytab, name: "plain.ccache", forwardable: false),
+            ]
         },
         BadIdentity(name: "expired credential cache", reason: "no-ticket", expected: "expired") { realm, keytab in
             try realm.kadmin("modprinc -maxlife \"2 seconds\" edca-scan")
@@ -238,7 +270,9 @@ struct KerberosTests {
         },
     ]
 
-    @Test("an unusable keytab or credential cache is one clear error before any host is contacted", arguments: badIdentities)
+    @Test(
+        "an unusable keytab or credential cache is one clear error before any host is contacted",
+        arguments: badIdentities)
     func badIdentityFailsBeforeAnyHost(_ bad: BadIdentity) throws {
         let lab = try Lab()
         let before = lab.connections

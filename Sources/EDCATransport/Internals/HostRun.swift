@@ -1,5 +1,5 @@
-import CLibSSH
 import CKrb5
+import CLibSSH
 
 /// One host's whole run — connect, verify the host key, authenticate, exec, write stdin, read output, exit status —
 /// as blocking libssh calls on the pool thread that created it.

@@ -17,7 +17,13 @@ final class KerberosCredentials: Sendable {
         var keytab: krb5_keytab?
         var principal: krb5_principal?
         var hasTicket = false
+        /// The last failure to get the ticket, and when: hosts within `retryInterval` of it fail at once with it
+        /// instead of each waiting its turn to ask a KDC that does not answer.
+        var lastFailure: (error: SSHError, at: ContinuousClock.Instant)?
     }
+
+    /// How long a failure to reach the KDC is reused before the next host tries again.
+    static let retryInterval = Duration.seconds(30)
 
     private let state: Mutex<State>
     private let options: KerberosOptions
@@ -52,8 +58,9 @@ final class KerberosCredentials: Sendable {
                 try Self.openKeytab(path, principal: principal, into: &state)
                 do throws(SSHError) {
                     try Self.obtainTicket(&state, delegate: options.delegate, host: "")
-                } catch where error.kerberosReason == .kdcUnreachable {
+                } catch  where error.kerberosReason == .kdcUnreachable {
                     // Not fatal: hosts retry, and hosts that use keys go on.
+                    state.lastFailure = (error, ContinuousClock.now)
                 }
             case .credentialCache(let path):
                 try Self.copyCache(path, into: &state, delegate: options.delegate)
@@ -84,7 +91,16 @@ final class KerberosCredentials: Sendable {
     /// was unreachable so far.
     func credential(host: String) throws(SSHError) -> GSSCredential {
         try state.withLock { (state) throws(SSHError) in
-            if !state.hasTicket { try Self.obtainTicket(&state, delegate: options.delegate, host: host) }
+            guard !state.hasTicket else { return }
+            if let last = state.lastFailure, ContinuousClock.now < last.at.advanced(by: Self.retryInterval) {
+                throw SSHError(kerberos: last.error.kerberosReason ?? .failed, host: host, message: last.error.message)
+            }
+            do throws(SSHError) {
+                try Self.obtainTicket(&state, delegate: options.delegate, host: host)
+            } catch {
+                state.lastFailure = (error, ContinuousClock.now)
+                throw error
+            }
         }
         var minor: OM_uint32 = 0
         var raw: gss_cred_id_t?
@@ -123,9 +139,11 @@ final class KerberosCredentials: Sendable {
         var context: gss_ctx_id_t?
         var output = gss_buffer_desc(length: 0, value: nil)
         var granted: OM_uint32 = 0
-        let wanted = OM_uint32(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG) | (options.delegate ? OM_uint32(GSS_C_DELEG_FLAG) : 0)
+        let wanted =
+            OM_uint32(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG) | (options.delegate ? OM_uint32(GSS_C_DELEG_FLAG) : 0)
         let major = gss_init_sec_context(
-            &minor, credential.raw, &context, name, edca_gss_mech_krb5(), wanted, 0, nil, nil, nil, &output, &granted, nil)
+            &minor, credential.raw, &context, name, edca_gss_mech_krb5(), wanted, 0, nil, nil, nil, &output, &granted,
+            nil)
         var ignored: OM_uint32 = 0
         gss_release_buffer(&ignored, &output)
         if context != nil { gss_delete_sec_context(&ignored, &context, nil) }
@@ -205,10 +223,12 @@ final class KerberosCredentials: Sendable {
             let reason = reason(for: status, initial: true)
             var text = message(context, status)
             if reason == .badKeytab {
-                text += " (the keytab's key is not the one the KDC holds: the account's password or key version "
+                text +=
+                    " (the keytab's key is not the one the KDC holds: the account's password or key version "
                     + "changed since the keytab was written; write a new keytab)"
             }
-            throw SSHError(kerberos: reason, host: host, message: "cannot get a ticket for \(who) from the keytab: \(text)")
+            throw SSHError(
+                kerberos: reason, host: host, message: "cannot get a ticket for \(who) from the keytab: \(text)")
         }
         defer { krb5_free_cred_contents(context, &credentials) }
         if delegate, credentials.ticket_flags & krb5_flags(TKT_FLG_FORWARDABLE) == 0 {
@@ -221,7 +241,8 @@ final class KerberosCredentials: Sendable {
         var stored = krb5_cc_initialize(context, state.cache, principal)
         if stored == 0 { stored = krb5_cc_store_cred(context, state.cache, &credentials) }
         guard stored == 0 else {
-            throw SSHError(kerberos: .failed, host: host, message: "cannot keep the ticket: \(message(context, stored))")
+            throw SSHError(
+                kerberos: .failed, host: host, message: "cannot keep the ticket: \(message(context, stored))")
         }
         state.hasTicket = true
         krb5_kt_close(context, keytab)
@@ -254,7 +275,8 @@ final class KerberosCredentials: Sendable {
         var service: krb5_principal?
         status = krb5_parse_name(context, "krbtgt/\(realm)@\(realm)", &service)
         guard status == 0, let service else {
-            throw setupError(.failed, "cannot name the ticket-granting service of \(realm): \(message(context, status))")
+            throw setupError(
+                .failed, "cannot name the ticket-granting service of \(realm): \(message(context, status))")
         }
         defer { krb5_free_principal(context, service) }
         var wanted = krb5_creds()
@@ -264,7 +286,8 @@ final class KerberosCredentials: Sendable {
         status = krb5_cc_retrieve_cred(context, file, 0, &wanted, &credentials)
         guard status == 0 else {
             throw setupError(
-                .noTicket, "credential cache \(path) holds no ticket-granting ticket for \(who): \(message(context, status))")
+                .noTicket,
+                "credential cache \(path) holds no ticket-granting ticket for \(who): \(message(context, status))")
         }
         defer { krb5_free_cred_contents(context, &credentials) }
         let now = Int64(time(nil))
@@ -338,7 +361,8 @@ final class KerberosCredentials: Sendable {
             let major = gss_display_status(&minor, status, type, edca_gss_mech_krb5(), &more, &buffer)
             guard !isError(major) else { break }
             if let value = buffer.value {
-                parts.append(String(decoding: UnsafeRawBufferPointer(start: value, count: buffer.length), as: UTF8.self))
+                parts.append(
+                    String(decoding: UnsafeRawBufferPointer(start: value, count: buffer.length), as: UTF8.self))
             }
             gss_release_buffer(&minor, &buffer)
         } while more != 0
