@@ -179,6 +179,18 @@ struct KerberosTests {
         #expect(later.filter { $0["class_uid"] as? Int == 2003 }.count == 1, "the key host is still scanned")
     }
 
+    @Test("inventory list shows how each host logs on")
+    func inventoryListShowsAuthentication() throws {
+        let run = try runAgent(["inventory", "list", "Inventory/example.yaml"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let rows = run.standardOutput.split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true)
+        }
+        #expect(rows.first?.contains("AUTH") == true)
+        #expect(rows.first { $0.first == "mbx21" }?.contains("kerberos") == true, "\(run.standardOutput)")
+        #expect(rows.first { $0.first == "mbx01" }?.contains("key") == true, "\(run.standardOutput)")
+    }
+
     @Test("with a keytab and the KDC down at start, the host fails with kdc-unreachable instead of the whole run")
     func keytabWithKDCDown() throws {
         let lab = try Lab()
