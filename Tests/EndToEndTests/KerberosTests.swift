@@ -179,6 +179,30 @@ struct KerberosTests {
         #expect(later.filter { $0["class_uid"] as? Int == 2003 }.count == 1, "the key host is still scanned")
     }
 
+    @Test(
+        "a server not trusted for delegation (ok-as-delegate enforced) fails with delegation-refused, not a logon without credentials"
+    )
+    func serverNotTrustedForDelegation() throws {
+        let lab = try Lab()
+        // As Windows clients do with Active Directory: delegate only to services the KDC marks ok-as-delegate
+        // ("Trusted for delegation").
+        let config = try String(contentsOfFile: lab.realm.configPath, encoding: .utf8)
+        try Data(
+            config.replacingOccurrences(of: "[libdefaults]\n", with: "[libdefaults]\n enforce_ok_as_delegate = true\n")
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: lab.realm.configPath))
+        let refused = try lab.agent(lab.probeArguments(["--kerberos-keytab", lab.keytab]))
+        #expect(refused.status == 3, "\(refused.standardError)")
+        #expect(refused.standardError.contains("(kerberos:delegation-refused)"), "\(refused.standardError)")
+        #expect(!lab.server.log().contains("Accepted"), "no logon without the delegated credential")
+
+        try lab.realm.kadmin("modprinc +ok_as_delegate host/\(KerberosRealm.serverName)")
+        let delegated = try lab.agent(lab.probeArguments(["--kerberos-keytab", lab.keytab]))
+        #expect(delegated.status == 0, "\(delegated.standardError)")
+        expectDelegatedTicket(lab.server.sessionReports().first ?? "")
+    }
+
     @Test("inventory list shows how each host logs on")
     func inventoryListShowsAuthentication() throws {
         let run = try runAgent(["inventory", "list", "Inventory/example.yaml"])
