@@ -203,6 +203,20 @@ struct KerberosTests {
         expectDelegatedTicket(lab.server.sessionReports().first ?? "")
     }
 
+    @Test("a scan that selects Kerberos hosts without a keytab or credential cache stops before any host")
+    func kerberosHostsWithoutIdentity() throws {
+        let directory = try TemporaryDirectory()
+        let inventory = try directory.write(
+            "inventory.yaml", "hosts:\n  - {name: mbx21, address: 127.0.0.1, port: 1, user: u, auth: kerberos}\n")
+        let run = try runAgent([
+            "scan", "--inventory", inventory, "--controls", "Controls", "--spool", directory.path + "/spool",
+            "--state", directory.path + "/state", "--known-hosts", "/dev/null",
+        ])
+        #expect(run.status == 66, "\(run.standardError)")
+        #expect(run.standardError.contains("mbx21: `auth: kerberos` needs a keytab or credential cache"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/spool/findings.ndjson"))
+    }
+
     @Test("inventory list shows how each host logs on")
     func inventoryListShowsAuthentication() throws {
         let run = try runAgent(["inventory", "list", "Inventory/example.yaml"])
