@@ -75,7 +75,7 @@ package actor ScanRecorder {
             return
         }
         for verdict in verdicts {
-            drift.record(host: host.hostname, control: verdict.controlID, status: verdict.status)
+            drift.record(host: host.hostname, control: verdict.controlID, status: verdict.status, time: end)
             statusCounts[verdict.status, default: 0] += 1
         }
     }

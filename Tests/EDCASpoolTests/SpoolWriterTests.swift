@@ -139,8 +139,8 @@ import Testing
 
         var first = try DriftState.load(directory: directory)
         #expect(first.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail) == Drift(kind: .new, previous: nil))
-        first.record(host: "EX01", control: "EDCA-SEC-043", status: .fail)
-        first.record(host: "EX02", control: "EDCA-SEC-043", status: .pass)
+        first.record(host: "EX01", control: "EDCA-SEC-043", status: .fail, time: 1000)
+        first.record(host: "EX02", control: "EDCA-SEC-043", status: .pass, time: 1000)
         // Drift is judged against the state as loaded, not against this run's records.
         #expect(first.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail).kind == .new)
         try first.save()
@@ -149,18 +149,34 @@ import Testing
         var second = try DriftState.load(directory: directory)
         #expect(
             second.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail)
-                == Drift(kind: .unchanged, previous: .fail))
-        second.record(host: "EX01", control: "EDCA-SEC-043", status: .pass)
+                == Drift(kind: .unchanged, previous: .fail, since: 1000))
+        second.record(host: "EX01", control: "EDCA-SEC-043", status: .pass, time: 2000)
         try second.save()
 
         let third = try DriftState.load(directory: directory)
         #expect(
             third.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail)
                 == Drift(kind: .changed, previous: .pass))
-        // A host not scanned in the second run keeps its status.
+        // A host not scanned in the second run keeps its status and its time.
         #expect(third.drift(for: "EX02", control: "EDCA-SEC-043", status: .pass).kind == .unchanged)
+        #expect(third.drift(for: "EX02", control: "EDCA-SEC-043", status: .pass).since == 1000)
+        #expect(third.drift(for: "EX01", control: "EDCA-SEC-043", status: .pass).since == 2000)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory)
         #expect(leftovers == [DriftState.fileName])
+    }
+
+    @Test func aVersion1StateIsStillRead() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { removeDirectory(directory) }
+        try Data(#"{"version":1,"hosts":{"EX01":{"EDCA-SEC-043":"Fail"}}}"#.utf8).write(
+            to: URL(fileURLWithPath: directory + "/" + DriftState.fileName))
+        var state = try DriftState.load(directory: directory)
+        #expect(
+            state.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail)
+                == Drift(kind: .unchanged, previous: .fail, since: nil))
+        state.record(host: "EX01", control: "EDCA-SEC-043", status: .fail, time: 5000)
+        try state.save()
+        #expect(try fileText(state.path).contains(#""EDCA-SEC-043":{"status":"Fail","since":5000}"#))
     }
 
     @Test func malformedStateIsReportedNotIgnored() throws {

@@ -395,7 +395,7 @@ struct FaultScan {
         var statuses: [String: String] = [:]
         for event in events where event["class_uid"] as? Int == 2003 && hostname(event) == host {
             if let compliance = event["compliance"] as? [String: Any], let control = compliance["control"] as? String {
-                statuses[control] = compliance["status"] as? String
+                statuses[control] = compliance["status_code"] as? String
             }
         }
         return statuses

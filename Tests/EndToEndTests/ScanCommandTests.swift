@@ -68,7 +68,8 @@ struct ScanCommandTests {
             uniqueKeysWithValues: findings(events).compactMap { event -> (String, String)? in
                 guard let device = event["device"] as? [String: Any] ?? (event["resources"] as? [[String: Any]])?.first,
                     let name = device["hostname"] as? String ?? device["name"] as? String,
-                    let compliance = event["compliance"] as? [String: Any], let status = compliance["status"] as? String
+                    let compliance = event["compliance"] as? [String: Any],
+                    let status = compliance["status_code"] as? String
                 else { return nil }
                 return (name, status)
             })
