@@ -20,6 +20,7 @@ import Foundation
 /// | `retryBackoffSeconds` | 0...300 | 2 (doubles per retry) |
 /// | `spoolRetentionDays` | 1...3650 | 14 |
 /// | `spoolGroup` | group name | none |
+/// | `spoolChangesOnly` | boolean | false: every finding of every scan; true: only new and changed ones |
 package struct AgentConfiguration: Sendable, Equatable {
     /// The inventory file.
     package var inventory = "/etc/edca-agent/inventory.yaml"
@@ -47,6 +48,9 @@ package struct AgentConfiguration: Sendable, Equatable {
     package var spoolRetentionDays = 14
     /// The group that spool files belong to, for the forwarder.
     package var spoolGroup: String?
+    /// Whether scans write only new and changed findings, and each host's Scan Activity with its counts
+    /// (`docs/spool.md`, "Changes-only output").
+    package var spoolChangesOnly = false
 
     /// The defaults.
     package init() {}
@@ -70,7 +74,8 @@ package struct AgentConfiguration: Sendable, Equatable {
             let document = try JSONParser.parse(bytes)
             if var reader = JSONObjectReader(document, path: "", problems: &problems) {
                 configuration.read(&reader, problems: &problems)
-                reader.reportUnknownFields(knownNames: pathKeys + ranges.keys.sorted(), problems: &problems)
+                reader.reportUnknownFields(
+                    knownNames: pathKeys + ranges.keys.sorted() + ["spoolChangesOnly"], problems: &problems)
             }
         } catch {
             let message = error.hint.map { "\(error.message); \($0)" } ?? error.message
@@ -83,6 +88,9 @@ package struct AgentConfiguration: Sendable, Equatable {
     }
 
     private mutating func read(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) {
+        if let value = reader.take("spoolChangesOnly"), let flag = JSONRead.bool(value, "spoolChangesOnly", &problems) {
+            spoolChangesOnly = flag
+        }
         for key in Self.pathKeys {
             guard let value = reader.take(key), let text = JSONRead.nonEmptyString(value, key, &problems) else {
                 continue

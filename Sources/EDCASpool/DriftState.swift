@@ -4,8 +4,9 @@ package import EDCAEngine
 /// whether it is new, changed or unchanged since the last scan.
 ///
 /// One JSON file, `drift-state.json`:
-/// `{"version":2,"hosts":{"<host>":{"<control>":{"status":"<Status>","since":<epoch ms>},...},...}}`, where `since`
-/// is when the status was first recorded (the finding's `first_seen_time` while it holds); replaced atomically by
+/// `{"version":2,"hosts":{"<host>":{"<control>":{"status":"<Status>","since":<epoch ms>,"reported":<epoch ms>},...}}}`,
+/// where `since` is when the status was first recorded (the finding's `first_seen_time` while it holds) and
+/// `reported` when a finding last carried it (changes-only scans leave unchanged findings out); replaced atomically by
 /// ``save()``. A version 1 file (`"<control>":"<Status>"`, no time) is still read, its statuses without a time.
 /// Drift is judged against the file as loaded; ``record(host:control:status:time:)`` changes only what the next
 /// ``save()`` writes, and hosts not recorded this run keep their previous statuses.
@@ -18,11 +19,18 @@ package struct DriftState: Sendable {
     private let previous: [String: [String: Entry]]
     private var current: [String: [String: Entry]]
 
-    /// A control's recorded status on a host and since when it holds (milliseconds since the epoch; nil when a
-    /// version 1 file did not say).
+    /// A control's recorded status on a host, since when it holds, and when a finding last reported it (milliseconds
+    /// since the epoch; nil when not known, as in a version 1 file).
     private struct Entry: Sendable {
         var status: Status
         var since: Int64?
+        var reported: Int64?
+
+        init(status: Status, since: Int64? = nil, reported: Int64? = nil) {
+            self.status = status
+            self.since = since
+            self.reported = reported
+        }
     }
 
     /// Creates the state directory and its missing parents (0750, the agent's own); an existing one is kept as is.
@@ -55,16 +63,20 @@ package struct DriftState: Sendable {
     /// since when the unchanged status holds, when known).
     package func drift(for host: String, control: String, status: Status) -> Drift {
         guard let before = previous[host]?[control] else { return Drift(kind: .new, previous: nil) }
-        if before.status == status { return Drift(kind: .unchanged, previous: before.status, since: before.since) }
-        return Drift(kind: .changed, previous: before.status)
+        if before.status == status {
+            return Drift(kind: .unchanged, previous: before.status, since: before.since, reported: before.reported)
+        }
+        return Drift(kind: .changed, previous: before.status, reported: before.reported)
     }
 
     /// Records the control's status on the host for the next scan, at `time` (milliseconds since the epoch): a
-    /// status the state already holds keeps its first time.
-    package mutating func record(host: String, control: String, status: Status, time: Int64) {
+    /// status the state already holds keeps its first time. `reported`: whether a finding was written for it now
+    /// (a changes-only scan leaves unchanged ones out).
+    package mutating func record(host: String, control: String, status: Status, time: Int64, reported: Bool = true) {
         let before = current[host]?[control]
         let since = before?.status == status ? before?.since ?? time : time
-        current[host, default: [:]][control] = Entry(status: status, since: since)
+        current[host, default: [:]][control] = Entry(
+            status: status, since: since, reported: reported ? time : before?.reported)
     }
 
     /// Writes the recorded statuses atomically (temporary file, fsync, rename, fsync of the directory), mode 0640.
@@ -77,6 +89,7 @@ package struct DriftState: Sendable {
                     controls.map { control, entry in
                         var members: [(String, JSONOutput)] = [("status", .string(entry.status.rawValue))]
                         if let since = entry.since { members.append(("since", .integer(since))) }
+                        if let reported = entry.reported { members.append(("reported", .integer(reported))) }
                         return (control, .object(members))
                     })
             )
@@ -117,16 +130,17 @@ package struct DriftState: Sendable {
     private static func entry(_ value: JSONValue) -> Entry? {
         switch value.kind {
         case .string(let text):
-            return Status(rawValue: text).map { Entry(status: $0, since: nil) }
+            return Status(rawValue: text).map { Entry(status: $0) }
         case .object(let members):
             guard case .string(let text)? = members.first(where: { $0.name == "status" })?.value.kind,
                 let status = Status(rawValue: text)
             else { return nil }
-            guard let sinceValue = members.first(where: { $0.name == "since" })?.value else {
-                return Entry(status: status, since: nil)
+            var entry = Entry(status: status)
+            for member in members where member.name == "since" || member.name == "reported" {
+                guard case .number(let number) = member.value.kind, let time = number.integerValue else { return nil }
+                if member.name == "since" { entry.since = time } else { entry.reported = time }
             }
-            guard case .number(let number) = sinceValue.kind, let since = number.integerValue else { return nil }
-            return Entry(status: status, since: since)
+            return entry
         default:
             return nil
         }

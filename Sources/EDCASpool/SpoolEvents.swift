@@ -62,12 +62,15 @@ package struct Drift: Sendable, Hashable {
     package var previous: Status?
     /// Since when an unchanged status holds, in milliseconds since the epoch, when the state knows it.
     package var since: Int64?
+    /// When a finding last reported this host and control, in milliseconds since the epoch, when the state knows it.
+    package var reported: Int64?
 
     /// Creates a drift.
-    package init(kind: DriftKind, previous: Status?, since: Int64? = nil) {
+    package init(kind: DriftKind, previous: Status?, since: Int64? = nil, reported: Int64? = nil) {
         self.kind = kind
         self.previous = previous
         self.since = since
+        self.reported = reported
     }
 }
 
@@ -93,17 +96,20 @@ package struct HostScanOutcome: Sendable {
     package var endMilliseconds: Int64
     /// The number of verdicts per status.
     package var statusCounts: [Status: Int]
+    /// In a changes-only scan, how many unchanged findings were left out; nil in a full scan.
+    package var unchangedOmitted: Int?
 
     /// Creates a host outcome.
     package init(
         host: SpoolHost, result: Result, startMilliseconds: Int64, endMilliseconds: Int64,
-        statusCounts: [Status: Int] = [:]
+        statusCounts: [Status: Int] = [:], unchangedOmitted: Int? = nil
     ) {
         self.host = host
         self.result = result
         self.startMilliseconds = startMilliseconds
         self.endMilliseconds = endMilliseconds
         self.statusCounts = statusCounts
+        self.unchangedOmitted = unchangedOmitted
     }
 }
 
@@ -265,6 +271,7 @@ package enum SpoolEvents {
             unmapped += [("reached", .bool(false)), ("error_class", .string("interrupted"))]
         }
         unmapped.append(("status_counts", statusCounts(outcome.statusCounts)))
+        if let omitted = outcome.unchangedOmitted { unmapped.append(("unchanged_omitted", .integer(Int64(omitted)))) }
         let succeeded = outcome.result == .completed
         let total = outcome.statusCounts.values.reduce(0, +)
         let header = ScanActivityHeader(

@@ -149,14 +149,14 @@ import Testing
         var second = try DriftState.load(directory: directory)
         #expect(
             second.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail)
-                == Drift(kind: .unchanged, previous: .fail, since: 1000))
+                == Drift(kind: .unchanged, previous: .fail, since: 1000, reported: 1000))
         second.record(host: "EX01", control: "EDCA-SEC-043", status: .pass, time: 2000)
         try second.save()
 
         let third = try DriftState.load(directory: directory)
         #expect(
             third.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail)
-                == Drift(kind: .changed, previous: .pass))
+                == Drift(kind: .changed, previous: .pass, reported: 2000))
         // A host not scanned in the second run keeps its status and its time.
         #expect(third.drift(for: "EX02", control: "EDCA-SEC-043", status: .pass).kind == .unchanged)
         #expect(third.drift(for: "EX02", control: "EDCA-SEC-043", status: .pass).since == 1000)
@@ -176,7 +176,11 @@ import Testing
                 == Drift(kind: .unchanged, previous: .fail, since: nil))
         state.record(host: "EX01", control: "EDCA-SEC-043", status: .fail, time: 5000)
         try state.save()
-        #expect(try fileText(state.path).contains(#""EDCA-SEC-043":{"status":"Fail","since":5000}"#))
+        #expect(try fileText(state.path).contains(#""EDCA-SEC-043":{"status":"Fail","since":5000,"reported":5000}"#))
+        // A finding left out (changes-only output) keeps the time it was last reported.
+        state.record(host: "EX01", control: "EDCA-SEC-043", status: .fail, time: 9000, reported: false)
+        try state.save()
+        #expect(try fileText(state.path).contains(#""EDCA-SEC-043":{"status":"Fail","since":5000,"reported":5000}"#))
     }
 
     @Test func malformedStateIsReportedNotIgnored() throws {

@@ -93,6 +93,40 @@ struct ScanCommandTests {
         #expect(drift.filter { $0["drift"] as? String == "unchanged" }.count == snapshots.count - 1)
     }
 
+    @Test("Changes-only output: a first scan writes every finding, the next only the changed one, with counts")
+    func changesOnly() throws {
+        let snapshots = ["mbx01.json", "mbx02.json", "edge01.json", "mbx03.json"]
+        let fleet = try Fleet(snapshots: snapshots)
+        let first = try runAgent(fleet.scanArguments() + ["--changes-only"])
+        #expect(first.status == 4, "one host is unreachable: \(first.standardError)")
+        #expect(findings(try fleet.newSpoolEvents()).count == snapshots.count, "every finding is new")
+
+        // host1 gets hardened: its finding changes, the others are left out.
+        try FileManager.default.removeItem(atPath: fleet.lab.snapshotPath(ofHost: 1))
+        try FileManager.default.copyItem(
+            atPath: repositoryRoot + "/Inventory/lab/mbx01.json", toPath: fleet.lab.snapshotPath(ofHost: 1))
+        let second = try runAgent(fleet.scanArguments() + ["--changes-only"])
+        #expect(second.status == 4)
+        let events = try fleet.newSpoolEvents()
+        let written = findings(events)
+        #expect(written.count == 1, "only the changed finding")
+        #expect((written.first?["unmapped"] as? [String: Any])?["previous_status"] as? String == "Fail")
+        let hostActivities = events.filter {
+            $0["class_uid"] as? Int == 6007 && ($0["unmapped"] as? [String: Any])?["scope"] == nil
+        }
+        #expect(hostActivities.count == snapshots.count + 1, "one Scan Activity per host, still")
+        let reached = hostActivities.compactMap { $0["unmapped"] as? [String: Any] }.filter {
+            $0["reached"] as? Bool == true
+        }
+        #expect(reached.map { $0["unchanged_omitted"] as? Int }.sorted { ($0 ?? -1) < ($1 ?? -1) } == [0, 1, 1, 1])
+        #expect(reached.allSatisfy { ($0["status_counts"] as? [String: Int])?.values.reduce(0, +) == 1 })
+
+        // Without the option, every finding is written again.
+        let full = try runAgent(fleet.scanArguments())
+        #expect(full.status == 4)
+        #expect(findings(try fleet.newSpoolEvents()).count == snapshots.count)
+    }
+
     @Test("A second scan while one runs exits at once with a clear message")
     func concurrentScanRefused() throws {
         // The first scan's only host answers after 60 s, so a second scan that waited for the lock could not
