@@ -109,6 +109,7 @@ struct ScanCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode(1)
         }
+        for warning in spool.warnings { logger.warning("\(warning)", metadata: ["spool.file": "\(spool.activePath)"]) }
         let client: SSHClient
         do {
             client = try SSHClient(options: options, threads: min(settings.concurrency, max(1, targets.count)))

@@ -58,6 +58,27 @@ import Testing
         #expect(try fileText(path) == whole + "{\"time\":4,\"n\":4}\n")
     }
 
+    @Test func anActiveFileOfAnotherOCSFVersionIsRotatedAwayWithAWarning() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { removeDirectory(directory) }
+        let path = directory + "/findings.ndjson"
+        let old = #"{"time":1,"metadata":{"uid":"a","correlation_uid":"r","version":"1.3.0"},"class_uid":2003}"# + "\n"
+        try Data(old.utf8).write(to: URL(fileURLWithPath: path))
+        let writer = try SpoolWriter.open(directory: directory)
+        let moved = try #require(writer.formerVersionFile)
+        #expect(try fileText(moved) == old, "the old events are kept whole, in a file of their own")
+        #expect(try fileText(path).isEmpty)
+        #expect(writer.warnings.contains { $0.contains("OCSF 1.3.0, not 1.8.0") && $0.contains(moved) })
+
+        // A file of the current version is appended to as before.
+        let current = #"{"time":2,"metadata":{"uid":"b","correlation_uid":"r","version":"1.8.0"},"class_uid":2003}"#
+        try writer.append(current)
+        let again = try SpoolWriter.open(directory: directory)
+        #expect(again.formerVersionFile == nil)
+        #expect(again.warnings.isEmpty)
+        #expect(try fileText(path) == current + "\n")
+    }
+
     @Test func aFileWithoutAnyNewlineIsEmptiedAndAWholeFileIsKept() throws {
         let directory = try makeTemporaryDirectory()
         defer { removeDirectory(directory) }
