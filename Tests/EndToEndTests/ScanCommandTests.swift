@@ -127,6 +127,23 @@ struct ScanCommandTests {
         #expect(findings(try fleet.newSpoolEvents()).count == snapshots.count)
     }
 
+    @Test("A spool left with events of an older OCSF version: the scan moves that file aside, says so, and starts anew")
+    func olderFormatVersionStartsANewFile() throws {
+        let fleet = try Fleet(snapshots: ["mbx01.json"])
+        let spool = fleet.lab.directory.path + "/spool"
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        let old = #"{"time":1,"metadata":{"uid":"0","correlation_uid":"r","version":"1.3.0"},"class_uid":2003}"# + "\n"
+        try old.write(toFile: spool + "/findings.ndjson", atomically: true, encoding: .utf8)
+        let scan = try runAgent(fleet.scanArguments())
+        #expect(scan.status == 4, "\(scan.standardError)")
+        #expect(scan.standardError.contains("held events of OCSF 1.3.0, not 1.8.0"), "\(scan.standardError)")
+        let rotated = try FileManager.default.contentsOfDirectory(atPath: spool).filter { $0 != "findings.ndjson" }
+        let contents = try rotated.map { try String(contentsOfFile: spool + "/" + $0, encoding: .utf8) }
+        #expect(contents.filter { $0 == old }.count == 1, "the old events are kept, alone in their file")
+        #expect(contents.filter { $0.contains(#""version":"1.8.0""#) }.count == 1, "the scan's events in another")
+        #expect(!contents.contains { $0.contains(#""version":"1.3.0""#) && $0.contains(#""version":"1.8.0""#) })
+    }
+
     @Test("A second scan while one runs exits at once with a clear message")
     func concurrentScanRefused() throws {
         // The first scan's only host answers after 60 s, so a second scan that waited for the lock could not
