@@ -8,20 +8,6 @@ import Testing
 /// stopped by SIGTERM.
 @Suite("Spool events are valid OCSF", .serialized)
 struct OCSFValidityTests {
-    /// Runs the validator on files; its exit status and what it printed.
-    private func validate(_ files: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot + "/scripts/ocsf-validate"] + files
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     private func spoolFiles(_ spool: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: spool).filter { $0.hasSuffix(".ndjson") }.sorted().map {
             spool + "/" + $0
@@ -73,7 +59,7 @@ struct OCSFValidityTests {
         let statuses = Set(events.compactMap { ($0["compliance"] as? [String: Any])?["status_code"] as? String })
         #expect(statuses.isSuperset(of: ["Pass", "Fail", "Unknown"]), "\(statuses)")
 
-        let result = try validate(try spoolFiles(spool))
+        let result = try validateOCSF(try spoolFiles(spool))
         #expect(result.status == 0, "violations of OCSF 1.8.0:\n\(result.output)")
         #expect(result.output.contains("\(events.count) events, 0 violations of OCSF 1.8.0"), "\(result.output)")
     }
@@ -102,14 +88,14 @@ struct OCSFValidityTests {
         let file = directory.path + "/events.ndjson"
         let good = Self.validFinding + "\n" + Self.validScanActivity + "\n"
         try good.write(toFile: file, atomically: true, encoding: .utf8)
-        let accepted = try validate([file])
+        let accepted = try validateOCSF([file])
         #expect(accepted.status == 0, "the unmodified events are valid: \(accepted.output)")
 
         #expect(good.contains(valid), "the mutation applies")
         var mutated = good
         if let range = mutated.range(of: valid) { mutated.replaceSubrange(range, with: wrong) }
         try mutated.write(toFile: file, atomically: true, encoding: .utf8)
-        let rejected = try validate([file])
+        let rejected = try validateOCSF([file])
         #expect(rejected.status == 1)
         #expect(rejected.output.contains(expected), "\(rejected.output)")
     }
@@ -141,4 +127,18 @@ struct OCSFValidityTests {
         + #""duration":1,"total":1,"num_detections":1,"num_skipped_items":0,"device":{"hostname":"EX01","uid":"d1","#
         + #""type":"Server","type_id":1,"os":{"name":"Windows","type":"Windows","type_id":100}},"unmapped":{"#
         + #""reached":true}}"#
+}
+
+/// Runs `scripts/ocsf-validate` (OCSF 1.8.0) on NDJSON files; its exit status and what it printed.
+func validateOCSF(_ files: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", repositoryRoot + "/scripts/ocsf-validate"] + files
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
