@@ -46,6 +46,8 @@ package struct ScanSettings: Sendable {
     package var passphraseFile: String?
     /// Authenticate with ssh-agent before trying ``identity``.
     package var useAgent = false
+    /// The Kerberos identity for targets that authenticate with Kerberos, or nil when none does.
+    package var kerberos: KerberosOptions?
     /// Each host's whole deadline.
     package var deadline: Duration = .seconds(60)
     /// The most hosts probed at once.
@@ -77,6 +79,7 @@ package struct ScanSettings: Sendable {
         self.identity = identity
         passphraseFile = configuration.passphraseFile
         useAgent = identity == nil
+        kerberos = configuration.kerberosOptions
         deadline = .seconds(configuration.deadlineSeconds)
         concurrency = configuration.concurrency
         retries = configuration.retries
@@ -91,7 +94,7 @@ package struct ScanSettings: Sendable {
     var sshOptions: SSHOptions {
         SSHOptions(
             knownHostsPath: knownHosts, acceptNewHostKeys: acceptNewHostKeys, identityFile: identity,
-            passphraseFile: passphraseFile, useAgent: useAgent, deadline: deadline)
+            passphraseFile: passphraseFile, useAgent: useAgent, deadline: deadline, kerberos: kerberos)
     }
 }
 
