@@ -25,6 +25,7 @@ import Foundation
 /// | `kerberosPrincipal` | principal | the keytab's first principal |
 /// | `kerberosCredentialCache` | path (secret) | `$CREDENTIALS_DIRECTORY/krb5-ccache` if present (and no keytab) |
 /// | `kerberosDelegation` | bool | true |
+/// | `spoolChangesOnly` | boolean | false: every finding of every scan; true: only new and changed ones |
 package struct AgentConfiguration: Sendable, Equatable {
     /// The inventory file.
     package var inventory = "/etc/edca-agent/inventory.yaml"
@@ -61,6 +62,9 @@ package struct AgentConfiguration: Sendable, Equatable {
     /// Whether the ticket is delegated to Kerberos hosts (the point of Kerberos here: the session gets network
     /// credentials).
     package var kerberosDelegation = true
+    /// Whether scans write only new and changed findings, and each host's Scan Activity with its counts
+    /// (`docs/spool.md`, "Changes-only output").
+    package var spoolChangesOnly = false
 
     /// The defaults.
     package init() {}
@@ -85,7 +89,8 @@ package struct AgentConfiguration: Sendable, Equatable {
             if var reader = JSONObjectReader(document, path: "", problems: &problems) {
                 configuration.read(&reader, problems: &problems)
                 reader.reportUnknownFields(
-                    knownNames: pathKeys + ranges.keys.sorted() + ["kerberosDelegation"], problems: &problems)
+                    knownNames: pathKeys + ranges.keys.sorted() + ["kerberosDelegation", "spoolChangesOnly"],
+                    problems: &problems)
             }
         } catch {
             let message = error.hint.map { "\(error.message); \($0)" } ?? error.message
@@ -98,6 +103,9 @@ package struct AgentConfiguration: Sendable, Equatable {
     }
 
     private mutating func read(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) {
+        if let value = reader.take("spoolChangesOnly"), let flag = JSONRead.bool(value, "spoolChangesOnly", &problems) {
+            spoolChangesOnly = flag
+        }
         var cachePosition: SourcePosition?
         for key in Self.pathKeys {
             guard let value = reader.take(key), let text = JSONRead.nonEmptyString(value, key, &problems) else {

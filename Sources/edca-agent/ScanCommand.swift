@@ -47,6 +47,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Days rotated spool files are kept.", valueName: "days")) var retentionDays: Int?
     @Option(help: ArgumentHelp("The group of spool files, for the forwarder.", valueName: "group")) var spoolGroup:
         String?
+    @Flag(help: "Write only new and changed findings (and each host's scan activity).") var changesOnly = false
     @Option(name: .customLong("host"), help: "Only this host (repeatable).") var hostNames: [String] = []
     @Option(name: .customLong("tag"), help: "Only hosts with this tag (repeatable).") var tags: [String] = []
     @Option(
@@ -153,6 +154,7 @@ struct ScanCommand: AsyncParsableCommand {
         if let retryBackoff { settings.retryBackoffSeconds = retryBackoff }
         if let retentionDays { settings.spoolRetentionDays = retentionDays }
         if let spoolGroup { settings.spoolGroup = spoolGroup }
+        if changesOnly { settings.spoolChangesOnly = true }
         settings.useCredentials(in: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
         return settings
     }

@@ -10,12 +10,14 @@ struct AgentConfigurationTests {
     func overrides() throws {
         let directory = try TemporaryDirectory()
         let file = try directory.write(
-            "config.json", #"{"inventory": "/srv/fleet.yaml", "concurrency": 64, "spoolGroup": "splunk"}"#)
+            "config.json",
+            #"{"inventory": "/srv/fleet.yaml", "concurrency": 64, "spoolGroup": "splunk", "spoolChangesOnly": true}"#)
         let configuration = try AgentConfiguration.load(path: file)
         var expected = AgentConfiguration()
         expected.inventory = "/srv/fleet.yaml"
         expected.concurrency = 64
         expected.spoolGroup = "splunk"
+        expected.spoolChangesOnly = true
         #expect(configuration == expected)
     }
 

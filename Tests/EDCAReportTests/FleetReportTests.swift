@@ -9,7 +9,7 @@ struct FleetReportTests {
     func secondRunReport() throws -> FleetReport {
         let runs = try SpoolRuns.read(try KnownSpool.files(), directory: "spool")
         let (run, earlier) = try runs.select(nil)
-        return FleetReport(run: run, earlier: earlier, details: [:])
+        return FleetReport(run: run, earlier: earlier, details: try KnownSpool.details())
     }
 
     @Test func theNewestRunIsSelectedAndEarlierRunsPrecedeIt() throws {
@@ -54,7 +54,7 @@ struct FleetReportTests {
     @Test func theFirstRunHasNoEarlierRunToCompareHostsWith() throws {
         let runs = try SpoolRuns.read(try KnownSpool.files(), directory: "spool")
         let (run, earlier) = try runs.select(KnownSpool.firstRun)
-        let report = FleetReport(run: run, earlier: earlier, details: [:])
+        let report = FleetReport(run: run, earlier: earlier, details: try KnownSpool.details())
         #expect(report.drift.goneHosts == nil)
         #expect(report.drift.newHosts.sorted() == ["h1", "h2", "h4"])
     }
@@ -134,7 +134,7 @@ struct ChangesOnlyRunTests {
         let runs = try SpoolRuns.read(try files(), directory: "spool")
         let (run, earlier) = try runs.select(nil)
         #expect(run.runID == Self.thirdRun)
-        let report = FleetReport(run: run, earlier: earlier, details: [:])
+        let report = FleetReport(run: run, earlier: earlier, details: try KnownSpool.details())
         #expect(report.hosts.map(\.host.name) == ["h1"])
         let statuses = Dictionary(
             uniqueKeysWithValues: zip(report.controls.map(\.id), report.hosts[0].statuses.map { $0?.rawValue ?? "-" }))

@@ -65,6 +65,12 @@ enum KnownSpool {
             """
     }
 
+    /// The controls directory's view of the controls, by id: OCSF 1.8.0 events leave weights, `verify` and
+    /// texts to it.
+    static func details() throws -> [String: ControlDetails] {
+        Dictionary(uniqueKeysWithValues: try controls.map { ($0.id, ControlDetails(try control($0))) })
+    }
+
     static func control(_ spec: ControlSpec) throws -> Control {
         try Control(json: Array(controlJSON(spec).utf8))
     }
