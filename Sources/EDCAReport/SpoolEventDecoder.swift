@@ -277,15 +277,15 @@ private struct RawEvent {
         var observation: String?
         var result: String?
 
-        /// `KEY NAME = DATA (observation): result`, or the line the event wrote.
+        /// `KEY NAME = DATA, observation: result`, or the line the event wrote.
         var line: String? {
             if let description { return description }
             var text = [path, valueName].compactMap { $0 }.joined(separator: " ")
             if let data { text += " = \(data)" }
             if let observation {
-                text += " (\(observation))"
+                text += text.isEmpty ? observation : ", \(observation)"
             } else if isDefault == true {
-                text += " (not set; Windows default)"
+                text += ", not set (Windows default)"
             }
             if let result { text += text.isEmpty ? result : ": \(result)" }
             return text.isEmpty ? nil : text

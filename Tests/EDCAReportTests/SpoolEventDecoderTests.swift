@@ -29,7 +29,7 @@ struct SpoolEventDecoderTests {
         #expect(
             record.evidence == [
                 #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters RequireSecuritySignature = 1: Pass"#,
-                #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanWorkstation\Parameters RequireSecuritySignature = 0 (not set (Windows default)): Fail"#,
+                #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanWorkstation\Parameters RequireSecuritySignature = 0, not set (Windows default): Fail"#,
             ])
         #expect(
             record.references.first?.url
