@@ -13,6 +13,7 @@ struct EDCAAgentCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ControlsCommand.self, EvaluateCommand.self, ProbeCommand.self, ScanCommand.self, InventoryCommand.self,
+            PowerShellCommand.self,
         ]
     )
 }
