@@ -48,7 +48,10 @@ import Testing
         for key in faults.deniedKeys { registry.setDenied(key) }
         let members = try Bootstrap(text: bootstrapText).payload(from: payload(reads))
         let request = try ProbeRequest(payload: members)
-        let answers = ProbeAnswers.answers(to: request, from: registry, startedAt: HostIO.monotonicSeconds())
+        let reading = ProbeAnswers.Reading(
+            constrainedLanguage: faults.windows.constrainedLanguage, wideDWORDs: faults.wideDWORDs)
+        let answers = ProbeAnswers.answers(
+            to: request, from: registry, startedAt: HostIO.monotonicSeconds(), reading: reading)
         return String(decoding: ResponseJSON.array(answers).bytes, as: UTF8.self)
     }
 
@@ -163,6 +166,29 @@ import Testing
         ]
         #expect(
             try Self.answers("[" + reads.joined(separator: ",") + "]") == "[" + expected.joined(separator: ",") + "]")
+    }
+
+    @Test func constrainedLanguageAnswersAsTheRegistryProviderReads() throws {
+        let key = #"HKLM\\SOFTWARE\\Test"#
+        let reads = "[" + ["E", "N", "D"].map { #"{"value":"\#(key)","name":"\#($0)"}"# }.joined(separator: ",") + "]"
+        let faults = try Self.faults(
+            #"{"constrainedLanguage": true, "wideDWORDs": [{"key": "HKLM\\SOFTWARE\\Test", "name": "d"}]}"#)
+        let expected = [
+            #"{"type":"REG_SZ","data":"%SystemRoot%"}"#, #"{"type":"REG_BINARY","data":""}"#,
+            #"{"type":"REG_QWORD","data":"8589934591"}"#,
+        ]
+        #expect(try Self.answers(reads, faults: faults) == "[" + expected.joined(separator: ",") + "]")
+    }
+
+    @Test func aWideDWORDIsAnErrorForThatValueOnly() throws {
+        let faults = try Self.faults(
+            #"{"wideDWORDs": [{"key": "HKLM\\SOFTWARE\\Parent\\One", "name": "V"}]}"#)
+        let reads = #"[{"subkeys":"HKLM\\SOFTWARE\\Parent","name":"V"}]"#
+        let expected = #"""
+            [{"subkeys":[{"name":"One","value":{"state":"error","message":"REG_DWORD data is longer than 4 bytes"}},\#
+            {"name":"Two","value":{"state":"denied","key":"HKLM\\SOFTWARE\\Parent\\Two"}}]}]
+            """#
+        #expect(try Self.answers(reads, faults: faults) == expected)
     }
 
     @Test func deniedAnswersNameTheUnreadableKey() throws {
