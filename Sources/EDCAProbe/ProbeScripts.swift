@@ -249,9 +249,11 @@ package enum ProbeScripts {
             & $reader.Reader $path $name
         }
 
-        # Only ASCII leaves the server, so no console code page can change it: other characters become \u escapes.
+        # Only ASCII leaves the server, so no console code page can change it: other characters become \u escapes,
+        # and a lone UTF-16 surrogate (a damaged string) becomes U+FFFD, as a UTF-8 encoder would write it.
         function ConvertTo-AsciiJson([string]$Json) {
             if ($Json -notmatch '[^\x00-\x7F]') { return $Json }
+            $Json = $Json -replace '[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]', '\ufffd'
             -join @(foreach ($part in [regex]::Split($Json, '([^\x00-\x7F])')) {
                 if ($part.Length -eq 1 -and [int][char]$part -gt 127) { '\u{0:x4}' -f [int][char]$part } else { $part }
             })
