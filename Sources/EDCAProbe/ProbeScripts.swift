@@ -36,7 +36,7 @@ package enum ProbeScripts {
                 # Constrained Language allows no hash object: Get-FileHash (trusted) hashes a copy.
                 $copy = (New-TemporaryFile).FullName
                 try {
-                    Set-Content -LiteralPath $copy $script -Encoding Ascii -NoNewline
+                    Set-Content -LiteralPath $copy -Value $script -Encoding Ascii -NoNewline
                     $hash = (Get-FileHash -LiteralPath $copy).Hash
                 } finally { Remove-Item -LiteralPath $copy }
             }
