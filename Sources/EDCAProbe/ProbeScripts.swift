@@ -120,7 +120,7 @@ package enum ProbeScripts {
                 $kind = 'Unknown'
                 if ($data -is [int]) { $kind = 'DWord' } elseif ($data -is [long]) { $kind = 'QWord' }
                 elseif ($data -is [string]) { $kind = 'String' } elseif ($data -is [string[]]) { $kind = 'MultiString' }
-                elseif ($data -is [byte[]]) { $kind = 'Binary' }
+                elseif ($data -is [byte[]]) { $kind = 'Binary' } elseif ($null -eq $data) { $kind = 'None' }
                 ConvertTo-ValueAnswer $kind $data
             }
         }
