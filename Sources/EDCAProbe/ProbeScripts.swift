@@ -149,17 +149,16 @@ package enum ProbeScripts {
             Get-ErrorAnswer "unsupported value type $Kind"
         }
 
-        # Why a key path is not one, as the agent's RegistryPath says it; $null for a good path.
-        function Get-KeyPathProblem([string]$Path) {
+        # A key path as the agent's RegistryPath accepts it, or an error naming the problem.
+        function Assert-KeyPath([string]$Path) {
             $parts = $Path.Split('\')
             if (-not $hiveNames.ContainsKey($parts[0])) {
-                return 'a key path starts with a hive abbreviation (HKLM, HKCU, HKCR, HKU or HKCC) and uses \ as separator'
+                throw 'invalid key path: a key path starts with a hive abbreviation (HKLM, HKCU, HKCR, HKU or HKCC) and uses \ as separator'
             }
             if (@($parts | Select-Object -Skip 1 | Where-Object { $_ -eq '' }).Count -gt 0) {
-                if ($Path.EndsWith('\')) { return 'a key path has no trailing \' }
-                return 'a key path has no empty component (\\)'
+                if ($Path.EndsWith('\')) { throw 'invalid key path: a key path has no trailing \' }
+                throw 'invalid key path: a key path has no empty component (\\)'
             }
-            $null
         }
 
         # Opens a key: @{ Key = ... }, @{ State = 'keyAbsent' } or @{ State = 'denied'; Denied = K }, K the key that
@@ -188,65 +187,68 @@ package enum ProbeScripts {
             @{ state = $Opened.State }
         }
 
-        # The readers, one per kind of read: Read-<kind> answers a read whose members are <kind> and, as the
-        # table says, "name".
-        function Read-Value([string]$Path, [string]$Name) {
+        function Get-RegistryValueAnswer([string]$Path, [string]$Name) {
             $opened = Open-Key $Path
             if (-not $opened.Key) { return Get-StateAnswer $opened }
             try { Get-ValueAnswer $opened.Key $Name } finally { Close-Key $opened.Key }
         }
 
-        function Read-Key([string]$Path) {
-            $opened = Open-Key $Path
+        # The readers, one per kind of read; each takes the read, its members checked as $readers says.
+        function Read-Value($Read) {
+            Assert-KeyPath $Read.value
+            Get-RegistryValueAnswer $Read.value $Read.name
+        }
+
+        function Read-Key($Read) {
+            Assert-KeyPath $Read.key
+            $opened = Open-Key $Read.key
             if ($opened.Key) { Close-Key $opened.Key; return @{ state = 'exists' } }
-            if ($opened.Denied -eq $Path) { return @{ state = 'exists' } }
+            if ($opened.Denied -eq $Read.key) { return @{ state = 'exists' } }
             Get-StateAnswer $opened
         }
 
         # Each subkey is one entry; an entry whose value cannot be read carries its own error answer.
-        function Read-Subkeys([string]$Path, $Name) {
-            $opened = Open-Key $Path
+        function Read-Subkeys($Read) {
+            $path = $Read.subkeys
+            Assert-KeyPath $path
+            $opened = Open-Key $path
             if (-not $opened.Key) { return Get-StateAnswer $opened }
             try { $names = @(Get-SubkeyNames $opened.Key) } finally { Close-Key $opened.Key }
             $entries = @(foreach ($subkey in $names) {
-                if ($null -eq $Name) { @{ name = $subkey }; continue }
-                try { $value = Read-Value "$Path\$subkey" $Name } catch { $value = Get-ErrorAnswer $_.Exception.Message }
+                if ($null -eq $Read.name) { @{ name = $subkey }; continue }
+                try { $value = Get-RegistryValueAnswer "$path\$subkey" $Read.name } catch { $value = Get-ErrorAnswer $_.Exception.Message }
                 @{ name = $subkey; value = $value }
             })
             @{ subkeys = $entries }
         }
 
-        # The kinds of read, by member name: the reader and whether the read has a "name" member.
+        # The kinds of read, by the member that names them: the reader, and the other members the read must have
+        # and may have. A new kind of read is a reader and a row here.
         $readers = @{
-            value = @{ Reader = 'Read-Value'; Name = 'required' }
-            key = @{ Reader = 'Read-Key'; Name = 'none' }
-            subkeys = @{ Reader = 'Read-Subkeys'; Name = 'optional' }
+            value = @{ Reader = 'Read-Value'; Required = @('name'); Optional = @() }
+            key = @{ Reader = 'Read-Key'; Required = @(); Optional = @() }
+            subkeys = @{ Reader = 'Read-Subkeys'; Required = @(); Optional = @('name') }
         }
 
-        # One read's answer: its members must be one kind's member and, as that kind says, "name", all strings.
+        # One read's answer: an object with exactly one kind's member, that kind's other members, all strings.
         function Get-Answer($Read) {
             if ($Read.PSObject.TypeNames -notcontains 'System.Management.Automation.PSCustomObject') {
                 return Get-ErrorAnswer 'unknown read'
             }
             $members = @($Read.PSObject.Properties)
-            $kinds = @($members | Where-Object { $_.Name -cne 'name' })
-            $named = @($members | Where-Object { $_.Name -ceq 'name' }).Count -eq 1
-            if ($kinds.Count -ne 1 -or -not $readers.ContainsKey($kinds[0].Name)) { return Get-ErrorAnswer 'unknown read' }
-            $kind = $kinds[0].Name
-            $reader = $readers[$kind]
-            if ($readers.Keys -cnotcontains $kind -or @($members | Where-Object { $_.Value -isnot [string] }).Count -gt 0) {
+            $kinds = @($members | Where-Object { $readers.Keys -ccontains $_.Name })
+            if ($kinds.Count -ne 1 -or @($members | Where-Object { $_.Value -isnot [string] }).Count -gt 0) {
                 return Get-ErrorAnswer 'unknown read'
             }
-            if (($reader.Name -eq 'required' -and -not $named) -or ($reader.Name -eq 'none' -and $named)) {
-                return Get-ErrorAnswer 'unknown read'
+            $reader = $readers[$kinds[0].Name]
+            $others = @($members | Where-Object { $_.Name -cne $kinds[0].Name } | ForEach-Object { $_.Name })
+            foreach ($name in $others) {
+                if (($reader.Required + $reader.Optional) -cnotcontains $name) { return Get-ErrorAnswer 'unknown read' }
             }
-            $path = $kinds[0].Value
-            $problem = Get-KeyPathProblem $path
-            if ($problem) { return Get-ErrorAnswer "invalid key path: $problem" }
-            if ($reader.Name -eq 'none') { return & $reader.Reader $path }
-            $name = $null
-            if ($named) { $name = $Read.name }
-            & $reader.Reader $path $name
+            foreach ($name in $reader.Required) {
+                if ($others -cnotcontains $name) { return Get-ErrorAnswer 'unknown read' }
+            }
+            & $reader.Reader $Read
         }
 
         # Only ASCII leaves the server, so no console code page can change it: other characters become \u escapes,
