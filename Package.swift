@@ -39,18 +39,18 @@ let package = Package(
             swiftSettings: strictSettings),
         // The spool a SIEM ingests: one append-only NDJSON file of OCSF events, rotated per run; drift state.
         .target(name: "EDCASpool", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
-        // The edge around the engine: reads control directories and snapshot files, renders reports.
+        // The edge around the engine: the scan session (lock, spool, SSH client, retries, progress), reads control
+        // directories and snapshot files, renders reports. Re-exports the nouns the command line names.
         .target(
             name: "EDCAAgent",
             dependencies: ["EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool", "EDCATransport"],
             swiftSettings: strictSettings
         ),
-        // The command line, thin: parses arguments and calls EDCAAgent.
+        // The command line, thin: parses arguments, calls EDCAAgent, renders its output and maps exit codes.
         .executableTarget(
             name: "edca-agent",
             dependencies: [
-                "EDCAAgent", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool", "EDCATransport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "EDCAAgent", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -105,7 +105,8 @@ let package = Package(
         .testTarget(
             name: "EDCAAgentTests",
             dependencies: [
-                "EDCAAgent", "EDCAEngine", "EDCAProbe", "EDCATransport", "EDCATestSupport", "edca-lab-host",
+                "EDCAAgent", "EDCAEngine", "EDCAProbe", "EDCASpool", "EDCATransport", "EDCATestSupport",
+                "edca-lab-host",
             ],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings

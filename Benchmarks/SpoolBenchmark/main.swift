@@ -83,7 +83,7 @@ guard !controls.isEmpty else { fail("\(options.controlsDirectory): no control fi
 // What one host gives: the verdicts of every control on an empty registry (all from defaults or unknown).
 let plan = EvaluationPlan(controls: controls)
 let verdicts = plan.evaluateAll(on: plan.facts(from: RegistrySnapshot()), role: .mailbox)
-let run = SpoolRun(productVersion: "0.1.0")
+let run = SpoolRun(productVersion: AgentProduct.version)
 let batchSize = controls.count + 1
 let hostCount = options.hosts
 let eventCount = hostCount * batchSize

@@ -1,4 +1,5 @@
 package import EDCAEngine
+package import EDCAInventory
 package import EDCATransport
 import Synchronization
 
@@ -34,6 +35,23 @@ package struct ScanTarget: Sendable, Hashable {
         self.endpoint = endpoint
         self.role = role
     }
+
+    /// A target reached at `address`:`port` as `user`, its host key optionally pinned (`SHA256:...`).
+    package init(name: String, address: String, port: Int, user: String, fingerprint: String?, role: ExchangeRole?) {
+        self.init(
+            name: name, endpoint: SSHEndpoint(host: address, port: port, user: user, pinnedFingerprint: fingerprint),
+            role: role)
+    }
+
+    /// An inventory host as a target.
+    package init(_ host: InventoryHost) {
+        self.init(
+            name: host.name, address: host.address, port: host.port, user: host.user, fingerprint: host.fingerprint,
+            role: host.role)
+    }
+
+    /// The host name or address connected to.
+    package var address: String { endpoint.host }
 }
 
 /// What scanning one host gave: its verdicts, or why it could not be scanned, and how long it took.
@@ -44,6 +62,13 @@ package struct HostOutcome: Sendable {
     package var result: Result<HostScan, HostProbeError>
     /// From the start of this host's probe to its end (zero for hosts never started).
     package var duration: Duration
+
+    /// Creates an outcome.
+    package init(target: ScanTarget, result: Result<HostScan, HostProbeError>, duration: Duration) {
+        self.target = target
+        self.result = result
+        self.duration = duration
+    }
 }
 
 /// Scans many hosts with bounded concurrency: one probe per host, each bounded by its own deadline, so a slow or
@@ -65,10 +90,12 @@ package struct FleetScan: Sendable {
     /// host finishes (completion order). When `stop` is requested, no new host starts and hosts in flight finish on
     /// their own deadlines; when the surrounding task is cancelled, hosts in flight are cancelled too. Either way
     /// every host not started is recorded as interrupted.
-    /// - Returns: every outcome, in the order of `targets`, ``HostOutcome/summarized`` once recorded.
+    /// - Parameter summarizing: keep each outcome ``HostOutcome/summarized`` once recorded (the spool holds the
+    ///   rest); false keeps them whole, for a caller that prints them.
+    /// - Returns: every outcome, in the order of `targets`.
     package func run(
         _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest = StopRequest(),
-        record: @Sendable (HostOutcome) async -> Void
+        summarizing: Bool = true, record: @Sendable (HostOutcome) async -> Void
     ) async -> [HostOutcome] {
         let stopping = { Task.isCancelled || stop.isRequested }
         var outcomes = [HostOutcome?](repeating: nil, count: targets.count)
@@ -92,7 +119,7 @@ package struct FleetScan: Sendable {
             while next < targets.count, next < concurrency, !stopping() { startNext() }
             for await (index, outcome) in group {
                 await record(outcome)
-                outcomes[index] = outcome.summarized
+                outcomes[index] = summarizing ? outcome.summarized : outcome
                 if next < targets.count, !stopping() { startNext() }
             }
         }

@@ -2,7 +2,7 @@ package import EDCAEngine
 import EDCAProbe
 package import EDCASpool
 import EDCATransport
-import Foundation
+package import Foundation
 
 /// The one owner of the spool and the drift state during a scan: turns each host's outcome into OCSF events,
 /// appends them as one batch, and keeps the counts for the run's summary.
@@ -13,7 +13,8 @@ package actor ScanRecorder {
     private var drift: DriftState
     private let run: SpoolRun
     private let controls: [String: Control]
-    private let started = Date()
+    private let now: @Sendable () -> Date
+    private let started: Date
     /// Hosts that could not be scanned so far (not counting interrupted ones).
     package private(set) var hostsFailed = 0
     private var hostsInterrupted = 0
@@ -21,8 +22,14 @@ package actor ScanRecorder {
     /// The first spool error, after which nothing more is written.
     package private(set) var spoolFailure: SpoolError?
 
-    /// Creates a recorder writing to `spool`, comparing verdicts with `drift`.
-    package init(spool: SpoolWriter, drift: DriftState, run: SpoolRun, controls: [Control]) {
+    /// Creates a recorder writing to `spool`, comparing verdicts with `drift`; the run starts now.
+    /// - Parameter now: the wall clock that dates events, the run and the rotated file (tests pass their own).
+    package init(
+        spool: SpoolWriter, drift: DriftState, run: SpoolRun, controls: [Control],
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.now = now
+        started = now()
         self.spool = spool
         self.drift = drift
         self.run = run
@@ -33,7 +40,7 @@ package actor ScanRecorder {
     /// Activity, as one batch; then records the verdicts for drift. Nothing is recorded for drift unless the batch
     /// is on disk.
     package func record(_ outcome: HostOutcome) {
-        let end = Self.milliseconds(Date())
+        let end = Self.milliseconds(now())
         let start = end - outcome.milliseconds
         var lines: [String] = []
         var hostStatuses: [Status: Int] = [:]
@@ -84,17 +91,18 @@ package actor ScanRecorder {
     /// - Returns: the rotated file's name, if any.
     package func finish(hosts: Int, retentionDays: Int) throws(SpoolError) -> String? {
         if let spoolFailure { throw spoolFailure }
-        let now = Date()
+        let finished = now()
         let summary = RunScanSummary(
             hosts: hosts, reached: hosts - hostsFailed - hostsInterrupted, failed: hostsFailed,
             interrupted: hostsInterrupted, statusCounts: statusCounts, startMilliseconds: Self.milliseconds(started),
-            endMilliseconds: Self.milliseconds(now))
+            endMilliseconds: Self.milliseconds(finished))
         try spool.appendHostBatch([
-            SpoolLine.render(SpoolEvents.runScanActivity(summary, run: run, timeMilliseconds: Self.milliseconds(now)))
+            SpoolLine.render(
+                SpoolEvents.runScanActivity(summary, run: run, timeMilliseconds: Self.milliseconds(finished)))
         ])
-        let rotated = try spool.rotate(at: now)
+        let rotated = try spool.rotate(at: finished)
         try drift.save()
-        _ = try spool.removeRotated(olderThan: retentionDays, now: now)
+        _ = try spool.removeRotated(olderThan: retentionDays, now: finished)
         return rotated
     }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import EDCAAgent
-import EDCAEngine
 import Foundation
 
 /// The options every command that reads controls shares.

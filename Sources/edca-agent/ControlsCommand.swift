@@ -1,6 +1,5 @@
 import ArgumentParser
 import EDCAAgent
-import EDCAEngine
 
 /// `edca-agent controls ...`: inspect and validate the control catalog.
 struct ControlsCommand: ParsableCommand {

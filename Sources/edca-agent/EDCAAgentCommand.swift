@@ -1,4 +1,5 @@
 import ArgumentParser
+import EDCAAgent
 
 /// The `edca-agent` command: checks Exchange servers against hardening controls.
 @main
@@ -7,10 +8,15 @@ struct EDCAAgentCommand: AsyncParsableCommand {
         commandName: "edca-agent",
         abstract: "Check Exchange servers against hardening controls (CIS, ANSSI, BSI, DISA, ...).",
         discussion: """
-            Exit status: 0 when the command ran (whatever the verdicts), 64 for a usage error, \
-            65 for a malformed control, snapshot or other input file, 66 for an input file that is missing \
-            or unreadable, 1 for any other failure.
+            Exit status: 0 when the command did what was asked (evaluate, controls, inventory: whatever the \
+            verdicts; probe: every applicable control passed; scan: every selected host was scanned); \
+            1 probe: some control failed or could not be decided; 3 probe: the host could not be probed; \
+            4 scan: some hosts could not be scanned; 5 scan: interrupted by SIGTERM or SIGINT; \
+            75 another scan is running; 64 usage error; 65 a malformed control, snapshot, inventory, \
+            configuration or other input file; 66 an input file that is missing or unreadable, or an SSH key \
+            that cannot be loaded; 1 any other failure (scan: the spool could not be written).
             """,
+        version: AgentProduct.version,
         subcommands: [
             ControlsCommand.self, EvaluateCommand.self, ProbeCommand.self, ScanCommand.self, InventoryCommand.self,
             PowerShellCommand.self,

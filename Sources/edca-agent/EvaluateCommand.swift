@@ -1,6 +1,5 @@
 import ArgumentParser
 import EDCAAgent
-import EDCAEngine
 
 /// `edca-agent evaluate`: evaluate controls offline on a saved registry snapshot.
 struct EvaluateCommand: ParsableCommand {

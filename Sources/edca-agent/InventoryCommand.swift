@@ -1,7 +1,5 @@
 import ArgumentParser
 import EDCAAgent
-import EDCAEngine
-import EDCAInventory
 
 /// `edca-agent inventory ...`: check and list the hosts of an inventory file.
 struct InventoryCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import EDCAProbe
+import EDCAAgent
 import Foundation
 
 /// `edca-agent powershell DIR`: writes the PowerShell the agent runs on servers, one file per text, for review,
@@ -19,7 +19,7 @@ struct PowerShellCommand: ParsableCommand {
 
     func run() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for (name, text) in [("bootstrap.ps1", ProbeScripts.bootstrap), ("probe.ps1", ProbeScripts.probe)] {
+        for (name, text) in PowerShellTexts.files {
             let path = directory + "/" + name
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -27,7 +27,7 @@ struct PowerShellCommand: ParsableCommand {
                 printError("\(path): cannot write: \(error.localizedDescription)")
                 throw ExitCode(1)
             }
-            print("\(path)  SHA-256 \(ProbeScripts.sha256(of: text))")
+            print("\(path)  SHA-256 \(PowerShellTexts.sha256(of: text))")
         }
     }
 }

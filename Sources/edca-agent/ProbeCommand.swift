@@ -1,8 +1,5 @@
 import ArgumentParser
 import EDCAAgent
-import EDCAEngine
-import EDCAProbe
-import EDCATransport
 import Foundation
 
 /// `edca-agent probe HOST`: probe one Exchange server over SSH, evaluate the controls, print the verdicts.
@@ -16,7 +13,9 @@ struct ProbeCommand: AsyncParsableCommand {
             unknown key is refused unless --accept-new-host-keys is given, and a changed key is always refused.
 
             Exit status: 0 when every applicable control passed, 1 when any failed or could not be decided, \
-            3 when the host could not be probed, 64 for a usage error, 65/66 for bad or missing input files.
+            3 when the host could not be probed, 64 for a usage error, 65/66 for bad or missing input files (66 also \
+            for an SSH key or known_hosts file that cannot be used); with --spool, 75 when a scan holds the lock \
+            and 1 when the spool cannot be written.
             """)
 
     @Argument(help: "The host name or address.") var host: String
@@ -42,6 +41,15 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the registry facts read to this snapshot file.", valueName: "file"))
     var saveSnapshot: String?
     @Option(help: ArgumentHelp("The whole per-host deadline, in seconds.", valueName: "seconds")) var timeout: Int = 60
+    @Option(
+        help: ArgumentHelp(
+            "Also write the findings to this spool directory, as a scan does (default: print only).", valueName: "dir"))
+    var spool: String?
+    @Option(
+        help: ArgumentHelp(
+            "With --spool: the state directory (drift state, scan lock; default: /var/lib/edca-agent/state).",
+            valueName: "dir"))
+    var state: String?
     @Flag(help: "Print the command line, the bootstrap and the payload that would run on the host; connect to nothing.")
     var printScript = false
     @OptionGroup var controls: ControlsDirectoryOption
@@ -52,6 +60,7 @@ struct ProbeCommand: AsyncParsableCommand {
         guard ["auto", "mailbox", "edge"].contains(role.lowercased()) else {
             throw ValidationError("--role must be auto, Mailbox or Edge")
         }
+        if state != nil, spool == nil { throw ValidationError("--state goes with --spool") }
         if let fingerprint, !fingerprint.hasPrefix("SHA256:") {
             throw ValidationError("--fingerprint must look like SHA256:... (as ssh-keygen -l prints it)")
         }
@@ -60,32 +69,32 @@ struct ProbeCommand: AsyncParsableCommand {
     func run() async throws {
         let catalog = try controls.loadCatalog()
         let selected = try selectControls(ids, from: catalog, directory: controls.resolved)
-        let probe = HostProbe(controls: selected, deadline: .seconds(timeout))
+        var settings = ScanSettings(
+            controls: selected,
+            knownHosts: knownHosts ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.ssh/known_hosts")
+        settings.acceptNewHostKeys = acceptNewHostKeys
+        settings.identity = identity
+        settings.passphraseFile = passphraseFile
+        settings.useAgent = agent
+        settings.deadline = .seconds(timeout)
+        settings.keepsDetails = true
+        if let spool {
+            let defaults = AgentConfiguration()
+            settings.spooling = ScanSettings.Spooling(
+                spoolDirectory: spool, stateDirectory: state ?? defaults.stateDirectory, group: nil,
+                retentionDays: defaults.spoolRetentionDays)
+        }
         if printScript {
-            print(ProbeScriptListing.text(for: probe.makeRequest()))
+            print(ScanSession.probeScriptListing(settings))
             return
         }
-        let options = SSHOptions(
-            knownHostsPath: knownHosts ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.ssh/known_hosts",
-            acceptNewHostKeys: acceptNewHostKeys, identityFile: identity, passphraseFile: passphraseFile,
-            useAgent: agent, deadline: .seconds(timeout))
-        let endpoint = SSHEndpoint(
-            host: host, port: port, user: user ?? ProcessInfo.processInfo.userName, pinnedFingerprint: fingerprint)
-        let client: SSHClient
-        do {
-            client = try SSHClient(options: options, threads: 1)
-        } catch {
-            printError(error.description)
-            throw ExitCode(66)
+        let target = ScanTarget(
+            name: host, address: host, port: port, user: user ?? ProcessInfo.processInfo.userName,
+            fingerprint: fingerprint, role: ExchangeRole(argument: role))
+        let result = try await runReportingErrors { () async throws(ScanSessionError) in
+            try await ScanSession.run(settings: settings, hosts: [target])
         }
-        let outcome: Result<HostScan, HostProbeError>
-        do {
-            outcome = .success(try await probe.run(endpoint, client: client, role: ExchangeRole(argument: role)))
-        } catch {
-            outcome = .failure(error)
-        }
-        client.shutdown()
-        switch outcome {
+        switch result.outcomes.first?.result {
         case .failure(let error):
             printError(error.description)
             throw ExitCode(3)
@@ -97,6 +106,8 @@ struct ProbeCommand: AsyncParsableCommand {
             print(format == .json ? report.json() : report.table())
             let allPassed = scan.verdicts.allSatisfy { $0.status == .pass || $0.status == .skipped }
             if !allPassed { throw ExitCode(1) }
+        case nil:
+            throw ExitCode(1)  // a session of one host gives one outcome
         }
     }
 

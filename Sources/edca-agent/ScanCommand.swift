@@ -1,9 +1,5 @@
 import ArgumentParser
 import EDCAAgent
-import EDCAEngine
-import EDCAInventory
-import EDCASpool
-import EDCATransport
 import Foundation
 import Logging
 
@@ -57,11 +53,8 @@ struct ScanCommand: AsyncParsableCommand {
     /// The default configuration file, read when present.
     static let defaultConfigurationPath = "/etc/edca-agent/config.json"
 
-    /// The spool size above which every scan warns: a forwarder that stopped reading, or retention set too long.
-    static let spoolSizeWarning: Int64 = 1 << 30
-
     func run() async throws {
-        let settings = try resolvedSettings()
+        let configuration = try resolvedSettings()
         let level = try logLevel.map { name in
             guard let level = Logger.Level(rawValue: name.lowercased()) else {
                 throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
@@ -69,113 +62,38 @@ struct ScanCommand: AsyncParsableCommand {
             return level
         }
         let logger = ScanLog.bootstrap(level: level)
-        do {
-            try DriftState.makeDirectory(settings.stateDirectory)
-        } catch {
-            printError("cannot create the state directory: \(error.description)")
-            throw ExitCode(1)
-        }
-        let lock: ScanLock
-        do {
-            lock = try ScanLock(stateDirectory: settings.stateDirectory)
-        } catch {
-            printError(error.description)
-            throw ExitCode(75)
-        }
-        defer { withExtendedLifetime(lock) {} }
         let catalog = try reportingInputErrors { () throws(InputError) in
-            try ControlCatalog.load(directory: settings.controlsDirectory)
+            try ControlCatalog.load(directory: configuration.controlsDirectory)
         }
-        let hosts = try selectedHosts(try loadInventory(settings.inventory))
-        let targets = hosts.map {
-            ScanTarget(
-                name: $0.name,
-                endpoint: SSHEndpoint(
-                    host: $0.address, port: $0.port, user: $0.user, pinnedFingerprint: $0.fingerprint), role: $0.role)
-        }
-        let identity = try sharedIdentity(settings, hosts)
-        let options = SSHOptions(
-            knownHostsPath: settings.knownHosts ?? FileManager.default.homeDirectoryForCurrentUser.path
-                + "/.ssh/known_hosts",
-            acceptNewHostKeys: acceptNewHostKeys, identityFile: identity, passphraseFile: settings.passphraseFile,
-            useAgent: identity == nil, deadline: .seconds(settings.deadlineSeconds))
-        let spool: SpoolWriter
-        let drift: DriftState
-        do {
-            spool = try SpoolWriter.open(directory: settings.spoolDirectory, group: settings.spoolGroup)
-            drift = try DriftState.load(directory: settings.stateDirectory)
-        } catch {
-            printError(error.description)
-            throw ExitCode(1)
-        }
-        let client: SSHClient
-        do {
-            client = try SSHClient(options: options, threads: min(settings.concurrency, max(1, targets.count)))
-        } catch {
-            printError(error.description)
-            throw ExitCode(66)
-        }
-        let recorder = ScanRecorder(
-            spool: spool, drift: drift, run: SpoolRun(productVersion: "0.1.0"), controls: catalog.controls)
-        let progress = ScanProgress(total: targets.count, logger: logger)
+        let hosts = try selectedHosts(try loadInventory(configuration.inventory))
+        var settings = ScanSettings(
+            configuration, controls: catalog.controls, identity: try sharedIdentity(configuration, hosts))
+        settings.acceptNewHostKeys = acceptNewHostKeys
         logger.debug(
             "scan settings",
             metadata: [
-                "paths.inventory": "\(settings.inventory)", "paths.controls": "\(settings.controlsDirectory)",
-                "paths.known_hosts": "\(options.knownHostsPath)", "paths.identity": "\(identity ?? "ssh-agent")",
-                "paths.passphrase_file": "\(settings.passphraseFile ?? "-")",
-                "paths.state": "\(settings.stateDirectory)",
-                "scan.deadline_s": "\(settings.deadlineSeconds)", "scan.retries": "\(settings.retries)",
+                "paths.inventory": "\(configuration.inventory)", "paths.controls": "\(configuration.controlsDirectory)",
+                "paths.known_hosts": "\(settings.knownHosts)", "paths.identity": "\(settings.identity ?? "ssh-agent")",
+                "paths.passphrase_file": "\(configuration.passphraseFile ?? "-")",
+                "paths.state": "\(configuration.stateDirectory)",
+                "scan.deadline_s": "\(configuration.deadlineSeconds)", "scan.retries": "\(configuration.retries)",
             ])
-        logger.notice(
-            "scan started",
-            metadata: [
-                "scan.hosts": "\(targets.count)", "scan.concurrency": "\(settings.concurrency)",
-                "spool.directory": "\(settings.spoolDirectory)",
-            ])
-        let scan = FleetScan(
-            probe: HostProbe(controls: catalog.controls, deadline: .seconds(settings.deadlineSeconds)),
-            concurrency: settings.concurrency)
-        let runner = RetryingRunner(client, retries: settings.retries, backoff: .seconds(settings.retryBackoffSeconds))
-        let stop = StopRequest()
-        let signals = SignalHandlers(stop: stop)
-        let task = Task {
-            await scan.run(targets, runner: runner, stop: stop) { outcome in
-                await recorder.record(outcome)
-                progress.hostFinished(outcome)
-                // A spool that cannot be written (a full disk) makes every further probe wasted: stop starting hosts.
-                if await recorder.spoolFailure != nil { stop.request() }
-            }
+        let view = ScanProgressView(
+            logger: logger, concurrency: configuration.concurrency, spoolDirectory: configuration.spoolDirectory)
+        let result = try await runReportingErrors { () async throws(ScanSessionError) in
+            try await ScanSession.run(settings: settings, hosts: hosts.map(ScanTarget.init), events: view.show)
         }
-        let outcomes = await task.value
-        signals.stop()
-        client.shutdown()
-        progress.finish()
-        let rotated: String?
-        do {
-            rotated = try await recorder.finish(hosts: targets.count, retentionDays: settings.spoolRetentionDays)
-        } catch {
-            printError(error.description)
-            throw ExitCode(1)
-        }
-        if let size = await recorder.spoolSize(), size > Self.spoolSizeWarning {
-            logger.warning(
-                "the spool holds more than 1 GiB: is the forwarder reading it, and is retention right?",
-                metadata: ["spool.bytes": "\(size)", "spool.directory": "\(settings.spoolDirectory)"])
-        }
+        view.finish()
         logger.notice(
             "scan finished",
             metadata: [
-                "scan.hosts": "\(outcomes.count)",
-                "scan.failed": "\(outcomes.count { if case .failure = $0.result { true } else { false } })",
-                "spool.file": "\(rotated ?? "-")",
+                "scan.hosts": "\(result.outcomes.count)", "scan.failed": "\(result.failedCount)",
+                "spool.file": "\(result.spoolFile ?? "-")",
             ])
-        print(ScanSummary.table(outcomes))
-        if let rotated { print("spool: \(rotated)") }
-        if outcomes.contains(where: { if case .failure(.interrupted) = $0.result { true } else { false } }) {
-            throw ExitCode(5)
-        }
-        if outcomes.contains(where: { if case .failure = $0.result { true } else { false } }) { throw ExitCode(4) }
+        print(ScanSummary.table(result.outcomes))
+        if let spoolFile = result.spoolFile { print("spool: \(spoolFile)") }
+        if result.wasInterrupted { throw ExitCode(5) }
+        if result.failedCount > 0 { throw ExitCode(4) }
     }
 
     private func resolvedSettings() throws -> AgentConfiguration {
@@ -234,116 +152,5 @@ struct ScanCommand: AsyncParsableCommand {
             throw ValidationError("the selected hosts use different identity files; one scan uses one key (--identity)")
         }
         return files.first ?? nil
-    }
-}
-
-/// Structured logs on stderr (swift-log, dotted metadata keys), which journald captures under systemd; on a
-/// terminal only warnings and above, since progress is shown there instead.
-enum ScanLog {
-    /// Bootstraps logging once for the process and returns the scan's logger, at `level` if given.
-    static func bootstrap(level: Logger.Level? = nil) -> Logger {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        var logger = Logger(label: "edca-agent.scan")
-        logger.logLevel = level ?? (isatty(STDERR_FILENO) == 1 ? .warning : .info)
-        return logger
-    }
-}
-
-/// Progress on stderr while a terminal watches (hosts done of total, failures, rate); otherwise one log entry per
-/// host.
-final class ScanProgress: @unchecked Sendable {
-    // @unchecked: every mutable field is guarded by `lock`; the logger is a value set once.
-    private let lock = NSLock()
-    private let total: Int
-    private let logger: Logger
-    private var done = 0
-    private var failed = 0
-    private let started = ContinuousClock.now
-    private let isTerminal = isatty(STDERR_FILENO) == 1
-
-    init(total: Int, logger: Logger) {
-        self.total = total
-        self.logger = logger
-    }
-
-    func hostFinished(_ outcome: HostOutcome) {
-        guard isTerminal else {
-            var metadata: Logger.Metadata = [
-                "host.name": "\(outcome.target.name)", "host.address": "\(outcome.target.endpoint.host)",
-                "scan.duration_ms": "\(outcome.milliseconds)",
-            ]
-            switch outcome.result {
-            case .success(let scan):
-                metadata["scan.result"] = "scanned"
-                metadata["host.role"] = "\(scan.role)"
-                for status in [Status.pass, .fail, .unknown] {
-                    metadata["findings.\(status.rawValue.lowercased())"] =
-                        "\(scan.verdicts.count { $0.status == status })"
-                }
-                logger.info("host scanned", metadata: metadata)
-            case .failure(let error):
-                metadata["scan.result"] = "failed"
-                metadata["scan.error_class"] = "\(error.errorClass)"
-                metadata["scan.error"] = "\(error.description)"
-                logger.warning("host not scanned", metadata: metadata)
-            }
-            return
-        }
-        lock.lock()
-        defer { lock.unlock() }
-        done += 1
-        if case .failure = outcome.result { failed += 1 }
-        let seconds = Double((ContinuousClock.now - started).components.seconds) + 0.001
-        let line =
-            "\r\(done)/\(total) hosts, \(failed) failed, \(String(format: "%.1f", Double(done) / seconds)) hosts/s"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() {
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-}
-
-/// Turns SIGTERM and SIGINT into a graceful stop: no new host starts, hosts in flight finish, the rest are recorded
-/// as interrupted.
-final class SignalHandlers: @unchecked Sendable {
-    // @unchecked: the sources are created here and only cancelled in `stop()`; DispatchSource is thread-safe.
-    private var sources: [any DispatchSourceSignal] = []
-
-    init(stop request: StopRequest) {
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { request.request() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func stop() {
-        for source in sources { source.cancel() }
-    }
-}
-
-/// The end-of-scan table: one row per host with its result.
-enum ScanSummary {
-    static func table(_ outcomes: [HostOutcome]) -> String {
-        var table = TextTable(header: ["HOST", "ADDRESS", "RESULT", "PASS", "FAIL", "UNKNOWN", "SECONDS"])
-        for outcome in outcomes {
-            let seconds = String(format: "%.1f", Double(outcome.milliseconds) / 1000)
-            switch outcome.result {
-            case .success(let scan):
-                let count = { (status: Status) in String(scan.verdicts.count { $0.status == status }) }
-                table.rows.append([
-                    outcome.target.name, outcome.target.endpoint.host, "scanned (\(scan.role))", count(.pass),
-                    count(.fail), count(.unknown), seconds,
-                ])
-            case .failure(let error):
-                table.rows.append([
-                    outcome.target.name, outcome.target.endpoint.host, error.errorClass, "-", "-", "-", seconds,
-                ])
-            }
-        }
-        return table.rendered()
     }
 }

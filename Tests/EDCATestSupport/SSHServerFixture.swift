@@ -4,7 +4,8 @@ import Synchronization
 /// A private OpenSSH `sshd` on 127.0.0.1 for tests, with its own host key, client keys, authorized_keys and config
 /// in a temporary directory. The system's sshd and its files are never touched.
 ///
-/// Start one per test (`try SSHServerFixture()`); it is stopped by `stop()` or, failing that, when released. Runs
+/// Start one per suite (the transport suites share one through their `.sharedSSHServer` trait) or per test
+/// (`try SSHServerFixture()`); it is stopped by `stop()` or, failing that, when released. Runs
 /// `/usr/sbin/sshd -D -e -f <config> -E <log>` as a child process and returns once the port accepts connections.
 ///
 /// sshd is started with `posix_spawn`, not Foundation's `Process`: sshd closes every inherited descriptor at startup,

@@ -6,12 +6,12 @@ import Testing
 
 extension SSHTransportTests {
     /// Client keys: refused keys, passphrases, and what `SSHClient.init` rejects before any host is tried.
-    @Suite("Authentication")
+    @Suite("Authentication", .sharedSSHServer)
     struct Authentication {
         let server: SSHServerFixture
 
         init() throws {
-            server = try SSHServerFixture()
+            server = try SharedSSHServer.server()
         }
 
         @Test("a key the server does not know is an auth error")

@@ -6,12 +6,12 @@ import Testing
 
 extension SSHTransportTests {
     /// Running commands: stdin, stdout, stderr and exit statuses as the server produced them.
-    @Suite("Exec")
+    @Suite("Exec", .sharedSSHServer)
     struct Exec {
         let server: SSHServerFixture
 
         init() throws {
-            server = try SSHServerFixture()
+            server = try SharedSSHServer.server()
         }
 
         @Test("100 KB of stdin reaches the command and comes back unchanged")

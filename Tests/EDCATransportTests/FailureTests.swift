@@ -6,12 +6,12 @@ import Testing
 
 extension SSHTransportTests {
     /// Everything that can go wrong after the client is set up, each with its own code and within its deadline.
-    @Suite("Failures")
+    @Suite("Failures", .sharedSSHServer)
     struct Failures {
         let server: SSHServerFixture
 
         init() throws {
-            server = try SSHServerFixture()
+            server = try SharedSSHServer.server()
         }
 
         @Test("a closed port is a connect error, quickly")

@@ -6,12 +6,12 @@ import Testing
 
 extension SSHTransportTests {
     /// Host key trust: known_hosts, accept-new, changed keys, pins, and ssh_config files that must not weaken it.
-    @Suite("Host keys")
+    @Suite("Host keys", .sharedSSHServer)
     struct HostKeys {
         let server: SSHServerFixture
 
         init() throws {
-            server = try SSHServerFixture()
+            server = try SharedSSHServer.server()
         }
 
         @Test("an unknown host key is refused and known_hosts is left unchanged")
@@ -28,7 +28,7 @@ extension SSHTransportTests {
 
         @Test("accept-new records an unknown key, and a strict run then trusts it")
         func acceptNewRecordsKey() async throws {
-            let knownHosts = server.directory + "/known_hosts_recorded"
+            let knownHosts = server.directory + "/known_hosts_recorded-\(UUID().uuidString)"
             #expect(FileManager.default.createFile(atPath: knownHosts, contents: Data()))
             var options = server.options(knownHosts: knownHosts)
             options.acceptNewHostKeys = true
@@ -76,7 +76,7 @@ extension SSHTransportTests {
             "a StrictHostKeyChecking=no ssh_config does not weaken host key checks",
             arguments: [true, false])
         func sshConfigCannotDisableChecks(changedKey: Bool) async throws {
-            let sshDirectory = server.directory + "/hostile-ssh-dir-\(changedKey)"
+            let sshDirectory = server.directory + "/hostile-ssh-dir-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: sshDirectory, withIntermediateDirectories: true)
             let config = "Host *\n    StrictHostKeyChecking no\n"
             try Data(config.utf8).write(to: URL(fileURLWithPath: sshDirectory + "/config"))

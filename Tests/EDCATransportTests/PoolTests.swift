@@ -6,12 +6,12 @@ import Testing
 
 extension SSHTransportTests {
     /// The worker pool: bounded width, many hosts at once, and shutdown that joins every thread.
-    @Suite("Worker pool")
+    @Suite("Worker pool", .sharedSSHServer)
     struct Pool {
         let server: SSHServerFixture
 
         init() throws {
-            server = try SSHServerFixture()
+            server = try SharedSSHServer.server()
         }
 
         @Test("20 concurrent runs through a pool of 4 threads all succeed, never more than 4 at once")

@@ -8,6 +8,38 @@ import Testing
 @Suite("SSH transport over a private sshd", .serialized)
 enum SSHTransportTests {}
 
+/// One sshd for all the tests of a suite: started before its first test and stopped after its last, instead of
+/// one per test. The tests stay independent: none changes the server, and each writes the client files it needs
+/// (known_hosts, ssh directories) under a name of its own.
+struct SharedSSHServer: SuiteTrait, TestScoping {
+    /// The server of the suite running in this task.
+    @TaskLocal static var current: SSHServerFixture?
+
+    /// Only the suite itself is given a scope; its tests run inside it.
+    var isRecursive: Bool { false }
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let server = try SSHServerFixture()
+        defer { server.stop() }
+        try await Self.$current.withValue(server, operation: function)
+    }
+
+    /// The suite's server, for a test's `init()`.
+    static func server() throws -> SSHServerFixture {
+        guard let current else {
+            throw SSHServerFixtureError("no shared sshd: mark the suite with .sharedSSHServer")
+        }
+        return current
+    }
+}
+
+extension Trait where Self == SharedSSHServer {
+    /// Runs the suite's tests against one private sshd.
+    static var sharedSSHServer: Self { Self() }
+}
+
 extension SSHServerFixture {
     /// The endpoint of this server, optionally with a pinned fingerprint.
     func endpoint(pinning pin: String? = nil) -> SSHEndpoint {

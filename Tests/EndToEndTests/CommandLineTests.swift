@@ -4,6 +4,20 @@ import Testing
 
 @Suite("The edca-agent command line, run as a user runs it")
 struct CommandLineTests {
+    @Test("The help lists the exit statuses probe and scan really use, not 0 whatever the verdicts")
+    func helpTellsExitStatuses() throws {
+        let run = try runAgent(["--help"])
+        #expect(run.status == 0)
+        let help = run.standardOutput.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for status in [
+            "probe: every applicable control passed", "1 probe: some control failed or could not be decided",
+            "3 probe: the host could not be probed", "4 scan: some hosts could not be scanned",
+            "5 scan: interrupted by SIGTERM or SIGINT", "75 another scan is running", "64 usage error",
+        ] {
+            #expect(help.contains(status), "the help does not say \"\(status)\"")
+        }
+    }
+
     @Test("controls validate passes on the shipped catalog")
     func validateShippedControls() throws {
         let run = try runAgent(["controls", "validate", "Controls"])

@@ -152,6 +152,28 @@ struct ProbeCommandTests {
             probedResults.map { $0["evidence"] as? [String] } == replayedResults.map { $0["evidence"] as? [String] })
     }
 
+    @Test("--spool also writes the host's findings to a spool, as a scan does, and still prints the verdicts")
+    func spoolsWhenAsked() throws {
+        let host = try SimulatedHost(snapshot: "mbx02.json")
+        let spool = host.directory.path + "/spool"
+        let state = host.directory.path + "/state"
+        let run = try runAgent(host.probeArguments(["--spool", spool, "--state", state]))
+        #expect(run.status == 1, "\(run.standardError)")
+        #expect(run.standardOutput.contains("Fail     EDCA-SEC-043"))
+        let events = try spoolEvents(in: spool)
+        let findings = events.compactMap { $0["compliance"] as? [String: Any] }
+        #expect(findings.contains { $0["control"] as? String == "EDCA-SEC-043" && $0["status"] as? String == "Fail" })
+        #expect(events.filter { $0["class_uid"] as? Int == 6007 }.count == 2, "the host's Scan Activity and the run's")
+        #expect(FileManager.default.fileExists(atPath: state + "/drift-state.json"))
+        let version = try runAgent(["--version"]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let product = (events.first?["metadata"] as? [String: Any])?["product"] as? [String: Any]
+        #expect(product?["version"] as? String == version, "--version and the spool give one product version")
+
+        let printOnly = try runAgent(host.probeArguments())
+        #expect(printOnly.status == 1)
+        #expect(try spoolEvents(in: spool).count == events.count, "without --spool nothing is written")
+    }
+
     @Test("--print-script prints the command line, the bootstrap, the script and the payload without connecting")
     func printScript() throws {
         let run = try runAgent(["probe", "192.0.2.1", "--print-script"])

@@ -1,0 +1,128 @@
+import ArgumentParser
+import EDCAAgent
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs a scan session; when it cannot run, prints why and exits: 75 when another scan holds the lock, 66 when the
+/// SSH key or known_hosts cannot be used, 1 when the state directory or the spool cannot be written.
+func runReportingErrors<Result>(_ body: () async throws(ScanSessionError) -> Result) async throws -> Result {
+    do {
+        return try await body()
+    } catch {
+        printError(error.description)
+        switch error {
+        case .locked: throw ExitCode(75)
+        case .sshSetup: throw ExitCode(66)
+        case .stateDirectory, .spool: throw ExitCode(1)
+        }
+    }
+}
+
+/// Structured logs on stderr (swift-log, dotted metadata keys), which journald captures under systemd; on a
+/// terminal only warnings and above, since progress is shown there instead.
+enum ScanLog {
+    /// Bootstraps logging once for the process and returns the scan's logger, at `level` if given.
+    static func bootstrap(level: Logger.Level? = nil) -> Logger {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "edca-agent.scan")
+        logger.logLevel = level ?? (isatty(STDERR_FILENO) == 1 ? .warning : .info)
+        return logger
+    }
+}
+
+/// Renders a session's events on stderr: a progress line while a terminal watches (hosts done of all, failed, rate,
+/// time left), otherwise one log entry per host.
+final class ScanProgressView: Sendable {
+    private let logger: Logger
+    private let concurrency: Int
+    private let spoolDirectory: String
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    /// Whether a progress line is on the terminal without its newline yet.
+    private let lineOpen = Mutex(false)
+
+    init(logger: Logger, concurrency: Int, spoolDirectory: String) {
+        self.logger = logger
+        self.concurrency = concurrency
+        self.spoolDirectory = spoolDirectory
+    }
+
+    func show(_ event: ScanEvent) {
+        switch event {
+        case .started(let progress):
+            logger.notice(
+                "scan started",
+                metadata: [
+                    "scan.hosts": "\(progress.total)", "scan.concurrency": "\(concurrency)",
+                    "spool.directory": "\(spoolDirectory)",
+                ])
+        case .hostFinished(let outcome, let progress):
+            if isTerminal {
+                lineOpen.withLock { open in
+                    // \r returns to the line's start; ESC [K clears what a longer previous line left.
+                    FileHandle.standardError.write(Data("\r\(progress)\u{1B}[K".utf8))
+                    open = true
+                }
+            } else {
+                log(outcome)
+            }
+        case .spoolLarge(let bytes):
+            finish()
+            logger.warning(
+                "the spool holds more than 1 GiB: is the forwarder reading it, and is retention right?",
+                metadata: ["spool.bytes": "\(bytes)", "spool.directory": "\(spoolDirectory)"])
+        }
+    }
+
+    /// Ends the progress line, if one is shown.
+    func finish() {
+        lineOpen.withLock { open in
+            if open { FileHandle.standardError.write(Data("\n".utf8)) }
+            open = false
+        }
+    }
+
+    private func log(_ outcome: HostOutcome) {
+        var metadata: Logger.Metadata = [
+            "host.name": "\(outcome.target.name)", "host.address": "\(outcome.target.address)",
+            "scan.duration_ms": "\(outcome.milliseconds)",
+        ]
+        switch outcome.result {
+        case .success(let scan):
+            metadata["scan.result"] = "scanned"
+            metadata["host.role"] = "\(scan.role)"
+            for status in [Status.pass, .fail, .unknown] {
+                metadata["findings.\(status.rawValue.lowercased())"] = "\(scan.verdicts.count { $0.status == status })"
+            }
+            logger.info("host scanned", metadata: metadata)
+        case .failure(let error):
+            metadata["scan.result"] = "failed"
+            metadata["scan.error_class"] = "\(error.errorClass)"
+            metadata["scan.error"] = "\(error.description)"
+            logger.warning("host not scanned", metadata: metadata)
+        }
+    }
+}
+
+/// The end-of-scan table: one row per host with its result.
+enum ScanSummary {
+    static func table(_ outcomes: [HostOutcome]) -> String {
+        var table = TextTable(header: ["HOST", "ADDRESS", "RESULT", "PASS", "FAIL", "UNKNOWN", "SECONDS"])
+        for outcome in outcomes {
+            let seconds = String(format: "%.1f", Double(outcome.milliseconds) / 1000)
+            switch outcome.result {
+            case .success(let scan):
+                let count = { (status: Status) in String(scan.verdicts.count { $0.status == status }) }
+                table.rows.append([
+                    outcome.target.name, outcome.target.address, "scanned (\(scan.role))", count(.pass),
+                    count(.fail), count(.unknown), seconds,
+                ])
+            case .failure(let error):
+                table.rows.append([
+                    outcome.target.name, outcome.target.address, error.errorClass, "-", "-", "-", seconds,
+                ])
+            }
+        }
+        return table.rendered()
+    }
+}

@@ -1,0 +1,61 @@
+import EDCAAgent
+import EDCASpool
+import EDCATestSupport
+import EDCATransport
+import Foundation
+import Synchronization
+import Testing
+
+/// The recorder dates every event, the run and the rotated file by the clock it is given.
+@Suite("Scan recorder")
+struct ScanRecorderTests {
+    /// A wall clock that reads the given instants in turn, as the recorder asks for them.
+    final class SteppingClock: Sendable {
+        private let instants: Mutex<[Date]>
+
+        init(_ instants: [Date]) { self.instants = Mutex(instants) }
+
+        func now() -> Date {
+            instants.withLock { instants in
+                precondition(!instants.isEmpty, "the recorder read the clock more often than expected")
+                return instants.removeFirst()
+            }
+        }
+    }
+
+    @Test("Events carry the injected clock's times: a host's span ends when it is recorded, the run's at finish")
+    func eventsAreDatedByTheInjectedClock() async throws {
+        let directory = try TemporaryDirectory()
+        let started = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+        let recorded = started.addingTimeInterval(5)
+        let finished = started.addingTimeInterval(10)
+        let clock = SteppingClock([started, recorded, finished])
+        let recorder = ScanRecorder(
+            spool: try SpoolWriter.open(directory: directory.path + "/spool"),
+            drift: try DriftState.load(directory: directory.path + "/state"),
+            run: SpoolRun(runID: "run-1", productVersion: AgentProduct.version), controls: [],
+            now: { clock.now() })
+        let target = ScanTarget(
+            name: "mbx01", address: "10.0.0.5", port: 22, user: "edca", fingerprint: nil, role: .mailbox)
+
+        await recorder.record(
+            HostOutcome(target: target, result: .failure(.unknownRole("10.0.0.5")), duration: .milliseconds(1500)))
+        let rotated = try await recorder.finish(hosts: 1, retentionDays: 14)
+
+        #expect(rotated == directory.path + "/spool/findings-20260101T000010Z.ndjson")
+        let events = try String(contentsOfFile: try #require(rotated), encoding: .utf8)
+            .split(separator: "\n")
+            .map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        try #require(events.count == 2)
+        let milliseconds = { (date: Date) in Int64(date.timeIntervalSince1970 * 1000) }
+        #expect(events[0]["time"] as? Int64 == milliseconds(recorded))
+        #expect(events[0]["start_time"] as? Int64 == milliseconds(recorded) - 1500)
+        #expect(events[0]["end_time"] as? Int64 == milliseconds(recorded))
+        #expect(events[1]["time"] as? Int64 == milliseconds(finished))
+        #expect(events[1]["start_time"] as? Int64 == milliseconds(started))
+        #expect(events[1]["end_time"] as? Int64 == milliseconds(finished))
+        #expect(
+            (events[1]["metadata"] as? [String: Any]).flatMap { $0["product"] as? [String: Any] }?["version"]
+                as? String == AgentProduct.version)
+    }
+}
