@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Writes Controls/EDCA-*.json and controls.md from controls_data.py and upstream-meta.json.
+
+Facts taken from upstream EDCA's Config/controls.json (severity, weight, frameworks, roles, verify, subject, category,
+reference URLs and document titles) are in upstream-meta.json. Everything else is written here, in our words.
+"""
+import json
+import os
+
+import controls_data as data
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+META = json.load(open(os.path.join(HERE, 'upstream-meta.json')))
+UPSTREAM = json.load(open(os.path.join(HERE, 'upstream-references.json')))
+
+
+def fact_entry(f):
+    if isinstance(f, dict):
+        return f
+    cmdlet, subject, props = f
+    return {'kind': 'exchange', 'cmdlet': cmdlet, 'subject': subject, 'properties': props}
+
+
+def control_json(c):
+    m = META[c['id']]
+    refs = [{'name': n, 'url': u} for n, u in UPSTREAM[c['id']]]
+    check = {'draft': True, 'stage': c.get('stage', 'exchange'), 'subject': c.get('subject', m['subject']),
+             'facts': [fact_entry(f) for f in c['facts']]}
+    if c.get('applicable'):
+        check['applicableIf'] = c['applicable']
+    if c.get('derive'):
+        check['derive'] = c['derive']
+    check['rules'] = [dict(zip(('status', 'when', 'note'), r)) for r in c['rules']]
+    check['unknownWhen'] = c.get('unknown', ['the cmdlet answered an error (denied, timeout, noNetworkCredential)'])
+    check['roles'] = c.get('rolesNote', ', '.join(m['roles']))
+    return {
+        'id': c['id'], 'title': c['title'], 'description': c['desc'], 'verify': m['verify'],
+        'subject': c.get('subject', m['subject']), 'category': m['category'], 'severity': m['severity'],
+        'severityWeight': m['severityWeight'], 'frameworks': m['frameworks'], 'references': refs,
+        'remediation': {'automatable': c.get('automatable', True), 'description': c['fix'],
+                        'scriptTemplate': c['script']},
+        'considerations': c['cons'], 'roles': m['roles'], 'check': check,
+    }
+
+
+def fact_line(f):
+    if isinstance(f, dict):
+        return '`%s` %s' % (f['kind'], ', '.join('%s=%s' % (k, v) for k, v in f.items() if k != 'kind'))
+    cmdlet, subject, props = f
+    return '`%s` (%s): %s' % (cmdlet, subject, ', '.join(props))
+
+
+def section(c):
+    m = META[c['id']]
+    out = ['### %s: %s' % (c['id'][5:], c['title']),
+           '%s, %d; %s; subject %s; roles %s; verify %s%s.' % (
+               m['severity'], m['severityWeight'], m['category'], c.get('subject', m['subject']),
+               ', '.join(m['roles']), str(m['verify']).lower(),
+               '; **stage: local** (no cmdlet needed)' if c.get('stage') == 'local' else ''), '',
+           '**Facts**']
+    out += ['- ' + fact_line(f) for f in c['facts']]
+    out += ['', '**Rule**']
+    if c.get('applicable'):
+        out.append('0. Applicable only if: %s (otherwise Skipped).' % c['applicable'])
+    for k, v in (c.get('derive') or {}).items():
+        out.append('- `%s` = %s' % (k, v))
+    for i, r in enumerate(c['rules'], 1):
+        out.append('%d. %s when %s%s' % (i, r[0], r[1], (' (%s)' % r[2]) if len(r) > 2 else ''))
+    out += ['', '**Upstream.** ' + c['upstream']]
+    if c.get('correction'):
+        out += ['', '**Corrections.** ' + c['correction']]
+    out += ['', '**Cases**']
+    out += ['- ' + x for x in c['cases']]
+    out.append('')
+    return '\n'.join(out)
+
+
+def main():
+    os.makedirs(os.path.join(HERE, 'Controls'), exist_ok=True)
+    seen = set()
+    body = []
+    for group, intro, controls in data.GROUPS:
+        body.append('## %s\n\n%s\n' % (group, intro))
+        for c in controls:
+            assert c['id'] not in seen, c['id']
+            seen.add(c['id'])
+            with open(os.path.join(HERE, 'Controls', c['id'] + '.json'), 'w') as f:
+                json.dump(control_json(c), f, indent=2, ensure_ascii=False)
+                f.write('\n')
+            body.append(section(c))
+    missing = sorted(set(META) - seen)
+    head = open(os.path.join(HERE, 'controls-head.md')).read()
+    head = head.replace('{{COUNT}}', str(len(seen))).replace('{{MISSING}}', ', '.join(x[5:] for x in missing) or 'none')
+    with open(os.path.join(HERE, 'controls.md'), 'w') as f:
+        f.write(head + '\n' + '\n'.join(body))
+    print('%d controls written, %d left: %s' % (len(seen), len(missing), ' '.join(missing)))
+
+
+if __name__ == '__main__':
+    main()
