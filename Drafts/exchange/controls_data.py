@@ -199,3 +199,254 @@ g.append(mdm('EDCA-IAC-024', 'MaxInactivityTimeLock', 'The default mobile device
     [('Fail', 'policy.MaxInactivityTimeLock is "Unlimited" or > 900 s'), ('Pass', 'policy.MaxInactivityTimeLock <= 900 s')],
     'A L1832–2180: Unlimited → Fail; Pass when ≤ 15 minutes.', None,
     ['5 min → Pass', '15 min → Pass', '30 min → Fail', 'Unlimited → Fail', 'PasswordEnabled false → Fail']))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Get-TransportService (per server, Mailbox and Edge) and Get-TransportConfig (organisation)
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-TransportService, Get-TransportConfig', '''`Get-TransportService -Identity $env:COMPUTERNAME` is per
+server and also runs on Edge (local AD LDS). `Get-TransportConfig` is organisation-wide on Mailbox; on Edge it reads
+the Edge's own copy, which the controls of this group do not use (their roles are Mailbox).''', g))
+
+TS = 'Get-TransportService'
+TS_SCRIPT = "# This server's transport settings\nGet-TransportService -Identity $env:COMPUTERNAME | Format-List Name, {p}\n# Change\n# Set-TransportService -Identity $env:COMPUTERNAME -{p} {v}"
+
+g.append(dict(
+    id='EDCA-DATA-003', title="The transport service's internal certificate is in the server's store and valid for at least 30 days",
+    desc='Exchange servers authenticate each other and encrypt SMTP between themselves with the internal transport certificate, normally the self-signed certificate created by setup. When it expires or is missing from the computer store, server-to-server mail flow and hybrid features fail.',
+    fix='Create a new self-signed Exchange certificate with SMTP assigned (New-ExchangeCertificate), which becomes the internal transport certificate, before the current one expires.',
+    script="# Thumbprint the transport service uses and the matching certificate in the computer store\n$t = (Get-TransportService -Identity $env:COMPUTERNAME).InternalTransportCertificateThumbprint\n\"internal transport certificate: $t\"\nGet-ChildItem Cert:\\LocalMachine\\My | Where-Object Thumbprint -eq $t | Select-Object Subject, NotAfter\n# Renew: New-ExchangeCertificate -Services SMTP (answer No to replacing the default SMTP certificate only if another one is wanted)",
+    automatable=False,
+    cons='The self-signed certificate created by setup is valid for five years, so servers installed five years ago are the ones that hit this. Renewal needs no downtime, but the new certificate must be created on that server. The certificate is matched in the local computer store (fact kind `certificate` of issue 16), not through Get-ExchangeCertificate.',
+    facts=[f(TS, SRV, 'InternalTransportCertificateThumbprint'), {'kind': 'certificate', 'store': 'LocalMachine\\My', 'fields': ['thumbprint', 'subject', 'notAfter']}],
+    derive={'cert': 'the certificate whose thumbprint equals InternalTransportCertificateThumbprint (ignoring case)'},
+    rules=[('Unknown', 'InternalTransportCertificateThumbprint is empty'),
+           ('Fail', 'no cert', 'the thumbprint is not in LocalMachine\\My'),
+           ('Fail', 'cert.notAfter < scanTime + 30 days'),
+           ('Unknown', 'cert.notAfter < scanTime + 60 days', 'renew soon'),
+           ('Pass', 'otherwise')],
+    upstream='A L4791: the thumbprint is looked up in LocalMachine\\My; not found → Fail; expired or < 30 days → Fail; < 60 days → Unknown; otherwise Pass. verify=false.',
+    correction=None,
+    cases=['valid 4 years → Pass', 'expires in 45 days → Unknown', 'expires in 10 days → Fail', 'expired → Fail', 'thumbprint not in store → Fail', 'store denied → Unknown', 'Edge → Skipped by role'],
+))
+
+for id, prop, want, title, desc, fix, cons, cases in [
+    ('EDCA-MON-004', 'ConnectivityLogEnabled', True, 'Transport connectivity logging is on',
+     'The connectivity log records every outbound connection the transport service opens: the destination, the time and the result. It is how a failed or suspicious delivery is traced after the fact, and it is off by default on Exchange 2013 and later (inferred: on since Exchange 2019 setup; verify).',
+     'Switch connectivity logging on for the transport service of every Mailbox and Edge server.',
+     'The log grows with outbound mail volume and is pruned by age and size (ConnectivityLogMaxAge, ConnectivityLogMaxDirectorySize); check the disk that holds it.',
+     ['true → Pass', 'false → Fail', 'Edge true → Pass', 'noNetworkCredential → Unknown']),
+    ('EDCA-MON-005', 'MessageTrackingLogEnabled', True, 'Message tracking is on',
+     'Message tracking records what happened to every message the server handled. Investigations, delivery reports and many compliance questions depend on it; it is on by default and should stay on.',
+     'Switch message tracking on for the transport service of every Mailbox and Edge server.',
+     'The log is pruned by age (30 days by default) and size; keep enough for the organisation\'s investigation window.',
+     ['true → Pass', 'false → Fail', 'null → Unknown']),
+    ('EDCA-MON-006', 'MessageTrackingLogSubjectLoggingEnabled', False, 'Message tracking does not record subjects',
+     'Subjects often contain personal or confidential information. When subject logging is on, every subject line ends up in plain-text log files readable by anyone who can read the tracking log folder.',
+     'Switch subject logging off in message tracking for the transport service of every Mailbox and Edge server.',
+     'Investigators lose the subject as a search key in message tracking; the message ID and sender still identify a message.',
+     ['false → Pass', 'true → Fail']),
+]:
+    g.append(dict(id=id, title=title, desc=desc, fix=fix, script=TS_SCRIPT.format(p=prop, v='$' + str(want).lower()), cons=cons,
+                  facts=[f(TS, SRV, prop)],
+                  rules=[('Pass', '%s is %s' % (prop, str(want).lower())), ('Fail', '%s is %s' % (prop, str(not want).lower()))],
+                  upstream='A L5156/5178/5200: Pass when %s is %s, Fail otherwise, Unknown when null.' % (prop, str(want).lower()),
+                  correction=None, cases=cases))
+
+g.append(dict(
+    id='EDCA-SEC-033', title='The transport pickup directory is disabled',
+    desc='Any account that can write a file into the pickup directory makes the transport service send it as a message, with whatever sender the file names. On a Mailbox server this is an unauthenticated way to inject mail; setting the path to nothing disables the directory.',
+    fix='Clear PickupDirectoryPath on the transport service of every Mailbox and Edge server.',
+    script="# Current pickup directory\nGet-TransportService -Identity $env:COMPUTERNAME | Select-Object Name, PickupDirectoryPath\n# Disable it\n# Set-TransportService -Identity $env:COMPUTERNAME -PickupDirectoryPath $null",
+    cons='Applications that drop .eml files into the pickup folder stop sending; move them to SMTP submission with authentication. The roles of this control are Mailbox only, following upstream, although Edge has the same directory.',
+    facts=[f(TS, SRV, 'PickupDirectoryPath')],
+    rules=[('Pass', 'PickupDirectoryPath is null or empty'), ('Fail', 'otherwise', 'evidence: the path')],
+    upstream='A L5950: Pass when the path is empty, Fail otherwise.', correction=None,
+    cases=['null → Pass', "'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\TransportRoles\\Pickup' (setup default) → Fail", 'denied → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-TLS-002', title='The transport retry settings follow Microsoft\'s HealthChecker baseline',
+    desc='Microsoft\'s HealthChecker recommends at least 40 connections per destination domain and a retry interval of 5 minutes or less, so that queues to large providers drain quickly after a transient failure.',
+    fix='Set MaxPerDomainOutboundConnections to 40 or more and MessageRetryInterval to 5 minutes or less on the transport service.',
+    script="# Current retry settings\nGet-TransportService -Identity $env:COMPUTERNAME | Select-Object Name, MaxPerDomainOutboundConnections, MessageRetryInterval\n# Set-TransportService -Identity $env:COMPUTERNAME -MaxPerDomainOutboundConnections 40 -MessageRetryInterval 00:05:00",
+    cons='This advice conflicts with EDCA-TLS-017, which wants at most 20 connections per domain (the DISA STIG value): no value passes both. Upstream marks this control verify=false (not scored) and never lets it fail; the agent keeps both and reports the conflict. Decide which one the organisation follows and disable the other.',
+    facts=[f(TS, SRV, 'MaxPerDomainOutboundConnections', 'MessageRetryInterval')],
+    rules=[('Unknown', 'MaxPerDomainOutboundConnections is a number < 40, or MessageRetryInterval > 300 s', 'below the HealthChecker baseline; never Fail, as upstream'),
+           ('Pass', 'otherwise (Unlimited counts as ≥ 40)')],
+    upstream='A L5115: Pass when MaxPerDomainOutboundConnections ≥ 40 and MessageRetryInterval ≤ 5 min; otherwise **Unknown** (never Fail).',
+    correction='Kept as upstream; the conflict with TLS-017 is stated.',
+    cases=['40 and 5 min → Pass', '20 and 5 min → Unknown', '40 and 10 min → Unknown', 'Unlimited and 1 min → Pass'],
+))
+
+g.append(dict(
+    id='EDCA-TLS-016', title='The transport service opens at most 1000 outbound connections',
+    desc='The limit on simultaneous outbound connections keeps a compromised mailbox or a mail loop from turning the server into a high-volume sender. 1000 is the Exchange default and the value the DISA STIG requires.',
+    fix='Set MaxOutboundConnections to 1000 on the transport service.',
+    script=TS_SCRIPT.format(p='MaxOutboundConnections', v='1000'),
+    cons='Upstream requires exactly 1000; the agent accepts lower values too, since a lower limit is stricter. Unlimited fails.',
+    facts=[f(TS, SRV, 'MaxOutboundConnections')],
+    rules=[('Fail', 'MaxOutboundConnections is "Unlimited" or > 1000'), ('Pass', 'MaxOutboundConnections <= 1000')],
+    upstream='A L6069: Pass only when exactly 1000; Unlimited or any other value → Fail.',
+    correction='A lower value passes.',
+    cases=['1000 → Pass', '500 → Pass', '2000 → Fail', 'Unlimited → Fail'],
+))
+
+g.append(dict(
+    id='EDCA-TLS-017', title='The transport service opens at most 20 connections per destination domain',
+    desc='A per-domain limit keeps one destination from taking all outbound connections and limits how fast a compromised account can flood a single domain. 20 is the Exchange default and the DISA STIG value.',
+    fix='Set MaxPerDomainOutboundConnections to 20 on the transport service.',
+    script=TS_SCRIPT.format(p='MaxPerDomainOutboundConnections', v='20'),
+    cons='Conflicts with EDCA-TLS-002 (HealthChecker: at least 40); see there. Upstream requires exactly 20; the agent accepts lower values. Unlimited fails.',
+    facts=[f(TS, SRV, 'MaxPerDomainOutboundConnections')],
+    rules=[('Fail', 'MaxPerDomainOutboundConnections is "Unlimited" or > 20'), ('Pass', 'MaxPerDomainOutboundConnections <= 20')],
+    upstream='A L6095: Pass only when exactly 20; Unlimited or any other value → Fail.',
+    correction='A lower value passes.',
+    cases=['20 → Pass', '10 → Pass', '40 → Fail', 'Unlimited → Fail'],
+))
+
+TC = 'Get-TransportConfig'
+for id, prop, title, desc in [
+    ('EDCA-TLS-008', 'MaxSendSize', 'The organisation-wide maximum send size is 25 MB or less',
+     'The organisation limit caps the size of any message a user sends. Large messages fill queues and mailboxes, and a high limit makes data exfiltration by mail easier; Exchange sets 10 MB by default.'),
+    ('EDCA-TLS-009', 'MaxReceiveSize', 'The organisation-wide maximum receive size is 25 MB or less',
+     'The organisation limit caps the size of any message the organisation accepts. Without it, senders outside can fill queues and disks with large messages; Exchange sets 10 MB by default.'),
+]:
+    g.append(dict(id=id, title=title, desc=desc, fix='Set %s to 25 MB or less with Set-TransportConfig.' % prop,
+                  script="# Organisation message size limits\nGet-TransportConfig | Select-Object MaxSendSize, MaxReceiveSize\n# Set-TransportConfig -%s 25MB" % prop,
+                  cons='Connector and mailbox limits apply in addition; the smallest limit on the path wins. Encoding adds about a third to attachment size, so a 25 MB limit admits attachments of about 18 MB.',
+                  facts=[f(TC, ORG, prop)],
+                  rules=[('Fail', '%s is "Unlimited" or > 26214400 bytes' % prop), ('Pass', '%s <= 26214400 bytes' % prop)],
+                  upstream='A (org block, L229 list): the value parsed from its text form; Pass when ≤ 25 MB.',
+                  correction='The stage gives bytes; upstream parses the display string "10 MB (10,485,760 bytes)", which depends on the culture of the session (inferred).',
+                  cases=['10 MB → Pass', '25 MB → Pass', '50 MB → Fail', 'Unlimited → Fail']))
+
+g.append(dict(
+    id='EDCA-TLS-019', title='A message may have at most 5000 recipients organisation-wide',
+    desc='The recipient envelope limit bounds how many recipients one message can reach. A low limit slows down mass mailing from a compromised account; Exchange sets 500 by default.',
+    fix='Set MaxRecipientEnvelopeLimit to 5000 or less with Set-TransportConfig.',
+    script="# Organisation recipient limit\nGet-TransportConfig | Select-Object MaxRecipientEnvelopeLimit\n# Set-TransportConfig -MaxRecipientEnvelopeLimit 500",
+    cons='Distribution groups count as one recipient until expansion, so the limit does not block mail to large groups.',
+    facts=[f(TC, ORG, 'MaxRecipientEnvelopeLimit')],
+    rules=[('Fail', 'MaxRecipientEnvelopeLimit is "Unlimited" or > 5000'), ('Pass', 'MaxRecipientEnvelopeLimit <= 5000')],
+    upstream='A (org block): Unlimited → Fail; Pass when ≤ 5000.', correction=None,
+    cases=['500 → Pass', '5000 → Pass', '10000 → Fail', 'Unlimited → Fail']))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Get-ReceiveConnector (per server; Edge local)
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-ReceiveConnector (Mailbox and Edge)', '''`Get-ReceiveConnector -Server $env:COMPUTERNAME`, one row
+per connector of this server; on Edge the same call reads AD LDS. Common correction: upstream judges every
+connector, including disabled ones; a disabled connector accepts nothing, so the agent judges **enabled** connectors
+only and names disabled ones nowhere. A server with no enabled connector is unusual (setup creates five on Mailbox,
+one on Edge): for the "every connector" rules it gives Unknown, as upstream's "no data".''', g))
+
+RC = 'Get-ReceiveConnector'
+RC_SCRIPT = "# Receive connectors of this server\nGet-ReceiveConnector -Server $env:COMPUTERNAME | Format-Table Identity, Enabled, TransportRole, {p} -AutoSize\n# Change one connector\n# Set-ReceiveConnector -Identity '<server>\\<connector>' -{p} {v}"
+
+
+def rc(id, prop, title, desc, fix, v, rules, upstream, correction, cases, cons, extra=()):
+    return dict(id=id, title=title, desc=desc, fix=fix, script=RC_SCRIPT.format(p=prop, v=v), cons=cons,
+                facts=[f(RC, SRV, 'Identity', 'Enabled', 'TransportRole', prop, *extra)],
+                derive={'enabled': 'the rows with Enabled true'},
+                rules=[('Unknown', 'enabled is empty')] + rules, upstream=upstream, correction=correction, cases=cases)
+
+
+g.append(rc('EDCA-MON-007', 'ProtocolLoggingLevel', 'Every receive connector logs the SMTP conversation',
+    'Verbose protocol logging writes each SMTP command and reply a connector receives. It is the evidence for who connected, from where, with which authentication and TLS, when mail abuse or a relay attempt is investigated.',
+    'Set ProtocolLoggingLevel to Verbose on every receive connector.', 'Verbose',
+    [('Fail', 'any enabled row has ProtocolLoggingLevel other than Verbose', 'evidence: those connectors'), ('Pass', 'otherwise')],
+    'A L5852: Fail when any connector (enabled or not) is not Verbose; no connectors → Unknown.',
+    'Only enabled connectors are judged.',
+    ['all five default connectors Verbose → Pass', 'Default Frontend None → Fail', 'a disabled connector None, the rest Verbose → Pass', 'no rows → Unknown'],
+    'Protocol logs grow with traffic and are pruned by age and size of the log folder (Set-TransportService ReceiveProtocolLogMaxAge / ...MaxDirectorySize); they contain addresses of senders and recipients.'))
+
+g.append(rc('EDCA-TLS-013', 'MaxMessageSize', 'Every receive connector accepts messages of at most 25 MB',
+    'The connector limit is the first size check an incoming message meets. An unlimited or very high limit lets a sender fill queues and disks before any other limit applies.',
+    'Set MaxMessageSize to 25 MB or less on every receive connector.', '25MB',
+    [('Fail', 'any enabled row has MaxMessageSize "Unlimited" or > 26214400 bytes'), ('Pass', 'otherwise')],
+    'A L5966: each connector MaxMessageSize parsed from text, ≤ 25 MB.',
+    'Only enabled connectors; bytes from the stage instead of text parsing.',
+    ['36 MB on Client Frontend (setup default) → Fail', 'all 25 MB → Pass', 'Unlimited → Fail'],
+    'Setup gives the client connectors (Client Frontend, Client Proxy) 36 MB, so a server left as installed fails; lowering them limits what Outlook clients can send through SMTP submission.'))
+
+g.append(rc('EDCA-TLS-015', 'MaxHopCount', 'Every receive connector limits hops to 60',
+    'The hop limit stops a message that loops between servers: once it has passed more than the limit, it is returned as undeliverable. 60 is the Exchange default; a higher value lets loops consume resources longer.',
+    'Set MaxHopCount to 60 on every receive connector.', '60',
+    [('Fail', 'any enabled row has MaxHopCount > 60'), ('Pass', 'otherwise')],
+    'A L6042: Pass only when every connector has exactly 60.',
+    'A lower limit is accepted; only a higher one fails. Only enabled connectors.',
+    ['60 everywhere → Pass', '30 → Pass', '100 → Fail'],
+    'Very long legitimate routes (forwarding chains through several organisations) are the only reason to raise it.'))
+
+g.append(rc('EDCA-TLS-020', 'ConnectionTimeout', 'Every receive connector drops idle connections within 5 minutes',
+    'The connection timeout bounds how long a connection may stay open. Long timeouts let a slow or malicious client hold connections and exhaust the connector\'s limit.',
+    'Set ConnectionTimeout to 5 minutes or less on every receive connector.', '00:05:00',
+    [('Fail', 'any enabled row has ConnectionTimeout "Unlimited" or > 300 s'), ('Pass', 'otherwise')],
+    'A L6420: every connector ConnectionTimeout ≤ 5 min.',
+    'Only enabled connectors.',
+    ['5 min → Pass', '10 min (setup default on Mailbox connectors) → Fail', '00:01:00 → Pass'],
+    'Setup uses 10 minutes on Mailbox-role connectors and 5 on Edge (inferred), so a Mailbox server as installed fails.'))
+
+g.append(rc('EDCA-TLS-021', 'RequireTLS', 'Every internal (Hub Transport) receive connector requires TLS',
+    'Receive connectors of the transport service itself (TransportRole HubTransport) carry mail between Exchange servers and from the front end. Requiring TLS there ensures that no message travels in clear text inside the organisation.',
+    'Set RequireTLS to true on every HubTransport receive connector, after checking that every sender uses TLS.', '$true',
+    [('Unknown', 'no enabled row has TransportRole HubTransport'), ('Fail', 'any enabled HubTransport row has RequireTLS false'), ('Pass', 'otherwise')],
+    'A L6480: every connector whose TransportRole is not FrontendTransport must have RequireTLS; none → Unknown.',
+    'Only enabled connectors. Upstream also counts Edge connectors (TransportRole FrontendTransport on Edge? inferred: HubTransport) — on Edge, EDCA-TLS-039 is the stricter check; kept as upstream.',
+    ['Default MBX and Client Proxy MBX RequireTLS true → Pass', 'Default MBX false (setup default) → Fail', 'only FrontendTransport rows → Unknown'],
+    'Exchange already negotiates TLS between its servers; setting RequireTLS turns opportunistic into mandatory, so a device or application relaying through a HubTransport connector without TLS will be refused.'))
+
+g.append(rc('EDCA-TLS-022', 'MaxRecipientsPerMessage', 'Every receive connector limits the recipients per message',
+    'The per-connector recipient limit bounds how many recipients one SMTP transaction may name, slowing down mass mailing through a compromised account or an open relay.',
+    'Set MaxRecipientsPerMessage on every receive connector (200 is the Exchange default for most connectors).', '200',
+    [('Fail', 'any enabled row has MaxRecipientsPerMessage null, 0 or "Unlimited"'), ('Pass', 'otherwise')],
+    'A L6507: Fail when any connector has an empty, Unlimited or 0 value.',
+    'Only enabled connectors. No upper threshold is applied, as upstream.',
+    ['200 everywhere → Pass', 'Unlimited on one → Fail', '5000 → Pass'],
+    'Connectors used by applications that send to many recipients at once may need a higher value; the control only requires a limit.'))
+
+g.append(rc('EDCA-TLS-001', 'PermissionGroups', 'Anonymous internet mail and internal relay arrive on separate receive connectors',
+    'A connector that admits anonymous senders from the internet must not also grant relay rights meant for servers or users of the organisation. Separate connectors for the two patterns, with TLS offered to anonymous senders, keep an anonymous sender from relaying.',
+    'Keep the anonymous (internet) connector with AnonymousUsers and TLS, and create a separate connector, restricted by RemoteIPRanges, for internal relay.', "'AnonymousUsers'",
+    [('Fail', 'no enabled row has AnonymousUsers in PermissionGroups and Tls in AuthMechanism', 'no external pattern'),
+     ('Fail', 'role is Mailbox and no enabled row has ExchangeServers or ExchangeUsers in PermissionGroups without AnonymousUsers', 'no internal pattern'),
+     ('Fail', 'any enabled row has both AnonymousUsers and ExchangeServers in PermissionGroups and RemoteIPRanges covers all addresses (0.0.0.0-255.255.255.255 or ::-ffff:…)', 'anonymous and server rights mixed on an open connector'),
+     ('Pass', 'otherwise')],
+    'A L3760: Pass when an external pattern (AnonymousUsers + Tls) and, on Mailbox, an internal pattern (ExchangeServers/ExchangeUsers without AnonymousUsers) both exist; Edge needs only the external one.',
+    'Upstream only checks that the two patterns exist somewhere, so a third connector mixing them passes. The agent adds a Fail for an open connector (all remote addresses) that grants both anonymous and server permissions. Setup\'s Default Frontend connector grants AnonymousUsers and ExchangeServers together (inferred: ExchangeServers for Edge sync); it fails the new rule only if it also is the only … — **open question for the implementer**: verify the default PermissionGroups of Default Frontend on a lab server; if it holds ExchangeServers by default, limit the added rule to ExchangeUsers.',
+    ['default connectors → Pass (verify)', 'no connector with AnonymousUsers → Fail', 'Mailbox with only an anonymous connector → Fail', 'Edge with Default internal connector only → Pass', 'a custom open connector with AnonymousUsers + ExchangeUsers → Fail'],
+    'Changing permission groups on a live connector can stop mail from devices and applications that relay; inventory them first (protocol logs).',
+    extra=('AuthMechanism', 'RemoteIPRanges')))
+
+g.append(rc('EDCA-TLS-041', 'Banner', 'The SMTP banner of internet-facing receive connectors does not reveal the Exchange version',
+    'The SMTP banner is the first line a connecting client reads. A banner that names the product and build tells an attacker which vulnerabilities to try.',
+    'Set a neutral Banner on every internet-facing receive connector, for example "220 mail service ready".', "'220 mail service ready'",
+    [('Skipped', 'no enabled row has AnonymousUsers in PermissionGroups', 'no internet-facing connector'),
+     ('Fail', 'any such row has a Banner that contains "Exchange" or a build number like 15.x.y (case-insensitive)'),
+     ('Pass', 'otherwise', 'an empty Banner gives Exchange\'s default greeting, which names Microsoft ESMTP but no version')],
+    'A L7659: internet-facing = AnonymousUsers and AuthMechanism Tls or None; Fail when the banner matches `exchange` or `15.x.y`; none → **Pass**.',
+    'No internet-facing connector is Skipped, not Pass. Internet-facing is AnonymousUsers in PermissionGroups whatever the AuthMechanism.',
+    ['empty banner → Pass', "'220 Microsoft Exchange Server 2019 15.2.1544.4 ready' → Fail", "'220 mail.contoso.com ESMTP' → Pass", 'no anonymous connector → Skipped'],
+    'The default greeting still names "Microsoft ESMTP MAIL Service", which reveals the product but not the build; some baselines ask for a fully neutral banner, which this control does not require.',
+    extra=('PermissionGroups', 'AuthMechanism')))
+
+g.append(dict(
+    id='EDCA-TLS-029', title='The hybrid receive connector accepts Microsoft 365 mail only over TLS with the cloud certificate',
+    desc='In a hybrid deployment, Exchange Online delivers to the on-premises front end over SMTP. The front-end connector must require TLS with Exchange Online\'s certificate (TlsDomainCapabilities for mail.protection.outlook.com), so that mail claiming to come from the tenant is really from it and is treated as internal.',
+    fix='Run the Hybrid Configuration Wizard again, or set TlsDomainCapabilities "mail.protection.outlook.com:AcceptCloudServicesMail" and Tls authentication on the front-end connector that receives from Exchange Online.',
+    script="# Front-end receive connectors of the organisation and their TLS settings\nGet-ReceiveConnector | Where-Object TransportRole -eq 'FrontendTransport' | Format-List Identity, Enabled, AuthMechanism, TlsCertificateName, TlsDomainCapabilities\n# Set-ReceiveConnector -Identity '<server>\\Default Frontend <server>' -TlsDomainCapabilities 'mail.protection.outlook.com:AcceptCloudServicesMail'",
+    automatable=False,
+    cons='Applies only when the organisation has a hybrid send connector (EDCA-TLS-003); without hybrid the control is Skipped. Each front-end server that receives from Exchange Online must carry the setting; the Hybrid Configuration Wizard sets it on the servers chosen in the wizard.',
+    facts=[f(RC, 'Organization (all servers: Get-ReceiveConnector without -Server)', 'Identity', 'Enabled', 'TransportRole', 'AuthMechanism', 'TlsDomainCapabilities'),
+           f('Get-SendConnector', ORG, 'Identity', 'CloudServicesMailEnabled', 'SmartHosts')],
+    applicable='some send connector has CloudServicesMailEnabled true or a SmartHost ending in mail.protection.outlook.com (hybrid)',
+    derive={'hybrid': 'enabled FrontendTransport rows whose TlsDomainCapabilities contains mail.protection.outlook.com:AcceptCloudServicesMail or :AcceptOorgProtocol (ignoring case)'},
+    rules=[('Fail', 'hybrid is empty', 'hybrid mail flow without a connector that recognises Exchange Online'),
+           ('Fail', 'any hybrid row lacks Tls in AuthMechanism'),
+           ('Pass', 'otherwise')],
+    upstream='A L1023: looks only at FrontendTransport connectors with a non-empty TlsDomainCapabilities; none → **Unknown**; per connector Fail when disabled, the capability does not name mail.protection.outlook.com, or Tls is missing from AuthMechanism.',
+    correction='Hybrid is detected from the send connectors, so a hybrid organisation with no recognising connector Fails instead of Unknown, and a non-hybrid organisation is Skipped. verify=false upstream.',
+    cases=['hybrid, Default Frontend with AcceptCloudServicesMail and Tls → Pass', 'hybrid, no capability anywhere → Fail', 'hybrid, capability but AuthMechanism without Tls → Fail', 'no hybrid send connector → Skipped', 'send connector cmdlet denied → Unknown'],
+))
