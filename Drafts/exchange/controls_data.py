@@ -412,11 +412,10 @@ g.append(rc('EDCA-TLS-001', 'PermissionGroups', 'Anonymous internet mail and int
     'Keep the anonymous (internet) connector with AnonymousUsers and TLS, and create a separate connector, restricted by RemoteIPRanges, for internal relay.', "'AnonymousUsers'",
     [('Fail', 'no enabled row has AnonymousUsers in PermissionGroups and Tls in AuthMechanism', 'no external pattern'),
      ('Fail', 'role is Mailbox and no enabled row has ExchangeServers or ExchangeUsers in PermissionGroups without AnonymousUsers', 'no internal pattern'),
-     ('Fail', 'any enabled row has both AnonymousUsers and ExchangeServers in PermissionGroups and RemoteIPRanges covers all addresses (0.0.0.0-255.255.255.255 or ::-ffff:…)', 'anonymous and server rights mixed on an open connector'),
      ('Pass', 'otherwise')],
     'A L3760: Pass when an external pattern (AnonymousUsers + Tls) and, on Mailbox, an internal pattern (ExchangeServers/ExchangeUsers without AnonymousUsers) both exist; Edge needs only the external one.',
-    'Upstream only checks that the two patterns exist somewhere, so a third connector mixing them passes. The agent adds a Fail for an open connector (all remote addresses) that grants both anonymous and server permissions. Setup\'s Default Frontend connector grants AnonymousUsers and ExchangeServers together (inferred: ExchangeServers for Edge sync); it fails the new rule only if it also is the only … — **open question for the implementer**: verify the default PermissionGroups of Default Frontend on a lab server; if it holds ExchangeServers by default, limit the added rule to ExchangeUsers.',
-    ['default connectors → Pass (verify)', 'no connector with AnonymousUsers → Fail', 'Mailbox with only an anonymous connector → Fail', 'Edge with Default internal connector only → Pass', 'a custom open connector with AnonymousUsers + ExchangeUsers → Fail'],
+    'Kept as upstream, on enabled connectors. Setup\'s Default Frontend connector holds AnonymousUsers together with ExchangeServers (inferred), so "mixed permission groups" cannot be a finding by itself; real anonymous relay is granted by an AD permission (ms-Exch-SMTP-Accept-Any-Recipient for ANONYMOUS LOGON, seen with Get-ADPermission), which this control does not read — a candidate for a later allow-list entry.',
+    ['five default Mailbox connectors → Pass', 'no connector with AnonymousUsers → Fail', 'Mailbox with only an anonymous connector → Fail', 'Edge with only the default internet connector → Pass', 'the anonymous connector without Tls in AuthMechanism → Fail'],
     'Changing permission groups on a live connector can stop mail from devices and applications that relay; inventory them first (protocol logs).',
     extra=('AuthMechanism', 'RemoteIPRanges')))
 
@@ -449,4 +448,106 @@ g.append(dict(
     upstream='A L1023: looks only at FrontendTransport connectors with a non-empty TlsDomainCapabilities; none → **Unknown**; per connector Fail when disabled, the capability does not name mail.protection.outlook.com, or Tls is missing from AuthMechanism.',
     correction='Hybrid is detected from the send connectors, so a hybrid organisation with no recognising connector Fails instead of Unknown, and a non-hybrid organisation is Skipped. verify=false upstream.',
     cases=['hybrid, Default Frontend with AcceptCloudServicesMail and Tls → Pass', 'hybrid, no capability anywhere → Fail', 'hybrid, capability but AuthMechanism without Tls → Fail', 'no hybrid send connector → Skipped', 'send connector cmdlet denied → Unknown'],
+))
+
+GROUPS[-1][2][[c['id'] for c in GROUPS[-1][2]].index('EDCA-TLS-001')]['script'] = (
+    "# Receive connectors with their permission groups and authentication\n"
+    "Get-ReceiveConnector -Server $env:COMPUTERNAME | Format-Table Identity, Enabled, TransportRole, PermissionGroups, AuthMechanism -AutoSize\n"
+    "# An internal relay connector restricted to known senders (example)\n"
+    "# New-ReceiveConnector -Name 'Internal relay' -Server $env:COMPUTERNAME -TransportRole FrontendTransport -Usage Custom "
+    "-Bindings 0.0.0.0:25 -RemoteIPRanges 10.0.5.20 -PermissionGroups ExchangeServers -AuthMechanism Tls,ExternalAuthoritative")
+
+# ---------------------------------------------------------------------------------------------------------------
+# Get-SendConnector (organisation)
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-SendConnector (organisation)', '''Send connectors are organisation objects: one call on the
+organisation-facts server. **External** connector = an enabled connector with an address space `*` (SMTP type;
+`SMTP:*;1` in the normalised form). **Hybrid** connector = CloudServicesMailEnabled true or a smart host in
+`mail.protection.outlook.com`. Common correction: upstream judges disabled connectors too; the agent judges enabled
+connectors only. No external connector → Skipped (the organisation does not send to the internet directly) instead
+of upstream's Unknown.''', g))
+
+SC = 'Get-SendConnector'
+SC_SCRIPT = "# Send connectors\nGet-SendConnector | Format-Table Identity, Enabled, AddressSpaces, {p} -AutoSize\n# Change one connector\n# Set-SendConnector -Identity '<connector>' -{p} {v}"
+EXTERNAL = 'enabled rows with an AddressSpaces entry whose domain is * (SMTP)'
+
+
+def sc(id, props, title, desc, fix, script, rules, upstream, correction, cases, cons, external=True):
+    return dict(id=id, title=title, desc=desc, fix=fix, script=script, cons=cons,
+                facts=[f(SC, ORG, 'Identity', 'Enabled', 'AddressSpaces', *props)],
+                applicable='external is not empty' if external else None,
+                derive={'external': EXTERNAL} if external else {'enabled': 'the rows with Enabled true'},
+                rules=rules, upstream=upstream, correction=correction, cases=cases)
+
+
+g.append(sc('EDCA-MON-008', ['ProtocolLoggingLevel'], 'Every send connector logs the SMTP conversation',
+    'Verbose protocol logging on a send connector records each SMTP exchange with the receiving server, including whether TLS was negotiated. Without it, failed or intercepted deliveries cannot be reconstructed.',
+    'Set ProtocolLoggingLevel to Verbose on every send connector.', SC_SCRIPT.format(p='ProtocolLoggingLevel', v='Verbose'),
+    [('Unknown', 'enabled is empty'), ('Fail', 'any enabled row has ProtocolLoggingLevel other than Verbose'), ('Pass', 'otherwise')],
+    'A L1593: every send connector Verbose; none → Unknown.', 'Only enabled connectors.',
+    ['all Verbose → Pass', 'internet connector None (default) → Fail', 'disabled connector None → Pass', 'no connectors → Unknown'],
+    'Send protocol logs live on each source server; their size is bounded by the transport service settings (SendProtocolLogMaxAge, ...MaxDirectorySize).', external=False))
+
+g.append(sc('EDCA-TLS-010', ['DNSRoutingEnabled', 'SmartHosts'], 'The internet send connector delivers by DNS (MX) lookup',
+    'With DNS routing the server looks up each destination\'s MX record and can apply domain-specific TLS (DANE, domain security, MTA-STS through Exchange Online). Upstream treats smart-host routing for internet mail as a departure from this baseline.',
+    'Enable DNS routing on the internet send connector, or document the smart host (mail gateway) that replaces it.',
+    SC_SCRIPT.format(p='DNSRoutingEnabled', v='$true'),
+    [('Fail', 'any external row has DNSRoutingEnabled false', 'evidence: the smart hosts'), ('Pass', 'otherwise')],
+    'A (org block): the external connector has DNSRoutingEnabled true; no external connector → Unknown.',
+    'No external connector → Skipped.',
+    ['DNS routing → Pass', 'smart host 10.0.0.25 → Fail', 'no * connector → Skipped'],
+    'Many organisations route internet mail through a filtering gateway by smart host on purpose; then this control should be disabled for the organisation. EDCA-TLS-042 asks the opposite of Edge servers (a smart host for internet mail); the two are upstream\'s and are kept as they are.'))
+
+g.append(sc('EDCA-TLS-011', ['IgnoreStartTLS'], 'The internet send connector uses STARTTLS when the receiver offers it',
+    'IgnoreStartTLS makes the connector ignore a receiver\'s offer of TLS and send in clear text. The internet connector should always take TLS when it is offered.',
+    'Set IgnoreStartTLS to false on the internet send connector.', SC_SCRIPT.format(p='IgnoreStartTLS', v='$false'),
+    [('Fail', 'any external row has IgnoreStartTLS true'), ('Pass', 'otherwise')],
+    'A (org block): Fail when the external connector has IgnoreStartTLS true.', 'No external connector → Skipped.',
+    ['false → Pass', 'true → Fail', 'no * connector → Skipped'],
+    'There is no legitimate reason to ignore STARTTLS on internet mail; a partner whose TLS is broken is better handled by a separate connector for that domain.'))
+
+g.append(sc('EDCA-TLS-012', ['MaxMessageSize'], 'Every send connector sends messages of at most 25 MB',
+    'The send limit caps what leaves the organisation through a connector. Without it, a compromised mailbox can send very large messages, and large messages wait in queues where receivers refuse them anyway.',
+    'Set MaxMessageSize to 25 MB or less on every send connector.', SC_SCRIPT.format(p='MaxMessageSize', v='25MB'),
+    [('Unknown', 'enabled is empty'), ('Fail', 'any enabled row has MaxMessageSize "Unlimited" or > 26214400 bytes'), ('Pass', 'otherwise')],
+    'A (org block): each connector ≤ 25 MB; Unlimited → Fail.', 'Only enabled connectors.',
+    ['35 MB (setup default for new connectors) → Fail', '25 MB → Pass', 'Unlimited → Fail'],
+    'New send connectors get 35 MB by default (inferred), so a connector created without a size fails.', external=False))
+
+g.append(sc('EDCA-TLS-014', ['DomainSecureEnabled'], 'The internet send connector has domain security enabled',
+    'Domain security gives mutual, certificate-authenticated TLS with named partner domains (the organisation\'s TLSSendDomainSecureList). It only works through a send connector on which DomainSecureEnabled is true.',
+    'Set DomainSecureEnabled to true on the internet send connector and list partner domains with Set-TransportConfig -TLSSendDomainSecureList.',
+    SC_SCRIPT.format(p='DomainSecureEnabled', v='$true'),
+    [('Fail', 'any external row has DomainSecureEnabled false'), ('Pass', 'otherwise')],
+    'A (org block) **(title)**: the external connector has DomainSecureEnabled.', 'No external connector → Skipped.',
+    ['true → Pass', 'false → Fail', 'no * connector → Skipped'],
+    'The setting alone does not protect anything until partner domains are listed in TLSSendDomainSecureList and TLSReceiveDomainSecureList; it requires DNS routing on the connector.'))
+
+g.append(sc('EDCA-TLS-018', ['ConnectionInactivityTimeOut'], 'Send connectors close idle connections within 10 minutes',
+    'The inactivity timeout bounds how long an outbound SMTP connection stays open without traffic; long timeouts hold connections that other deliveries need.',
+    'Set ConnectionInactivityTimeOut to 10 minutes or less on every send connector.', SC_SCRIPT.format(p='ConnectionInactivityTimeOut', v='00:10:00'),
+    [('Unknown', 'enabled is empty'), ('Fail', 'any enabled row has ConnectionInactivityTimeOut > 600 s'), ('Pass', 'otherwise')],
+    'A (org block): each send connector ≤ 10 min.', 'Only enabled connectors.',
+    ['10 min (default) → Pass', '20 min → Fail'],
+    'The default is 10 minutes; the control only catches connectors where it was raised.', external=False))
+
+g.append(dict(
+    id='EDCA-TLS-003', title='The hybrid send connector requires TLS and validates Exchange Online\'s certificate',
+    desc='The hybrid send connector carries mail from on-premises mailboxes to Exchange Online. It must require TLS, check that the certificate belongs to mail.protection.outlook.com (TlsAuthLevel DomainValidation with that TlsDomain), and present the organisation\'s own certificate by name, so that the mail is neither readable nor redirectable in transit.',
+    fix='Run the Hybrid Configuration Wizard again, or set RequireTLS true, TlsAuthLevel DomainValidation, TlsDomain mail.protection.outlook.com and TlsCertificateName on the hybrid send connector.',
+    script="# Hybrid send connectors\nGet-SendConnector | Where-Object { $_.CloudServicesMailEnabled -or ($_.SmartHosts -match 'mail\\.protection\\.outlook\\.com') } |\n    Format-List Identity, Enabled, RequireTLS, TlsAuthLevel, TlsDomain, TlsCertificateName, SmartHosts\n# Set-SendConnector -Identity 'Outbound to Office 365 - <guid>' -RequireTLS $true -TlsAuthLevel DomainValidation -TlsDomain mail.protection.outlook.com",
+    automatable=False,
+    cons='Applies only in a hybrid organisation. TlsCertificateName must name the certificate as <I>issuer<S>subject; the agent checks that it is set and has that shape, not that the certificate exists (that needs Get-ExchangeCertificate on every source server).',
+    facts=[f(SC, ORG, 'Identity', 'Enabled', 'CloudServicesMailEnabled', 'SmartHosts', 'RequireTLS', 'TlsAuthLevel', 'TlsDomain', 'TlsCertificateName')],
+    applicable='hybrid (enabled rows with CloudServicesMailEnabled true or a SmartHost ending in mail.protection.outlook.com) is not empty',
+    derive={'hybrid': 'as applicableIf'},
+    rules=[('Fail', 'any hybrid row has RequireTLS false'),
+           ('Fail', 'any hybrid row has TlsAuthLevel other than DomainValidation'),
+           ('Fail', 'any hybrid row has TlsDomain other than mail.protection.outlook.com (a leading *. and a trailing dot allowed)'),
+           ('Fail', 'any hybrid row has an empty TlsCertificateName, or one that does not match ^<I>.+<S>.+$'),
+           ('Pass', 'otherwise')],
+    upstream='A L899: hybrid connectors found as above from every server\'s copy, de-duplicated; none → **Unknown**; per connector the four checks.',
+    correction='No hybrid connector → Skipped (the organisation is not hybrid). Disabled connectors are left out.',
+    cases=['wizard defaults → Pass', 'TlsAuthLevel CertificateValidation → Fail', 'TlsDomain empty → Fail', 'TlsCertificateName "CN=mail.contoso.com" → Fail', 'no hybrid connector → Skipped'],
 ))
