@@ -551,3 +551,198 @@ g.append(dict(
     correction='No hybrid connector → Skipped (the organisation is not hybrid). Disabled connectors are left out.',
     cases=['wizard defaults → Pass', 'TlsAuthLevel CertificateValidation → Fail', 'TlsDomain empty → Fail', 'TlsCertificateName "CN=mail.contoso.com" → Fail', 'no hybrid connector → Skipped'],
 ))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Get-RemoteDomain (organisation)
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-RemoteDomain (organisation)', '''Remote domains are organisation objects; the `Default` remote
+domain (`*`) applies to every domain without its own entry. All four controls judge **every** remote domain, as
+upstream (A L1341–1490). No rows → Unknown (Exchange always has `Default`).''', g))
+
+RD = 'Get-RemoteDomain'
+for id, prop, bad, title, desc, fix, cons, cases in [
+    ('EDCA-TLS-004', 'AutoForwardEnabled', 'true', 'Automatic forwarding to remote domains is blocked',
+     'When a remote domain allows automatic forwarding, inbox rules and forwarding settings can send a user\'s mail outside the organisation without anyone noticing; it is a common step after an account is taken over.',
+     'Set AutoForwardEnabled to false on the Default remote domain and on every other remote domain.',
+     'Forwarding that the business needs (to a partner\'s domain) can be allowed on that domain\'s own remote domain entry; the control then fails for that entry, and an exception should be recorded. Administrator-set forwarding (ForwardingSmtpAddress) is also stopped by this setting.',
+     ['Default false → Pass', 'Default true → Fail', 'Default false, partner.example true → Fail']),
+    ('EDCA-TLS-005', 'AutoReplyEnabled', 'true', 'Automatic replies to remote domains are blocked',
+     'Automatic replies (from inbox rules) to outside senders confirm that an address is valid and can leak internal information to spammers and attackers.',
+     'Set AutoReplyEnabled to false on every remote domain.',
+     'Out-of-office replies are controlled separately (AllowedOOFType, EDCA-TLS-007). Rules that reply to customers on purpose will stop working for outside senders.',
+     ['false everywhere → Pass', 'Default true → Fail']),
+    ('EDCA-TLS-006', 'NDREnabled', 'true', 'Non-delivery reports are not sent to remote domains',
+     'Non-delivery reports to outside senders confirm which addresses exist and can be abused for backscatter: spam with a forged sender makes the organisation send reports to the victim.',
+     'Set NDREnabled to false on every remote domain.',
+     'Legitimate outside senders no longer learn that their message was not delivered, which can cost support time; many organisations accept this trade-off only for the Default domain. The DISA STIG asks for it.',
+     ['false everywhere → Pass', 'Default true (default) → Fail']),
+]:
+    g.append(dict(id=id, title=title, desc=desc, fix=fix,
+                  script="# Remote domains\nGet-RemoteDomain | Format-Table Identity, DomainName, %s -AutoSize\n# Set-RemoteDomain -Identity Default -%s $false" % (prop, prop),
+                  cons=cons, facts=[f(RD, ORG, 'Identity', 'DomainName', prop)],
+                  rules=[('Unknown', 'no rows'), ('Fail', 'any row has %s %s' % (prop, bad), 'evidence: the domains'), ('Pass', 'otherwise')],
+                  upstream='A L1341–1490: Fail when any remote domain has %s true; none → Unknown.' % prop,
+                  correction=None, cases=cases))
+
+g.append(dict(
+    id='EDCA-TLS-007', title='Out-of-office replies are not sent to remote domains',
+    desc='Out-of-office replies to outside senders tell anyone who writes, including spammers and attackers, that a person is away, for how long and often who replaces them.',
+    fix='Set AllowedOOFType to None on every remote domain, or to External only where the organisation accepts it.',
+    script="# Remote domains and their out-of-office setting\nGet-RemoteDomain | Format-Table Identity, DomainName, AllowedOOFType -AutoSize\n# Set-RemoteDomain -Identity Default -AllowedOOFType None",
+    cons='Most organisations want out-of-office replies for customers and partners; this control follows the strict reading (None) of upstream and the STIG. A compromise is External on the Default domain with users told what to write; such an organisation should disable the control.',
+    facts=[f(RD, ORG, 'Identity', 'DomainName', 'AllowedOOFType')],
+    rules=[('Unknown', 'no rows'), ('Fail', 'any row has AllowedOOFType other than None'), ('Pass', 'otherwise')],
+    upstream='A L1341–1490: Fail when any remote domain has AllowedOOFType ≠ None.', correction=None,
+    cases=['None everywhere → Pass', 'Default External (default) → Fail', 'Default None, partner InternalLegacy → Fail']))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Get-MailboxDatabase (per database of this server) and local volume facts
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-MailboxDatabase (Database subject), with local volume facts', '''`Get-MailboxDatabase -Server
+$env:COMPUTERNAME` (without `-Status`, see `cmdlets.md` row 26): one row per database **that has a copy on this
+server**. A database with copies on several servers is reported once per server that holds a copy, named
+`<database> on <server>`; for the configuration controls (quotas, retention) the value is the same on every copy, so
+the agent reports them once per database (the organisation-level de-duplication of issue 12 §3). Recovery databases
+(`Recovery` true) are left out. No database on a Mailbox server → Skipped (nothing to judge).
+
+Volume controls join each database's `EdbFilePath` and `LogFolderPath` with the `volume` facts of issue 16
+(`Drafts/local-facts`): the volume is the one whose mount point (`name`, e.g. `D:\\`, or a mount-point folder
+`C:\\ExchangeVolumes\\DB01\\`) is the longest case-insensitive prefix of the path. A path no volume covers →
+Unknown for that database.''', g))
+
+MD = 'Get-MailboxDatabase'
+MD_BASE = ('Name', 'Server', 'Recovery')
+MD_SCRIPT = "# Mailbox databases on this server\nGet-MailboxDatabase -Server $env:COMPUTERNAME | Format-Table Name, {p} -AutoSize\n# Set-MailboxDatabase -Identity '<database>' -{p} {v}"
+VOL = {'kind': 'volume', 'fields': ['systemDrive', 'volumes.name', 'volumes.driveLetter', 'volumes.fileSystem', 'volumes.blockSize']}
+
+
+def md(id, props, title, desc, fix, script, rules, upstream, correction, cases, cons, extra_facts=(), derive=None):
+    return dict(id=id, title=title, desc=desc, fix=fix, script=script, cons=cons,
+                facts=[f(MD, DB, *(MD_BASE + tuple(props)))] + list(extra_facts),
+                applicable='the database is not a recovery database',
+                derive=derive, rules=rules, upstream=upstream, correction=correction, cases=cases)
+
+
+for id, prop, title, desc, fix in [
+    ('EDCA-GOV-005', 'IssueWarningQuota', 'Each mailbox database warns users before their mailbox is full',
+     'The issue-warning quota sends users a warning when their mailbox grows past it, so that they clean up before the send and receive limits stop their mail.',
+     'Set IssueWarningQuota on every mailbox database, below ProhibitSendQuota.'),
+    ('EDCA-GOV-006', 'ProhibitSendReceiveQuota', 'Each mailbox database has a prohibit-send-and-receive quota',
+     'The prohibit-send-and-receive quota is the hard ceiling of a mailbox. Without it a single mailbox can grow until the database volume is full, which dismounts the database for every user on it.',
+     'Set ProhibitSendReceiveQuota on every mailbox database, above ProhibitSendQuota.'),
+    ('EDCA-GOV-007', 'ProhibitSendQuota', 'Each mailbox database has a prohibit-send quota',
+     'The prohibit-send quota stops a full mailbox from sending while it still receives, which makes the user act before mail is refused. Without it, the only limit left is the hard one, if any.',
+     'Set ProhibitSendQuota on every mailbox database, between IssueWarningQuota and ProhibitSendReceiveQuota.'),
+]:
+    g.append(md(id, [prop], title, desc, fix, MD_SCRIPT.format(p=prop, v='<size, e.g. 49GB>'),
+                [('Fail', '%s is "Unlimited"' % prop), ('Pass', 'otherwise')],
+                'A L5875/5900/5925: per database, Fail when the quota\'s IsUnlimited flag is true.', None,
+                ['value 49 GB → Pass', 'Unlimited → Fail', 'recovery database Unlimited → Skipped', 'two databases, one Unlimited → one Pass, one Fail', 'no databases → Skipped'],
+                'Exchange 2013 and later set all three quotas on new databases (about 1.9, 2 and 2.3 GB), so Unlimited means someone removed them. Mailboxes can override the database quota (UseDatabaseQuotaDefaults false); those are not examined.'))
+
+g.append(md('EDCA-GOV-010', ['IssueWarningQuota', 'ProhibitSendQuota', 'ProhibitSendReceiveQuota'],
+    'Each mailbox database\'s quotas are set and in the order warn, stop sending, stop receiving',
+    'Quotas protect the database volume only when the hard limits are set, and they give users time to react only when they are in order: first a warning, then sending is blocked, and only then is incoming mail refused.',
+    'Set the three quotas so that IssueWarningQuota < ProhibitSendQuota < ProhibitSendReceiveQuota.',
+    "# Quotas of the mailbox databases on this server\nGet-MailboxDatabase -Server $env:COMPUTERNAME | Format-Table Name, IssueWarningQuota, ProhibitSendQuota, ProhibitSendReceiveQuota -AutoSize\n# Set-MailboxDatabase -Identity '<database>' -IssueWarningQuota 45GB -ProhibitSendQuota 49GB -ProhibitSendReceiveQuota 50GB",
+    [('Fail', 'ProhibitSendQuota or ProhibitSendReceiveQuota is "Unlimited"'),
+     ('Fail', 'ProhibitSendReceiveQuota <= ProhibitSendQuota', 'incoming mail is refused before sending is blocked'),
+     ('Fail', 'IssueWarningQuota is a size and >= ProhibitSendQuota', 'no warning before sending is blocked'),
+     ('Pass', 'otherwise')],
+    'A L6961: per database, Fail when ProhibitSendReceiveQuota or ProhibitSendQuota is Unlimited (the same facts as GOV-006 and GOV-007).',
+    'Upstream repeats GOV-006/007. The agent adds the order of the three quotas, which is what the title ("do not block mail flow") is about.',
+    ['1.9/2/2.3 GB (defaults) → Pass', 'send 2 GB, send-receive 2 GB → Fail', 'warning 3 GB above send 2 GB → Fail', 'send-receive Unlimited → Fail'],
+    'An equal send and send-receive quota makes mail bounce to outside senders on the same day the user is told.'))
+
+for id, prop, days, title, desc in [
+    ('EDCA-RES-004', 'DeletedItemRetention', 14, 'Each mailbox database keeps deleted items for at least 14 days',
+     'Deleted-item retention is the window in which a user (or an administrator) can recover a message after emptying Deleted Items. Shorter windows turn ordinary mistakes and malicious deletions into restores from backup.'),
+    ('EDCA-RES-005', 'MailboxRetention', 30, 'Each mailbox database keeps deleted mailboxes for at least 30 days',
+     'Mailbox retention is how long a disconnected or deleted mailbox stays in the database and can be reconnected. Shorter windows make an accidental account deletion a restore from backup.'),
+]:
+    g.append(md(id, [prop], title, desc, 'Set %s to %d days or more on every mailbox database.' % (prop, days),
+                MD_SCRIPT.format(p=prop, v='%d.00:00:00' % days),
+                [('Fail', '%s < %d s' % (prop, days * 86400)), ('Pass', 'otherwise')],
+                'A L5778/5802: per database, Pass when the value in days is ≥ %d.' % days, None,
+                ['%d days (default) → Pass' % days, '7 days → Fail', '%d days → Pass' % (days * 2)],
+                'Longer retention costs database space (the Recoverable Items folder counts against its own quota). Litigation hold or single item recovery (EDCA-RES-011) keep items regardless.'))
+
+for id, prop, want, title, desc, cons in [
+    ('EDCA-RES-006', 'RetainDeletedItemsUntilBackup', True, 'Deleted items are kept until the database has been backed up',
+     'With this setting, items past their retention period are purged only after a backup has captured them, so nothing is lost between the last backup and the purge.',
+     'Databases protected by Exchange Native Data Protection (no backups, lagged copies) never see a backup; there the setting keeps items forever and this control should be disabled.'),
+    ('EDCA-RES-007', 'CircularLoggingEnabled', False, 'Circular logging is off',
+     'With circular logging, transaction logs are overwritten once written to the database, so a database can be restored only to the last full backup, not to the moment of failure.',
+     'With three or more database copies and no backups (Exchange Native Data Protection), Microsoft recommends continuous replication circular logging; such databases fail here by design and the control should be disabled for them.'),
+    ('EDCA-RES-009', 'MountAtStartup', True, 'Mailbox databases mount when the Information Store starts',
+     'A database that does not mount at start-up stays offline after every restart of the server until an administrator mounts it.',
+     'Databases deliberately kept dismounted (during a restore) are reported as failures while that lasts.'),
+]:
+    g.append(md(id, [prop], title, desc, 'Set %s to %s on every mailbox database.' % (prop, str(want).lower()),
+                MD_SCRIPT.format(p=prop, v='$' + str(want).lower()),
+                [('Pass', '%s is %s' % (prop, str(want).lower())), ('Fail', '%s is %s' % (prop, str(not want).lower()))],
+                'A L5826/6159/6321: per database, Pass when %s is %s.' % (prop, str(want).lower()), None,
+                ['%s → Pass' % str(want).lower(), '%s → Fail' % str(not want).lower(), 'recovery database → Skipped'], cons))
+
+g.append(md('EDCA-RES-010', ['DatabaseCopies'], 'Each mailbox database has at least two copies',
+    'A database with a single copy is lost, for every mailbox on it, when its disk or server fails; a database availability group with two or more copies keeps it available.',
+    'Add a database copy on another member of the database availability group (Add-MailboxDatabaseCopy).',
+    "# Copies of the mailbox databases on this server\nGet-MailboxDatabase -Server $env:COMPUTERNAME | Format-Table Name, @{ n = 'Copies'; e = { $_.DatabaseCopies.Count } } -AutoSize\n# Add-MailboxDatabaseCopy -Identity '<database>' -MailboxServer '<other server>'",
+    [('Fail', 'count(DatabaseCopies) < 2'), ('Pass', 'otherwise')],
+    'A L6454: per database, DatabaseCopiesCount ≥ 2.', 'The stage returns the copies as names; the engine counts them.',
+    ['2 copies → Pass', '1 copy → Fail', '4 copies → Pass'],
+    'A standalone server (no DAG) fails for every database; that is the point of the control. Two copies in one datacentre protect against disk and server failure, not against site loss (EDCA-RES-012).'))
+
+VOL_DERIVE = {'paths': 'EdbFilePath and LogFolderPath', 'vol(p)': 'the volume whose name is the longest case-insensitive prefix of p'}
+
+g.append(md('EDCA-RES-008', ['EdbFilePath', 'LogFolderPath'], 'Mailbox databases are not on the Windows or Exchange program volume',
+    'A database on the system volume competes with Windows and the page file for I/O and can fill the volume Windows needs to run; keeping databases on their own volumes is part of Microsoft\'s storage guidance.',
+    'Move the database and its logs to a dedicated volume (Move-DatabasePath, which dismounts the database).',
+    "# Database and log paths, and the system drive\nGet-MailboxDatabase -Server $env:COMPUTERNAME | Format-Table Name, EdbFilePath, LogFolderPath -AutoSize\n$env:SystemDrive\n# Move-DatabasePath -Identity '<database>' -EdbFilePath 'E:\\DB\\<database>.edb' -LogFolderPath 'F:\\Logs\\<database>'",
+    [('Unknown', 'vol(EdbFilePath) not found'),
+     ('Fail', 'vol(EdbFilePath) is the system volume or the volume of the Exchange install path'),
+     ('Pass', 'otherwise')],
+    'A L6206 **(title)**: EdbFilePath on a volume other than the system and install volumes.',
+    'Mount points are honoured (longest prefix), where a drive-letter comparison would put C:\\ExchangeVolumes\\DB01 on C:.',
+    ['D:\\DB\\DB01.edb → Pass', 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Mailbox\\Mailbox Database 1\\…edb (setup default) → Fail', 'C:\\ExchangeVolumes\\DB01\\DB01.edb on a mount point → Pass', 'path on no known volume → Unknown'],
+    'Moving a database dismounts it; with database copies, the path must be the same on every copy.',
+    extra_facts=[VOL, {'kind': 'registry', 'key': 'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup', 'values': ['MsiInstallPath']}], derive=VOL_DERIVE))
+
+for id, title, desc, fix, rules, upstream, correction, cases, cons, facts in [
+    ('EDCA-SEC-008', 'Database and log volumes use a 64 KB allocation unit',
+     'Microsoft recommends a 64 KB allocation unit size for volumes that hold Exchange databases and logs: it matches the database page I/O pattern and reduces fragmentation.',
+     'Format the database and log volumes with a 64 KB allocation unit (Format-Volume -AllocationUnitSize 65536) and move the databases back.',
+     [('Unknown', 'vol(p) not found or its blockSize unknown, for a p in paths'), ('Fail', 'any vol(p).blockSize != 65536'), ('Pass', 'otherwise')],
+     'A L3658: every DB volume BlockSize == 65536.', 'Log volumes are judged too, as the title says; mount points are honoured.',
+     ['both on a 64 KB ReFS volume → Pass', 'database on C: with 4 KB → Fail', 'no volume facts → Unknown'],
+     'Reformatting needs the databases moved off the volume first. The allocation unit can be read by a non-administrator from Win32_Volume (inferred).', VOL),
+    ('EDCA-SEC-009', 'Database and log volumes are NTFS or ReFS',
+     'Exchange supports only NTFS and ReFS for databases and logs; another file system risks corruption and is unsupported.',
+     'Move databases and logs to an NTFS or ReFS volume.',
+     [('Unknown', 'vol(p) not found, for a p in paths'), ('Fail', 'any vol(p).fileSystem not in {NTFS, ReFS} (ignoring case)'), ('Pass', 'otherwise')],
+     'A L3597: every DB drive\'s FileSystem ∈ {NTFS, ReFS}; unmapped → Unknown.', 'Mount points honoured.',
+     ['NTFS → Pass', 'ReFS → Pass', 'FAT32 → Fail', 'unmapped → Unknown'],
+     'In practice only removable or odd volumes fail; the control mostly guards against a mis-mapped mount point.', VOL),
+    ('EDCA-SEC-040', 'Database and log volumes are ReFS',
+     'Microsoft recommends ReFS with integrity streams off for Exchange 2016 and later database and log volumes: it detects metadata corruption and repairs it online.',
+     'Format new database and log volumes with ReFS (integrity streams off) and move the databases to them.',
+     [('Unknown', 'vol(p) not found, for a p in paths'), ('Fail', 'any vol(p).fileSystem is not ReFS (ignoring case)'), ('Pass', 'otherwise')],
+     'A L6695: DB volumes are ReFS. verify=false.', 'Log volumes judged too; mount points honoured.',
+     ['ReFS both → Pass', 'NTFS database volume → Fail', 'unmapped → Unknown'],
+     'ReFS cannot hold the Windows volume or the Exchange binaries; moving a database needs a dismount. Integrity streams are not checked (the volume facts do not carry them).', VOL),
+    ('EDCA-DATA-017', 'Database and log volumes are protected by BitLocker',
+     'Databases and logs hold every mailbox in clear form. BitLocker keeps them unreadable on a disk that leaves the datacentre (replacement, theft, decommissioning).',
+     'Enable BitLocker on the volumes that hold databases and logs (Enable-BitLocker), with a recovery key stored away from the server.',
+     [('Unknown', 'vol(p) not found, or its protection status unknown (denied), for a p in paths'), ('Fail', 'any vol(p) has ProtectionStatus other than 1 (on)'), ('Pass', 'otherwise')],
+     'A L6582: every DB/log path maps to a volume with BitLockerProtected; an unmapped path → Unknown. verify=false.',
+     'Reads ProtectionStatus per volume from the BitLocker CIM class joined on DeviceID; that class needs administrator rights, so a non-admin scan gives Unknown.',
+     ['both volumes protected → Pass', 'log volume off → Fail', 'class denied → Unknown'],
+     'Encryption protects data at rest only; it costs a little CPU. Virtual machines whose storage is encrypted by the platform may satisfy the intent without BitLocker; record such an exception.',
+     {'kind': 'cim', 'class': 'root\\CIMV2\\Security\\MicrosoftVolumeEncryption:Win32_EncryptableVolume', 'properties': ['DeviceID', 'DriveLetter', 'ProtectionStatus']}),
+]:
+    ef = [VOL] if facts is VOL else [VOL, facts]
+    g.append(md(id, ['EdbFilePath', 'LogFolderPath'], title, desc, fix,
+                "# Database and log paths, and the volumes\nGet-MailboxDatabase -Server $env:COMPUTERNAME | Format-Table Name, EdbFilePath, LogFolderPath -AutoSize\nGet-CimInstance Win32_Volume -Filter 'DriveType = 3' | Format-Table Name, FileSystem, BlockSize -AutoSize",
+                rules, upstream, correction, cases, cons, extra_facts=ef, derive=VOL_DERIVE))
