@@ -746,3 +746,126 @@ for id, title, desc, fix, rules, upstream, correction, cases, cons, facts in [
     g.append(md(id, ['EdbFilePath', 'LogFolderPath'], title, desc, fix,
                 "# Database and log paths, and the volumes\nGet-MailboxDatabase -Server $env:COMPUTERNAME | Format-Table Name, EdbFilePath, LogFolderPath -AutoSize\nGet-CimInstance Win32_Volume -Filter 'DriveType = 3' | Format-Table Name, FileSystem, BlockSize -AutoSize",
                 rules, upstream, correction, cases, cons, extra_facts=ef, derive=VOL_DERIVE))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Virtual directories (per server) with organisation auth settings
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Virtual directories: Get-*VirtualDirectory, Get-OutlookAnywhere (with Get-OrganizationConfig, Get-AuthServer)',
+'''All virtual-directory cmdlets run with `-Server $env:COMPUTERNAME -ADPropertiesOnly` (fast, AD only). A Mailbox
+server has each virtual directory twice: on `Default Web Site` (front end) and `Exchange Back End`; the `Identity`
+names the site, e.g. `MBX01\\owa (Default Web Site)`. Rules that say "every" cover both unless stated.''', g))
+
+OWA = 'Get-OwaVirtualDirectory'
+
+g.append(dict(
+    id='EDCA-DATA-014', title='Outlook on the web offers S/MIME',
+    desc='S/MIME lets users sign and encrypt messages end to end with their certificates. When Outlook on the web does not offer it, users who need to read or send protected mail fall back to clients or channels that the organisation controls less well.',
+    fix='Set SMimeEnabled to true on the front-end OWA virtual directory of every Mailbox server, and configure S/MIME (Set-SmimeConfig) with the organisation\'s trusted roots.',
+    script="# S/MIME in Outlook on the web\nGet-OwaVirtualDirectory -Server $env:COMPUTERNAME -ADPropertiesOnly | Format-Table Identity, SMimeEnabled -AutoSize\n# Set-OwaVirtualDirectory -Identity \"$env:COMPUTERNAME\\owa (Default Web Site)\" -SMimeEnabled $true",
+    cons='Without certificates issued to users (a PKI) S/MIME gives nothing; organisations that do not use S/MIME should disable this control. Whether SMimeEnabled is still honoured on the virtual directory in Exchange 2019 and SE, or only through Set-SmimeConfig, is to be verified (inferred).',
+    facts=[f(OWA, SRV, 'Identity', 'SMimeEnabled')],
+    rules=[('Unknown', 'no rows'), ('Fail', 'the front-end row (Default Web Site) has SMimeEnabled false'), ('Pass', 'otherwise')],
+    upstream='A L6005 and C L4127: Pass when **any** OWA virtual directory has SMimeEnabled true.',
+    correction='The front-end directory, the one users reach, must have it; a back-end directory alone does not count.',
+    cases=['front end true → Pass', 'front end false, back end true → Fail', 'no rows → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-IAC-012', title='Exchange virtual directories keep Windows integrated authentication',
+    desc='Outlook, Exchange Web Services clients and the servers themselves authenticate with Kerberos or NTLM. A virtual directory without Windows integrated authentication breaks those clients or pushes them to Basic authentication.',
+    fix='Add Ntlm and Negotiate (WindowsIntegrated) to the authentication methods of the MAPI, OWA, ECP, EWS and Autodiscover virtual directories.',
+    script="# Authentication methods of this server's virtual directories\nGet-MapiVirtualDirectory -Server $env:COMPUTERNAME -ADPropertiesOnly | Format-Table Identity, IISAuthenticationMethods\nGet-WebServicesVirtualDirectory -Server $env:COMPUTERNAME -ADPropertiesOnly | Format-Table Identity, InternalAuthenticationMethods\n# Set-WebServicesVirtualDirectory -Identity \"$env:COMPUTERNAME\\EWS (Default Web Site)\" -WindowsAuthentication $true",
+    cons='OWA and ECP normally use forms-based authentication for users, with Windows authentication present for server-to-server use; the control only checks that it is present. Upstream never fails this control; the agent keeps that (Unknown) because Microsoft documents some changes as supported (for example OWA with AD FS claims).',
+    facts=[f('Get-MapiVirtualDirectory', SRV, 'Identity', 'IISAuthenticationMethods'),
+           f(OWA, SRV, 'Identity', 'InternalAuthenticationMethods'),
+           f('Get-EcpVirtualDirectory', SRV, 'Identity', 'InternalAuthenticationMethods'),
+           f('Get-WebServicesVirtualDirectory', SRV, 'Identity', 'InternalAuthenticationMethods'),
+           f('Get-AutodiscoverVirtualDirectory', SRV, 'Identity', 'InternalAuthenticationMethods')],
+    derive={'methods': 'IISAuthenticationMethods for MAPI, InternalAuthenticationMethods for the others'},
+    rules=[('Unknown', 'no rows in any of the five'),
+           ('Unknown', 'any row has none of Ntlm, Negotiate, WindowsIntegrated in methods (ignoring case)', 'never Fail, as upstream'),
+           ('Pass', 'otherwise')],
+    upstream='A L2881: MAPI IISAuthenticationMethods must contain Ntlm or Negotiate; the others InternalAuthenticationMethods Ntlm or WindowsIntegrated; missing → **Unknown**, never Fail.',
+    correction='Negotiate also counts for the non-MAPI directories (it is Windows integrated authentication under another name).',
+    cases=['defaults → Pass', 'EWS with Basic only → Unknown', 'all cmdlets denied → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-IAC-013', title='Forms-based authentication on Outlook on the web follows the STIG of the product line',
+    desc='The DISA STIG for Exchange 2016 asks that Outlook on the web not use forms-based authentication (smart-card or Windows sign-in instead), while the STIG for Exchange 2019 asks that it does. The control checks the setting the STIG of the installed product line expects.',
+    fix='Exchange 2016: set FormsAuthentication false (with WindowsAuthentication true) on the OWA and ECP virtual directories. Exchange 2019 and SE: set FormsAuthentication true.',
+    script="# Forms-based authentication of Outlook on the web\nGet-OwaVirtualDirectory -Server $env:COMPUTERNAME -ADPropertiesOnly | Format-Table Identity, FormsAuthentication, WindowsAuthentication -AutoSize\n# Set-OwaVirtualDirectory -Identity \"$env:COMPUTERNAME\\owa (Default Web Site)\" -FormsAuthentication $true",
+    cons='The two STIGs disagree; this control follows them literally, as upstream. Outside a DISA context, forms-based authentication (the Exchange default) is normal. Only the front-end directory is judged, because the back-end directory does not use forms-based authentication by design. The product line comes from the registry (15.1 = 2016).',
+    facts=[f(OWA, SRV, 'Identity', 'FormsAuthentication'), {'kind': 'registry', 'key': 'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup', 'values': ['MsiProductMinor']}],
+    derive={'fe': 'the OWA row on Default Web Site', 'want': 'false on line 15.1, true on 15.2'},
+    rules=[('Unknown', 'no fe row, or product line unknown'), ('Pass', 'fe.FormsAuthentication == want'), ('Fail', 'otherwise')],
+    upstream='A L6121: every OWA directory must have FormsAuthentication false on Exchange2016 and true otherwise.',
+    correction='Only the front-end directory; upstream would fail every 2019 server on the back-end directory, which has forms authentication off by design (inferred; verify on a lab server).',
+    cases=['2019, fe true → Pass', '2019, fe false → Fail', '2016, fe true → Fail', '2016, fe false → Pass', 'no OWA rows → Unknown'],
+))
+
+EP_VDIRS = ['Get-MapiVirtualDirectory', OWA, 'Get-EcpVirtualDirectory', 'Get-WebServicesVirtualDirectory', 'Get-ActiveSyncVirtualDirectory', 'Get-AutodiscoverVirtualDirectory']
+g.append(dict(
+    id='EDCA-SEC-014', title='Extended Protection is on for the Exchange virtual directories',
+    desc='Extended Protection binds Windows authentication to the TLS channel, so that credentials relayed by a man in the middle are refused. It closes the NTLM relay attacks against Exchange fixed in 2022 and is on by default from Exchange 2019 CU14; it requires that TLS is not offloaded in front of Exchange.',
+    fix='Enable Extended Protection with Microsoft\'s ExchangeExtendedProtectionManagement.ps1 script, which sets the IIS configuration of every virtual directory, after checking its prerequisites (TLS versions, no SSL offloading).',
+    automatable=False,
+    script="# IIS Extended Protection settings of the Exchange virtual directories\nGet-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Location 'Default Web Site/EWS' -Filter 'system.webServer/security/authentication/windowsAuthentication' -Name extendedProtection.tokenChecking\nGet-OutlookAnywhere -Server $env:COMPUTERNAME -ADPropertiesOnly | Format-Table Identity, SSLOffloading\n# Enable: .\\ExchangeExtendedProtectionManagement.ps1 (CSS-Exchange)",
+    cons='Extended Protection breaks clients behind TLS-terminating load balancers or proxies, and Outlook Anywhere with SSL offloading; hybrid and public-folder scenarios have documented exceptions. The agent reads IIS configuration (applicationHost.config, administrator-only), because Microsoft\'s script sets Extended Protection in IIS and not in the Active Directory property the Get-*VirtualDirectory cmdlets show (inferred from the script and HealthChecker, which reads IIS; verify on a lab server).',
+    facts=[{'kind': 'xml', 'root': 'InetsrvConfig', 'file': 'applicationHost.config', 'path': "configuration/location[@path=<site>/<vdir>]/system.webServer/security/authentication/windowsAuthentication/extendedProtection", 'attributes': ['tokenChecking'], 'sites': ['Default Web Site', 'Exchange Back End'], 'vdirs': ['API', 'Autodiscover', 'ecp', 'EWS', 'mapi', 'Microsoft-Server-ActiveSync', 'OAB', 'owa', 'PowerShell', 'Rpc']},
+           f('Get-OutlookAnywhere', SRV, 'Identity', 'SSLOffloading'),
+           f('Get-WebServicesVirtualDirectory', SRV, 'Identity', 'ExtendedProtectionTokenChecking')],
+    rules=[('Fail', 'any Outlook Anywhere row has SSLOffloading true', 'incompatible with Extended Protection'),
+           ('Fail', 'any listed location has tokenChecking None or absent'),
+           ('Unknown', 'applicationHost.config denied or absent', 'evidence also shows the AD value of EWS for orientation'),
+           ('Pass', 'otherwise (Allow or Require everywhere)')],
+    upstream='A L2849: every collected virtual directory\'s AD property ExtendedProtectionTokenChecking ∈ {Allow, Require}, and no Outlook Anywhere with SSLOffloading; otherwise Fail; no data → Unknown.',
+    correction='IIS is the source of truth for Extended Protection; the AD property can say None on a server where the script turned it on (inferred). The exact per-directory expectations of Microsoft (Require almost everywhere, Allow on a few front-end directories) are a refinement left to the implementer: HealthChecker\'s table is the reference.',
+    cases=['all Require, no offloading → Pass', 'front-end EWS None → Fail', 'SSLOffloading true → Fail', 'applicationHost.config denied → Unknown', 'Outlook Anywhere cmdlet denied → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-SEC-020', title='Outlook on the web serves attachments from a separate download domain',
+    desc='Download domains make Outlook on the web serve attachments and inline images from a host name other than its own, so that script in a malicious attachment cannot reach the user\'s session cookies (the fix for CVE-2021-1730). With hybrid modern authentication, an additional setting override is needed for them to work.',
+    fix='Set ExternalDownloadHostName and InternalDownloadHostName on the OWA virtual directories, add the host names to the certificate and DNS, and run Set-OrganizationConfig -EnableDownloadDomains $true; with hybrid modern authentication also create the OAuthIdentityCacheFixForDownloadDomains setting override.',
+    automatable=False,
+    script="# Download domains\nGet-OrganizationConfig | Select-Object EnableDownloadDomains\nGet-OwaVirtualDirectory -Server $env:COMPUTERNAME -ADPropertiesOnly | Format-Table Identity, InternalUrl, ExternalUrl, InternalDownloadHostName, ExternalDownloadHostName\n# Set-OwaVirtualDirectory -Identity \"$env:COMPUTERNAME\\owa (Default Web Site)\" -ExternalDownloadHostName download.contoso.com -InternalDownloadHostName download.contoso.com\n# Set-OrganizationConfig -EnableDownloadDomains $true",
+    cons='The download host name needs a DNS record and must be on the certificate; it must not be the host name of Outlook on the web itself. The setting override for hybrid modern authentication is needed only when EvoSTS is the default authorization endpoint.',
+    facts=[f('Get-OrganizationConfig', ORG, 'EnableDownloadDomains'),
+           f(OWA, SRV, 'Identity', 'InternalUrl', 'ExternalUrl', 'InternalDownloadHostName', 'ExternalDownloadHostName'),
+           f('Get-AuthServer', ORG, 'Name', 'Type', 'Enabled', 'IsDefaultAuthorizationEndpoint'),
+           f('Get-SettingOverride', ORG, 'Name', 'ComponentName', 'SectionName', 'Parameters')],
+    derive={'fe': 'the OWA row on Default Web Site', 'hma': 'an AuthServer row with Type AzureAD, Enabled and IsDefaultAuthorizationEndpoint true',
+            'override': 'a SettingOverride with ComponentName OAuth and SectionName OAuthIdentityCacheFixForDownloadDomains whose Parameters contain Enabled=true'},
+    rules=[('Fail', 'EnableDownloadDomains is false'),
+           ('Fail', 'fe.ExternalDownloadHostName and fe.InternalDownloadHostName are both empty'),
+           ('Fail', 'a download host name equals the host of fe.InternalUrl or fe.ExternalUrl (ignoring case)'),
+           ('Fail', 'hma and no override'),
+           ('Pass', 'otherwise')],
+    upstream='A L3841 with C L4120–4126: "configured" means an OWA directory has a non-empty `DownloadDomains` property; with HMA the override must exist.',
+    correction='`DownloadDomains` is not a property of the OWA virtual directory (inferred: the properties are ExternalDownloadHostName and InternalDownloadHostName), so upstream always reports Fail. The agent reads the real properties and the organisation switch, and rejects a download host equal to the OWA host.',
+    cases=['enabled, download.contoso.com, no HMA → Pass', 'enabled, host set, HMA without override → Fail', 'HMA with override → Pass', 'org switch false → Fail', 'download host = mail.contoso.com (OWA host) → Fail', 'SettingOverride denied, HMA on → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-IAC-004', title='Modern authentication is configured for Outlook clients',
+    desc='Modern (OAuth) authentication lets Outlook and mobile clients sign in through Microsoft Entra ID (hybrid modern authentication) or AD FS, with multi-factor authentication and conditional access, instead of sending passwords to Exchange. It needs the organisation switch, an authorization server as default endpoint, and OAuth on the client virtual directories.',
+    fix='Follow Microsoft\'s hybrid modern authentication (or AD FS) guide: register the Exchange URLs, create the EvoSTS authorization server as default endpoint, enable OAuth on the MAPI, EWS and Autodiscover virtual directories, then set OAuth2ClientProfileEnabled.',
+    automatable=False,
+    script="# Modern authentication prerequisites\nGet-OrganizationConfig | Select-Object OAuth2ClientProfileEnabled\nGet-AuthServer | Format-Table Name, Type, Enabled, IsDefaultAuthorizationEndpoint\nGet-MapiVirtualDirectory -ADPropertiesOnly | Format-Table Identity, IISAuthenticationMethods\nGet-WebServicesVirtualDirectory -ADPropertiesOnly | Format-Table Identity, OAuthAuthentication\nGet-AutodiscoverVirtualDirectory -ADPropertiesOnly | Format-Table Identity, OAuthAuthentication",
+    cons='Enabling modern authentication changes how every Outlook client signs in; clients that cannot do OAuth keep using Basic or NTLM until blocked (EDCA-IAC-009). The virtual directories of all servers are read from the organisation-facts server (without -Server), so servers outside the scan are included.',
+    facts=[f('Get-OrganizationConfig', ORG, 'OAuth2ClientProfileEnabled'),
+           f('Get-AuthServer', ORG, 'Name', 'Type', 'Enabled', 'IsDefaultAuthorizationEndpoint'),
+           f('Get-MapiVirtualDirectory', 'Organization (all servers: no -Server)', 'Identity', 'IISAuthenticationMethods'),
+           f('Get-WebServicesVirtualDirectory', 'Organization (all servers: no -Server)', 'Identity', 'OAuthAuthentication'),
+           f('Get-AutodiscoverVirtualDirectory', 'Organization (all servers: no -Server)', 'Identity', 'OAuthAuthentication')],
+    derive={'endpoint': 'an AuthServer row with Enabled and IsDefaultAuthorizationEndpoint true and Type AzureAD or ADFS'},
+    rules=[('Fail', 'OAuth2ClientProfileEnabled is false'),
+           ('Fail', 'no endpoint'),
+           ('Fail', 'a MAPI row lacks OAuth in IISAuthenticationMethods, or an EWS or Autodiscover row has OAuthAuthentication false', 'evidence: the directories'),
+           ('Pass', 'otherwise')],
+    upstream='A L283: Fail when OAuth2ClientProfileEnabled is false, when the hybrid application detection finds no modern auth type, when Outlook Anywhere has SSL offloading, or when target virtual directories have OAuthAuthentication false.',
+    correction='The SSL-offloading condition belongs to Extended Protection (EDCA-SEC-014) and is left there. The authorization endpoint is read directly from Get-AuthServer instead of upstream\'s derived "ModernAuthType".',
+    cases=['HMA complete → Pass', 'switch off → Fail', 'switch on, no default endpoint → Fail', 'one server\'s MAPI without OAuth → Fail', 'AuthServer denied → Unknown'],
+))
