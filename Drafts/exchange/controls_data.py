@@ -869,3 +869,162 @@ g.append(dict(
     correction='The SSL-offloading condition belongs to Extended Protection (EDCA-SEC-014) and is left there. The authorization endpoint is read directly from Get-AuthServer instead of upstream\'s derived "ModernAuthType".',
     cases=['HMA complete → Pass', 'switch off → Fail', 'switch on, no default endpoint → Fail', 'one server\'s MAPI without OAuth → Fail', 'AuthServer denied → Unknown'],
 ))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Edge Transport only (facts from the Edge server's AD LDS)
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Edge Transport only', '''Roles `Edge`: every other server is Skipped. The cmdlets run on the Edge server itself
+and read its AD LDS instance (no domain credential involved; whether a key-authenticated SSH logon can bind to
+AD LDS is **unverified**, `cmdlets.md` §1). Receive-connector classes on Edge (decisions, following upstream):
+- **internet-facing** = enabled, a binding on port 25 of all addresses (`0.0.0.0:25` or `[::]:25`);
+- **internal** = enabled, `ExchangeServer` in AuthMechanism (the connector the Mailbox servers deliver to).
+Send connectors on a subscribed Edge are the EdgeSync ones, replicated from the organisation: **internet** =
+address space `*`; **internal** = the others (to the Active Directory site). No rows in a class → Unknown, as
+upstream, except where stated.''', g))
+
+SF = 'Get-SenderFilterConfig'
+
+
+def edge(id, title, desc, fix, script, cons, facts, rules, upstream, correction, cases, derive=None):
+    return dict(id=id, title=title, desc=desc, fix=fix, script=script, cons=cons, facts=facts, rules=rules,
+                upstream=upstream, correction=correction, cases=cases, derive=derive, rolesNote='Edge only')
+
+
+g.append(edge('EDCA-TLS-030', 'The Edge server has an Edge subscription',
+    'The Edge subscription replicates recipients, accepted domains and connectors from the organisation to the Edge server and sets up the authenticated, encrypted connection to the Mailbox servers. Without it the Edge server cannot validate recipients or deliver inside securely.',
+    'Create an Edge subscription file on the Edge server (New-EdgeSubscription) and import it on a Mailbox server of the site; renew it before the bootstrap account expires.',
+    "# Edge subscriptions known to this Edge server\nGet-EdgeSubscription | Format-Table Name, Site, Domain -AutoSize\n# On the Mailbox side: Test-EdgeSynchronization",
+    'A subscription can exist and still not synchronise (expired credentials, blocked port 50636); Test-EdgeSynchronization on a Mailbox server shows that, and it is not on the allow-list. Upstream\'s IsValid check reads a property the cmdlet does not return (inferred), so only existence is judged.',
+    [f('Get-EdgeSubscription', EDGE, 'Name', 'Site', 'Domain')],
+    [('Fail', 'no rows'), ('Pass', 'otherwise', 'evidence: the sites')],
+    'A L7297: Fail with no subscription; Fail when a subscription has IsValid false; otherwise Pass.', 'Existence only (see considerations).',
+    ['one subscription → Pass', 'none → Fail', 'cmdlet failed (AD LDS unreachable) → Unknown']))
+
+g.append(edge('EDCA-TLS-031', 'The Edge anti-spam filters and connection filtering are on',
+    'On an Edge server the anti-spam agents are the first defence against unwanted mail: connection filtering (IP block lists), recipient filtering, sender filtering and content filtering. Each must be enabled for its settings to apply.',
+    'Enable the content, recipient and sender filters and the Connection Filtering Agent.',
+    "# Anti-spam filters on this Edge server\nGet-ContentFilterConfig | Select-Object Enabled\nGet-RecipientFilterConfig | Select-Object Enabled\nGet-SenderFilterConfig | Select-Object Enabled\nGet-TransportAgent 'Connection Filtering Agent' | Select-Object Identity, Enabled\n# Set-ContentFilterConfig -Enabled $true; Enable-TransportAgent 'Connection Filtering Agent'",
+    'Organisations that filter mail in a gateway or service in front of Exchange may disable these on purpose; then the control should be disabled, not the gateway\'s filtering weakened.',
+    [f('Get-ContentFilterConfig', EDGE, 'Enabled'), f('Get-RecipientFilterConfig', EDGE, 'Enabled'), f(SF, EDGE, 'Enabled'), f('Get-TransportAgent', EDGE, 'Identity', 'Enabled')],
+    [('Fail', 'any of the three filter configs has Enabled false, or the Connection Filtering Agent row has Enabled false or is missing'), ('Pass', 'otherwise')],
+    'TLS-031: Fail when any is Enabled false; a missing one → Unknown.', 'A missing Connection Filtering Agent (uninstalled) is a Fail: the protection is absent.',
+    ['all on → Pass', 'content filter off → Fail', 'agent missing → Fail', 'one config denied → Unknown']))
+
+for id, cmd, prop, title, desc, cons in [
+    ('EDCA-TLS-032', 'Get-RecipientFilterConfig', 'RecipientValidationEnabled', 'The Edge server rejects mail for recipients that do not exist',
+     'Recipient validation makes the Edge server refuse, during the SMTP conversation, mail for addresses that are not in the organisation. It stops directory harvesting and keeps spam for invented addresses out of the queues.',
+     'Needs a working Edge subscription (recipients replicated). Refusing unknown recipients tells a sender which addresses exist; tarpitting (EDCA-TLS-048) slows harvesting down.'),
+    ('EDCA-TLS-033', SF, 'BlankSenderBlockingEnabled', 'The Edge server rejects mail with an empty sender',
+     'Messages whose MAIL FROM and From header are empty are almost always spam or probes. Blank-sender blocking rejects them at the edge.',
+     'Non-delivery reports use an empty MAIL FROM but carry a From header, so they are not affected (inferred from the cmdlet documentation).'),
+    ('EDCA-TLS-045', 'Get-SenderReputationConfig', 'Enabled', 'Sender reputation filtering is on',
+     'Sender reputation scores sending hosts by their behaviour (open proxy tests, spam ratio) and blocks those that behave like spam sources.',
+     'Sender reputation needs outbound access to test for open proxies; where it is blocked the filter is less effective but harmless.'),
+    ('EDCA-TLS-046', 'Get-ContentFilterConfig', 'Enabled', 'Content filtering is on',
+     'The content filter scores each message\'s likelihood of being spam (SCL) and rejects, deletes or quarantines according to thresholds.',
+     'The thresholds (SCLReject, SCLDelete, SCLQuarantine) decide what happens; the control only checks that the filter runs.'),
+]:
+    g.append(edge(id, title, desc, 'Set %s to true with Set-%s.' % (prop, cmd[4:]),
+                  "# %s on this Edge server\n%s | Select-Object %s\n# Set-%s -%s $true" % (prop, cmd, prop, cmd[4:], prop),
+                  cons, [f(cmd, EDGE, prop)],
+                  [('Pass', '%s is true' % prop), ('Fail', '%s is false' % prop)],
+                  '%s: Pass when %s is true.' % (id[5:], prop), None, ['true → Pass', 'false → Fail', 'denied → Unknown']))
+
+g.append(edge('EDCA-TLS-044', 'The Edge sender filter is on and blocks listed domains',
+    'The sender filter rejects mail from senders and domains the organisation has decided never to accept. It is only useful when it is on and has a list.',
+    'Enable the sender filter and list the domains to block (BlockedDomains, BlockedDomainsAndSubdomains).',
+    "# Sender filter\nGet-SenderFilterConfig | Format-List Enabled, BlockedDomains, BlockedDomainsAndSubdomains, BlockedSenders\n# Set-SenderFilterConfig -Enabled $true -BlockedDomainsAndSubdomains @{ Add = 'spam.example' }",
+    'An empty list is not a misconfiguration when the organisation has nothing to block; then this control gives Unknown, never Fail. The title of upstream speaks of "unaccepted domains", which the sender filter does not do; the control checks what the filter can do.',
+    [f(SF, EDGE, 'Enabled', 'BlockedDomains', 'BlockedDomainsAndSubdomains')],
+    [('Fail', 'Enabled is false'), ('Unknown', 'BlockedDomains and BlockedDomainsAndSubdomains are both empty', 'nothing to block'), ('Pass', 'otherwise')],
+    'A L7790: Fail when disabled; Pass when enabled with BlockedDomains; enabled with an empty list → **Fail**.',
+    'An empty list is Unknown, and BlockedDomainsAndSubdomains counts too.',
+    ['on with 2 domains → Pass', 'on with subdomain list only → Pass', 'on, empty → Unknown', 'off → Fail']))
+
+g.append(edge('EDCA-TLS-047', 'Sender ID rejects mail that spoofs a domain',
+    'Sender ID checks the sending host against the sender domain\'s SPF record. With SpoofedDomainAction Reject, mail whose SPF check fails is refused instead of only stamped.',
+    'Set SpoofedDomainAction to Reject with Set-SenderIdConfig (and keep the agent enabled).',
+    "# Sender ID\nGet-SenderIdConfig | Select-Object Enabled, SpoofedDomainAction, TempErrorAction\n# Set-SenderIdConfig -SpoofedDomainAction Reject",
+    'Domains with a wrong SPF record lose mail; DMARC in a gateway or Exchange Online is the modern replacement for Sender ID.',
+    [f('Get-SenderIdConfig', EDGE, 'Enabled', 'SpoofedDomainAction')],
+    [('Fail', 'Enabled is false'), ('Fail', 'SpoofedDomainAction is not Reject'), ('Pass', 'otherwise')],
+    'A L7853 **(title)**: Pass when SpoofedDomainAction is Reject.', 'A disabled Sender ID agent fails too (its action never applies).',
+    ['Reject → Pass', 'StampStatus (default) → Fail', 'disabled with Reject → Fail']))
+
+g.append(edge('EDCA-TLS-048', 'Edge receive connectors delay responses to invalid recipients by at least 5 seconds',
+    'Tarpitting delays the SMTP reply to a rejected recipient, which makes harvesting valid addresses and dictionary attacks slow and costly. Exchange uses 5 seconds by default.',
+    'Set TarpitInterval to 5 seconds or more on every receive connector of the Edge server.',
+    "# Tarpit interval of the Edge receive connectors\nGet-ReceiveConnector | Format-Table Identity, TarpitInterval -AutoSize\n# Set-ReceiveConnector -Identity '<connector>' -TarpitInterval 00:00:05",
+    'Long intervals hold connections open; keep it within seconds.',
+    [f(RC, EDGE, 'Identity', 'Enabled', 'TarpitInterval')],
+    [('Unknown', 'no enabled rows'), ('Fail', 'any enabled row has TarpitInterval < 5 s'), ('Pass', 'otherwise')],
+    'A L7853+ : every connector TarpitInterval ≥ 5 s; unreadable values are ignored (`catch { $false }`).', 'Only enabled connectors; an unreadable value is Unknown, not ignored.',
+    ['5 s → Pass', '0 → Fail']))
+
+EDGE_RC = [f(RC, EDGE, 'Identity', 'Enabled', 'Bindings', 'AuthMechanism', 'PermissionGroups', 'RequireTLS', 'DomainSecureEnabled')]
+INET = {'internet': 'enabled rows with a Binding 0.0.0.0:25 or [::]:25'}
+INTERNAL = {'internal': 'enabled rows with ExchangeServer in AuthMechanism'}
+
+g.append(edge('EDCA-TLS-037', 'Edge receive connectors support domain security',
+    'Domain security (mutual TLS with named partner domains) only works on a receive connector where DomainSecureEnabled is true. It lets the organisation receive authenticated, encrypted mail from its partners.',
+    'Set DomainSecureEnabled to true on the internet-facing receive connector, and list partner domains in TLSReceiveDomainSecureList.',
+    "# Domain security on the Edge receive connectors\nGet-ReceiveConnector | Format-Table Identity, Bindings, DomainSecureEnabled, AuthMechanism -AutoSize\n# Set-ReceiveConnector -Identity '<connector>' -DomainSecureEnabled $true",
+    'Domain security needs Tls in AuthMechanism and the partner domains in TLSReceiveDomainSecureList; the setting alone protects nothing.',
+    EDGE_RC, [('Unknown', 'internet is empty'), ('Fail', 'any internet row has DomainSecureEnabled false'), ('Pass', 'otherwise')],
+    'TLS-037: receive connectors have DomainSecureEnabled.', 'Judged on the internet-facing connectors, where partner mail arrives; internal connectors do not take partner mail.',
+    ['internet connector true → Pass', 'false → Fail'], derive=INET))
+
+g.append(edge('EDCA-TLS-038', 'Internet-facing Edge receive connectors offer TLS',
+    'An internet-facing connector without Tls in its authentication mechanisms never offers STARTTLS, so every message from the internet arrives in clear text.',
+    'Add Tls to the AuthMechanism of the internet-facing receive connector.',
+    "# Authentication mechanisms of the internet-facing connector\nGet-ReceiveConnector | Format-Table Identity, Bindings, AuthMechanism -AutoSize\n# Set-ReceiveConnector -Identity '<connector>' -AuthMechanism Tls",
+    'The title speaks of TLS before Basic authentication: Exchange offers Basic only after TLS when BasicAuthRequireTLS is set; that flag is part of AuthMechanism and is reported in the evidence.',
+    EDGE_RC, [('Unknown', 'internet is empty'), ('Fail', 'any internet row lacks Tls in AuthMechanism'), ('Fail', 'any internet row has BasicAuth without BasicAuthRequireTLS'), ('Pass', 'otherwise')],
+    'A L7550: internet-facing = Bindings 0.0.0.0:25 or [::]:25; Fail when any lacks Tls.', 'Adds the BasicAuth-without-BasicAuthRequireTLS case the title names.',
+    ['Tls → Pass', 'None → Fail', 'Tls, BasicAuth without BasicAuthRequireTLS → Fail'], derive=INET))
+
+g.append(edge('EDCA-TLS-039', 'Internal Edge receive connectors require TLS',
+    'The connector the Mailbox servers deliver to carries all outgoing mail of the organisation. Requiring TLS there ensures the traffic between the internal network and the perimeter is always encrypted.',
+    'Set RequireTLS to true on the receive connector that Mailbox servers use (ExchangeServer authentication).',
+    "# Internal receive connectors\nGet-ReceiveConnector | Where-Object { $_.AuthMechanism -match 'ExchangeServer' } | Format-Table Identity, RequireTLS\n# Set-ReceiveConnector -Identity '<connector>' -RequireTLS $true",
+    'EdgeSync already uses TLS with Exchange server authentication; RequireTLS makes it mandatory.',
+    EDGE_RC, [('Unknown', 'internal is empty'), ('Fail', 'any internal row has RequireTLS false'), ('Pass', 'otherwise')],
+    'A L7585: internal = ExchangeServer in AuthMechanism; Fail when any has RequireTLS false.', None,
+    ['true → Pass', 'false → Fail', 'no internal connector → Unknown'], derive=INTERNAL))
+
+g.append(edge('EDCA-TLS-040', 'Internal Edge receive connectors refuse anonymous senders',
+    'The connector the Mailbox servers use must accept only authenticated Exchange servers. If it also admits anonymous senders, anyone who reaches it can inject mail that looks internal.',
+    'Remove AnonymousUsers from the PermissionGroups of the internal receive connector.',
+    "# Permission groups of the internal receive connectors\nGet-ReceiveConnector | Where-Object { $_.AuthMechanism -match 'ExchangeServer' } | Format-Table Identity, PermissionGroups, Bindings\n# Set-ReceiveConnector -Identity '<connector>' -PermissionGroups ExchangeServers,Partners",
+    'On an Edge server, setup creates one default connector for both directions; separating internal and internet connectors (by binding or remote IP ranges) is a prerequisite of this control.',
+    EDGE_RC, [('Unknown', 'internal is empty'), ('Fail', 'any internal row has AnonymousUsers in PermissionGroups'), ('Pass', 'otherwise')],
+    'A L7622: internal = ExchangeServer in AuthMechanism; Fail when any has AnonymousUsers.', None,
+    ['ExchangeServers,Partners → Pass', 'AnonymousUsers,ExchangeServers,Partners (setup default) → Fail'], derive=INTERNAL))
+
+EDGE_SC = [f(SC, EDGE, 'Identity', 'Enabled', 'AddressSpaces', 'DNSRoutingEnabled', 'SmartHosts', 'RequireTLS', 'DomainSecureEnabled', 'ProtocolLoggingLevel')]
+for id, title, desc, fix, script, cons, rules, upstream, correction, cases, derive in [
+    ('EDCA-TLS-034', 'Edge send connectors require TLS', 'Mail leaving through the Edge server travels over the internet; a send connector that requires TLS never sends it in clear text.',
+     'Set RequireTLS to true on the Edge send connectors.', "# Edge send connectors\nGet-SendConnector | Format-Table Identity, AddressSpaces, RequireTLS\n# Set-SendConnector -Identity '<connector>' -RequireTLS $true",
+     'Requiring TLS on the internet connector makes mail to domains without TLS wait and then bounce; many organisations require it only per partner domain. Upstream checks every enabled connector.',
+     [('Unknown', 'enabled is empty'), ('Fail', 'any enabled row has RequireTLS false'), ('Pass', 'otherwise')],
+     'A L7398: every send connector with RequireTls false → Fail; none → Unknown.', 'Only enabled connectors.',
+     ['all true → Pass', 'internet false → Fail'], {'enabled': 'rows with Enabled true'}),
+    ('EDCA-TLS-035', 'Edge send connectors log the SMTP conversation', 'Verbose protocol logging on the Edge send connectors records every delivery attempt to the internet, including whether TLS was used.',
+     'Set ProtocolLoggingLevel to Verbose on the Edge send connectors (on a subscribed Edge, on the organisation\'s EdgeSync connectors from a Mailbox server).', "# Edge send connectors\nGet-SendConnector | Format-Table Identity, ProtocolLoggingLevel\n# Set-SendConnector -Identity '<connector>' -ProtocolLoggingLevel Verbose",
+     'Logs grow with traffic and hold addresses; they are pruned by the transport service limits.',
+     [('Unknown', 'enabled is empty'), ('Fail', 'any enabled row has ProtocolLoggingLevel other than Verbose'), ('Pass', 'otherwise')],
+     'TLS-035: send connectors are Verbose.', 'Only enabled connectors.', ['Verbose → Pass', 'None → Fail'], {'enabled': 'rows with Enabled true'}),
+    ('EDCA-TLS-042', 'The Edge internet send connector delivers through a smart host', 'Upstream\'s baseline (from the DISA STIG) routes outgoing internet mail of the Edge server through a smart host, such as a filtering gateway, instead of delivering directly by DNS.',
+     'Set the smart hosts of the internet send connector and DNSRoutingEnabled false, if the organisation uses a gateway.', "# Internet send connector routing\nGet-SendConnector | Format-Table Identity, AddressSpaces, DNSRoutingEnabled, SmartHosts\n# Set-SendConnector -Identity '<connector>' -SmartHosts gateway.contoso.com -DNSRoutingEnabled $false",
+     'Contradicts EDCA-TLS-010 (Mailbox: DNS routing). Direct DNS delivery from the Edge server is Microsoft\'s default design; organisations without a gateway should disable this control.',
+     [('Unknown', 'internet is empty'), ('Fail', 'any internet row has DNSRoutingEnabled true'), ('Pass', 'otherwise')],
+     'A L7721: Fail when a connector uses DNS routing.', 'Only the internet (address space *) connector is judged; the EdgeSync inbound connector routes to the site, not by DNS.',
+     ['smart host → Pass', 'DNS routing → Fail'], {'internet': 'enabled rows with an address space *'}),
+    ('EDCA-TLS-043', 'Edge send connectors to the organisation use domain security', 'Upstream\'s baseline asks that the Edge send connectors use mutual-TLS domain security, so that the Edge server authenticates the receiving side by certificate.',
+     'Set DomainSecureEnabled to true on the Edge send connectors.', "# Domain security on the Edge send connectors\nGet-SendConnector | Format-Table Identity, AddressSpaces, DomainSecureEnabled\n# Set-SendConnector -Identity '<connector>' -DomainSecureEnabled $true",
+     'Connectors to the Active Directory site created by EdgeSync already authenticate with Exchange server credentials; domain security matters for partner domains. Kept as upstream on every enabled connector.',
+     [('Unknown', 'enabled is empty'), ('Fail', 'any enabled row has DomainSecureEnabled false'), ('Pass', 'otherwise')],
+     'A L7755: every connector with DomainSecureEnabled false → Fail.', 'Only enabled connectors.', ['true → Pass', 'false → Fail'], {'enabled': 'rows with Enabled true'}),
+]:
+    g.append(edge(id, title, desc, fix, script, cons, EDGE_SC, rules, upstream, correction, cases, derive=derive))
