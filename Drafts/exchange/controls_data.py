@@ -1028,3 +1028,136 @@ for id, title, desc, fix, script, cons, rules, upstream, correction, cases, deri
      'A L7755: every connector with DomainSecureEnabled false → Fail.', 'Only enabled connectors.', ['true → Pass', 'false → Fail'], {'enabled': 'rows with Enabled true'}),
 ]:
     g.append(edge(id, title, desc, fix, script, cons, EDGE_SC, rules, upstream, correction, cases, derive=derive))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Get-SettingOverride (organisation), with Get-IRMConfiguration
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-SettingOverride (organisation), Get-IRMConfiguration', '''Setting overrides are organisation objects
+that apply to all servers or, when `Server` is set, to the listed servers only. Common correction: upstream
+recognises overrides by their **Name**, which is free text chosen by whoever created them; the agent recognises them
+by `ComponentName` + `SectionName` (+ `Parameters`), which is what Exchange reads. An override that applies to a
+server = `Server` empty or containing the server's name. Parameters are compared as `Name=Value` with the name
+case-insensitive and the value case-insensitive for booleans.''', g))
+
+SO = 'Get-SettingOverride'
+SO_F = f(SO, ORG, 'Name', 'ComponentName', 'SectionName', 'Parameters', 'Server')
+
+g.append(dict(
+    id='EDCA-DATA-004', title='Serialized data signing is on',
+    desc='Exchange passes serialized objects between its components; signing them prevents an attacker who can inject data (as in the 2022–2023 deserialisation vulnerabilities) from having it deserialised. Microsoft introduced the signing in the January 2023 security update and turned it on by default later.',
+    fix='Turn serialized data signing on with the setting override Microsoft documents (component Data, section EnableSerializationDataSigning, Enabled=true) on builds where it is not on by default, after the auth certificate is valid on every server (EDCA-DATA-002).',
+    script="# Setting override or registry value for serialized data signing\nGet-SettingOverride | Where-Object { $_.ComponentName -eq 'Data' -and $_.SectionName -eq 'EnableSerializationDataSigning' } | Format-List Name, Parameters, Server\nGet-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Diagnostics' -Name EnableSerializationDataSigning -ErrorAction SilentlyContinue\n# New-SettingOverride -Name 'EnableSigningVerification' -Component Data -Section EnableSerializationDataSigning -Parameters @('Enabled=true') -Reason 'Enabling Signing Verification'\n# Get-ExchangeDiagnosticInfo -Process Microsoft.Exchange.Directory.TopologyService -Component VariantConfiguration -Argument Refresh",
+    cons='Signing depends on the Exchange auth certificate: with an expired or missing one, signing breaks features across the organisation. The build from which signing is on by default (inferred: Exchange 2019 CU14 and SE) is not encoded yet: on such builds "no override, no registry value" is reported Unknown, not Fail, until the catalog says where the default changed.',
+    facts=[SO_F, {'kind': 'registry', 'key': 'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Diagnostics', 'values': ['EnableSerializationDataSigning']}],
+    derive={'override': 'an override applying to this server with ComponentName Data and SectionName EnableSerializationDataSigning'},
+    rules=[('Fail', 'override has Enabled=false in Parameters'),
+           ('Pass', 'override has Enabled=true, or the registry value is 1 (Exchange 2016)'),
+           ('Unknown', 'neither, and the build is one where signing is on by default (catalog entry to add)'),
+           ('Fail', 'otherwise')],
+    upstream='A L4682: Pass when SerializedDataSigningEnabled (registry, or an override found by Name) is true; Fail when false; Unknown when null. verify=false.',
+    correction='Override found by component and section; an override that switches signing off is a Fail whatever else is set; the default-on builds are not failed.',
+    cases=['override Enabled=true → Pass', 'registry 1 on 2016 → Pass', 'override Enabled=false → Fail', 'nothing on 2019 CU12 → Fail', 'override for another server only → as nothing', 'override denied → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-DATA-016', title='IRM-protected messages use AES-256 in CBC mode',
+    desc='Exchange encrypts IRM-protected content with AES in ECB mode unless told to use AES-256 CBC, which Microsoft Purview Information Protection now uses. ECB reveals patterns in the encrypted data; the setting override switches Exchange to CBC.',
+    fix='Create the setting override Microsoft documents (component Encryption, section EnableEncryptionAlgorithmCBC, Enabled=True) once IRM with Azure RMS or AD RMS is in use and all clients support CBC.',
+    script="# IRM state and the CBC override\nGet-IRMConfiguration | Select-Object InternalLicensingEnabled, ExternalLicensingEnabled, AzureRMSLicensingEnabled\nGet-SettingOverride | Where-Object { $_.ComponentName -eq 'Encryption' } | Format-List Name, SectionName, Parameters\n# New-SettingOverride -Name 'EnableEncryptionAlgorithmCBC' -Parameters @('Enabled=True') -Component Encryption -Section EnableEncryptionAlgorithmCBC -Reason 'Enable CBC encryption'",
+    cons='Older Office clients that cannot read CBC-protected content must be updated first. Without IRM licensing the control is Skipped.',
+    facts=[f('Get-IRMConfiguration', ORG, 'InternalLicensingEnabled', 'ExternalLicensingEnabled', 'AzureRMSLicensingEnabled'), SO_F],
+    applicable='any of InternalLicensingEnabled, ExternalLicensingEnabled, AzureRMSLicensingEnabled is true',
+    rules=[('Pass', 'an override with ComponentName Encryption, SectionName EnableEncryptionAlgorithmCBC and Enabled=True applies to the organisation (Server empty)'), ('Fail', 'otherwise')],
+    upstream='A L2105: Skipped without IRM licensing; Pass when an override named EnableEncryptionAlgorithmCBC exists.',
+    correction='Recognised by component, section and parameter, not by name; an override with Enabled=False does not pass. verify=false upstream.',
+    cases=['IRM on, override → Pass', 'IRM on, no override → Fail', 'IRM on, override Enabled=False → Fail', 'IRM off → Skipped', 'IRM cmdlet denied → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-SEC-006', title='Only known setting overrides are in place',
+    desc='Setting overrides change Exchange behaviour outside the normal configuration and are easy to forget: some were published as temporary workarounds that switch off protections. This control lists every override that is not one of the known, protective ones, for review.',
+    fix='Review each listed override with its Reason; remove those that are no longer needed (Remove-SettingOverride) and refresh the variant configuration.',
+    automatable=False,
+    script="# All setting overrides\nGet-SettingOverride | Format-List Name, ComponentName, SectionName, Parameters, Server, Reason\n# Remove-SettingOverride -Identity '<name>'",
+    cons='The control never fails: an override can be legitimate. The known set is data (component/section pairs) and will need updating as Microsoft publishes new overrides.',
+    facts=[SO_F],
+    derive={'known': 'Data/EnableSerializationDataSigning (Enabled=true), Encryption/EnableEncryptionAlgorithmCBC (Enabled=True), OAuth/OAuthIdentityCacheFixForDownloadDomains, Global/ExchangeOnpremAsThirdPartyAppId (dedicated hybrid app), Cafe/AmsiRequestBodyScanning* (inferred section name)',
+            'other': 'overrides applying to this server that are not in known'},
+    rules=[('Pass', 'other is empty'), ('Unknown', 'otherwise', 'evidence: name, component, section, parameters, reason of each')],
+    upstream='A L4704: removes a few known overrides **by name** (EnableSigningVerification, EnableExchangeHybrid3PAppFeature, FlightingServiceOverride_*_F1.1, EnableAMSIBodyScan*, EnableEncryptionAlgorithmCBC); Pass when none is left, Unknown otherwise. verify=false.',
+    correction='Known overrides recognised by component and section instead of name, and an override of a known section that switches the protection off (Enabled=false) is never "known".',
+    cases=['none → Pass', 'only the signing override → Pass', 'signing override with Enabled=false → Unknown', 'an AMSI-disabling override (Cafe/HttpRequestFiltering Enabled=False) → Unknown', 'denied → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-SEC-032', title='Detection of non-compliant P2 FROM headers is not switched off',
+    desc='Since the November 2023 security update Exchange flags messages whose From header (P2) does not match the envelope sender in a suspicious way, a common spoofing technique. Microsoft documented a setting override to switch the detection off; it should not be present.',
+    fix='Remove the setting override that disables the P2 FROM detection and refresh the variant configuration.',
+    script="# Overrides touching the non-compliant sender detection\nGet-SettingOverride | Where-Object { $_.Name -match 'P2From' -or $_.SectionName -match 'NonCompliantSenders' } | Format-List Name, ComponentName, SectionName, Parameters\n# Remove-SettingOverride -Identity '<name>'",
+    cons='Some line-of-business senders produce such headers legitimately; fix the sender rather than the detection. The override\'s component and section are taken from Microsoft\'s article (inferred: Transport / NonCompliantSenders); the override is also recognised by upstream\'s name test, so that an override created from the article is found either way.',
+    facts=[SO_F],
+    rules=[('Fail', 'an override has SectionName NonCompliantSenders with a parameter set to false, or a Name matching DisableP2FromRegexMatch (ignoring case)'), ('Pass', 'otherwise')],
+    upstream='A L236: Fail when any override name matches DisableP2FromRegexMatch; Pass otherwise; no data → Unknown.',
+    correction='Also recognised by section (names are free text).',
+    cases=['no overrides → Pass', 'named DisableP2FromRegexMatch → Fail', 'renamed but section NonCompliantSenders with false → Fail', 'denied → Unknown'],
+))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Auth certificate, authorization servers and hybrid applications (organisation)
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-AuthConfig, Get-AuthServer, Get-PartnerApplication (organisation)', '''**Hybrid** (as in EDCA-TLS-003):
+a send connector with CloudServicesMailEnabled or a smart host in mail.protection.outlook.com. The shared Exchange
+Online application id is `00000002-0000-0ff1-ce00-000000000000`; an **EvoSTS** authorization server is one of
+Type `AzureAD`.''', g))
+
+g.append(dict(
+    id='EDCA-DATA-002', title='The Exchange auth certificate is on every Mailbox server and valid for at least 30 days',
+    desc='Exchange signs OAuth tokens between its servers, with Exchange Online and with SharePoint or Teams using the auth certificate. When it expires or is missing on a server, Outlook on the web, the admin center, hybrid free/busy and serialized data signing fail.',
+    fix='Renew the auth certificate with MonitorExchangeAuthCertificate.ps1 (CSS-Exchange) or New-ExchangeCertificate plus Set-AuthConfig, then publish it and wait for it to reach every server.',
+    automatable=False,
+    script="# The auth certificate and this server's copy\n$a = Get-AuthConfig\n$a | Select-Object CurrentCertificateThumbprint, NextCertificateThumbprint, NextCertificateEffectiveDate\nGet-ChildItem Cert:\\LocalMachine\\My | Where-Object Thumbprint -eq $a.CurrentCertificateThumbprint | Select-Object Subject, NotAfter",
+    cons='The certificate is created by setup with a five-year life and is not renewed automatically. A next certificate (NextCertificateThumbprint) with an effective date in the future is not judged. The organisation\'s finding lists each Mailbox server whose store lacks the certificate.',
+    facts=[f('Get-AuthConfig', ORG, 'CurrentCertificateThumbprint', 'NextCertificateThumbprint', 'NextCertificateEffectiveDate'),
+           {'kind': 'certificate', 'store': 'LocalMachine\\My', 'subject': 'each Mailbox server of the organisation in the scan', 'fields': ['thumbprint', 'notAfter']}],
+    derive={'rows': 'per Mailbox server: the certificate whose thumbprint equals CurrentCertificateThumbprint'},
+    rules=[('Unknown', 'CurrentCertificateThumbprint empty'),
+           ('Fail', 'on any server no such certificate, or its notAfter < scanTime + 30 days'),
+           ('Unknown', 'on any server notAfter < scanTime + 60 days'),
+           ('Pass', 'otherwise')],
+    upstream='A L2286: the certificate present in the store; expired or < 30 days → Fail; < 60 days → Unknown; per server, a thumbprint missing from the local store → Fail; Edge rows Skipped. verify=false.',
+    correction=None,
+    cases=['valid on both servers → Pass', 'missing on MBX02 → Fail (names MBX02)', 'expires in 45 days → Unknown', 'expired → Fail', 'AuthConfig denied → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-GOV-004', title='A hybrid organisation has OAuth set up with Exchange Online',
+    desc='Hybrid features such as free/busy, mailbox moves, MailTips and the modern hybrid agent authenticate with OAuth between Exchange Server and Exchange Online. That needs an enabled EvoSTS (or ACS) authorization server and the Exchange Online partner application.',
+    fix='Run the Hybrid Configuration Wizard with OAuth, or configure OAuth between Exchange Server and Exchange Online as Microsoft documents.',
+    automatable=False,
+    script="# OAuth objects for hybrid\nGet-AuthServer | Format-Table Name, Type, Enabled, ApplicationIdentifier\nGet-PartnerApplication | Format-Table Name, Enabled, ApplicationIdentifier",
+    cons='Hybrid without OAuth falls back to DAuth (federation trust) for free/busy, which Microsoft is retiring. Non-hybrid organisations are Skipped.',
+    facts=[f('Get-AuthServer', ORG, 'Name', 'Type', 'Enabled', 'ApplicationIdentifier'), f('Get-PartnerApplication', ORG, 'Name', 'Enabled', 'ApplicationIdentifier'), f(SC, ORG, 'CloudServicesMailEnabled', 'SmartHosts', 'Enabled')],
+    applicable='hybrid',
+    rules=[('Fail', 'no enabled AuthServer of Type AzureAD or MicrosoftACS'), ('Fail', 'no enabled PartnerApplication with the shared Exchange Online application id'), ('Pass', 'otherwise')],
+    upstream='A L1191: Pass when "hybrid OAuth configured" (an enabled EvoSTS or ACS server and the Exchange Online partner application), **Fail otherwise**, so every non-hybrid organisation fails. verify=false.',
+    correction='Non-hybrid organisations are Skipped.',
+    cases=['hybrid with OAuth → Pass', 'hybrid, partner application disabled → Fail', 'not hybrid → Skipped', 'AuthServer denied → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-IAC-011', title='Hybrid OAuth uses the dedicated Exchange hybrid application',
+    desc='Microsoft is moving Exchange hybrid from the shared Exchange Online application to a dedicated application registered in the organisation\'s own tenant, which limits what the on-premises servers can request. From the April 2025 hotfix updates the shared application stops working for hybrid features.',
+    fix='Run Microsoft\'s ConfigureExchangeHybridApplication.ps1 to create the dedicated application, the setting override and the authorization server, and remove the shared application\'s use.',
+    automatable=False,
+    script="# Authorization servers and the dedicated-app override\nGet-AuthServer | Where-Object Type -eq 'AzureAD' | Format-Table Name, Enabled, ApplicationIdentifier\nGet-SettingOverride | Where-Object { $_.ComponentName -eq 'Global' -and $_.SectionName -eq 'ExchangeOnpremAsThirdPartyAppId' } | Format-List Name, Parameters",
+    cons='Requires Exchange 2019 CU14/CU15 or SE with the April 2025 hotfix or later. Non-hybrid organisations are Skipped (upstream passes them).',
+    facts=[f('Get-AuthServer', ORG, 'Name', 'Type', 'Enabled', 'ApplicationIdentifier'), SO_F, f(SC, ORG, 'CloudServicesMailEnabled', 'SmartHosts', 'Enabled')],
+    applicable='hybrid',
+    derive={'evo': 'enabled AuthServer rows of Type AzureAD', 'dedicated': 'evo rows whose ApplicationIdentifier is a GUID other than the shared id', 'shared': 'evo rows with the shared id'},
+    rules=[('Fail', 'no override with ComponentName Global and SectionName ExchangeOnpremAsThirdPartyAppId'), ('Fail', 'dedicated is empty or shared is not empty'), ('Pass', 'otherwise')],
+    upstream='A L1140 with C L1014–1030: Pass when hybrid OAuth is not configured; otherwise Pass when an override (Global/ExchangeOnpremAsThirdPartyAppId) exists, a dedicated EvoSTS server exists and no EvoSTS server uses the shared id; Fail otherwise.',
+    correction='Not hybrid → Skipped instead of Pass.',
+    cases=['dedicated app set up → Pass', 'shared id still on an EvoSTS server → Fail', 'no override → Fail', 'not hybrid → Skipped'],
+))
