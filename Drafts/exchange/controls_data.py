@@ -1161,3 +1161,279 @@ g.append(dict(
     correction='Not hybrid → Skipped instead of Pass.',
     cases=['dedicated app set up → Pass', 'shared id still on an EvoSTS server → Fail', 'no override → Fail', 'not hybrid → Skipped'],
 ))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Get-Mailbox (org-wide, heavy)
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-Mailbox (organisation-wide)', '''One `Get-Mailbox -ResultSize Unlimited` on the organisation-facts
+server, only when one of these three controls is selected; rows capped (`cmdlets.md` §4.3). A `truncated` answer
+makes a Pass impossible: the verdict is Fail if a failing mailbox was seen, otherwise Unknown. The evidence names at
+most 20 mailboxes and gives the count.''', g))
+
+MB = 'Get-Mailbox'
+g.append(dict(
+    id='EDCA-GOV-001', title='Shared, room and equipment mailboxes have disabled user accounts',
+    desc='Shared, room and equipment mailboxes are used through permissions, never by signing in. If their user account is enabled, it has a password that someone set once and nobody rotates, and anyone who learns it signs in without owning a personal account.',
+    fix='Disable the Active Directory accounts of shared, room and equipment mailboxes; convert user mailboxes used as shared ones to the Shared type.',
+    script="# Non-personal mailboxes with an enabled account\nGet-Mailbox -ResultSize Unlimited -RecipientTypeDetails SharedMailbox, RoomMailbox, EquipmentMailbox | Where-Object { -not $_.AccountDisabled } | Format-Table DisplayName, RecipientTypeDetails, UserPrincipalName\n# Disable-ADAccount -Identity '<samAccountName>'",
+    cons='Applications that sign in to a shared mailbox with its own password (scanners, old integrations) break; give them their own account with permissions on the mailbox.',
+    facts=[f(MB, MBX, 'UserPrincipalName', 'RecipientTypeDetails', 'AccountDisabled')],
+    derive={'bad': 'rows with RecipientTypeDetails SharedMailbox, RoomMailbox or EquipmentMailbox and AccountDisabled false'},
+    rules=[('Fail', 'bad is not empty'), ('Unknown', 'truncated'), ('Pass', 'otherwise')],
+    upstream='C L4183–4188 and A L3830: counts every mailbox that is not a UserMailbox and whose AccountDisabled is false; Fail when the count is above 0.',
+    correction='Limited to shared, room and equipment mailboxes: linked, discovery, arbitration and other system mailboxes have their own account rules and upstream\'s test catches them by accident (a linked mailbox\'s account is disabled by design; inferred).',
+    cases=['all shared disabled → Pass', 'one shared enabled → Fail', 'linked mailbox enabled → Pass', 'truncated, none seen → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-IAC-001', title='User mailboxes sign in with their primary e-mail address',
+    desc='When each user\'s UPN equals their primary SMTP address, users sign in with the address they know, and hybrid, modern authentication and Microsoft 365 sign-in work without alternate login IDs. Mismatches cause failed sign-ins and support calls rather than a direct vulnerability.',
+    fix='Align UPNs with primary SMTP addresses (add the UPN suffix to the forest, then change UPNs), or configure an alternate login ID where that is not feasible.',
+    automatable=False,
+    script="# User mailboxes whose UPN differs from the primary SMTP address\nGet-Mailbox -ResultSize Unlimited -RecipientTypeDetails UserMailbox | Where-Object { $_.UserPrincipalName -ne [string]$_.PrimarySmtpAddress } | Format-Table DisplayName, UserPrincipalName, PrimarySmtpAddress",
+    cons='Changing a UPN changes how the user signs in everywhere (Windows, VPN, applications); plan it with the identity team.',
+    facts=[f(MB, MBX, 'UserPrincipalName', 'PrimarySmtpAddress', 'RecipientTypeDetails')],
+    derive={'bad': 'UserMailbox rows whose UserPrincipalName and PrimarySmtpAddress are both set and differ (ignoring case)'},
+    rules=[('Fail', 'bad is not empty'), ('Unknown', 'truncated'), ('Pass', 'otherwise')],
+    upstream='C L4175–4181 and A L272: compares UserPrincipalName with WindowsEmailAddress for UserMailbox rows.',
+    correction='PrimarySmtpAddress is what the title names; WindowsEmailAddress (the AD mail attribute) usually equals it but can differ.',
+    cases=['all equal → Pass', 'one differs → Fail', 'case differs only → Pass', 'truncated → Unknown'],
+))
+
+g.append(dict(
+    id='EDCA-RES-011', title='Single item recovery is on for every user mailbox',
+    desc='With single item recovery, items a user purges stay recoverable for the deleted-item retention period, and changed items keep their original version. Without it, a user or an attacker with the user\'s access can destroy mail permanently at once.',
+    fix='Enable single item recovery on every user mailbox (Set-Mailbox -SingleItemRecoveryEnabled $true) and in the provisioning process.',
+    script="# User mailboxes without single item recovery\nGet-Mailbox -ResultSize Unlimited -RecipientTypeDetails UserMailbox | Where-Object { -not $_.SingleItemRecoveryEnabled } | Format-Table DisplayName, UserPrincipalName\n# Get-Mailbox -ResultSize Unlimited -RecipientTypeDetails UserMailbox | Set-Mailbox -SingleItemRecoveryEnabled $true",
+    cons='Recovered items count against the Recoverable Items quota (30 GB by default), not the mailbox quota. New mailboxes do not inherit the setting: it has to be part of provisioning.',
+    facts=[f(MB, MBX, 'UserPrincipalName', 'RecipientTypeDetails', 'SingleItemRecoveryEnabled')],
+    derive={'bad': 'UserMailbox rows with SingleItemRecoveryEnabled false'},
+    rules=[('Fail', 'bad is not empty'), ('Unknown', 'truncated'), ('Pass', 'otherwise')],
+    upstream='C L4191–4196 and A L2260: count of UserMailbox rows with SingleItemRecoveryEnabled false; Fail above 0. verify=false.', correction=None,
+    cases=['all on → Pass', 'one off → Fail', 'shared mailbox off → Pass (not judged)', 'denied → Unknown'],
+))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Server object, DAG and services
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-ExchangeServer, Get-DatabaseAvailabilityGroup, Test-ReplicationHealth; local service and hardware facts', '''Three of
+these controls need no cmdlet at all (stage `local`): upstream reads the product line and the role from
+`Get-ExchangeServer`, which the registry gives as well (GOV-002's product line, the `EdgeTransportRole` /
+`MailboxRole` keys), and RES-001's services are read locally instead of through `Test-ServiceHealth`.''', g))
+
+g.append(dict(
+    id='EDCA-GOV-008', title='Exchange does not send error reports to Microsoft',
+    desc='With error reporting on, Exchange sends crash and error data, which can contain fragments of memory and therefore of mail, to Microsoft. Organisations that decide what leaves their network switch it off.',
+    fix='Switch error reporting off for every Exchange server with Set-ExchangeServer.',
+    script="# Error reporting of this server\nGet-ExchangeServer -Identity $env:COMPUTERNAME | Select-Object Name, ErrorReportingEnabled\n# Set-ExchangeServer -Identity $env:COMPUTERNAME -ErrorReportingEnabled $false",
+    cons='Microsoft support may ask for it to be switched on during a case. An unset value (setup was told not to decide) sends nothing and passes (inferred).',
+    facts=[f('Get-ExchangeServer', SRV, 'Name', 'ErrorReportingEnabled')],
+    rules=[('Fail', 'ErrorReportingEnabled is true'), ('Pass', 'ErrorReportingEnabled is false or null')],
+    upstream='A L6189: Pass when ErrorReportingEnabled is false.', correction='Null passes (nothing is sent).',
+    cases=['false → Pass', 'true → Fail', 'null → Pass', 'Edge local true → Fail']))
+
+g.append(dict(
+    id='EDCA-RES-012', title='Each database availability group has members in at least two Active Directory sites',
+    desc='A database availability group whose members all sit in one site survives the loss of a server, not of the site. Members in two sites let databases be activated in the second site after a datacentre failure.',
+    fix='Add members in a second Active Directory site (and a witness in a third location), then add database copies there.',
+    automatable=False,
+    script="# DAG members and their sites\nGet-DatabaseAvailabilityGroup | ForEach-Object { $d = $_; $d.Servers | ForEach-Object { Get-ExchangeServer $_ | Select-Object @{ n = 'DAG'; e = { $d.Name } }, Name, Site } }",
+    cons='Two sites need bandwidth for replication and a witness placement decision; small organisations with one datacentre accept the risk and should disable the control. Without a DAG the control is Skipped (EDCA-RES-010 reports single copies).',
+    facts=[f('Get-DatabaseAvailabilityGroup', ORG, 'Name', 'Servers'), f('Get-ExchangeServer', 'Organization (all servers)', 'Name', 'Site')],
+    applicable='at least one DAG with at least one member',
+    derive={'sites(d)': 'the distinct Site values of the members of DAG d'},
+    rules=[('Unknown', 'a member of some DAG has no Site in the server list'), ('Fail', 'any DAG with count(sites) < 2', 'evidence: the DAG and its site'), ('Pass', 'otherwise')],
+    upstream='A L2221 **(title)**: DAG members (from the per-server MemberOfDAG and Site) span at least two sites. verify=false.',
+    correction='Taken from the organisation objects, so members outside the scan count.',
+    cases=['DAG over two sites → Pass', 'DAG in one site → Fail', 'no DAG → Skipped', 'two DAGs, one single-site → Fail']))
+
+g.append(dict(
+    id='EDCA-RES-003', title='Replication health checks pass on database availability group members',
+    desc='Test-ReplicationHealth checks the cluster service, the replay service, the active manager, the copy and replay queues and the network between members. A failing check means a database copy may not be able to take over when needed.',
+    fix='Investigate each failing check (Get-MailboxDatabaseCopyStatus, cluster logs) and repair the copies or the network.',
+    automatable=False,
+    script="# Replication health of this member\nTest-ReplicationHealth -Identity $env:COMPUTERNAME | Format-Table Check, Result, Error -AutoSize",
+    cons='The test contacts the other members over RPC and the cluster service and needs local administrator rights (inferred); with read-only rights the result is Unknown. Checks can fail briefly during maintenance.',
+    facts=[f('Test-ReplicationHealth', SRV, 'Check', 'Result', 'Error'), f('Get-ExchangeServer', SRV, 'Name')],
+    applicable='the server is a DAG member (a Get-DatabaseAvailabilityGroup row lists it)',
+    rules=[('Fail', 'any row has Result other than Passed', 'evidence: check and error'), ('Unknown', 'no rows'), ('Pass', 'otherwise')],
+    upstream='A L3099 **(title)**: DAG members only; Pass when ReplicationHealthPassed.', correction=None,
+    cases=['all Passed → Pass', 'ClusterNetwork Failed → Fail', 'not a member → Skipped', 'denied → Unknown']))
+
+RES001_MBX = ['HostControllerService', 'MSExchangeADTopology', 'MSExchangeAntispamUpdate', 'MSExchangeDagMgmt', 'MSExchangeDelivery', 'MSExchangeDiagnostics', 'MSExchangeEdgeSync', 'MSExchangeFastSearch', 'MSExchangeFrontEndTransport', 'MSExchangeHM', 'MSExchangeIS', 'MSExchangeMailboxAssistants', 'MSExchangeMailboxReplication', 'MSExchangeRepl', 'MSExchangeRPC', 'MSExchangeServiceHost', 'MSExchangeSubmission', 'MSExchangeThrottling', 'MSExchangeTransport', 'MSExchangeTransportLogSearch', 'W3Svc', 'WinRM']
+RES001_EDGE = ['ADAM_MSExchange', 'MSExchangeAntispamUpdate', 'MSExchangeEdgeCredential', 'MSExchangeHM', 'MSExchangeServiceHost', 'MSExchangeTransport', 'MSExchangeTransportLogSearch']
+g.append(dict(
+    id='EDCA-RES-001', title='The Exchange services the server\'s role needs are running',
+    desc='Each Exchange role depends on a set of Windows services (topology, information store, transport, health manager and others). A stopped required service means a part of mail flow or client access is down on that server.',
+    fix='Start the stopped services and find why they stopped (event log); if a service was disabled on purpose, document it.',
+    script="# Exchange services set to start automatically that are not running\nGet-CimInstance Win32_Service -Filter \"StartMode = 'Auto'\" | Where-Object { $_.Name -like 'MSExchange*' -and $_.State -ne 'Running' } | Select-Object Name, State, StartMode\n# Start-Service -Name '<name>'",
+    cons='Read locally, so the control works with key authentication and without the Exchange stage. The list per role is ours, built from what Test-ServiceHealth reports as required (inferred; compare on a lab server of each version: MSExchangeUM exists only on 2016, and some services start on demand). A service in the list that is absent from the server is reported in the evidence and ignored, because versions differ.',
+    stage='local',
+    facts=[{'kind': 'service', 'names': {'Mailbox': RES001_MBX, 'Edge': RES001_EDGE}, 'fields': ['present', 'state', 'startMode']}],
+    derive={'required': 'the list for the server\'s role (registry role keys)'},
+    rules=[('Fail', 'any present required service with startMode Auto is not Running', 'evidence: the services'), ('Fail', 'any present required service is Disabled'), ('Pass', 'otherwise')],
+    upstream='A L3071: Fail when any Test-ServiceHealth role has RequiredServicesRunning false.',
+    correction='Local service facts replace Test-ServiceHealth, which reads the server object from AD (needs a network credential) and whose text output differs by version.',
+    cases=['all running → Pass', 'MSExchangeTransport stopped → Fail', 'MSExchangeUM absent on 2019 → Pass (not in list)', 'Edge: ADAM_MSExchange stopped → Fail', 'service facts denied → Unknown']))
+
+g.append(dict(
+    id='EDCA-PERF-014', title='Installed memory is within Microsoft\'s range for the version and role',
+    desc='Microsoft sizes Exchange servers within a memory range per version and role: too little memory starves the store cache, too much is unsupported and hurts .NET garbage collection.',
+    fix='Adjust the memory of the server (or virtual machine) into the supported range.',
+    automatable=False,
+    script="# Installed memory, product line and role\n[math]::Round((Get-CimInstance Win32_PhysicalMemory | Measure-Object -Property Capacity -Sum).Sum / 1GB)\nGet-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup' | Select-Object MsiProductMajor, MsiProductMinor\nTest-Path 'HKLM:\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\EdgeTransportRole'",
+    cons='Read locally (no cmdlet). The thresholds are upstream\'s: Exchange 2016 Mailbox 8–192 GB, Edge at least 4 GB; 2019 and SE Mailbox 32–256 GB, Edge at least 8 GB. Microsoft\'s current pages recommend more (128 GB for a 2019 Mailbox server; inferred), so a pass is a floor, not a sizing.',
+    stage='local',
+    facts=[{'kind': 'cim', 'class': 'root\\cimv2:Win32_PhysicalMemory', 'properties': ['Capacity']},
+           {'kind': 'registry', 'key': 'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup', 'values': ['MsiProductMinor']}],
+    derive={'ramGB': 'sum(Capacity) / 2^30', 'range': '15.1: Mailbox 8–192, Edge ≥ 4; 15.2: Mailbox 32–256, Edge ≥ 8'},
+    rules=[('Unknown', 'memory or product line unknown'), ('Fail', 'ramGB outside range'), ('Pass', 'otherwise')],
+    upstream='A L3359: RAM from CIM, product line and role from Get-ExchangeServer / the organisation\'s Edge list.',
+    correction='Product line and role from the registry, so the control does not depend on the Exchange stage.',
+    cases=['2019 Mailbox 128 GB → Pass', '2019 Mailbox 16 GB → Fail', '2016 Mailbox 256 GB → Fail', 'SE Edge 16 GB → Pass', 'memory denied → Unknown']))
+
+g.append(dict(
+    id='EDCA-PERF-015', title='Processor cores are within Microsoft\'s limit for the version',
+    desc='Exchange is tested up to a number of physical cores per server (24 for Exchange 2016, 48 for 2019 and SE); beyond it, .NET and the store do not scale and Microsoft does not support the configuration. Hyper-threading doubling the logical count is also outside guidance.',
+    fix='Reduce the cores of the server or virtual machine to the limit, and switch hyper-threading off.',
+    automatable=False,
+    script="# Physical cores and logical processors\n(Get-CimInstance Win32_Processor | Measure-Object -Property NumberOfCores -Sum).Sum\n(Get-CimInstance Win32_ComputerSystem).NumberOfLogicalProcessors",
+    cons='Read locally (no cmdlet). Overlaps PERF-003 (hyper-threading) and PERF-006 (logical processors) of issue 16; kept because upstream scores it separately.',
+    stage='local',
+    facts=[{'kind': 'cim', 'class': 'root\\cimv2:Win32_Processor', 'properties': ['NumberOfCores']},
+           {'kind': 'cim', 'class': 'root\\cimv2:Win32_ComputerSystem', 'properties': ['NumberOfLogicalProcessors']},
+           {'kind': 'registry', 'key': 'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup', 'values': ['MsiProductMinor']}],
+    derive={'cores': 'sum(NumberOfCores)', 'limit': '24 on 15.1, 48 on 15.2'},
+    rules=[('Unknown', 'cores or line unknown'), ('Fail', 'cores > limit'), ('Fail', 'NumberOfLogicalProcessors / cores > 2'), ('Pass', 'otherwise')],
+    upstream='A L3422: cores ≤ 24 (2016) / 48 (otherwise) and logical/cores ≤ 2.', correction='Product line from the registry.',
+    cases=['2019, 24 cores, 24 logical → Pass', '2016, 32 cores → Fail', '2019, 64 cores → Fail']))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Other per-server cmdlets
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-RpcClientAccess, Get-ClientAccessService, Get-EventLogLevel, Get-TransportAgent (per server)', '', g))
+
+g.append(dict(
+    id='EDCA-DATA-015', title='RPC client access requires encryption',
+    desc='With EncryptionRequired, the RPC client access service refuses unencrypted RPC connections from Outlook. It is on by default; switching it off was once a workaround for very old clients.',
+    fix='Set EncryptionRequired to true with Set-RpcClientAccess on every Mailbox server.',
+    script="# RPC encryption requirement\nGet-RpcClientAccess -Server $env:COMPUTERNAME | Select-Object Server, EncryptionRequired\n# Set-RpcClientAccess -Server $env:COMPUTERNAME -EncryptionRequired $true",
+    cons='Outlook connects over HTTPS (MAPI or RPC over HTTP) since Exchange 2013, so this matters for direct RPC only; the default is already true.',
+    facts=[f('Get-RpcClientAccess', SRV, 'EncryptionRequired')],
+    rules=[('Pass', 'EncryptionRequired is true'), ('Fail', 'EncryptionRequired is false')],
+    upstream='A L6020: Pass when true.', correction=None, cases=['true → Pass', 'false → Fail', 'no rows → Unknown']))
+
+g.append(dict(
+    id='EDCA-IAC-007', title='The Kerberos alternate service account is the same on every server behind a namespace',
+    desc='Behind a load-balanced namespace, Kerberos works only if every Mailbox server holds the same alternate service account (ASA) credential for the namespace\'s service principal names; otherwise clients fall back to NTLM or fail intermittently.',
+    fix='Deploy the same ASA credential to every Mailbox server of the namespace with RollAlternateServiceAccountPassword.ps1, and register the SPNs on that account.',
+    automatable=False,
+    script="# Alternate service account of this server\nGet-ClientAccessService -Identity $env:COMPUTERNAME -IncludeAlternateServiceAccountCredentialStatus | Select-Object -ExpandProperty AlternateServiceAccountConfiguration",
+    cons='Only account names are read, never passwords. Servers in the scan are compared per Active Directory site (an approximation of "behind the same namespace"); servers outside the scan are not seen. The credential-status switch may need rights beyond View-Only Organization Management (cmdlets.md row 14).',
+    facts=[f('Get-ClientAccessService', SRV, 'AlternateServiceAccountConfiguration.EffectiveCredentials.UserName'), f('Get-ExchangeServer', SRV, 'Name', 'Site')],
+    applicable='this server has an ASA (EffectiveCredentials not empty)',
+    rules=[('Fail', 'another scanned Mailbox server of the same organisation and Site has a different, non-empty set of ASA user names'), ('Unknown', 'another server of that Site gave an error'), ('Pass', 'otherwise')],
+    upstream='A L5663 **(title)**: Skipped when no ASA; compares the credentials with peer servers in the scan.',
+    correction='Peers grouped by Site.',
+    cases=['no ASA → Skipped', 'same account on both servers → Pass', 'different accounts → Fail', 'peer denied → Unknown']))
+
+g.append(dict(
+    id='EDCA-MON-012', title='Exchange diagnostic logging levels are at their lowest',
+    desc='Raised diagnostic logging levels fill the event logs, cost performance and can write sensitive details; they are meant for troubleshooting and should be set back afterwards.',
+    fix='Set every event log category back to Lowest with Set-EventLogLevel.',
+    script="# Categories above Lowest\nGet-EventLogLevel -Server $env:COMPUTERNAME | Where-Object EventLevel -ne 'Lowest' | Format-Table Identity, EventLevel\n# Get-EventLogLevel -Server $env:COMPUTERNAME | Where-Object EventLevel -ne 'Lowest' | ForEach-Object { Set-EventLogLevel -Identity $_.Identity -Level Lowest }",
+    cons='A few categories may have a higher default on some builds (inferred); if so, the evidence will show them on every server and the list of expected defaults should be added.',
+    facts=[f('Get-EventLogLevel', SRV, 'Identity', 'EventLevel')],
+    rules=[('Unknown', 'no rows'), ('Fail', 'any row has EventLevel other than Lowest'), ('Pass', 'otherwise')],
+    upstream='A L6559: every EventLevel is Lowest.', correction=None, cases=['all Lowest → Pass', 'MSExchangeTransport\\SmtpReceive Medium → Fail', 'no rows → Unknown']))
+
+TA = 'Get-TransportAgent'
+g.append(dict(
+    id='EDCA-SEC-034', title='The anti-spam agents are installed and enabled with their filters on',
+    desc='On a Mailbox server without an Edge server or gateway, the anti-spam agents (content, sender, sender ID, protocol analysis) are the only spam defence of Exchange itself. They must be installed, enabled as agents, and their filters switched on.',
+    fix='Install the agents with Install-AntiSpamAgents.ps1, restart transport, and enable each filter configuration.',
+    script="# Anti-spam agents and their filters\nGet-TransportAgent | Format-Table Identity, Enabled\nGet-ContentFilterConfig | Select-Object Enabled\nGet-SenderFilterConfig | Select-Object Enabled\nGet-SenderIdConfig | Select-Object Enabled\nGet-SenderReputationConfig | Select-Object Enabled",
+    cons='Organisations that filter in Exchange Online Protection or a gateway do not install the agents on Mailbox servers; they should disable this control. On Edge servers the agents are part of the role (EDCA-TLS-031).',
+    facts=[f(TA, SRV, 'Identity', 'Enabled'), f('Get-ContentFilterConfig', ORG, 'Enabled'), f(SF, ORG, 'Enabled'), f('Get-SenderIdConfig', ORG, 'Enabled'), f('Get-SenderReputationConfig', ORG, 'Enabled')],
+    derive={'pairs': 'Content Filter Agent ↔ ContentFilterConfig, Sender Filter Agent ↔ SenderFilterConfig, Sender Id Agent ↔ SenderIdConfig, Protocol Analysis Agent ↔ SenderReputationConfig'},
+    rules=[('Fail', 'any of the four agents is missing or has Enabled false'), ('Fail', 'any paired config has Enabled false'), ('Pass', 'otherwise')],
+    upstream='A L6347 **(title)**: the agents from Get-TransportAgent and the config Enabled flags combined; no agent data → Unknown.', correction=None,
+    cases=['all installed and on → Pass', 'agents not installed → Fail', 'content filter config off → Fail', 'agent cmdlet denied → Unknown']))
+
+g.append(dict(
+    id='EDCA-SEC-039', title='The built-in Malware Agent is enabled',
+    desc='The Malware Agent scans messages in transport with the Exchange anti-malware engine. With it disabled, and no other scanner in the mail flow, attachments reach mailboxes unscanned.',
+    fix='Enable the Malware Agent (Enable-TransportAgent "Malware Agent") and check the malware filter policy, or document the scanner that replaces it.',
+    script="# Malware agent of this server\nGet-TransportAgent 'Malware Agent' | Select-Object Identity, Enabled\n# Enable-TransportAgent 'Malware Agent'; Restart-Service MSExchangeTransport",
+    cons='Organisations with a gateway or Exchange Online Protection that scans all mail may keep it off on purpose.',
+    facts=[f(TA, SRV, 'Identity', 'Enabled')],
+    rules=[('Unknown', 'no row named Malware Agent'), ('Pass', 'its Enabled is true'), ('Fail', 'its Enabled is false')],
+    upstream='A L6533: Pass when the Malware Agent is enabled, Fail when disabled, Unknown when absent.', correction=None,
+    cases=['enabled → Pass', 'disabled → Fail', 'absent → Unknown']))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Other organisation cmdlets, and the two audit-data controls that are local
+# ---------------------------------------------------------------------------------------------------------------
+g = []
+GROUPS.append(('Get-AdminAuditLogConfig, Get-ClientAccessRule, Get-User, Get-RoleGroupMember; local audit-data controls', '', g))
+
+g.append(dict(
+    id='EDCA-MON-001', title='Administrator audit logging records every cmdlet',
+    desc='The administrator audit log records who ran which Exchange cmdlet with which parameters. It is the trail for investigating a change or an abuse of administrative rights and is on by default.',
+    fix='Enable administrator audit logging for all cmdlets with Set-AdminAuditLogConfig.',
+    script="# Audit log configuration\nGet-AdminAuditLogConfig | Format-List AdminAuditLogEnabled, AdminAuditLogCmdlets, AdminAuditLogAgeLimit, LogLevel\n# Set-AdminAuditLogConfig -AdminAuditLogEnabled $true -AdminAuditLogCmdlets *",
+    cons='The log is kept in an arbitration mailbox for AdminAuditLogAgeLimit (90 days by default; shown in the evidence). Cmdlets run by loading the snap-in directly, as this agent does, bypass it.',
+    facts=[f('Get-AdminAuditLogConfig', ORG, 'AdminAuditLogEnabled', 'AdminAuditLogCmdlets', 'AdminAuditLogAgeLimit')],
+    rules=[('Fail', 'AdminAuditLogEnabled is false'), ('Fail', 'AdminAuditLogCmdlets does not contain *', 'only some cmdlets audited'), ('Pass', 'otherwise')],
+    upstream='A L2489: Pass when AdminAuditLogEnabled is true.', correction='Also requires that every cmdlet is audited (the title says "configured").',
+    cases=['enabled, * → Pass', 'disabled → Fail', 'enabled, only New-* → Fail', 'denied (needs Audit Logs role) → Unknown']))
+
+g.append(dict(
+    id='EDCA-IAC-010', title='The admin center and remote PowerShell are restricted to administrators',
+    desc='Every mailbox user can open remote PowerShell to Exchange by default, and the admin center is reachable from everywhere Outlook on the web is. Client access rules that limit both to administrators\' networks, and remote PowerShell switched off for ordinary users, remove a path for attackers holding a user\'s password.',
+    fix='Create client access rules that allow ExchangeAdminCenter and RemotePowerShell only from administrator networks, and set RemotePowerShellEnabled false for every user who is not an Exchange administrator.',
+    automatable=False,
+    script="# Client access rules and users allowed remote PowerShell\nGet-ClientAccessRule | Format-Table Name, Enabled, Priority, Action, AnyOfProtocols, AnyOfClientIPAddressesOrRanges\n(Get-User -ResultSize Unlimited -Filter 'RemotePowerShellEnabled -eq $true').Count\n# Set-User -Identity '<user>' -RemotePowerShellEnabled $false",
+    cons='A wrong client access rule locks administrators out; always create the allow rule for administrators first and keep the rule that blocks all others at a lower priority. Administrators = members of Organization Management, Server Management or Recipient Management (fixed list); other role groups count as non-administrators.',
+    facts=[f('Get-ClientAccessRule', ORG, 'Name', 'Enabled', 'Priority', 'Action', 'AnyOfProtocols', 'AnyOfClientIPAddressesOrRanges'),
+           f('Get-User', 'Organization (fixed filter RemotePowerShellEnabled true)', 'SamAccountName', 'RecipientTypeDetails'),
+           f('Get-RoleGroupMember', 'Organization (three fixed role groups)', 'SamAccountName')],
+    derive={'restrict': 'an enabled rule with Action DenyAccess whose AnyOfProtocols contains ExchangeAdminCenter or RemotePowerShell',
+            'nonAdmins': 'Get-User rows whose SamAccountName is in none of the three role groups'},
+    rules=[('Fail', 'no restrict rule for RemotePowerShell', 'evidence names the protocol'), ('Fail', 'no restrict rule for ExchangeAdminCenter'),
+           ('Fail', 'nonAdmins is not empty', 'evidence: count and up to 20 names'), ('Unknown', 'Get-User truncated and nothing failed'), ('Pass', 'otherwise')],
+    upstream='A L1218 **(title)**: client access rules part (none → Fail; enabled rules covering the management protocols) and a count of non-admin RemotePowerShellEnabled users; combined.',
+    correction=None,
+    cases=['both rules and no non-admin → Pass', 'no rules (default) → Fail', 'rules but 500 users with RPS → Fail', 'Get-User denied → Unknown']))
+
+g.append(dict(
+    id='EDCA-MON-010', title='Only system and Exchange accounts can write to the Exchange logging folder',
+    desc='The Exchange Logging folder holds protocol, tracking and diagnostic logs that investigations rely on. If other accounts can write there, logs can be altered or deleted.',
+    fix='Remove write, modify or full-control entries for other accounts from the Logging folder, restoring the permissions setup created.',
+    automatable=False,
+    script="# Access entries of the Exchange logging folder\n$setup = Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup'\n(Get-Acl (Join-Path $setup.MsiInstallPath 'Logging')).Access | Format-Table IdentityReference, FileSystemRights, AccessControlType, IsInherited",
+    cons='Read locally (no cmdlet). Upstream reads the path from AdminAuditLogConfig.AdminAuditLogPath, a property that Exchange 2013 and later do not have (the administrator audit log is in a mailbox), so it always falls back to <install>\\Logging; the agent reads that folder directly. The allowed identities are SEC-035\'s of issue 16 (SYSTEM, Administrators, Exchange Trusted Subsystem, TrustedInstaller, CREATOR OWNER, NETWORK SERVICE), matched by SID, not by name suffix.',
+    stage='local',
+    facts=[{'kind': 'acl', 'root': 'ExchangeInstall', 'path': 'Logging', 'fields': ['aces.sid', 'aces.identity', 'aces.rights', 'aces.type', 'aces.isInherited']}],
+    rules=[('Unknown', 'acl denied or absent'), ('Fail', 'an Allow ACE (inherited or not) for another SID has a write bit (write data, append, write attributes, delete, write DAC, write owner, generic write/all)'), ('Pass', 'otherwise')],
+    upstream='A L6803 **(title)**: ACEs of the audit log path, non-standard principals with write rights → Fail. verify=false.',
+    correction='Inherited entries count too; identities matched by SID; rights by bitmask (as corrected for SEC-035 in Drafts/local-facts).',
+    cases=['setup ACL → Pass', 'Users with Modify → Fail', 'folder absent → Unknown']))
+
+g.append(dict(
+    id='EDCA-MON-011', title='The Exchange logging folder is on its own volume',
+    desc='Logs that share the Windows or Exchange program volume can fill it and stop the server; keeping them on a separate volume protects both the server and the logs.',
+    fix='Move the log folders (transport, protocol, tracking and diagnostic logs) to a dedicated volume, or mount a dedicated volume at <install>\\Logging.',
+    automatable=False,
+    script="# Volume of the logging folder\n$setup = Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup'\nGet-CimInstance Win32_Volume -Filter 'DriveType = 3' | Format-Table Name, Label, FileSystem\nJoin-Path $setup.MsiInstallPath 'Logging'",
+    cons='Read locally (no cmdlet); same path decision as EDCA-MON-010. With the default layout the folder is on the program volume and the control fails, unless a volume is mounted at the folder (honoured: longest mount-point prefix). Individual log paths moved elsewhere with Set-TransportService are not examined.',
+    stage='local',
+    facts=[VOL, {'kind': 'registry', 'key': 'HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup', 'values': ['MsiInstallPath']}],
+    derive={'path': 'MsiInstallPath + Logging', 'vol(p)': 'longest mount-point prefix'},
+    rules=[('Unknown', 'vol(path) not found'), ('Fail', 'vol(path) is the system volume or vol(MsiInstallPath)'), ('Pass', 'otherwise')],
+    upstream='A L6861 **(title)**: the audit path (always <install>\\Logging in practice) on a volume other than system and install.',
+    correction='Mount points honoured.',
+    cases=['default on C: → Fail', 'volume mounted at …\\Logging → Pass', 'install on D:, logging on D: → Fail']))
