@@ -107,7 +107,7 @@ $EdcaNoCredentialResults = @(-2147016672, -2147023570, -2146893042, -2146893039,
 # ---------------------------------------------------------------------------------------------------------------
 
 # A property value as JSON-ready data: sizes in bytes, time spans in whole seconds, 'Unlimited' for unlimited,
-# flags enums and multi-valued properties as string arrays, AD ids as names, dates as ISO 8601 UTC.
+# flags enums and multi-valued properties as string arrays, AD ids as their display text, dates as ISO 8601 UTC.
 function ConvertTo-EdcaFactValue($Value) {
     if ($null -eq $Value) { return $null }
     if ($Value -is [string] -or $Value -is [bool] -or $Value -is [int] -or $Value -is [long] -or $Value -is [double]) { return $Value }
@@ -129,8 +129,15 @@ function ConvertTo-EdcaFactValue($Value) {
     if ($type.Name -eq 'ByteQuantifiedSize') { return [int64]$Value.ToBytes() }
     # EnhancedTimeSpan wraps a TimeSpan.
     if ($type.Name -eq 'EnhancedTimeSpan') { return [int64]([timespan]::Parse($Value.ToString())).TotalSeconds }
-    # ADObjectId and other directory ids.
-    if ($type.Name -eq 'ADObjectId') { return [string]$Value.Name }
+    # The Kerberos alternate service account: account names only, never the credential itself.
+    if ($type.Name -eq 'AlternateServiceAccountConfiguration') {
+        $names = @(foreach ($c in $Value.EffectiveCredentials) { [string]$c.Credential.UserName })
+        $latest = $null
+        if ($null -ne $Value.LatestCredential) { $latest = [string]$Value.LatestCredential.Credential.UserName }
+        return @{ EffectiveCredentials = @(foreach ($n in $names) { @{ UserName = $n } }); Latest = @{ UserName = $latest } }
+    }
+    # ADObjectId and other directory ids fall through to ToString(), the form an administrator sees
+    # ('MBX01\owa (Default Web Site)', 'contoso.com/Configuration/Sites/HQ').
     if ($Value -is [System.Collections.IEnumerable]) {
         return @(foreach ($item in $Value) { ConvertTo-EdcaFactValue $item })
     }
