@@ -77,7 +77,7 @@ $EdcaExchangeCmdlets = [ordered]@{
         Properties = @('Name', 'IsDefault', 'PasswordEnabled', 'AllowSimplePassword', 'AlphanumericPasswordRequired', 'MinPasswordLength', 'PasswordHistory', 'MaxPasswordFailedAttempts', 'PasswordExpiration', 'MaxInactivityTimeLock', 'DevicePolicyRefreshInterval', 'RequireDeviceEncryption', 'AllowNonProvisionableDevices') }
     'IRMConfiguration'          = @{ Cmdlet = 'Get-IRMConfiguration'; Parameters = @{}; Properties = @('InternalLicensingEnabled', 'ExternalLicensingEnabled', 'AzureRMSLicensingEnabled') }
     'AdminAuditLogConfig'       = @{ Cmdlet = 'Get-AdminAuditLogConfig'; Parameters = @{}; Properties = @('AdminAuditLogEnabled', 'AdminAuditLogCmdlets', 'AdminAuditLogAgeLimit', 'LogLevel') }
-    'EventLogLevel'             = @{ Cmdlet = 'Get-EventLogLevel'; Parameters = @{ Server = '$Server' }; Properties = @('Identity', 'EventLevel') }
+    'EventLogLevel'             = @{ Cmdlet = 'Get-EventLogLevel'; Parameters = @{ Server = '$Server' }; Edge = $true; Properties = @('Identity', 'EventLevel') }
     'ClientAccessRule'          = @{ Cmdlet = 'Get-ClientAccessRule'; Parameters = @{}; Properties = @('Name', 'Enabled', 'Priority', 'Action', 'AnyOfProtocols', 'AnyOfClientIPAddressesOrRanges', 'UsernameMatchesAnyOfPatterns') }
     'User.RemotePowerShell'     = @{ Cmdlet = 'Get-User'; Parameters = @{ ResultSize = 'Unlimited'; Filter = 'RemotePowerShellEnabled -eq $true' }; RowLimit = $true; Properties = @('SamAccountName', 'RecipientTypeDetails') }
     'RoleGroupMember.OrganizationManagement' = @{ Cmdlet = 'Get-RoleGroupMember'; Parameters = @{ Identity = 'Organization Management'; ResultSize = 'Unlimited' }; Properties = @('SamAccountName', 'RecipientType') }

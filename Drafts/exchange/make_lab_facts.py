@@ -148,7 +148,7 @@ def org_contoso(servers):
     all_rc = []
     for name in ('MBX01', 'MBX03', 'MBX04'):
         all_rc += [{k: r[k] for k in ('Identity', 'Enabled', 'TransportRole', 'AuthMechanism', 'TlsDomainCapabilities')} for r in servers[name]['ReceiveConnector']['rows']]
-    return {
+    contoso = {
         'organization': 'Contoso',
         'collectedOn': 'MBX01',
         'ExchangeServer.All': ok(*[{'Name': n, 'ServerRole': r, 'Site': s, 'AdminDisplayVersion': 'Version 15.2 (Build 2562.37)'} for n, r, s in
@@ -192,6 +192,17 @@ def org_contoso(servers):
         'RecipientFilterConfig': ok({'Enabled': True, 'BlockListEnabled': False, 'RecipientValidationEnabled': True}),
         'EdgeSubscription': ok({'Name': 'EDGE01', 'Domain': 'contoso.com', 'Site': 'contoso.com/Configuration/Sites/HQ', 'CreateUtc': '2026-02-10T09:14:00.0000000Z', 'LifeTime': None}),
     }
+    contoso.update(all_vdirs([servers[n] for n in ('MBX01', 'MBX03', 'MBX04') if 'MapiVirtualDirectory' in servers[n]]))
+    return contoso
+
+
+def all_vdirs(server_facts):
+    """The organisation-wide virtual directory answers (cmdlet without -Server) from the servers' own rows."""
+    out = {}
+    for key, props in (('MapiVirtualDirectory', ('Identity', 'IISAuthenticationMethods')), ('WebServicesVirtualDirectory', ('Identity', 'OAuthAuthentication')),
+                       ('AutodiscoverVirtualDirectory', ('Identity', 'OAuthAuthentication'))):
+        out[key + '.All'] = ok(*[{k: r[k] for k in props} for f in server_facts for r in f[key]['rows']])
+    return out
 
 
 def org_fabrikam(mbx02):
@@ -233,6 +244,7 @@ def org_fabrikam(mbx02):
         'RecipientFilterConfig': ok({'Enabled': True, 'BlockListEnabled': False, 'RecipientValidationEnabled': False}),
         'EdgeSubscription': ok(),
     }
+    org.update(all_vdirs([mbx02]))
     return org
 
 
@@ -260,6 +272,7 @@ def edge01():
         'ContentFilterConfig': contoso['ContentFilterConfig'], 'SenderFilterConfig': contoso['SenderFilterConfig'], 'SenderIdConfig': contoso['SenderIdConfig'],
         'SenderReputationConfig': contoso['SenderReputationConfig'], 'RecipientFilterConfig': contoso['RecipientFilterConfig'],
         'EdgeSubscription': ok({'Name': 'EDGE01', 'Domain': 'contoso.com', 'Site': 'contoso.com/Configuration/Sites/HQ', 'CreateUtc': '2026-02-10T09:14:00.0000000Z', 'LifeTime': None}),
+        'EventLogLevel': ok(*[{'Identity': 'EDGE01\\%s' % c, 'EventLevel': 'Lowest'} for c in ('MSExchangeTransport\\SmtpReceive', 'MSExchangeTransport\\SmtpSend', 'MSExchangeTransport\\Categorizer')]),
     }
 
 
