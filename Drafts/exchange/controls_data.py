@@ -1256,7 +1256,7 @@ g.append(dict(
     automatable=False,
     script="# Replication health of this member\nTest-ReplicationHealth -Identity $env:COMPUTERNAME | Format-Table Check, Result, Error -AutoSize",
     cons='The test contacts the other members over RPC and the cluster service and needs local administrator rights (inferred); with read-only rights the result is Unknown. Checks can fail briefly during maintenance.',
-    facts=[f('Test-ReplicationHealth', SRV, 'Check', 'Result', 'Error'), f('Get-ExchangeServer', SRV, 'Name')],
+    facts=[f('Test-ReplicationHealth', SRV, 'Check', 'Result', 'Error'), f('Get-DatabaseAvailabilityGroup', ORG, 'Name', 'Servers')],
     applicable='the server is a DAG member (a Get-DatabaseAvailabilityGroup row lists it)',
     rules=[('Fail', 'any row has Result other than Passed', 'evidence: check and error'), ('Unknown', 'no rows'), ('Pass', 'otherwise')],
     upstream='A L3099 **(title)**: DAG members only; Pass when ReplicationHealthPassed.', correction=None,

@@ -472,7 +472,7 @@ RULES = {
     'EDCA-RES-008': local('volumes'), 'EDCA-SEC-008': local('volumes'), 'EDCA-SEC-009': local('volumes'), 'EDCA-SEC-040': local('volumes'),
     'EDCA-DATA-017': local('volumes, BitLocker'),
     'EDCA-DATA-014': lambda c: (lambda fe: res(fe[0]['SMimeEnabled'], 'front end off') if fe else ('Unknown', 'no OWA'))([x for x in rows(c['srv'], 'OwaVirtualDirectory') if 'Default Web Site' in x['Identity']]),
-    'EDCA-IAC-012': lambda c: ('Unknown', 'missing WIA') if [x for k in ('OwaVirtualDirectory', 'EcpVirtualDirectory', 'WebServicesVirtualDirectory', 'AutodiscoverVirtualDirectory') for x in rows(c['srv'], k) if not {'Ntlm', 'Negotiate', 'WindowsIntegrated'} & set(x['InternalAuthenticationMethods'])] else ('Pass', ''),
+    'EDCA-IAC-012': lambda c: ('Unknown', 'missing WIA') if [x for x in rows(c['srv'], 'MapiVirtualDirectory') if not {'Ntlm', 'Negotiate'} & set(x['IISAuthenticationMethods'])] + [x for k in ('OwaVirtualDirectory', 'EcpVirtualDirectory', 'WebServicesVirtualDirectory', 'AutodiscoverVirtualDirectory') for x in rows(c['srv'], k) if not {'Ntlm', 'Negotiate', 'WindowsIntegrated'} & set(x['InternalAuthenticationMethods'])] else ('Pass', ''),
     'EDCA-IAC-013': lambda c: (lambda fe: res(fe[0]['FormsAuthentication'] == (c['line'] != '2016')) if fe else ('Unknown', ''))([x for x in rows(c['srv'], 'OwaVirtualDirectory') if 'Default Web Site' in x['Identity']]),
     'EDCA-SEC-014': local('applicationHost.config'),
     'EDCA-SEC-020': sec020,
