@@ -24,8 +24,11 @@ let package = Package(
         .target(name: "EDCAEngine", swiftSettings: strictSettings),
         // libssh's C API, from Debian's libssh-dev. Only EDCATransport imports it.
         .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
+        // MIT Kerberos and its GSSAPI (Debian's libkrb5-dev; headers in /usr/include, no pkg-config: its -isystem flags
+        // are refused by SwiftPM), for Kerberos logons. Only EDCATransport imports it.
+        .systemLibrary(name: "CKrb5", providers: [.apt(["libkrb5-dev"])]),
         // SSH transport: one command per host over libssh, strict host keys, deadlines, on dedicated threads.
-        .target(name: "EDCATransport", dependencies: ["CLibSSH"], swiftSettings: strictSettings),
+        .target(name: "EDCATransport", dependencies: ["CLibSSH", "CKrb5"], swiftSettings: strictSettings),
         // Pure: the PowerShell probe (command line, bootstrap, script), its request and its response parser.
         .target(name: "EDCAProbe", dependencies: ["EDCAEngine"], swiftSettings: strictSettings),
         // A test double, kept out of Sources/: a simulated Windows host for tests and the demo lab: answers the probe from a registry snapshot, as

@@ -161,6 +161,10 @@ struct FaultMatrixTests {
         #expect((event["metadata"] as? [String: Any])?["is_truncated"] as? Bool == true)
         let dropped = (event["unmapped"] as? [String: Any])?["evidences_dropped"] as? Int ?? 0
         #expect(dropped > 99_000, "the evidence of 100,000 subkeys cannot fit in one line")
+        // Cut and marked, the event is still valid OCSF.
+        let directory = try TemporaryDirectory()
+        let validity = try validateOCSF([try directory.write("cut.ndjson", line + "\n")])
+        #expect(validity.status == 0, "\(validity.output)")
     }
 
     @Test("Bytes that are not UTF-8 in the response are probe.malformed-response")
@@ -395,7 +399,7 @@ struct FaultScan {
         var statuses: [String: String] = [:]
         for event in events where event["class_uid"] as? Int == 2003 && hostname(event) == host {
             if let compliance = event["compliance"] as? [String: Any], let control = compliance["control"] as? String {
-                statuses[control] = compliance["status"] as? String
+                statuses[control] = compliance["status_code"] as? String
             }
         }
         return statuses

@@ -41,6 +41,9 @@ package struct Control: Sendable {
     package var frameworks: [String]
     /// Documents the control cites.
     package var references: [Reference]
+    /// Identifiers of the baseline requirements the control checks, such as `CIS 2.3.8` or `BSI SYS.1.2.3.A5`
+    /// (optional member `requirements`; empty when the control data does not know them).
+    package var requirements: [String] = []
     /// How to fix a failure.
     package var remediation: Remediation
     /// What to weigh before applying the fix, and what the check cannot see.

@@ -1,9 +1,9 @@
-/// Base64 (RFC 4648, with padding), for `-EncodedCommand`.
-enum Base64 {
+/// Base64 (RFC 4648, with padding): the probe's `-EncodedCommand`, OCSF's `bytestring_t` in the spool.
+package enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// The base64 text of `bytes`.
-    static func encode(_ bytes: [UInt8]) -> String {
+    package static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
         var index = 0
