@@ -6,6 +6,7 @@ reference URLs and document titles) are in upstream-meta.json. Everything else i
 """
 import json
 import os
+import re
 
 import controls_data as data
 
@@ -21,9 +22,50 @@ def fact_entry(f):
     return {'kind': 'exchange', 'cmdlet': cmdlet, 'subject': subject, 'properties': props}
 
 
+REQUIREMENT_PATTERNS = [
+    (re.compile(r'DISA STIG (EX\d\d-(?:MB|ED)-\d{6})'), 'DISA STIG {}'),
+    (re.compile(r'^CIS (\d+(?:\.\d+)+)'), 'CIS Microsoft Exchange Server Benchmark {}'),
+    (re.compile(r'^BSI ((?:APP|SYS|OPS|CON|NET|ORP)\.\d+\.\d+\.A\d+)'), 'BSI IT-Grundschutz {}'),
+    (re.compile(r'(ISM-\d{4})'), '{}'),
+    (re.compile(r'NIS2 Directive .*?(Article \d+\(\d+\)\([a-z]\))'), 'NIS2 {}'),
+]
+
+
+def requirements(refs):
+    """Requirement identifiers named by the references' titles (the optional control member `requirements`)."""
+    out = []
+    for name, _ in refs:
+        for pattern, form in REQUIREMENT_PATTERNS:
+            for match in pattern.findall(name):
+                value = form.format(match)
+                if value not in out:
+                    out.append(value)
+    return out
+
+
+def reference_name(name):
+    """The referenced document's title. Upstream sometimes appends its own explanation after a dash ("CISA
+    AA21-062A: ... - configure OWA Download Domains ..."); that text is upstream's, not the document's, and is cut.
+    NIS2 references keep the directive and the article only."""
+    article = re.search(r'NIS2 Directive \(EU\) 2022/2555 - (Article \d+\(\d+\)\([a-z]\))', name)
+    if article:
+        return 'NIS2 Directive (EU) 2022/2555, ' + article.group(1)
+    parts = re.split(r' (?:—|-) ', name)
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if part[:1].islower():
+            break
+        kept.append(part)
+    return ' - '.join(kept) if '—' not in name else ' — '.join(kept)
+
+
 def control_json(c):
     m = META[c['id']]
-    refs = [{'name': n, 'url': u} for n, u in UPSTREAM[c['id']]]
+    refs = []
+    for n, u in UPSTREAM[c['id']]:
+        entry = {'name': reference_name(n), 'url': u}
+        if entry not in refs:
+            refs.append(entry)
     check = {'draft': True, 'stage': c.get('stage', 'exchange'), 'subject': c.get('subject', m['subject']),
              'facts': [fact_entry(f) for f in c['facts']]}
     if c.get('applicable'):
@@ -33,14 +75,20 @@ def control_json(c):
     check['rules'] = [dict(zip(('status', 'when', 'note'), r)) for r in c['rules']]
     check['unknownWhen'] = c.get('unknown', ['the cmdlet answered an error (denied, timeout, noNetworkCredential)'])
     check['roles'] = c.get('rolesNote', ', '.join(m['roles']))
-    return {
+    out = {
         'id': c['id'], 'title': c['title'], 'description': c['desc'], 'verify': m['verify'],
         'subject': c.get('subject', m['subject']), 'category': m['category'], 'severity': m['severity'],
         'severityWeight': m['severityWeight'], 'frameworks': m['frameworks'], 'references': refs,
+    }
+    reqs = requirements(UPSTREAM[c['id']])
+    if reqs:
+        out['requirements'] = reqs
+    out.update({
         'remediation': {'automatable': c.get('automatable', True), 'description': c['fix'],
                         'scriptTemplate': c['script']},
         'considerations': c['cons'], 'roles': m['roles'], 'check': check,
-    }
+    })
+    return out
 
 
 def fact_line(f):
