@@ -394,7 +394,7 @@ g.append(rc('EDCA-TLS-021', 'RequireTLS', 'Every internal (Hub Transport) receiv
     'Set RequireTLS to true on every HubTransport receive connector, after checking that every sender uses TLS.', '$true',
     [('Unknown', 'no enabled row has TransportRole HubTransport'), ('Fail', 'any enabled HubTransport row has RequireTLS false'), ('Pass', 'otherwise')],
     'A L6480: every connector whose TransportRole is not FrontendTransport must have RequireTLS; none → Unknown.',
-    'Only enabled connectors. Upstream also counts Edge connectors (TransportRole FrontendTransport on Edge? inferred: HubTransport) — on Edge, EDCA-TLS-039 is the stricter check; kept as upstream.',
+    'Only enabled connectors, and only HubTransport ones (upstream: every role other than FrontendTransport, which also takes in connectors whose role is empty). On Edge the TransportRole value of receive connectors is to be verified on a lab server; if it is not HubTransport, Edge servers give Unknown here and EDCA-TLS-039 is the check that matters.',
     ['Default MBX and Client Proxy MBX RequireTLS true → Pass', 'Default MBX false (setup default) → Fail', 'only FrontendTransport rows → Unknown'],
     'Exchange already negotiates TLS between its servers; setting RequireTLS turns opportunistic into mandatory, so a device or application relaying through a HubTransport connector without TLS will be refused.'))
 
