@@ -113,7 +113,10 @@ def section(c):
     for k, v in (c.get('derive') or {}).items():
         out.append('- `%s` = %s' % (k, v))
     for i, r in enumerate(c['rules'], 1):
-        out.append('%d. %s when %s%s' % (i, r[0], r[1], (' (%s)' % r[2]) if len(r) > 2 else ''))
+        when = 'otherwise' if r[1].startswith('otherwise') else 'when ' + r[1]
+        if r[1].startswith('otherwise') and r[1] != 'otherwise':
+            when = r[1]
+        out.append('%d. %s %s%s' % (i, r[0], when, (' (%s)' % r[2]) if len(r) > 2 else ''))
     out += ['', '**Upstream.** ' + c['upstream']]
     if c.get('correction'):
         out += ['', '**Corrections.** ' + c['correction']]
