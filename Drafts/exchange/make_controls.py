@@ -59,6 +59,27 @@ def reference_name(name):
     return ' - '.join(kept) if '—' not in name else ' — '.join(kept)
 
 
+LIST_COMMAND = re.compile(r'((?:Select-Object|Format-Table|Format-List)(?: -Property| -ExpandProperty)?) ([^|\n]*)')
+
+
+def quote_lists(script):
+    """Quotes bare property names in comma-separated argument lists (Select-Object A, B -> 'A', 'B'): the same
+    command for PowerShell, and a form the tree-sitter grammar used by scripts/check_powershell.py parses."""
+    def fix(match):
+        head, rest = match.group(1), match.group(2)
+        tail = ''
+        cut = re.search(r' -(?!Property)[A-Za-z]+\b', rest)
+        if cut:
+            rest, tail = rest[:cut.start()], rest[cut.start():]
+        if ',' not in rest:
+            return match.group(0)
+        items = [i.strip() for i in rest.split(',')]
+        if any(i.startswith('@{') or i.startswith("'") or i.startswith('$') or ' ' in i for i in items):
+            return match.group(0)
+        return head + ' ' + ', '.join("'%s'" % i for i in items) + tail
+    return LIST_COMMAND.sub(fix, script).replace('/ 1GB', '/ 1073741824')
+
+
 def control_json(c):
     m = META[c['id']]
     refs = []
@@ -85,7 +106,7 @@ def control_json(c):
         out['requirements'] = reqs
     out.update({
         'remediation': {'automatable': c.get('automatable', True), 'description': c['fix'],
-                        'scriptTemplate': c['script']},
+                        'scriptTemplate': quote_lists(c['script'])},
         'considerations': c['cons'], 'roles': m['roles'], 'check': check,
     })
     return out
