@@ -32,8 +32,8 @@ g.append(dict(
     cons='Nothing depends on the program; switching it off has no effect on mail flow or clients. The value is organisation-wide, so one finding per organisation is reported. An unset value (null) is how a fresh organisation that never answered the setup question looks: it sends nothing, so it passes.',
     facts=[f('Get-OrganizationConfig', ORG, 'CustomerFeedbackEnabled')],
     rules=[('Fail', 'CustomerFeedbackEnabled is true'), ('Pass', 'CustomerFeedbackEnabled is false or null', 'null: never opted in')],
-    upstream='A L2391: Pass when CustomerFeedbackEnabled is false, Fail otherwise; a null value falls into Fail (inferred from the `-eq $false` test).',
-    correction='A null value (the organisation never opted in) passes: no data is sent.',
+    upstream='A L2391: Fail only when CustomerFeedbackEnabled is true (`-eq $true`), so false and null pass; Unknown when the property was not collected.',
+    correction=None,
     cases=['false → Pass', 'true → Fail', 'null → Pass', 'cmdlet denied → Unknown', 'Edge server only (no Org facts) → Skipped by role'],
 ))
 
@@ -1231,7 +1231,7 @@ g.append(dict(
     cons='Microsoft support may ask for it to be switched on during a case. An unset value (setup was told not to decide) sends nothing and passes (inferred).',
     facts=[f('Get-ExchangeServer', SRV, 'Name', 'ErrorReportingEnabled')],
     rules=[('Fail', 'ErrorReportingEnabled is true'), ('Pass', 'ErrorReportingEnabled is false or null')],
-    upstream='A L6189: Pass when ErrorReportingEnabled is false.', correction='Null passes (nothing is sent).',
+    upstream='A L6189: Pass when ErrorReportingEnabled is false, Fail when true, **Unknown** when null.', correction='Null passes (nothing is sent), as GOV-009 treats its null.',
     cases=['false → Pass', 'true → Fail', 'null → Pass', 'Edge local true → Fail']))
 
 g.append(dict(
@@ -1245,7 +1245,7 @@ g.append(dict(
     applicable='at least one DAG with at least one member',
     derive={'sites(d)': 'the distinct Site values of the members of DAG d'},
     rules=[('Unknown', 'a member of some DAG has no Site in the server list'), ('Fail', 'any DAG with count(sites) < 2', 'evidence: the DAG and its site'), ('Pass', 'otherwise')],
-    upstream='A L2221 **(title)**: DAG members (from the per-server MemberOfDAG and Site) span at least two sites. verify=false.',
+    upstream='A L2221: groups the scanned servers by DAG name (IsDagMember, DagName) and counts distinct AD sites per DAG; Fail below 2; no DAG member in the scan → Skipped. verify=false.',
     correction='Taken from the organisation objects, so members outside the scan count.',
     cases=['DAG over two sites → Pass', 'DAG in one site → Fail', 'no DAG → Skipped', 'two DAGs, one single-site → Fail']))
 
