@@ -1259,7 +1259,8 @@ g.append(dict(
     facts=[f('Test-ReplicationHealth', SRV, 'Check', 'Result', 'Error'), f('Get-DatabaseAvailabilityGroup', ORG, 'Name', 'Servers')],
     applicable='the server is a DAG member (a Get-DatabaseAvailabilityGroup row lists it)',
     rules=[('Fail', 'any row has Result other than Passed', 'evidence: check and error'), ('Unknown', 'no rows'), ('Pass', 'otherwise')],
-    upstream='A L3099 **(title)**: DAG members only; Pass when ReplicationHealthPassed.', correction=None,
+    upstream='A L3099: Skipped when IsDagMember is false, or when the Test-ReplicationHealth error message matches English phrases such as "not a member of a database availability group"; Unknown when the result is null; Pass when ReplicationHealthPassed.',
+    correction='Membership comes from Get-DatabaseAvailabilityGroup, never from the (localised) text of an error message.',
     cases=['all Passed → Pass', 'ClusterNetwork Failed → Fail', 'not a member → Skipped', 'denied → Unknown']))
 
 RES001_MBX = ['HostControllerService', 'MSExchangeADTopology', 'MSExchangeAntispamUpdate', 'MSExchangeDagMgmt', 'MSExchangeDelivery', 'MSExchangeDiagnostics', 'MSExchangeEdgeSync', 'MSExchangeFastSearch', 'MSExchangeFrontEndTransport', 'MSExchangeHM', 'MSExchangeIS', 'MSExchangeMailboxAssistants', 'MSExchangeMailboxReplication', 'MSExchangeRepl', 'MSExchangeRPC', 'MSExchangeServiceHost', 'MSExchangeSubmission', 'MSExchangeThrottling', 'MSExchangeTransport', 'MSExchangeTransportLogSearch', 'W3Svc', 'WinRM']
