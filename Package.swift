@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "EDCASpool", dependencies: ["EDCACore", "EDCAJSON"], swiftSettings: strictSettings),
         // Pure: a run's spool events to the HTML report's model and data, and to the remediation script.
         .target(
-            name: "EDCAReport", dependencies: ["EDCACore", "EDCAJSON", "EDCAEngine"], swiftSettings: strictSettings),
+            name: "EDCAReport", dependencies: ["EDCACore", "EDCAJSON"], swiftSettings: strictSettings),
         // The edge around the engine: the scan session (lock, spool, SSH client, retries, progress), reads control
         // directories and snapshot files, renders reports. Re-exports the nouns the command line names.
         .target(
