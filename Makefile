@@ -37,10 +37,13 @@ REWRITE = sed -e 's|/usr/bin/edca-agent|$(BINDIR)/edca-agent|g' \
 
 install: build
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/Controls/catalogs $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(DATADIR)/ReportTemplate \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	$(INSTALL) -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/edca-agent" $(DESTDIR)$(BINDIR)/edca-agent
 	$(INSTALL) -m 0644 Controls/*.json $(DESTDIR)$(DATADIR)/Controls/
 	$(INSTALL) -m 0644 Controls/catalogs/*.json $(DESTDIR)$(DATADIR)/Controls/catalogs/
+	$(INSTALL) -m 0644 ReportTemplate/report.html ReportTemplate/report.css ReportTemplate/report.js \
+		$(DESTDIR)$(DATADIR)/ReportTemplate/
 	$(REWRITE) systemd/edca-agent.service > $(DESTDIR)$(UNITDIR)/edca-agent.service
 	$(REWRITE) systemd/edca-agent.timer > $(DESTDIR)$(UNITDIR)/edca-agent.timer
 	chmod 0644 $(DESTDIR)$(UNITDIR)/edca-agent.service $(DESTDIR)$(UNITDIR)/edca-agent.timer

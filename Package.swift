@@ -30,8 +30,11 @@ let package = Package(
         .target(name: "EDCAEngine", dependencies: ["EDCACore", "EDCAJSON"], swiftSettings: strictSettings),
         // libssh's C API, from Debian's libssh-dev. Only EDCATransport imports it.
         .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
+        // MIT Kerberos and its GSSAPI (Debian's libkrb5-dev; headers in /usr/include, no pkg-config: its -isystem flags
+        // are refused by SwiftPM), for Kerberos logons. Only EDCATransport imports it.
+        .systemLibrary(name: "CKrb5", providers: [.apt(["libkrb5-dev"])]),
         // SSH transport: one command per host over libssh, strict host keys, deadlines, on dedicated threads.
-        .target(name: "EDCATransport", dependencies: ["CLibSSH"], swiftSettings: strictSettings),
+        .target(name: "EDCATransport", dependencies: ["CLibSSH", "CKrb5"], swiftSettings: strictSettings),
         // Pure: the PowerShell probe (command line, bootstrap, script), its request and its response parser.
         .target(
             name: "EDCAProbe",
@@ -50,12 +53,16 @@ let package = Package(
             swiftSettings: strictSettings),
         // The spool a SIEM ingests: one append-only NDJSON file of OCSF events, rotated per run; drift state.
         .target(name: "EDCASpool", dependencies: ["EDCACore", "EDCAJSON"], swiftSettings: strictSettings),
+        // Pure: a run's spool events to the HTML report's model and data, and to the remediation script.
+        .target(
+            name: "EDCAReport", dependencies: ["EDCACore", "EDCAJSON"], swiftSettings: strictSettings),
         // The edge around the engine: the scan session (lock, spool, SSH client, retries, progress), reads control
         // directories and snapshot files, renders reports. Re-exports the nouns the command line names.
         .target(
             name: "EDCAAgent",
             dependencies: [
-                "EDCACore", "EDCAJSON", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCASpool", "EDCATransport",
+                "EDCACore", "EDCAJSON", "EDCAEngine", "EDCAInventory", "EDCAProbe", "EDCAReport", "EDCASpool",
+                "EDCATransport",
             ],
             swiftSettings: strictSettings
         ),
@@ -87,6 +94,15 @@ let package = Package(
             path: "Benchmarks/SpoolBenchmark",
             swiftSettings: strictSettings
         ),
+        // Report generation and page load benchmark (not a test): `swift run -c release edca-report-benchmark`.
+        .executableTarget(
+            name: "edca-report-benchmark",
+            dependencies: [
+                "EDCAAgent", "EDCACore", "EDCAJSON", "EDCAEngine", "EDCAReport", "EDCASpool", "EDCATestSupport",
+            ],
+            path: "Benchmarks/ReportBenchmark",
+            swiftSettings: strictSettings
+        ),
         // Fuzzing (`scripts/fuzz`): one executable per parser; libFuzzer drives them when built with
         // `-sanitize=fuzzer,address -DFUZZING`, and a normal build replays the inputs given as arguments.
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
@@ -114,6 +130,12 @@ let package = Package(
         .testTarget(
             name: "EDCAEngineTests", dependencies: ["EDCACore", "EDCAJSON", "EDCAEngine"], swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "EDCAReportTests",
+            dependencies: [
+                "EDCAReport", "EDCAAgent", "EDCACore", "EDCAJSON", "EDCAEngine", "EDCASpool", "EDCATestSupport",
+            ],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "EDCAProbeTests", dependencies: ["EDCAProbe", "EDCACore", "EDCAJSON", "EDCAEngine"],
             swiftSettings: strictSettings),

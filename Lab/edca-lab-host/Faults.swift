@@ -36,6 +36,16 @@ struct Faults {
     var deepJSON = 0
     /// Keys made unreadable in addition to the snapshot's `null` keys.
     var deniedKeys: [RegistryPath] = []
+    /// The host's PowerShell: FIPS policy, Constrained Language Mode, version.
+    var windows = WindowsHost()
+    /// Whether powershell.exe reads an empty standard input, as if the server dropped it.
+    var emptyStandardInput = false
+    /// Whether powershell.exe reads only the first half of standard input, as if the server cut it.
+    var truncatedStandardInput = false
+    /// Whether security software kills powershell.exe before it writes anything.
+    var blocked = false
+    /// REG_DWORD values stored with 6 bytes of data (the snapshot's number, then 01 00), as `key` and `name`.
+    var wideDWORDs: [ProbeAnswers.ValueName] = []
     /// CIM classes made unreadable (access denied), as `null` classes in the snapshot.
     var deniedCimClasses: [CimClass] = []
     /// Services made unreadable (access denied), as `null` services in the snapshot.
@@ -49,7 +59,8 @@ struct Faults {
     static let names = [
         "latencyMs", "banner", "profileOutput", "clixml", "exitStatus", "hang", "hangAfterPartialOutput",
         "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
-        "deniedKeys", "deniedCimClasses", "deniedServices",
+        "deniedKeys", "fips", "constrainedLanguage", "powerShellVersion", "emptyStandardInput",
+        "truncatedStandardInput", "blocked", "wideDWORDs", "deniedCimClasses", "deniedServices",
     ]
 
     /// No fault.
@@ -84,6 +95,13 @@ struct Faults {
                 }
             case "deepJSON": deepJSON = try LabJSON.integer(value, in: 0...100_000_000, field)
             case "deniedKeys": deniedKeys = try Self.keyPaths(value, field)
+            case "fips": windows.fips = try LabJSON.bool(value, field)
+            case "constrainedLanguage": windows.constrainedLanguage = try LabJSON.bool(value, field)
+            case "powerShellVersion": windows.powerShellVersion = try LabJSON.integer(value, in: 1...5, field)
+            case "emptyStandardInput": emptyStandardInput = try LabJSON.bool(value, field)
+            case "truncatedStandardInput": truncatedStandardInput = try LabJSON.bool(value, field)
+            case "blocked": blocked = try LabJSON.bool(value, field)
+            case "wideDWORDs": wideDWORDs = try Self.valueNames(value, field)
             case "deniedCimClasses":
                 deniedCimClasses = try Self.strings(value, field).map { (text) throws(Refusal) -> CimClass in
                     guard let cimClass = CimClass.named(text) else {
@@ -108,6 +126,9 @@ struct Faults {
         let endings = [hang, hangAfterPartialOutput, disconnectMidOutput].filter { $0 }.count
         if endings > 1 {
             throw Refusal.lab("\(context): choose one of hang, hangAfterPartialOutput, disconnectMidOutput")
+        }
+        if emptyStandardInput && truncatedStandardInput {
+            throw Refusal.lab("\(context): choose one of emptyStandardInput, truncatedStandardInput")
         }
         let replacements = (garbage ? 1 : 0) + (deepJSON > 0 ? 1 : 0)
         if replacements > 1 { throw Refusal.lab("\(context): choose one of garbage, deepJSON") }
@@ -143,7 +164,36 @@ struct Faults {
         return paths
     }
 
-    // MARK: What the faults do to the output
+    /// Reads `wideDWORDs`: an array of `{"key": KEY, "name": NAME}`.
+    private static func valueNames(_ value: JSONValue, _ context: String) throws(Refusal) -> [ProbeAnswers.ValueName] {
+        guard case .array(let items) = value.kind else {
+            throw Refusal.lab("\(context): expected an array of {\"key\": ..., \"name\": ...}, found \(value.typeName)")
+        }
+        var names: [ProbeAnswers.ValueName] = []
+        for (index, item) in items.enumerated() {
+            let itemContext = "\(context)[\(index)]"
+            let members = try LabJSON.members(of: item, itemContext)
+            try LabJSON.allowOnly(["key", "name"], in: members, itemContext)
+            guard let keyValue = members.first(where: { $0.name == "key" })?.value,
+                let nameValue = members.first(where: { $0.name == "name" })?.value
+            else { throw Refusal.lab("\(itemContext): needs \"key\" and \"name\"") }
+            let text = try LabJSON.string(keyValue, "\(itemContext).key")
+            guard let key = RegistryPath(text) else {
+                throw Refusal.lab("\(itemContext).key: \(RegistryPath.problem(with: text) ?? "not a key path")")
+            }
+            names.append(ProbeAnswers.ValueName(key: key, name: try LabJSON.string(nameValue, "\(itemContext).name")))
+        }
+        return names
+    }
+
+    // MARK: What the faults do to the input and the output
+
+    /// Standard input as powershell.exe reads it: emptied or cut in half when a fault says so.
+    func standardInput(_ bytes: [UInt8]) -> [UInt8] {
+        if emptyStandardInput { return [] }
+        if truncatedStandardInput { return Array(bytes.prefix(bytes.count / 2)) }
+        return bytes
+    }
 
     /// The CLIXML PowerShell writes to a redirected stderr: a progress record, then an error line.
     static let clixmlBlock =
@@ -256,4 +306,14 @@ struct Faults {
             return nil
         }
     }
+}
+
+/// How a simulated Windows host's PowerShell behaves.
+struct WindowsHost {
+    /// Whether the "use FIPS compliant algorithms" policy is on: .NET's managed SHA-256 throws.
+    var fips = false
+    /// Whether PowerShell runs in Constrained Language Mode (AppLocker or WDAC enforced).
+    var constrainedLanguage = false
+    /// The major version of powershell.exe.
+    var powerShellVersion = 5
 }

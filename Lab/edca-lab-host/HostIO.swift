@@ -106,6 +106,12 @@ enum HostIO {
         }
     }
 
+    /// Kills this process with SIGKILL, as security software would kill powershell.exe: no output, no exit status.
+    static func killSelf() -> Never {
+        kill(getpid(), SIGKILL)
+        exit(137)
+    }
+
     /// Kills the sshd process that serves this session, so the client sees the connection drop, then exits (the
     /// job object of a real session would kill this process too).
     ///

@@ -38,6 +38,15 @@ import EDCAJSON
 /// - `hugeOutputBytes` (integer): that many filler bytes (80-byte CRLF lines) on stdout before the answer.
 /// - `wrongNonce` (bool): the markers carry another nonce (each hex digit moved on by one).
 /// - `deniedKeys` (array of key paths): keys made unreadable, exactly like `null` keys in the snapshot.
+/// - `fips` (bool): the FIPS policy is on: a bootstrap that hashes with .NET's managed SHA-256 fails (`fips`).
+/// - `constrainedLanguage` (bool): PowerShell runs in Constrained Language Mode: a bootstrap or probe script
+///   without a Constrained Language path fails as Windows would; the probe answers as its provider path does
+///   (REG_EXPAND_SZ as REG_SZ, REG_NONE as REG_BINARY, a wide REG_DWORD as REG_QWORD).
+/// - `powerShellVersion` (1...5, default 5): below 3, the bootstrap says PowerShell is too old.
+/// - `emptyStandardInput`, `truncatedStandardInput` (bool, at most one): powershell.exe reads nothing, or only the
+///   first half of the request.
+/// - `blocked` (bool): security software kills powershell.exe before it writes anything (SIGKILL, no output).
+/// - `wideDWORDs` (array of `{"key": K, "name": N}`): those REG_DWORD values are stored with 6 bytes of data.
 /// - `deniedCimClasses` (array of CIM class names) and `deniedServices` (array of service names): made unreadable,
 ///   exactly like `null` classes and services in the snapshot.
 enum LabHost {
@@ -80,12 +89,16 @@ enum LabHost {
         let bootstrap = try Bootstrap(text: PowerShellParameters.encodedCommand(of: powerShellArguments))
         if faults.clixml { try HostIO.writeAll(Faults.clixmlBlock, to: HostIO.standardError) }
 
-        let payload = try bootstrap.payload(from: HostIO.readStandardInput())
+        let input = HostIO.readStandardInput()
+        if faults.blocked { HostIO.killSelf() }
+        let payload = try bootstrap.payload(from: faults.standardInput(input), on: faults.windows)
         let scriptStart = HostIO.monotonicSeconds()
         let request = try ProbeRequest(payload: payload)
         if faults.hang { HostIO.waitUntilSessionEnds() }
         HostIO.sleep(milliseconds: faults.latencyMilliseconds)
-        let answers = ProbeAnswers.answers(to: request, from: snapshot, startedAt: scriptStart)
+        let reading = ProbeAnswers.Reading(
+            constrainedLanguage: faults.windows.constrainedLanguage, wideDWORDs: faults.wideDWORDs)
+        let answers = ProbeAnswers.answers(to: request, from: snapshot, startedAt: scriptStart, reading: reading)
 
         let response = faults.responseBody(nonce: request.nonce, answers: answers)
         if let note = response.note { try HostIO.writeAll(note + "\n", to: HostIO.standardError) }

@@ -80,24 +80,26 @@ struct ProbeRequest {
     /// Reads the payload's `edcaProbe` (must be 1), `nonce`, `deadlineSeconds` and `reads`; other members are
     /// ignored, as the script would.
     ///
-    /// - Throws: The simulator's ``Refusal`` (exit status 1) naming the member that breaks the protocol.
+    /// - Throws: The probe's framed `bad-request` ``Refusal`` (exit status 3) naming the member that breaks the
+    ///   protocol.
     init(payload members: [JSONMember]) throws(Refusal) {
         func member(_ name: String) -> JSONValue? { members.first { $0.name == name }?.value }
         guard case .number(let version) = member("edcaProbe")?.kind, version.literal == "1" else {
-            throw Refusal.simulator("the payload's \"edcaProbe\" must be the number 1")
+            throw Refusal.framed("bad-request", #"the request's "edcaProbe" must be the number 1"#)
         }
         guard case .string(let nonce) = member("nonce")?.kind, nonce.utf8.count == 32,
             nonce.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
         else {
-            throw Refusal.simulator("the payload's \"nonce\" must be 32 lowercase hexadecimal digits")
+            throw Refusal.framed("bad-request", #"the request's "nonce" must be 32 lowercase hexadecimal digits"#)
         }
         guard case .number(let deadline) = member("deadlineSeconds")?.kind, let seconds = Double(deadline.literal),
             seconds.isFinite, seconds >= 0
         else {
-            throw Refusal.simulator("the payload's \"deadlineSeconds\" must be a number of seconds, 0 or more")
+            throw Refusal.framed(
+                "bad-request", #"the request's "deadlineSeconds" must be a number of seconds, 0 or more"#)
         }
         guard case .array(let entries) = member("reads")?.kind else {
-            throw Refusal.simulator("the payload's \"reads\" must be an array")
+            throw Refusal.framed("bad-request", #"the request's "reads" must be an array"#)
         }
         self.nonce = nonce
         self.deadlineSeconds = seconds
@@ -107,25 +109,45 @@ struct ProbeRequest {
 
 /// The probe script's answers, computed from a host snapshot as docs/probe-protocol.md §4 describes them.
 enum ProbeAnswers {
+    /// A value of a key.
+    struct ValueName {
+        let key: RegistryPath
+        let name: String
+    }
+
+    /// How the probe reads values on this host, where it differs from the snapshot's data.
+    struct Reading {
+        /// Constrained Language Mode: the registry provider gives no value kind, so REG_EXPAND_SZ comes back as
+        /// REG_SZ, REG_NONE as REG_BINARY, and a REG_DWORD longer than 4 bytes as REG_QWORD.
+        var constrainedLanguage = false
+        /// REG_DWORD values stored with 6 bytes: the snapshot's number, then the bytes 01 00.
+        var wideDWORDs: [ValueName] = []
+
+        /// Whether a value is stored with 6 bytes.
+        func isWide(_ name: String, in path: RegistryPath) -> Bool {
+            wideDWORDs.contains { $0.key.name == path.name && $0.name.lowercased() == name.lowercased() }
+        }
+    }
+
     /// One answer per read, in order; once `deadlineSeconds` have passed since `startedAt` (on
     /// ``HostIO/monotonicSeconds()``), the remaining reads are answered with the deadline error.
     static func answers(
-        to request: ProbeRequest, from snapshot: HostSnapshot, startedAt: Double
+        to request: ProbeRequest, from snapshot: HostSnapshot, startedAt: Double, reading: Reading = Reading()
     ) -> [ResponseJSON] {
         request.reads.map { read in
             if HostIO.monotonicSeconds() - startedAt >= request.deadlineSeconds {
                 return error("probe deadline reached")
             }
-            return answer(read, from: snapshot)
+            return answer(read, from: snapshot, reading: reading)
         }
     }
 
     /// The answer to one read: one case per kind of read, each answered from its part of the snapshot.
-    static func answer(_ read: ProbeRead, from host: HostSnapshot) -> ResponseJSON {
+    static func answer(_ read: ProbeRead, from host: HostSnapshot, reading: Reading = Reading()) -> ResponseJSON {
         let snapshot = host.registry
         switch read {
         case .value(let path, let name):
-            return valueAnswer(name, in: path, from: snapshot)
+            return valueAnswer(name, in: path, from: snapshot, reading: reading)
         case .key(let path):
             switch snapshot.existence(of: path) {
             case .exists: return state("exists")
@@ -138,7 +160,8 @@ enum ProbeAnswers {
                 let listed = subkeys.map { subkey in
                     guard let name else { return ResponseJSON.members(["name": .string(subkey.leafName)]) }
                     return ResponseJSON.members([
-                        "name": .string(subkey.leafName), "value": valueAnswer(name, in: subkey, from: snapshot),
+                        "name": .string(subkey.leafName),
+                        "value": valueAnswer(name, in: subkey, from: snapshot, reading: reading),
                     ])
                 }
                 return .members(["subkeys": .array(listed)])
@@ -172,10 +195,18 @@ enum ProbeAnswers {
 
     /// The answer to reading one value of a key.
     private static func valueAnswer(
-        _ name: String, in path: RegistryPath, from snapshot: RegistrySnapshot
+        _ name: String, in path: RegistryPath, from snapshot: RegistrySnapshot, reading: Reading
     ) -> ResponseJSON {
         switch snapshot.value(RegistryName(name), in: path) {
-        case .present(let value): return typedData(value.data)
+        case .present(let value):
+            guard case .dword(let number) = value.data, reading.isWide(name, in: path) else {
+                return typedData(value.data, constrainedLanguage: reading.constrainedLanguage)
+            }
+            // .NET reads a REG_DWORD longer than 4 bytes as a 64-bit number.
+            if reading.constrainedLanguage {
+                return typedData(.qword(UInt64(number) + (1 << 32)), constrainedLanguage: true)
+            }
+            return error("REG_DWORD data is longer than 4 bytes")
         case .valueAbsent: return state("valueAbsent")
         case .keyAbsent: return state("keyAbsent")
         case .denied: return denied(path, from: snapshot)
@@ -198,8 +229,14 @@ enum ProbeAnswers {
             })
     }
 
-    /// `{"type": ..., "data": ...}`: QWORD data as a decimal string, binary as lowercase hex, REG_NONE as null.
-    private static func typedData(_ data: RegistryData) -> ResponseJSON {
+    /// `{"type": ..., "data": ...}`: QWORD data as a decimal string, binary as lowercase hex, REG_NONE as null;
+    /// in Constrained Language, REG_EXPAND_SZ as REG_SZ and REG_NONE as empty REG_BINARY.
+    private static func typedData(_ data: RegistryData, constrainedLanguage: Bool) -> ResponseJSON {
+        var data = data
+        if constrainedLanguage {
+            if case .expandString(let text) = data { data = .string(text) }
+            if case .none = data { data = .binary([]) }
+        }
         let json: ResponseJSON
         switch data {
         case .dword(let number): json = .integer(UInt64(number))

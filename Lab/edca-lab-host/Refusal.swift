@@ -15,6 +15,12 @@ struct Refusal: Error {
         Refusal(message: message, exitStatus: status, lineEnding: "\r\n")
     }
 
+    /// The framed line the bootstrap or the probe writes when it cannot go on (`edca-probe: CODE: MESSAGE`), with
+    /// exit status 3 (docs/probe-protocol.md §2.3).
+    static func framed(_ code: String, _ message: String) -> Refusal {
+        windows("edca-probe: \(code): \(message)", status: 3)
+    }
+
     /// The simulator's own complaint about the command, the bootstrap or the payload (exit status 1 unless given).
     static func simulator(_ message: String, status: Int32 = 1) -> Refusal {
         Refusal(message: "edca-lab-host: " + message, exitStatus: status, lineEnding: "\n")

@@ -1,6 +1,7 @@
 import EDCACore
 import EDCAEngine
 import EDCAJSON
+package import EDCATransport
 import Foundation
 
 /// The settings of scheduled scans: one JSON file (default `/etc/edca-agent/config.json`), every key also a flag of
@@ -22,6 +23,11 @@ import Foundation
 /// | `retryBackoffSeconds` | 0...300 | 2 (doubles per retry) |
 /// | `spoolRetentionDays` | 1...3650 | 14 |
 /// | `spoolGroup` | group name | none |
+/// | `kerberosKeytab` | path (secret) | `$CREDENTIALS_DIRECTORY/krb5-keytab` if present |
+/// | `kerberosPrincipal` | principal | the keytab's first principal |
+/// | `kerberosCredentialCache` | path (secret) | `$CREDENTIALS_DIRECTORY/krb5-ccache` if present (and no keytab) |
+/// | `kerberosDelegation` | bool | true |
+/// | `spoolChangesOnly` | boolean | false: every finding of every scan; true: only new and changed ones |
 package struct AgentConfiguration: Sendable, Equatable {
     /// The inventory file.
     package var inventory = "/etc/edca-agent/inventory.yaml"
@@ -49,6 +55,18 @@ package struct AgentConfiguration: Sendable, Equatable {
     package var spoolRetentionDays = 14
     /// The group that spool files belong to, for the forwarder.
     package var spoolGroup: String?
+    /// The keytab that gives Kerberos hosts (`auth: kerberos`) their ticket; never read by anything else.
+    package var kerberosKeytab: String?
+    /// The keytab principal to use; nil: the keytab's first.
+    package var kerberosPrincipal: String?
+    /// A credential cache file holding a forwardable ticket-granting ticket, instead of a keytab.
+    package var kerberosCredentialCache: String?
+    /// Whether the ticket is delegated to Kerberos hosts (the point of Kerberos here: the session gets network
+    /// credentials).
+    package var kerberosDelegation = true
+    /// Whether scans write only new and changed findings, and each host's Scan Activity with its counts
+    /// (`docs/spool.md`, "Changes-only output").
+    package var spoolChangesOnly = false
 
     /// The defaults.
     package init() {}
@@ -59,7 +77,7 @@ package struct AgentConfiguration: Sendable, Equatable {
     ]
     private static let pathKeys = [
         "inventory", "controlsDirectory", "spoolDirectory", "stateDirectory", "knownHosts", "identity",
-        "passphraseFile", "spoolGroup",
+        "passphraseFile", "spoolGroup", "kerberosKeytab", "kerberosPrincipal", "kerberosCredentialCache",
     ]
 
     /// Reads a configuration file over the defaults.
@@ -72,7 +90,9 @@ package struct AgentConfiguration: Sendable, Equatable {
             let document = try JSONParser.parse(bytes)
             if var reader = JSONObjectReader(document, path: "", problems: &problems) {
                 configuration.read(&reader, problems: &problems)
-                reader.reportUnknownFields(knownNames: pathKeys + ranges.keys.sorted(), problems: &problems)
+                reader.reportUnknownFields(
+                    knownNames: pathKeys + ranges.keys.sorted() + ["kerberosDelegation", "spoolChangesOnly"],
+                    problems: &problems)
             }
         } catch {
             let message = error.hint.map { "\(error.message); \($0)" } ?? error.message
@@ -85,6 +105,10 @@ package struct AgentConfiguration: Sendable, Equatable {
     }
 
     private mutating func read(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) {
+        if let value = reader.take("spoolChangesOnly"), let flag = JSONRead.bool(value, "spoolChangesOnly", &problems) {
+            spoolChangesOnly = flag
+        }
+        var cachePosition: SourcePosition?
         for key in Self.pathKeys {
             guard let value = reader.take(key), let text = JSONRead.nonEmptyString(value, key, &problems) else {
                 continue
@@ -97,8 +121,24 @@ package struct AgentConfiguration: Sendable, Equatable {
             case "knownHosts": knownHosts = text
             case "identity": identity = text
             case "passphraseFile": passphraseFile = text
+            case "kerberosKeytab": kerberosKeytab = text
+            case "kerberosPrincipal": kerberosPrincipal = text
+            case "kerberosCredentialCache":
+                kerberosCredentialCache = text
+                cachePosition = value.position
             default: spoolGroup = text
             }
+        }
+        if let value = reader.take("kerberosDelegation"),
+            let flag = JSONRead.bool(value, "kerberosDelegation", &problems)
+        {
+            kerberosDelegation = flag
+        }
+        if kerberosKeytab != nil, kerberosCredentialCache != nil {
+            problems.append(
+                DecodingProblem(
+                    position: cachePosition, field: "kerberosCredentialCache",
+                    message: "give kerberosKeytab or kerberosCredentialCache, not both"))
         }
         for (key, range) in Self.ranges.sorted(by: { $0.key < $1.key }) {
             guard let value = reader.take(key), let number = JSONRead.integer(value, key, &problems) else { continue }
@@ -120,7 +160,9 @@ package struct AgentConfiguration: Sendable, Equatable {
     }
 
     /// Fills unset secrets and known_hosts from systemd credentials (`LoadCredential=ssh-key:...`,
-    /// `known-hosts`, `ssh-key-passphrase`) in `credentialsDirectory`, when those files exist.
+    /// `known-hosts`, `ssh-key-passphrase`, `krb5-keytab`, `krb5-ccache`) in `credentialsDirectory`, when those
+    /// files exist. A Kerberos credential is used only when neither a keytab nor a credential cache is configured;
+    /// `krb5-keytab` wins over `krb5-ccache`.
     package mutating func useCredentials(in credentialsDirectory: String?) {
         guard let credentialsDirectory, !credentialsDirectory.isEmpty else { return }
         func credential(_ name: String) -> String? {
@@ -130,5 +172,22 @@ package struct AgentConfiguration: Sendable, Equatable {
         knownHosts = knownHosts ?? credential("known-hosts")
         identity = identity ?? credential("ssh-key")
         passphraseFile = passphraseFile ?? credential("ssh-key-passphrase")
+        if kerberosKeytab == nil, kerberosCredentialCache == nil {
+            kerberosKeytab = credential("krb5-keytab")
+            if kerberosKeytab == nil { kerberosCredentialCache = credential("krb5-ccache") }
+        }
+    }
+
+    /// The Kerberos settings for the transport, or nil when neither a keytab nor a credential cache is configured.
+    package var kerberosOptions: KerberosOptions? {
+        if let kerberosKeytab {
+            return KerberosOptions(
+                source: .keytab(path: kerberosKeytab, principal: kerberosPrincipal), delegate: kerberosDelegation)
+        }
+        if let kerberosCredentialCache {
+            return KerberosOptions(
+                source: .credentialCache(path: kerberosCredentialCache), delegate: kerberosDelegation)
+        }
+        return nil
     }
 }

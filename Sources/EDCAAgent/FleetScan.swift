@@ -38,10 +38,18 @@ package struct ScanTarget: Sendable, Hashable {
         self.role = role
     }
 
-    /// A target reached at `address`:`port` as `user`, its host key optionally pinned (`SHA256:...`).
-    package init(name: String, address: String, port: Int, user: String, fingerprint: String?, role: ExchangeRole?) {
+    /// A target reached at `address`:`port` as `user`, its host key optionally pinned (`SHA256:...`), logged on to
+    /// with the session's key or, with `.kerberos`, its Kerberos identity to the service principal
+    /// `host/<kerberosName>` (`host/<address>` when nil).
+    package init(
+        name: String, address: String, port: Int, user: String, fingerprint: String?, role: ExchangeRole?,
+        authentication: HostAuthentication = .key, kerberosName: String? = nil
+    ) {
         self.init(
-            name: name, endpoint: SSHEndpoint(host: address, port: port, user: user, pinnedFingerprint: fingerprint),
+            name: name,
+            endpoint: SSHEndpoint(
+                host: address, port: port, user: user, pinnedFingerprint: fingerprint,
+                authentication: authentication == .kerberos ? .kerberos(serverName: kerberosName) : .publicKey),
             role: role)
     }
 
@@ -49,7 +57,7 @@ package struct ScanTarget: Sendable, Hashable {
     package init(_ host: InventoryHost) {
         self.init(
             name: host.name, address: host.address, port: host.port, user: host.user, fingerprint: host.fingerprint,
-            role: host.role)
+            role: host.role, authentication: host.authentication, kerberosName: host.kerberosName)
     }
 
     /// The host name or address connected to.

@@ -23,12 +23,22 @@ package actor ScanRecorder {
     private var statusCounts: [Status: Int] = [:]
     /// The first spool error, after which nothing more is written.
     package private(set) var spoolFailure: SpoolError?
+    /// Whether findings whose status did not change are left out (changes-only output).
+    private let changesOnly: Bool
+    /// In changes-only output, how old a finding's last report may grow before it is written again although
+    /// unchanged, in milliseconds: half the spool's retention, so the retained spool always holds every finding.
+    private let restatementMilliseconds: Int64
 
     /// Creates a recorder writing to `spool`, comparing verdicts with `drift`; the run starts now.
-    /// - Parameter now: the wall clock that dates events, the run and the rotated file (tests pass their own).
+    ///
+    /// - Parameters:
+    ///   - changesOnly: write only new and changed findings (and each host's Scan Activity with its counts); an
+    ///     unchanged finding is written again once its last report is older than half of `retentionDays`.
+    ///   - retentionDays: how long the spool keeps rotated files.
+    ///   - now: the wall clock that dates events, the run and the rotated file (tests pass their own).
     package init(
-        spool: SpoolWriter, drift: DriftState, run: SpoolRun, controls: [Control],
-        now: @escaping @Sendable () -> Date = { Date() }
+        spool: SpoolWriter, drift: DriftState, run: SpoolRun, controls: [Control], changesOnly: Bool = false,
+        retentionDays: Int = 14, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.now = now
         started = now()
@@ -36,6 +46,8 @@ package actor ScanRecorder {
         self.drift = drift
         self.run = run
         self.controls = Dictionary(controls.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.changesOnly = changesOnly
+        self.restatementMilliseconds = Int64(retentionDays) * 86_400_000 / 2
     }
 
     /// Writes one host's events: a Compliance Finding per applicable control (skipped ones are left out) and a Scan
@@ -47,6 +59,8 @@ package actor ScanRecorder {
         var lines: [String] = []
         var hostStatuses: [Status: Int] = [:]
         var verdicts: [Verdict] = []
+        var reported: Set<String> = []
+        var unchangedOmitted: Int?
         let result: HostScanOutcome.Result
         var host = SpoolHost(hostname: outcome.target.name, ip: outcome.target.endpoint.host, role: outcome.target.role)
         switch outcome.result {
@@ -55,14 +69,21 @@ package actor ScanRecorder {
             host.osName = scan.identity.windowsProduct
             host.osBuild = scan.identity.windowsBuild
             verdicts = scan.verdicts.filter { $0.status != .skipped }
+            if changesOnly { unchangedOmitted = 0 }
             for verdict in verdicts {
                 guard let control = controls[verdict.controlID] else { continue }
                 hostStatuses[verdict.status, default: 0] += 1
+                let drift = drift.drift(for: host.hostname, control: verdict.controlID, status: verdict.status)
+                if changesOnly, drift.kind == .unchanged, let last = drift.reported,
+                    end - last < restatementMilliseconds
+                {
+                    unchangedOmitted? += 1
+                    continue
+                }
+                reported.insert(verdict.controlID)
                 let event = SpoolEvents.complianceFinding(
                     control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
-                    drift: drift.drift(for: host.hostname, control: verdict.controlID, status: verdict.status),
-                    run: run,
-                    timeMilliseconds: end)
+                    drift: drift, run: run, timeMilliseconds: end)
                 lines.append(SpoolLine.render(event))
             }
             result = .completed
@@ -74,7 +95,8 @@ package actor ScanRecorder {
             result = .failed(errorClass: error.errorClass, message: error.description)
         }
         let activity = HostScanOutcome(
-            host: host, result: result, startMilliseconds: start, endMilliseconds: end, statusCounts: hostStatuses)
+            host: host, result: result, startMilliseconds: start, endMilliseconds: end, statusCounts: hostStatuses,
+            unchangedOmitted: unchangedOmitted)
         lines.append(SpoolLine.render(SpoolEvents.hostScanActivity(activity, run: run, timeMilliseconds: end)))
         guard spoolFailure == nil else { return }
         do {
@@ -84,7 +106,9 @@ package actor ScanRecorder {
             return
         }
         for verdict in verdicts {
-            drift.record(host: host.hostname, control: verdict.controlID, status: verdict.status)
+            drift.record(
+                host: host.hostname, control: verdict.controlID, status: verdict.status, time: end,
+                reported: reported.contains(verdict.controlID))
             statusCounts[verdict.status, default: 0] += 1
         }
     }

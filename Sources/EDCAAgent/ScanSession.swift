@@ -18,13 +18,19 @@ package struct ScanSettings: Sendable {
         package var group: String?
         /// Days rotated spool files are kept.
         package var retentionDays: Int
+        /// Whether only new and changed findings are written (`docs/spool.md`, "Changes-only output").
+        package var changesOnly: Bool
 
         /// Creates spool settings.
-        package init(spoolDirectory: String, stateDirectory: String, group: String?, retentionDays: Int) {
+        package init(
+            spoolDirectory: String, stateDirectory: String, group: String?, retentionDays: Int,
+            changesOnly: Bool = false
+        ) {
             self.spoolDirectory = spoolDirectory
             self.stateDirectory = stateDirectory
             self.group = group
             self.retentionDays = retentionDays
+            self.changesOnly = changesOnly
         }
     }
 
@@ -40,6 +46,8 @@ package struct ScanSettings: Sendable {
     package var passphraseFile: String?
     /// Authenticate with ssh-agent before trying ``identity``.
     package var useAgent = false
+    /// The Kerberos identity for targets that authenticate with Kerberos, or nil when none does.
+    package var kerberos: KerberosOptions?
     /// Each host's whole deadline.
     package var deadline: Duration = .seconds(60)
     /// The most hosts probed at once.
@@ -71,20 +79,22 @@ package struct ScanSettings: Sendable {
         self.identity = identity
         passphraseFile = configuration.passphraseFile
         useAgent = identity == nil
+        kerberos = configuration.kerberosOptions
         deadline = .seconds(configuration.deadlineSeconds)
         concurrency = configuration.concurrency
         retries = configuration.retries
         retryBackoff = .seconds(configuration.retryBackoffSeconds)
         spooling = Spooling(
             spoolDirectory: configuration.spoolDirectory, stateDirectory: configuration.stateDirectory,
-            group: configuration.spoolGroup, retentionDays: configuration.spoolRetentionDays)
+            group: configuration.spoolGroup, retentionDays: configuration.spoolRetentionDays,
+            changesOnly: configuration.spoolChangesOnly)
         stopsOnSignals = true
     }
 
     var sshOptions: SSHOptions {
         SSHOptions(
             knownHostsPath: knownHosts, acceptNewHostKeys: acceptNewHostKeys, identityFile: identity,
-            passphraseFile: passphraseFile, useAgent: useAgent, deadline: deadline)
+            passphraseFile: passphraseFile, useAgent: useAgent, deadline: deadline, kerberos: kerberos)
     }
 }
 
@@ -96,6 +106,9 @@ package enum ScanEvent: Sendable {
     case hostFinished(HostOutcome, ScanProgress)
     /// After the run, the spool holds more than ``ScanSession/spoolSizeWarning`` bytes.
     case spoolLarge(bytes: Int64)
+    /// Opening the spool met a problem that does not stop it: a group not applied, an active file of another OCSF
+    /// version moved aside.
+    case spoolWarning(String)
 }
 
 /// What a session gave.
@@ -174,9 +187,13 @@ package enum ScanSession {
             do {
                 let spool = try SpoolWriter.open(directory: spooling.spoolDirectory, group: spooling.group)
                 let drift = try DriftState.load(directory: spooling.stateDirectory)
+                // Read before the recorder takes the spool.
+                let warnings = spool.warnings
                 recorder = ScanRecorder(
                     spool: spool, drift: drift, run: SpoolRun(productVersion: AgentProduct.version),
-                    controls: settings.controls)
+                    controls: settings.controls, changesOnly: spooling.changesOnly,
+                    retentionDays: spooling.retentionDays)
+                for warning in warnings { events(.spoolWarning(warning)) }
             } catch {
                 throw .spool(error)
             }

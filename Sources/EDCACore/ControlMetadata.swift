@@ -52,6 +52,9 @@ package struct ControlMetadata: Sendable {
     package var frameworks: [String]
     /// Documents the control cites.
     package var references: [Reference]
+    /// Identifiers of the baseline requirements the control checks, such as `CIS 2.3.8` or `BSI SYS.1.2.3.A5`
+    /// (optional member `requirements`; empty when the control data does not know them).
+    package var requirements: [String]
     /// How to fix a failure.
     package var remediation: Remediation
     /// What to weigh before applying the fix, and what the check cannot see.
@@ -63,7 +66,7 @@ package struct ControlMetadata: Sendable {
     package init(
         id: String, title: String, description: String, verify: Bool, subject: String, category: String,
         severity: Severity, severityWeight: Int, frameworks: [String], references: [Reference],
-        remediation: Remediation, considerations: String, roles: [ExchangeRole]
+        requirements: [String] = [], remediation: Remediation, considerations: String, roles: [ExchangeRole]
     ) {
         self.id = id
         self.title = title
@@ -75,6 +78,7 @@ package struct ControlMetadata: Sendable {
         self.severityWeight = severityWeight
         self.frameworks = frameworks
         self.references = references
+        self.requirements = requirements
         self.remediation = remediation
         self.considerations = considerations
         self.roles = roles

@@ -1,6 +1,15 @@
 package import EDCACore
 import Foundation
 
+/// How the agent logs on to a host (`auth` in the inventory).
+package enum HostAuthentication: String, Sendable, Hashable {
+    /// The private key (or ssh-agent): the default, enough for registry-only scans.
+    case key
+    /// Kerberos (GSSAPI) with the agent's keytab or credential cache, delegating the ticket so that the session has
+    /// network credentials (Exchange cmdlets that read Active Directory need them).
+    case kerberos
+}
+
 /// One Exchange server of the inventory, with every setting merged from the defaults, its group and itself.
 package struct InventoryHost: Sendable, Hashable {
     /// The host's name, unique in the inventory (compared case-insensitively).
@@ -12,8 +21,12 @@ package struct InventoryHost: Sendable, Hashable {
     /// The SSH user name.
     package var user: String
     /// The private key file as written in the inventory (relative paths resolve against the current directory),
-    /// or `nil` to authenticate with ssh-agent (`identity: agent`).
+    /// or `nil` to authenticate with ssh-agent (`identity: agent`) or with Kerberos.
     package var identityFile: String?
+    /// Key (default) or Kerberos.
+    package var authentication: HostAuthentication = .key
+    /// The name in the server's Kerberos service principal `host/<name>`, when it is not `address`.
+    package var kerberosName: String?
     /// The Exchange role to assume, or `nil` to let the probe detect it (`auto`).
     package var role: ExchangeRole?
     /// The pinned host-key fingerprint (`SHA256:` and base64), or `nil` to rely on known_hosts.

@@ -14,6 +14,8 @@ private struct HostSettings {
     var fingerprint: String?
     var tags: [String] = []
     var enabled: Bool?
+    var authentication: HostAuthentication?
+    var kerberosName: String?
 
     /// These settings with `overrides` applied on top; tags are merged.
     func overridden(by overrides: HostSettings) -> HostSettings {
@@ -26,6 +28,8 @@ private struct HostSettings {
         merged.fingerprint = overrides.fingerprint ?? fingerprint
         merged.tags = mergedTags(tags, overrides.tags)
         merged.enabled = overrides.enabled ?? enabled
+        merged.authentication = overrides.authentication ?? authentication
+        merged.kerberosName = overrides.kerberosName ?? kerberosName
         return merged
     }
 }
@@ -43,9 +47,9 @@ private func mergedTags(_ first: [String], _ second: [String]) -> [String] {
 /// Turns inventory YAML into hosts, collecting every problem instead of stopping at the first.
 struct InventoryParser {
     /// The keys that set host settings, at every level.
-    static let settingKeys = ["port", "user", "identity", "role", "fingerprint", "tags", "enabled"]
+    static let settingKeys = ["port", "user", "identity", "role", "fingerprint", "tags", "enabled", "auth"]
     /// The keys of a host entry.
-    static let hostKeys = ["name", "address"] + settingKeys
+    static let hostKeys = ["name", "address"] + settingKeys + ["kerberosName"]
     /// The keys of a group.
     static let groupKeys = settingKeys + ["hosts"]
     /// The top-level keys.
@@ -189,6 +193,16 @@ struct InventoryParser {
                 settings.tags = tags(value, field: field)
             case "enabled":
                 settings.enabled = bool(value, field: field)
+            case "auth":
+                settings.authentication = authentication(value, field: field)
+            case "kerberosName":
+                if let name = nonEmptyString(value, field: field) {
+                    if let problem = addressProblem(name) {
+                        report(at: value, field: field, "\(quoted(name)) \(problem)")
+                    } else {
+                        settings.kerberosName = name
+                    }
+                }
             default:
                 break  // `name` and `hosts` are read by the caller.
             }
@@ -231,20 +245,24 @@ struct InventoryParser {
                     "host \"\(entry.name)\" has no `user` (set it on the host, its group or `defaults`)")
                 valid = false
             }
-            if settings.identity == nil {
+            let authentication = settings.authentication ?? .key
+            if settings.identity == nil, authentication == .key {
                 report(
                     at: entry.node, field: "\(entry.path).identity",
                     "host \"\(entry.name)\" has no `identity` (a private key file, or `agent` for ssh-agent; "
-                        + "set it on the host, its group or `defaults`)")
+                        + "set it on the host, its group or `defaults`; or `auth: kerberos`)")
                 valid = false
             }
-            guard valid, let user = settings.user, let identity = settings.identity else { continue }
-            hosts.append(
-                InventoryHost(
-                    name: entry.name, address: address, port: settings.port ?? 22, user: user,
-                    identityFile: identity == Self.agentIdentity ? nil : identity, role: settings.role ?? nil,
-                    fingerprint: settings.fingerprint, tags: settings.tags, enabled: settings.enabled ?? true,
-                    group: group))
+            guard valid, let user = settings.user else { continue }
+            let identity = authentication == .key ? settings.identity : nil
+            var host = InventoryHost(
+                name: entry.name, address: address, port: settings.port ?? 22, user: user,
+                identityFile: identity == Self.agentIdentity ? nil : identity, role: settings.role ?? nil,
+                fingerprint: settings.fingerprint, tags: settings.tags, enabled: settings.enabled ?? true,
+                group: group)
+            host.authentication = authentication
+            host.kerberosName = settings.kerberosName
+            hosts.append(host)
         }
         return hosts
     }
@@ -280,7 +298,7 @@ struct InventoryParser {
         let key = scalar.string
         guard allowed.contains(key) else {
             var message = "unknown key \"\(key)\""
-            if ["name", "address"].contains(key) {
+            if ["name", "address", "kerberosName"].contains(key) {
                 message = "`\(key)` can only be set on a host, not here"
             } else if key == "hosts" {
                 message = "`hosts` is only allowed at the top level and in a group"
@@ -341,6 +359,13 @@ struct InventoryParser {
     }
 
     /// The role, with `.some(nil)` for `auto`; `nil` when invalid.
+    private mutating func authentication(_ node: Node, field: String) -> HostAuthentication? {
+        guard let text = nonEmptyString(node, field: field) else { return nil }
+        if let method = HostAuthentication(rawValue: text.lowercased()) { return method }
+        report(at: node, field: field, "unknown authentication \(quoted(text)): expected key or kerberos")
+        return nil
+    }
+
     private mutating func role(_ node: Node, field: String) -> ExchangeRole?? {
         guard let text = nonEmptyString(node, field: field) else { return nil }
         if text.lowercased() == "auto" { return .some(nil) }

@@ -8,14 +8,20 @@ package enum ProbeDiagnostics {
 
     /// Stderr as one line: the decoded CLIXML error strings, or the text itself; invalid UTF-8 is replaced.
     package static func summary(ofStandardError bytes: [UInt8]) -> String {
+        joined(lines(ofStandardError: bytes))
+    }
+
+    /// Stderr's non-empty lines, trimmed: the lines of the decoded CLIXML error strings, or of the text itself.
+    static func lines(ofStandardError bytes: [UInt8]) -> [String] {
         let text = String(decoding: bytes, as: UTF8.self)
-        let lines: [String]
-        if text.contains("#< CLIXML") {
-            lines = errorStrings(inCLIXML: text)
-        } else {
-            lines = text.split(whereSeparator: \.isNewline).map(String.init)
-        }
-        let joined = lines.map { $0.trimmingCharacters() }.filter { !$0.isEmpty }.joined(separator: " | ")
+        let blocks = text.contains("#< CLIXML") ? errorStrings(inCLIXML: text) : [text]
+        return blocks.flatMap { $0.split(whereSeparator: \.isNewline) }.map { String($0).trimmingCharacters() }
+            .filter { !$0.isEmpty }
+    }
+
+    /// Lines as one line, `|` between them, at most ``maxLength`` characters.
+    static func joined(_ lines: some Sequence<String>) -> String {
+        let joined = lines.joined(separator: " | ")
         return joined.count > maxLength ? String(joined.prefix(maxLength)) + "…" : joined
     }
 

@@ -71,7 +71,7 @@ package struct ProbeRequest: Sendable {
         return payload
     }
 
-    /// The payload written to the probe's standard input: one JSON object (`docs/probe-protocol.md` §3).
+    /// The payload written to the probe's standard input: one JSON object in ASCII (`docs/probe-protocol.md` §3).
     package func payload() -> [UInt8] {
         let readDocuments: [JSONOutput] = reads.map { read in
             switch read {
@@ -91,6 +91,6 @@ package struct ProbeRequest: Sendable {
             ("script", .string(ProbeScripts.probe)),
             ("reads", .array(readDocuments)),
         ])
-        return document.compactBytes()
+        return ASCIIJSON.escaping(document.compactBytes())
     }
 }

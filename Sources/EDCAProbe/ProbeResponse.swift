@@ -13,6 +13,18 @@ package struct ProbeError: Error, Sendable, Equatable, CustomStringConvertible {
         case scriptRejected = "script-rejected"
         /// The request is larger than the bootstrap can read (``ProbeRequest/payloadSizeLimit``); nothing was sent.
         case requestTooLarge = "request-too-large"
+        /// powershell.exe read an empty standard input.
+        case noInput = "no-input"
+        /// The bootstrap or the probe refused the request (not JSON, or not shaped as the protocol says).
+        case badRequest = "bad-request"
+        /// PowerShell older than 3.0 (no ConvertFrom-Json).
+        case powerShellTooOld = "powershell-too-old"
+        /// The FIPS policy refused the script hash.
+        case fips
+        /// Constrained Language Mode refused something the bootstrap or the probe did.
+        case constrainedLanguage = "constrained-language"
+        /// No output at all, then the process ended: security software likely blocked or killed powershell.exe.
+        case blocked
     }
 
     /// The kind of failure.
@@ -89,21 +101,7 @@ package enum ProbeResponse {
         let begin = Array("EDCA-PROBE-BEGIN \(request.nonce)".utf8)
         let end = Array("EDCA-PROBE-END \(request.nonce)".utf8)
         guard let beginRange = lineRange(of: begin, in: output, from: 0) else {
-            let diagnostics = ProbeDiagnostics.summary(ofStandardError: standardError)
-            let status = exitStatus.map { "exit status \($0)" } ?? "no exit status (killed or disconnected)"
-            if exitStatus == 3, diagnostics.contains("script hash mismatch") {
-                throw ProbeError(
-                    code: .scriptRejected,
-                    message: "the server refused the probe script: its hash does not match the bootstrap's")
-            }
-            if output.isEmpty && standardError.isEmpty {
-                throw ProbeError(
-                    code: .noResponse,
-                    message: "powershell.exe printed nothing (\(status)); security software may have blocked it")
-            }
-            let said = diagnostics.isEmpty ? "" : "; stderr: \(diagnostics)"
-            throw ProbeError(
-                code: .noResponse, message: "no probe response for this run in the output (\(status))\(said)")
+            throw ProbeRefusal.error(standardOutput: output, standardError: standardError, exitStatus: exitStatus)
         }
         guard let endRange = lineRange(of: end, in: output, from: beginRange.upperBound) else {
             throw ProbeError(code: .malformedResponse, message: "the probe's response was cut short (no end marker)")

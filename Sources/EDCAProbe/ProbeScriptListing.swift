@@ -8,9 +8,11 @@ package enum ProbeScriptListing {
 
         # 2. The bootstrap: the -EncodedCommand text decoded (base64 of UTF-16LE). It reads the payload (4) from
         #    standard input and runs its "script" only if the script's SHA-256 is \(ProbeScripts.probeSHA256).
+        #    What cannot work ends with a line "edca-probe: CODE: MESSAGE" on stderr and exit status 3.
         \(ProbeScripts.bootstrap)
 
-        # 3. The probe script, as carried in the payload's "script" member. It only reads the registry.
+        # 3. The probe script, as carried in the payload's "script" member. It only reads the registry, through
+        #    .NET in Full Language and through the registry provider's cmdlets in Constrained Language Mode.
         \(ProbeScripts.probe)
 
         # 4. The payload, written to standard input exactly as below (the nonce is new for every run).

@@ -8,135 +8,292 @@ import Foundation
 /// This is the only place in edca-agent that holds PowerShell. Both scripts are short on purpose, so that an
 /// administrator can read them (`edca-agent probe HOST --print-script`) and run them by hand. The protocol they
 /// implement is described in `docs/probe-protocol.md`.
+///
+/// Both work in Full Language and in Constrained Language Mode (AppLocker or WDAC enforced), under the FIPS policy,
+/// and in Windows PowerShell 5.1 (the bootstrap also parses in 2.0, so that it can say that 2.0 is too old). What
+/// cannot work ends with one framed line on stderr, `edca-probe: CODE: MESSAGE`, and exit status 3
+/// (``ProbeRefusal`` reads it).
 package enum ProbeScripts {
     /// The bootstrap, before the probe script's hash is put in: reads all of stdin, checks the script, runs it.
     static let bootstrapTemplate = #"""
-        # edca-agent bootstrap: read the payload from standard input, check the probe script's hash, run it.
+        # edca-agent bootstrap (docs/probe-protocol.md section 2): read the request, check the script's SHA-256, run it.
         $ProgressPreference = 'SilentlyContinue'
-        $utf8 = New-Object System.Text.UTF8Encoding $false
-        $stdin = New-Object System.IO.StreamReader([Console]::OpenStandardInput(), $utf8)
-        $payload = $stdin.ReadToEnd() | ConvertFrom-Json
-        $sha256 = [System.Security.Cryptography.SHA256]::Create()
-        $hash = [BitConverter]::ToString($sha256.ComputeHash($utf8.GetBytes([string]$payload.script))).Replace('-', '')
-        if ($hash -ne '__SCRIPT_SHA256__') { [Console]::Error.WriteLine('edca-probe: script hash mismatch'); exit 3 }
-        & ([ScriptBlock]::Create($payload.script)) $payload
+        $ErrorActionPreference = 'Stop'
+        $full = $ExecutionContext.SessionState.LanguageMode -eq 'FullLanguage'
+        function Stop-Probe($Code, $Message) {
+            $line = "edca-probe: ${Code}: $Message"
+            if ($full) { [Console]::Error.WriteLine($line) } else { Write-Error $line -ErrorAction Continue }
+            exit 3
+        }
+        if ($PSVersionTable.PSVersion.Major -lt 3) { Stop-Probe 'powershell-too-old' "PowerShell $($PSVersionTable.PSVersion)" }
+        $text = @($input) -join "`n"
+        if (-not $text.Trim()) { Stop-Probe 'no-input' 'standard input was empty' }
+        try { $request = $text | ConvertFrom-Json } catch { Stop-Probe 'bad-request' $_ }
+        $script = $request.script
+        if ($script -isnot [string]) { Stop-Probe 'bad-request' 'no "script" string' }
+        try {
+            if ($full) {
+                $sha = New-Object Security.Cryptography.SHA256CryptoServiceProvider
+                $hash = [BitConverter]::ToString($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($script))) -replace '-'
+            } elseif ($script -notmatch '[^\x00-\x7F]') {
+                # Constrained Language allows no hash object: Get-FileHash (trusted) hashes a copy.
+                $copy = (New-TemporaryFile).FullName
+                try {
+                    Set-Content -LiteralPath $copy -Value $script -Encoding Ascii -NoNewline
+                    $hash = (Get-FileHash -LiteralPath $copy).Hash
+                } finally { Remove-Item -LiteralPath $copy }
+            }
+        } catch {
+            $fips = Get-ItemProperty HKLM:\SYSTEM\CurrentControlSet\Control\Lsa\FipsAlgorithmPolicy -ErrorAction SilentlyContinue
+            if ($fips.Enabled) { Stop-Probe 'fips' $_ }
+            if (-not $full) { Stop-Probe 'constrained-language' $_ }
+            throw
+        }
+        if ($hash -ne '__SCRIPT_SHA256__') { Stop-Probe 'script-rejected' 'the script has another SHA-256' }
+        & (Invoke-Expression "{`n$script`n}") $request
         """#
 
-    /// The probe: answers each read of the payload from the 64-bit registry view and prints the answers between
-    /// two marker lines carrying the payload's nonce. It only reads.
+    /// The probe: checks the request, answers each read of it, and prints the answers between two marker lines
+    /// carrying the request's nonce. It only reads.
     package static let probe = #"""
-        param($Payload)
-        # edca-agent registry probe. Reads the keys and values listed in $Payload.reads from the 64-bit registry
-        # view and prints one JSON document of answers between two marker lines. It changes nothing.
+        param($Request)
+        # edca-agent registry probe. Answers each read of $Request.reads and prints one JSON document of answers
+        # between two marker lines. It changes nothing. Stop-Probe comes from the bootstrap that runs this script.
         $ErrorActionPreference = 'Stop'
-        $clock = [System.Diagnostics.Stopwatch]::StartNew()
-        $hives = @{
-            HKLM = [Microsoft.Win32.RegistryHive]::LocalMachine
-            HKCU = [Microsoft.Win32.RegistryHive]::CurrentUser
-            HKCR = [Microsoft.Win32.RegistryHive]::ClassesRoot
-            HKU = [Microsoft.Win32.RegistryHive]::Users
-            HKCC = [Microsoft.Win32.RegistryHive]::CurrentConfig
-        }
+        $started = [datetime]::UtcNow
+        $fullLanguage = $ExecutionContext.SessionState.LanguageMode -eq 'FullLanguage'
+        $hiveNames = @{ HKLM = 'HKEY_LOCAL_MACHINE'; HKCU = 'HKEY_CURRENT_USER'; HKCR = 'HKEY_CLASSES_ROOT'; HKU = 'HKEY_USERS'; HKCC = 'HKEY_CURRENT_CONFIG' }
 
-        # Opens a key for reading: @{ Key = ... }, or @{ State = 'keyAbsent' }, or @{ State = 'denied'; Denied =
-        # the key that exists but cannot be opened (the key itself or one above it) }.
-        function Open-RegistryKey([string]$Path) {
-            $hiveName, $rest = $Path.Split('\', 2)
-            $view = [Microsoft.Win32.RegistryView]::Registry64
-            $base = [Microsoft.Win32.RegistryKey]::OpenBaseKey($hives[$hiveName.ToUpperInvariant()], $view)
-            if (-not $rest) { return @{ Key = $base } }
-            try {
-                $key = $base.OpenSubKey($rest, $false)
+        # The request, checked as docs/probe-protocol.md section 3 says; anything else stops the probe.
+        if (-not ($Request.edcaProbe -is [int] -and $Request.edcaProbe -eq 1)) {
+            Stop-Probe 'bad-request' 'the request''s "edcaProbe" must be the number 1'
+        }
+        if (-not ($Request.nonce -is [string] -and $Request.nonce -cmatch '\A[0-9a-f]{32}\z')) {
+            Stop-Probe 'bad-request' 'the request''s "nonce" must be 32 lowercase hexadecimal digits'
+        }
+        $deadline = $Request.deadlineSeconds
+        if (-not (($deadline -is [int] -or $deadline -is [long] -or $deadline -is [double] -or $deadline -is [decimal]) -and $deadline -ge 0)) {
+            Stop-Probe 'bad-request' 'the request''s "deadlineSeconds" must be a number of seconds, 0 or more'
+        }
+        if ($Request.reads -isnot [array]) { Stop-Probe 'bad-request' 'the request''s "reads" must be an array' }
+
+        function Get-ErrorAnswer([string]$Message) { @{ state = 'error'; message = $Message } }
+
+        # Registry access, by language mode. Full Language opens the 64-bit view and reads values as stored;
+        # Constrained Language allows no registry methods, so it goes through the registry provider's cmdlets.
+        if ($fullLanguage) {
+            $hives = @{ HKLM = 'LocalMachine'; HKCU = 'CurrentUser'; HKCR = 'ClassesRoot'; HKU = 'Users'; HKCC = 'CurrentConfig' }
+            # @{ Key = ... }, @{ State = 'keyAbsent' } or @{ State = 'denied' }.
+            function Open-RegistryPath([string]$Path) {
+                $hiveName, $rest = $Path.Split('\', 2)
+                $hive = [Microsoft.Win32.RegistryHive]$hives[$hiveName]
+                $base = [Microsoft.Win32.RegistryKey]::OpenBaseKey($hive, [Microsoft.Win32.RegistryView]::Registry64)
+                if (-not $rest) { return @{ Key = $base } }
+                try { $key = $base.OpenSubKey($rest, $false) }
+                catch [System.Security.SecurityException], [System.UnauthorizedAccessException] { return @{ State = 'denied' } }
                 if ($null -eq $key) { return @{ State = 'keyAbsent' } }
                 return @{ Key = $key }
-            } catch [System.Security.SecurityException], [System.UnauthorizedAccessException] {
-                # Walk down one level at a time to find the unreadable key, and whether it exists at all.
-                $parent = $base
-                $walked = $hiveName
-                foreach ($name in $rest.Split('\')) {
-                    $walked = "$walked\$name"
-                    try {
-                        $child = $parent.OpenSubKey($name, $false)
-                    } catch [System.Security.SecurityException], [System.UnauthorizedAccessException] {
-                        if ($parent.GetSubKeyNames() -contains $name) { return @{ State = 'denied'; Denied = $walked } }
-                        return @{ State = 'keyAbsent' }
-                    }
-                    if ($null -eq $child) { return @{ State = 'keyAbsent' } }
-                    $parent = $child
-                }
-                return @{ State = 'denied'; Denied = $Path }
             }
+            function Get-SubkeyNames($Key) { $Key.GetSubKeyNames() }
+            function Close-Key($Key) { $Key.Close() }
+            function Get-ValueAnswer($Key, [string]$Name) {
+                if ($Key.GetValueNames() -notcontains $Name) { return @{ state = 'valueAbsent' } }
+                $kind = [string]$Key.GetValueKind($Name)
+                ConvertTo-ValueAnswer $kind $Key.GetValue($Name, $null, 'DoNotExpandEnvironmentNames')
+            }
+        } else {
+            function Open-RegistryPath([string]$Path) {
+                $hiveName, $rest = $Path.Split('\', 2)
+                $providerPath = 'Registry::' + $hiveNames[$hiveName]
+                if ($rest) { $providerPath += '\' + $rest }
+                try { return @{ Key = Get-Item -LiteralPath $providerPath } } catch {
+                    if ([string]$_.CategoryInfo.Category -eq 'ObjectNotFound') { return @{ State = 'keyAbsent' } }
+                    if ([string]$_.CategoryInfo.Category -eq 'PermissionDenied') { return @{ State = 'denied' } }
+                    throw
+                }
+            }
+            function Get-SubkeyNames($Key) { Get-ChildItem -LiteralPath $Key.PSPath -Name }
+            function Close-Key($Key) { }
+            # The provider names the default value '(default)', expands REG_EXPAND_SZ and gives no value kind:
+            # the kind follows from the data's type.
+            function Get-ValueAnswer($Key, [string]$Name) {
+                if ($Name -eq '') { $Name = '(default)' }
+                if (@($Key.Property) -notcontains $Name) { return @{ state = 'valueAbsent' } }
+                $data = Get-ItemPropertyValue -LiteralPath $Key.PSPath -Name $Name
+                $kind = 'Unknown'
+                if ($data -is [int]) { $kind = 'DWord' } elseif ($data -is [long]) { $kind = 'QWord' }
+                elseif ($data -is [string]) { $kind = 'String' } elseif ($data -is [string[]]) { $kind = 'MultiString' }
+                elseif ($data -is [byte[]]) { $kind = 'Binary' } elseif ($null -eq $data) { $kind = 'None' }
+                ConvertTo-ValueAnswer $kind $data
+            }
+        }
+
+        # One value's answer: numbers unsigned (REG_QWORD as a decimal string), REG_BINARY as lowercase hex.
+        function ConvertTo-ValueAnswer([string]$Kind, $Data) {
+            switch ($Kind) {
+                'DWord' {
+                    # A REG_DWORD stored with more than 4 bytes comes back as a 64-bit number.
+                    if ($Data -isnot [int]) { return Get-ErrorAnswer 'REG_DWORD data is longer than 4 bytes' }
+                    [long]$number = $Data
+                    if ($number -lt 0) { $number += 4294967296 }
+                    return @{ type = 'REG_DWORD'; data = $number }
+                }
+                'QWord' {
+                    [decimal]$number = $Data
+                    if ($number -lt 0) { $number += [decimal]'18446744073709551616' }
+                    return @{ type = 'REG_QWORD'; data = [string]$number }
+                }
+                'String' { return @{ type = 'REG_SZ'; data = [string]$Data } }
+                'ExpandString' { return @{ type = 'REG_EXPAND_SZ'; data = [string]$Data } }
+                'MultiString' { return @{ type = 'REG_MULTI_SZ'; data = [string[]]$Data } }
+                'Binary' { return @{ type = 'REG_BINARY'; data = -join @($Data | ForEach-Object { $_.ToString('x2') }) } }
+                'None' { return @{ type = 'REG_NONE'; data = $null } }
+            }
+            Get-ErrorAnswer "unsupported value type $Kind"
+        }
+
+        # A key path as the agent's RegistryPath accepts it, or an error naming the problem.
+        function Assert-KeyPath([string]$Path) {
+            $parts = $Path.Split('\')
+            if (-not $hiveNames.ContainsKey($parts[0])) {
+                throw 'invalid key path: a key path starts with a hive abbreviation (HKLM, HKCU, HKCR, HKU or HKCC) and uses \ as separator'
+            }
+            if (@($parts | Select-Object -Skip 1 | Where-Object { $_ -eq '' }).Count -gt 0) {
+                if ($Path.EndsWith('\')) { throw 'invalid key path: a key path has no trailing \' }
+                throw 'invalid key path: a key path has no empty component (\\)'
+            }
+        }
+
+        # Opens a key: @{ Key = ... }, @{ State = 'keyAbsent' } or @{ State = 'denied'; Denied = K }, K the key that
+        # exists but cannot be opened (the key itself or one above it), found by opening the path level by level.
+        function Open-Key([string]$Path) {
+            $opened = Open-RegistryPath $Path
+            if ($opened.State -ne 'denied') { return $opened }
+            $parts = $Path.Split('\')
+            $walked = $parts[0]
+            foreach ($name in ($parts | Select-Object -Skip 1)) {
+                $parent = Open-RegistryPath $walked
+                if (-not $parent.Key) { return $parent }
+                $names = @(Get-SubkeyNames $parent.Key)
+                Close-Key $parent.Key
+                if ($names -notcontains $name) { return @{ State = 'keyAbsent' } }
+                $walked = "$walked\$name"
+                $child = Open-RegistryPath $walked
+                if ($child.State -eq 'denied') { return @{ State = 'denied'; Denied = $walked } }
+                if ($child.Key) { Close-Key $child.Key }
+            }
+            @{ State = 'denied'; Denied = $Path }
         }
 
         function Get-StateAnswer($Opened) {
             if ($Opened.State -eq 'denied') { return @{ state = 'denied'; key = $Opened.Denied } }
-            return @{ state = $Opened.State }
+            @{ state = $Opened.State }
         }
 
-        # One value as stored: unsigned numbers, REG_EXPAND_SZ unexpanded, REG_BINARY as lowercase hex.
-        function Get-ValueAnswer($Key, [string]$Name) {
-            if ($Key.GetValueNames() -notcontains $Name) { return @{ state = 'valueAbsent' } }
-            $kind = $Key.GetValueKind($Name)
-            $data = $Key.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
-            switch ($kind) {
-                'DWord' { return @{ type = 'REG_DWORD'; data = [BitConverter]::ToUInt32([BitConverter]::GetBytes([int]$data), 0) } }
-                'QWord' { return @{ type = 'REG_QWORD'; data = [string][BitConverter]::ToUInt64([BitConverter]::GetBytes([long]$data), 0) } }
-                'String' { return @{ type = 'REG_SZ'; data = [string]$data } }
-                'ExpandString' { return @{ type = 'REG_EXPAND_SZ'; data = [string]$data } }
-                'MultiString' { return @{ type = 'REG_MULTI_SZ'; data = [string[]]$data } }
-                'Binary' { return @{ type = 'REG_BINARY'; data = -join ($data | ForEach-Object { $_.ToString('x2') }) } }
-                'None' { return @{ type = 'REG_NONE'; data = $null } }
-            }
-            return @{ state = 'error'; message = "unsupported value type $kind" }
+        function Get-RegistryValueAnswer([string]$Path, [string]$Name) {
+            $opened = Open-Key $Path
+            if (-not $opened.Key) { return Get-StateAnswer $opened }
+            try { Get-ValueAnswer $opened.Key $Name } finally { Close-Key $opened.Key }
         }
 
+        # The readers, one per kind of read; each takes the read, its members checked as $readers says.
+        function Read-Value($Read) {
+            Assert-KeyPath $Read.value
+            Get-RegistryValueAnswer $Read.value $Read.name
+        }
+
+        function Read-Key($Read) {
+            Assert-KeyPath $Read.key
+            $opened = Open-Key $Read.key
+            if ($opened.Key) { Close-Key $opened.Key; return @{ state = 'exists' } }
+            if ($opened.Denied -eq $Read.key) { return @{ state = 'exists' } }
+            Get-StateAnswer $opened
+        }
+
+        # Each subkey is one entry; an entry whose value cannot be read carries its own error answer.
+        function Read-Subkeys($Read) {
+            $path = $Read.subkeys
+            Assert-KeyPath $path
+            $opened = Open-Key $path
+            if (-not $opened.Key) { return Get-StateAnswer $opened }
+            try { $names = @(Get-SubkeyNames $opened.Key) } finally { Close-Key $opened.Key }
+            $entries = @(foreach ($subkey in $names) {
+                if ($null -eq $Read.name) { @{ name = $subkey }; continue }
+                try { $value = Get-RegistryValueAnswer "$path\$subkey" $Read.name } catch { $value = Get-ErrorAnswer $_.Exception.Message }
+                @{ name = $subkey; value = $value }
+            })
+            @{ subkeys = $entries }
+        }
+
+        # The kinds of read, by the member that names them: the reader, and the other members the read must have
+        # and may have. A new kind of read is a reader and a row here.
+        $readers = @{
+            value = @{ Reader = 'Read-Value'; Required = @('name'); Optional = @() }
+            key = @{ Reader = 'Read-Key'; Required = @(); Optional = @() }
+            subkeys = @{ Reader = 'Read-Subkeys'; Required = @(); Optional = @('name') }
+        }
+
+        # One read's answer: an object with exactly one kind's member, that kind's other members, all strings.
         function Get-Answer($Read) {
-            if ($null -ne $Read.value) {
-                $opened = Open-RegistryKey $Read.value
-                if (-not $opened.Key) { return Get-StateAnswer $opened }
-                try { return Get-ValueAnswer $opened.Key ([string]$Read.name) } finally { $opened.Key.Close() }
+            if ($Read.PSObject.TypeNames -notcontains 'System.Management.Automation.PSCustomObject') {
+                return Get-ErrorAnswer 'unknown read'
             }
-            if ($null -ne $Read.key) {
-                $opened = Open-RegistryKey $Read.key
-                if ($opened.Key) { $opened.Key.Close(); return @{ state = 'exists' } }
-                if ($opened.Denied -eq $Read.key) { return @{ state = 'exists' } }
-                return Get-StateAnswer $opened
+            $members = @($Read.PSObject.Properties)
+            $kinds = @($members | Where-Object { $readers.Keys -ccontains $_.Name })
+            if ($kinds.Count -ne 1 -or @($members | Where-Object { $_.Value -isnot [string] }).Count -gt 0) {
+                return Get-ErrorAnswer 'unknown read'
             }
-            if ($null -ne $Read.subkeys) {
-                $opened = Open-RegistryKey $Read.subkeys
-                if (-not $opened.Key) { return Get-StateAnswer $opened }
-                try {
-                    $entries = New-Object System.Collections.Generic.List[object]
-                    foreach ($name in $opened.Key.GetSubKeyNames()) {
-                        if ($null -eq $Read.name) { $entries.Add(@{ name = $name }); continue }
-                        $value = Get-Answer @{ value = "$($Read.subkeys)\$name"; name = $Read.name }
-                        $entries.Add(@{ name = $name; value = $value })
-                    }
-                    return @{ subkeys = $entries.ToArray() }
-                } finally { $opened.Key.Close() }
+            $reader = $readers[$kinds[0].Name]
+            $others = @($members | Where-Object { $_.Name -cne $kinds[0].Name } | ForEach-Object { $_.Name })
+            foreach ($name in $others) {
+                if (($reader.Required + $reader.Optional) -cnotcontains $name) { return Get-ErrorAnswer 'unknown read' }
             }
-            return @{ state = 'error'; message = 'unknown read' }
+            foreach ($name in $reader.Required) {
+                if ($others -cnotcontains $name) { return Get-ErrorAnswer 'unknown read' }
+            }
+            & $reader.Reader $Read
         }
 
-        $answers = New-Object System.Collections.Generic.List[object]
-        foreach ($read in $Payload.reads) {
-            if ($clock.Elapsed.TotalSeconds -ge [double]$Payload.deadlineSeconds) {
-                $answers.Add(@{ state = 'error'; message = 'probe deadline reached' })
+        # Only ASCII leaves the server, so no console code page can change it: other characters become \u escapes,
+        # and a lone UTF-16 surrogate (a damaged string) becomes U+FFFD, as a UTF-8 encoder would write it.
+        function ConvertTo-AsciiJson([string]$Json) {
+            if ($Json -notmatch '[^\x00-\x7F]') { return $Json }
+            $Json = $Json -replace '[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]', '\ufffd'
+            -join @(foreach ($part in [regex]::Split($Json, '([^\x00-\x7F])')) {
+                if ($part.Length -eq 1 -and [int][char]$part -gt 127) { '\u{0:x4}' -f [int][char]$part } else { $part }
+            })
+        }
+
+        $answers = @(foreach ($read in $Request.reads) {
+            if (([datetime]::UtcNow - $started).TotalSeconds -ge [double]$deadline) {
+                Get-ErrorAnswer 'probe deadline reached'
                 continue
             }
-            try { $answers.Add((Get-Answer $read)) } catch { $answers.Add(@{ state = 'error'; message = "$($_.Exception.Message)" }) }
+            try { Get-Answer $read } catch { Get-ErrorAnswer $_.Exception.Message }
+        })
+        $json = @{ edcaProbe = 1; nonce = $Request.nonce; answers = $answers } | ConvertTo-Json -Depth 8 -Compress
+        $nonce = $Request.nonce
+        $text = "`r`nEDCA-PROBE-BEGIN $nonce`r`n$(ConvertTo-AsciiJson $json)`r`nEDCA-PROBE-END $nonce`r`n"
+        if ($fullLanguage) {
+            $stdout = [Console]::OpenStandardOutput()
+            $bytes = [System.Text.Encoding]::ASCII.GetBytes($text)
+            $stdout.Write($bytes, 0, $bytes.Length)
+            $stdout.Flush()
+        } else {
+            Write-Output $text
         }
-        $json = @{ edcaProbe = 1; nonce = $Payload.nonce; answers = $answers.ToArray() } | ConvertTo-Json -Depth 8 -Compress
-        $stdout = New-Object System.IO.StreamWriter([Console]::OpenStandardOutput(), (New-Object System.Text.UTF8Encoding $false))
-        $stdout.Write("`r`nEDCA-PROBE-BEGIN $($Payload.nonce)`r`n$json`r`nEDCA-PROBE-END $($Payload.nonce)`r`n")
-        $stdout.Flush()
         """#
 
     /// The SHA-256 of the probe script's UTF-8 bytes, in uppercase hexadecimal, as the bootstrap checks it.
-    package static let probeSHA256 = SHA256.hash(data: Array(probe.utf8)).map { byte in
-        let text = String(byte, radix: 16, uppercase: true)
-        return byte < 16 ? "0" + text : text
-    }.joined()
+    package static let probeSHA256 = sha256(of: probe)
+
+    /// The SHA-256 of a text's UTF-8 bytes, in uppercase hexadecimal.
+    package static func sha256(of text: String) -> String {
+        SHA256.hash(data: Array(text.utf8)).map { byte in
+            let text = String(byte, radix: 16, uppercase: true)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
 
     /// The bootstrap with the probe script's hash in place.
     package static let bootstrap = bootstrapTemplate.replacing("__SCRIPT_SHA256__", with: probeSHA256)

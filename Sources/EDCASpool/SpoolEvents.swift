@@ -1,10 +1,11 @@
 package import EDCACore
 package import EDCAJSON
+import Foundation
 
 /// Where a run's events come from: the run id every event carries and the product that wrote them.
 package struct SpoolRun: Sendable {
-    /// The OCSF schema version the events follow.
-    package static let ocsfVersion = "1.3.0"
+    /// The OCSF schema version the events follow (`docs/spool.md` says why this one).
+    package static let ocsfVersion = "1.8.0"
     /// The product name and vendor name written in `metadata.product`.
     package static let productName = "edca-agent"
 
@@ -61,11 +62,17 @@ package struct Drift: Sendable, Hashable {
     package var kind: DriftKind
     /// The status recorded by the previous scan.
     package var previous: Status?
+    /// Since when an unchanged status holds, in milliseconds since the epoch, when the state knows it.
+    package var since: Int64?
+    /// When a finding last reported this host and control, in milliseconds since the epoch, when the state knows it.
+    package var reported: Int64?
 
     /// Creates a drift.
-    package init(kind: DriftKind, previous: Status?) {
+    package init(kind: DriftKind, previous: Status?, since: Int64? = nil, reported: Int64? = nil) {
         self.kind = kind
         self.previous = previous
+        self.since = since
+        self.reported = reported
     }
 }
 
@@ -91,17 +98,20 @@ package struct HostScanOutcome: Sendable {
     package var endMilliseconds: Int64
     /// The number of verdicts per status.
     package var statusCounts: [Status: Int]
+    /// In a changes-only scan, how many unchanged findings were left out; nil in a full scan.
+    package var unchangedOmitted: Int?
 
     /// Creates a host outcome.
     package init(
         host: SpoolHost, result: Result, startMilliseconds: Int64, endMilliseconds: Int64,
-        statusCounts: [Status: Int] = [:]
+        statusCounts: [Status: Int] = [:], unchangedOmitted: Int? = nil
     ) {
         self.host = host
         self.result = result
         self.startMilliseconds = startMilliseconds
         self.endMilliseconds = endMilliseconds
         self.statusCounts = statusCounts
+        self.unchangedOmitted = unchangedOmitted
     }
 }
 
@@ -141,12 +151,15 @@ package struct RunScanSummary: Sendable {
 ///
 /// Every event begins with `time` then `metadata.uid` (a random event id), so the first bytes of every line differ.
 package enum SpoolEvents {
-    /// OCSF `compliance.status_id` and the word for it: 1 Pass, 3 Fail, 99 Other for the rest.
-    package static func complianceStatusID(_ status: Status) -> Int64 {
+    /// OCSF `compliance.status_id` and its caption: 1 Pass, 3 Fail, 2 Warning for Unknown (OCSF: "did not yield a
+    /// result due to missing information"), 99 Other with our word for Skipped and Error. `compliance.status_code`
+    /// always has our word.
+    package static func complianceStatus(_ status: Status) -> (id: Int64, caption: String) {
         switch status {
-        case .pass: 1
-        case .fail: 3
-        case .unknown, .skipped, .error: 99
+        case .pass: (1, "Pass")
+        case .fail: (3, "Fail")
+        case .unknown: (2, "Warning")
+        case .skipped, .error: (99, status.rawValue)
         }
     }
 
@@ -162,68 +175,76 @@ package enum SpoolEvents {
     }
 
     /// A Compliance Finding (class 2003, activity 1 Create) for one control's verdict on one host.
+    ///
+    /// Lean by design (`docs/spool.md`, "What an event carries"): what a SIEM search needs to stand alone (host,
+    /// control id and title, verdict, severity, drift, first and last seen, the facts seen), not what the control id
+    /// or the device uid looks up (the control's texts and expectations, the host's operating system, the captions
+    /// of the ids); the remediation only when a finding opens or changes to a status other than Pass.
     package static func complianceFinding(
         control: ControlMetadata, status: Status, evidence: [Evidence], host: SpoolHost, drift: Drift, run: SpoolRun,
         timeMilliseconds: Int64, eventID: String = SpoolIdentifier.random()
     ) -> JSONOutput {
         // Finding lifecycle: a control that passes leaves nothing open (4 Resolved); any other status is open (1 New).
-        let (findingStatusID, findingStatus): (Int64, String) = status == .pass ? (4, "Resolved") : (1, "New")
-        var unmapped: [(String, JSONOutput)] = [
-            ("drift", .string(drift.kind.rawValue)),
-            ("previous_status", drift.previous.map { .string($0.rawValue) } ?? .null),
-            ("severity_weight", .integer(Int64(control.severityWeight))),
-            ("verify", .bool(control.verify)),
-            ("category", .string(control.category)),
-            ("automatable", .bool(control.remediation.automatable)),
+        let passed = status == .pass
+        let (findingStatusID, findingStatus): (Int64, String) = passed ? (4, "Resolved") : (1, "New")
+        let firstSeen = drift.kind == .unchanged ? drift.since ?? timeMilliseconds : timeMilliseconds
+        let (complianceID, complianceWord) = complianceStatus(status)
+        var compliance: [(String, JSONOutput)] = [
+            ("control", .string(control.id)),
+            ("standards", .array(control.frameworks.map(JSONOutput.string))),
         ]
-        if let role = host.role { unmapped.append(("host_role", .string(role.rawValue))) }
-        return .object([
+        if !control.requirements.isEmpty {
+            compliance.append(("requirements", .array(control.requirements.map(JSONOutput.string))))
+        }
+        compliance += [
+            ("status_id", .integer(complianceID)), ("status", .string(complianceWord)),
+            ("status_code", .string(status.rawValue)),
+        ]
+        var members: [(String, JSONOutput)] = [
             ("time", .integer(timeMilliseconds)),
-            ("metadata", metadata(eventID: eventID, run: run, logName: "edca.findings")),
+            (
+                "metadata",
+                metadata(eventID: eventID, run: run, logName: nil, eventCode: control.id, hostProfile: true)
+            ),
             ("class_uid", .integer(2003)),
-            ("class_name", .string("Compliance Finding")),
             ("category_uid", .integer(2)),
-            ("category_name", .string("Findings")),
             ("activity_id", .integer(1)),
-            ("activity_name", .string("Create")),
             ("type_uid", .integer(200_301)),
-            ("type_name", .string("Compliance Finding: Create")),
             ("severity_id", .integer(severityID(control.severity))),
             ("severity", .string(control.severity.rawValue)),
             ("status_id", .integer(findingStatusID)),
             ("status", .string(findingStatus)),
-            ("message", .string("\(host.hostname): \(control.id) \(status.rawValue): \(control.title)")),
+            ("message", .string("\(host.hostname): \(control.id) \(status.rawValue)")),
             (
                 "finding_info",
                 .object([
                     ("uid", .string(SpoolIdentifier.findingUID(host: host.hostname, control: control.id))),
                     ("title", .string(control.title)),
-                    ("desc", .string(control.description)),
-                    ("types", .array([.string("Compliance")])),
+                    ("first_seen_time", .integer(firstSeen)),
+                    ("last_seen_time", .integer(timeMilliseconds)),
                 ])
             ),
-            (
-                "compliance",
-                .object([
-                    ("control", .string(control.id)),
-                    ("standards", .array(control.frameworks.map(JSONOutput.string))),
-                    ("requirements", .array(control.references.map { .string($0.name) })),
-                    ("status_id", .integer(complianceStatusID(status))),
-                    ("status", .string(status.rawValue)),
-                ])
-            ),
-            ("device", device(host)),
+            ("compliance", .object(compliance)),
+            ("device", device(host, full: false)),
             ("resources", resources(host)),
             ("evidences", .array(evidence.map(Self.evidence))),
-            (
-                "remediation",
-                .object([
-                    ("desc", .string(control.remediation.description)),
-                    ("references", .array(control.references.map { .string($0.url) })),
-                ])
-            ),
-            ("unmapped", .object(unmapped)),
-        ])
+        ]
+        if !passed && drift.kind != .unchanged {
+            members.append(
+                (
+                    "remediation",
+                    .object([
+                        ("desc", .string(control.remediation.description)),
+                        ("references", .array(control.references.map { .string($0.url) })),
+                    ])
+                ))
+        }
+        var unmapped: [(String, JSONOutput)] = [("drift", .string(drift.kind.rawValue))]
+        if drift.kind == .changed, let previous = drift.previous {
+            unmapped.append(("previous_status", .string(previous.rawValue)))
+        }
+        members.append(("unmapped", .object(unmapped)))
+        return .object(members)
     }
 
     /// A Scan Activity (class 6007) for one host: 2 Completed when reached, 6 Error when not, 3 Cancelled when the
@@ -252,14 +273,17 @@ package enum SpoolEvents {
             unmapped += [("reached", .bool(false)), ("error_class", .string("interrupted"))]
         }
         unmapped.append(("status_counts", statusCounts(outcome.statusCounts)))
+        if let omitted = outcome.unchangedOmitted { unmapped.append(("unchanged_omitted", .integer(Int64(omitted)))) }
         let succeeded = outcome.result == .completed
         let total = outcome.statusCounts.values.reduce(0, +)
         let header = ScanActivityHeader(
             timeMilliseconds: timeMilliseconds, eventID: eventID, run: run, activity: activity, succeeded: succeeded,
             message: message, startMilliseconds: outcome.startMilliseconds, endMilliseconds: outcome.endMilliseconds,
-            total: total, statusCounts: outcome.statusCounts)
+            total: total, statusCounts: outcome.statusCounts, hostProfile: true)
         return .object(
-            scanActivityMembers(header) + [("device", device(outcome.host)), ("unmapped", .object(unmapped))])
+            scanActivityMembers(header) + [
+                ("device", device(outcome.host, full: true)), ("unmapped", .object(unmapped)),
+            ])
     }
 
     /// What the two Scan Activity events share.
@@ -274,6 +298,8 @@ package enum SpoolEvents {
         var endMilliseconds: Int64
         var total: Int
         var statusCounts: [Status: Int]
+        /// Whether the event has a `device` (the `host` profile).
+        var hostProfile: Bool
     }
 
     /// The members every Scan Activity starts with, in order: time and uid first, as every spool line does.
@@ -281,7 +307,12 @@ package enum SpoolEvents {
         let succeeded = header.succeeded
         return [
             ("time", .integer(header.timeMilliseconds)),
-            ("metadata", metadata(eventID: header.eventID, run: header.run, logName: "edca.scans")),
+            (
+                "metadata",
+                metadata(
+                    eventID: header.eventID, run: header.run, logName: "edca.scans", eventCode: nil,
+                    hostProfile: header.hostProfile)
+            ),
             ("class_uid", .integer(6007)),
             ("class_name", .string("Scan Activity")),
             ("category_uid", .integer(6)),
@@ -318,7 +349,7 @@ package enum SpoolEvents {
         let header = ScanActivityHeader(
             timeMilliseconds: timeMilliseconds, eventID: eventID, run: run, activity: activity, succeeded: succeeded,
             message: message, startMilliseconds: summary.startMilliseconds, endMilliseconds: summary.endMilliseconds,
-            total: total, statusCounts: summary.statusCounts)
+            total: total, statusCounts: summary.statusCounts, hostProfile: false)
         return .object(
             scanActivityMembers(header) + [
                 (
@@ -365,10 +396,20 @@ package enum SpoolEvents {
         case nil:
             break
         }
-        if case .count(let count) = item.value { data.append(("subkey_count", .unsigned(count))) }
-        if let observation = item.observation { data.append(("observation", .string(observation))) }
+        if case .count(let count) = item.value {
+            if case .cimClass = item.subject {
+                data.append(("instance_count", .unsigned(count)))
+            } else {
+                data.append(("subkey_count", .unsigned(count)))
+            }
+        }
+        // The observation is left out when the value was read as stored: the typed data says so.
+        if let observation = item.observation, !(item.origin == .stored && item.value != nil) {
+            data.append(("observation", .string(observation)))
+        }
         if let result = item.result { data.append(("result", .string(result.rawValue))) }
-        data.append(("description", .string(item.description)))
+        // The evidence line (`edca-agent evaluate`'s) only where no registry object carries the facts.
+        if members.isEmpty { data.append(("description", .string(item.description))) }
         members.append(("data", .object(data)))
         return .object(members)
     }
@@ -377,73 +418,78 @@ package enum SpoolEvents {
         var members: [(String, JSONOutput)] = [("path", .string(path)), ("name", .string(name))]
         if case .registry(let data) = item.value {
             members += registryData(data)
-            switch item.origin {
-            case .stored: break
-            case .windowsDefault: members.append(("is_default", .bool(true)))
-            case .composed: members.append(("is_composed", .bool(true)))
-            }
+            if item.origin == .windowsDefault { members.append(("is_default", .bool(true))) }
+            // No OCSF attribute says "composed from its parts": the evidence's `data.observation` says it.
         }
         return .object(members)
     }
 
-    /// `type` (REG_*), `type_id` where OCSF's enum is known, `data` as text, and OCSF's typed data field.
+    /// `type` (REG_*), `type_id` (OCSF's enum) and OCSF's typed data field; `data` (the data as text) only for
+    /// REG_NONE, which has no typed field, and for a REG_QWORD above `long_t`'s range.
     private static func registryData(_ data: RegistryData) -> [(String, JSONOutput)] {
-        var members: [(String, JSONOutput)] = [("type", .string(data.typeName))]
-        if let typeID = ocsfTypeID(data) { members.append(("type_id", .integer(typeID))) }
+        var members: [(String, JSONOutput)] = [
+            ("type", .string(data.typeName)), ("type_id", .integer(ocsfTypeID(data))),
+        ]
         switch data {
         case .dword(let number):
-            members += [("data", .string(String(number))), ("reg_integer_data", .integer(Int64(number)))]
+            members.append(("reg_integer_data", .integer(Int64(number))))
         case .qword(let number):
-            members += [("data", .string(String(number))), ("reg_integer_data", .unsigned(number))]
+            if let signed = Int64(exactly: number) {
+                members.append(("reg_integer_data", .integer(signed)))
+            } else {
+                members.append(("data", .string(String(number))))
+            }
         case .string(let text), .expandString(let text):
-            members += [("data", .string(text)), ("reg_string_data", .string(text))]
+            members.append(("reg_string_data", .string(text)))
         case .multiString(let items):
-            members += [
-                ("data", .string(items.joined(separator: "\\0"))),
-                ("reg_string_list_data", .array(items.map(JSONOutput.string))),
-            ]
+            members.append(("reg_string_list_data", .array(items.map(JSONOutput.string))))
         case .binary(let bytes):
-            let hex = bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
-            members += [("data", .string(hex)), ("reg_binary_data", .string(hex))]
+            members.append(("reg_binary_data", .string(Data(bytes).base64EncodedString())))
         case .none:
             members.append(("data", .string("")))
         }
         return members
     }
 
-    /// OCSF's registry value `type_id` (its own enum, not Win32's): only the values the research verified.
-    private static func ocsfTypeID(_ data: RegistryData) -> Int64? {
+    /// OCSF's registry value `type_id` (its own enum, not Win32's), as OCSF 1.8.0 defines it.
+    private static func ocsfTypeID(_ data: RegistryData) -> Int64 {
         switch data {
         case .binary: 1
         case .dword: 2
         case .expandString: 4
         case .multiString: 6
         case .none: 7
+        case .qword: 8
         case .string: 10
-        case .qword: nil
         }
     }
 
-    private static func metadata(eventID: String, run: SpoolRun, logName: String) -> JSONOutput {
-        .object([
+    private static func metadata(
+        eventID: String, run: SpoolRun, logName: String?, eventCode: String?, hostProfile: Bool
+    ) -> JSONOutput {
+        var members: [(String, JSONOutput)] = [
             ("uid", .string(eventID)),
             ("correlation_uid", .string(run.runID)),
             ("version", .string(SpoolRun.ocsfVersion)),
             (
                 "product",
-                .object([
-                    ("name", .string(SpoolRun.productName)),
-                    ("vendor_name", .string(SpoolRun.productName)),
-                    ("version", .string(run.productVersion)),
-                ])
+                .object([("name", .string(SpoolRun.productName)), ("version", .string(run.productVersion))])
             ),
-            ("log_name", .string(logName)),
-        ])
+        ]
+        if let logName { members.append(("log_name", .string(logName))) }
+        if let eventCode { members.append(("event_code", .string(eventCode))) }
+        // `device` belongs to OCSF's `host` profile, which an event using it declares.
+        if hostProfile { members.append(("profiles", .array([.string("host")]))) }
+        return .object(members)
     }
 
-    private static func device(_ host: SpoolHost) -> JSONOutput {
+    /// The host as OCSF's `device`; its type's caption and operating system only where asked (the host's Scan
+    /// Activity), since a finding's reader finds them by `device.uid`.
+    private static func device(_ host: SpoolHost, full: Bool) -> JSONOutput {
         var members: [(String, JSONOutput)] = [("hostname", .string(host.hostname))]
         if let ip = host.ip { members.append(("ip", .string(ip))) }
+        members.append(("uid", .string(SpoolIdentifier.deviceUID(host: host.hostname))))
+        guard full else { return .object(members + [("type_id", .integer(1))]) }
         members += [("type", .string("Server")), ("type_id", .integer(1))]
         var os: [(String, JSONOutput)] = [
             ("name", .string(host.osName ?? "Windows")), ("type", .string("Windows")), ("type_id", .integer(100)),
@@ -454,16 +500,19 @@ package enum SpoolEvents {
     }
 
     private static func resources(_ host: SpoolHost) -> JSONOutput {
-        var members: [(String, JSONOutput)] = [
-            ("uid", .string(host.hostname)), ("name", .string(host.hostname)),
-            ("type", .string("Microsoft Exchange Server")),
-        ]
+        // Every resource is an Exchange server: the role says which kind.
+        var members: [(String, JSONOutput)] = [("name", .string(host.hostname))]
         if let role = host.role { members.append(("role", .string(role.rawValue))) }
         return .array([.object(members)])
     }
 
     private static func scan(_ run: SpoolRun) -> JSONOutput {
-        .object([("uid", .string(run.runID)), ("name", .string("edca-agent scan")), ("type", .string("Compliance"))])
+        // `type_id` 99 (Other): OCSF's scan types are about what started a scan (manual, scheduled, ...), which the
+        // agent does not know; `type` says what kind of scan it is.
+        .object([
+            ("uid", .string(run.runID)), ("name", .string("edca-agent scan")), ("type_id", .integer(99)),
+            ("type", .string("Compliance")),
+        ])
     }
 
     private static func statusCounts(_ counts: [Status: Int]) -> JSONOutput {

@@ -32,6 +32,8 @@ package final class SpoolWriter {
     package private(set) var repairedBytes: Int = 0
     /// Problems that did not stop the spool, such as a group that could not be applied.
     package private(set) var warnings: [String] = []
+    /// Where an active file holding events of another OCSF version was moved on open, if it was.
+    package private(set) var formerVersionFile: String?
 
     private let groupID: gid_t?
     private var descriptor: Int32
@@ -47,12 +49,14 @@ package final class SpoolWriter {
     }
 
     /// Opens the spool: creates the directory (0750; group `group` if given), opens or creates the active file
-    /// (0640, whatever the umask), and repairs a torn last line.
+    /// (0640, whatever the umask), repairs a torn last line, and rotates an active file whose first event declares
+    /// another OCSF version than `version` (an agent upgraded after an interrupted run), so that no file mixes
+    /// versions; ``formerVersionFile`` and a warning say so.
     ///
     /// A group that does not exist or cannot be applied (not permitted) is skipped with a warning in ``warnings``.
-    package static func open(directory: String = defaultDirectory, group: String? = nil) throws(SpoolError)
-        -> SpoolWriter
-    {
+    package static func open(
+        directory: String = defaultDirectory, group: String? = nil, version: String = SpoolRun.ocsfVersion
+    ) throws(SpoolError) -> SpoolWriter {
         try FileSystem.makeDirectories(directory, mode: directoryMode)
         guard chmod(directory, directoryMode) == 0 else { throw SpoolError.system(.directory, path: directory) }
         var warnings: [String] = []
@@ -73,7 +77,29 @@ package final class SpoolWriter {
         writer.warnings = warnings
         try writer.openActiveFile()
         writer.repairedBytes = try writer.repairTornLine()
+        if let found = try writer.firstEventVersion(), found != version {
+            writer.formerVersionFile = try writer.rotate(at: Date())
+            writer.warnings.append(
+                "\(writer.activePath) held events of OCSF \(found), not \(version): moved to "
+                    + "\(writer.formerVersionFile ?? "?"); this scan starts a new file")
+        }
         return writer
+    }
+
+    /// The `metadata.version` of the active file's first event (within its first 1 KiB, where every spool line
+    /// has it), or nil when the file is empty or the first line does not say.
+    private func firstEventVersion() throws(SpoolError) -> String? {
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count >= 0 else { throw SpoolError.system(.open, path: activePath) }
+        let head = buffer[0..<count]
+        let line = head.firstIndex(of: UInt8(ascii: "\n")).map { head[..<$0] } ?? head
+        let text = String(decoding: line, as: UTF8.self)
+        guard let metadata = text.range(of: #""metadata":{"#),
+            let key = text.range(of: #""version":""#, range: metadata.upperBound..<text.endIndex),
+            let end = text[key.upperBound...].firstIndex(of: "\"")
+        else { return nil }
+        return String(text[key.upperBound..<end])
     }
 
     /// Appends one event line (without its newline, which is added): one `write(2)` of the whole line.

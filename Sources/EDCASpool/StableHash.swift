@@ -6,6 +6,12 @@ package enum SpoolIdentifier {
         stableHex(host.lowercased() + "|" + control)
     }
 
+    /// A stable identifier of an inventory host (`device.uid`, 16 hex digits): the same host name, in any case,
+    /// gives the same uid on every run and machine; distinct from its finding uids.
+    package static func deviceUID(host: String) -> String {
+        String(stableHex("device|" + host.lowercased()).prefix(16))
+    }
+
     /// Two FNV-1a 64-bit hashes of the text's UTF-8 bytes, as 32 hex digits. Not cryptographic: only stable.
     package static func stableHex(_ text: String) -> String {
         let prime: UInt64 = 0x0000_0100_0000_01B3

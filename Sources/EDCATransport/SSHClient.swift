@@ -10,6 +10,7 @@
 package final class SSHClient: RemoteCommandRunner {
     private let options: SSHOptions
     private let key: PrivateKeyMaterial?
+    private let kerberos: KerberosCredentials?
     private let pool: WorkerPool
     private let shutDown = StopFlag()
 
@@ -21,8 +22,13 @@ package final class SSHClient: RemoteCommandRunner {
     /// - Parameters:
     ///   - options: How to connect; shared by every host.
     ///   - threads: The number of worker threads, i.e. the most hosts in flight at once (at least 1).
-    /// - Throws: `key-load` if the key file or passphrase file cannot be read, the passphrase is wrong, or neither a
-    ///   key file nor the agent is configured; `shutdown` if a thread cannot be started.
+    /// With `options.kerberos`, the Kerberos ticket is obtained (from a keytab) or copied (from a credential cache)
+    /// here too, once, into a private in-memory cache; see `KerberosCredentials`.
+    ///
+    /// - Throws: `key-load` if the key file or passphrase file cannot be read, the passphrase is wrong, or no key
+    ///   file, agent or Kerberos identity is configured; `kerberos` if the keytab or credential cache is unusable
+    ///   (a KDC that does not answer is not fatal: each Kerberos host then fails on its own); `shutdown` if a thread
+    ///   cannot be started.
     package init(options: SSHOptions, threads: Int) throws(SSHError) {
         precondition(threads > 0, "SSHClient needs at least one thread")
         precondition(options.maxOutputBytes > 0, "maxOutputBytes must be positive")
@@ -31,10 +37,13 @@ package final class SSHClient: RemoteCommandRunner {
             key = try PrivateKeyMaterial(path: identity, passphraseFile: options.passphraseFile)
         } else {
             key = nil
-            guard options.useAgent else {
-                throw SSHError(.keyLoad, host: "", message: "no identity file is configured and the agent is not used")
+            guard options.useAgent || options.kerberos != nil else {
+                throw SSHError(
+                    .keyLoad, host: "",
+                    message: "no identity file or Kerberos identity is configured and the agent is not used")
             }
         }
+        kerberos = try options.kerberos.map { (settings) throws(SSHError) in try KerberosCredentials(settings) }
         pool = try WorkerPool(threads: threads)
     }
 
@@ -56,6 +65,7 @@ package final class SSHClient: RemoteCommandRunner {
         let control = RunControl(cancelled: StopFlag(), shutDown: shutDown)
         let options = self.options
         let key = self.key
+        let kerberos = self.kerberos
         let pool = self.pool
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation {
@@ -64,7 +74,8 @@ package final class SSHClient: RemoteCommandRunner {
                 let job = WorkerPool.Job(
                     work: { context in
                         let run = HostRun(
-                            endpoint: endpoint, options: options, key: key, context: context, control: control)
+                            endpoint: endpoint, options: options, key: key, kerberos: kerberos, context: context,
+                            control: control)
                         continuation.resume(
                             returning: Result { () throws(SSHError) in
                                 try run.execute(command: command, input: standardInput)

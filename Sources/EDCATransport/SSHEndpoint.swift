@@ -13,12 +13,18 @@ package struct SSHEndpoint: Sendable, Hashable {
     /// known_hosts entry, because the inventory that supplied it is an explicit statement of trust; the key is then
     /// only recorded in known_hosts when `SSHOptions.acceptNewHostKeys` is set.
     package var pinnedFingerprint: String?
+    /// How the host is authenticated: the run's key (the default) or Kerberos.
+    package var authentication: SSHAuthentication
 
     /// Creates an endpoint.
-    package init(host: String, port: Int, user: String, pinnedFingerprint: String? = nil) {
+    package init(
+        host: String, port: Int, user: String, pinnedFingerprint: String? = nil,
+        authentication: SSHAuthentication = .publicKey
+    ) {
         self.host = host
         self.port = port
         self.user = user
         self.pinnedFingerprint = pinnedFingerprint
+        self.authentication = authentication
     }
 }

@@ -1,6 +1,7 @@
 /// How to connect: one value for a whole run, shared by every host.
 ///
-/// Secrets never appear here: the private key and its passphrase are read from files by `SSHClient.init`.
+/// Secrets never appear here: the private key, its passphrase and the Kerberos keytab or credential cache are read
+/// from files by `SSHClient.init`.
 package struct SSHOptions: Sendable {
     /// The OpenSSH-format known_hosts file checked for every host (`SSH_OPTIONS_KNOWNHOSTS`).
     ///
@@ -24,6 +25,8 @@ package struct SSHOptions: Sendable {
     package var maxOutputBytes: Int
     /// The key exchange algorithms offered (`SSH_OPTIONS_KEY_EXCHANGE`, e.g. `curve25519-sha256`), or libssh's default.
     package var keyExchange: String?
+    /// The Kerberos identity for hosts whose endpoint says `.kerberos`, or `nil` when no host uses Kerberos.
+    package var kerberos: KerberosOptions?
     /// Test hook: the directory libssh would read `config` from if config processing were on (`SSH_OPTIONS_SSH_DIR`).
     ///
     /// Lets a test plant a hostile `config` where libssh would look for it, to prove that it is never read.
@@ -39,7 +42,8 @@ package struct SSHOptions: Sendable {
         connectTimeout: Duration = .seconds(10),
         deadline: Duration = .seconds(60),
         maxOutputBytes: Int = 16 << 20,
-        keyExchange: String? = nil
+        keyExchange: String? = nil,
+        kerberos: KerberosOptions? = nil
     ) {
         self.knownHostsPath = knownHostsPath
         self.acceptNewHostKeys = acceptNewHostKeys
@@ -50,5 +54,6 @@ package struct SSHOptions: Sendable {
         self.deadline = deadline
         self.maxOutputBytes = maxOutputBytes
         self.keyExchange = keyExchange
+        self.kerberos = kerberos
     }
 }

@@ -19,6 +19,7 @@ struct EDCAAgentCommand: AsyncParsableCommand {
         version: AgentProduct.version,
         subcommands: [
             ControlsCommand.self, EvaluateCommand.self, ProbeCommand.self, ScanCommand.self, InventoryCommand.self,
+            ReportCommand.self, RemediationCommand.self, PowerShellCommand.self,
         ]
     )
 }

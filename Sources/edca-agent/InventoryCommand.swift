@@ -32,10 +32,13 @@ struct InventoryCommand: ParsableCommand {
         func run() throws {
             let inventory = try loadInventory(file)
             let hosts = tag.isEmpty ? inventory.hosts : inventory.selecting(hosts: [], tags: tag)
-            var table = TextTable(header: ["NAME", "ADDRESS", "PORT", "USER", "ROLE", "GROUP", "TAGS", "ENABLED"])
+            var table = TextTable(header: [
+                "NAME", "ADDRESS", "PORT", "USER", "AUTH", "ROLE", "GROUP", "TAGS", "ENABLED",
+            ])
             for host in hosts {
                 table.rows.append([
-                    host.name, host.address, String(host.port), host.user, host.role?.rawValue ?? "auto",
+                    host.name, host.address, String(host.port), host.user, host.authentication.rawValue,
+                    host.role?.rawValue ?? "auto",
                     host.group ?? "-", host.tags.joined(separator: ","), host.enabled ? "yes" : "no",
                 ])
             }

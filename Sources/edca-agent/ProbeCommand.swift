@@ -28,6 +28,18 @@ struct ProbeCommand: AsyncParsableCommand {
             "A file holding the key's passphrase (never give a passphrase on the command line).", valueName: "file"))
     var passphraseFile: String?
     @Flag(help: "Authenticate with ssh-agent (SSH_AUTH_SOCK) before trying --identity.") var agent = false
+    @Option(help: ArgumentHelp("Log on with Kerberos, with a ticket from this keytab.", valueName: "file"))
+    var kerberosKeytab: String?
+    @Option(help: ArgumentHelp("The keytab's principal (default: its first).", valueName: "principal"))
+    var kerberosPrincipal: String?
+    @Option(
+        name: .customLong("kerberos-ccache"),
+        help: ArgumentHelp(
+            "Log on with Kerberos, with the forwardable ticket in this credential cache.", valueName: "file"))
+    var kerberosCredentialCache: String?
+    @Option(help: ArgumentHelp("The name in the server's principal host/NAME (default: HOST).", valueName: "name"))
+    var kerberosName: String?
+    @Flag(help: "Do not delegate the Kerberos ticket to the server.") var noDelegation = false
     @Option(help: ArgumentHelp("The OpenSSH known_hosts file (default: ~/.ssh/known_hosts).", valueName: "file"))
     var knownHosts: String?
     @Flag(help: "Trust and record an unknown host key. A changed key is still refused.")
@@ -60,6 +72,9 @@ struct ProbeCommand: AsyncParsableCommand {
         guard ["auto", "mailbox", "edge"].contains(role.lowercased()) else {
             throw ValidationError("--role must be auto, Mailbox or Edge")
         }
+        if kerberosKeytab != nil, kerberosCredentialCache != nil {
+            throw ValidationError("give --kerberos-keytab or --kerberos-ccache, not both")
+        }
         if state != nil, spool == nil { throw ValidationError("--state goes with --spool") }
         if let fingerprint, !fingerprint.hasPrefix("SHA256:") {
             throw ValidationError("--fingerprint must look like SHA256:... (as ssh-keygen -l prints it)")
@@ -88,9 +103,16 @@ struct ProbeCommand: AsyncParsableCommand {
             print(ScanSession.probeScriptListing(settings))
             return
         }
+        var kerberos = AgentConfiguration()  // its kerberosOptions turns the Kerberos flags into the transport's
+        kerberos.kerberosKeytab = kerberosKeytab
+        kerberos.kerberosPrincipal = kerberosPrincipal
+        kerberos.kerberosCredentialCache = kerberosCredentialCache
+        kerberos.kerberosDelegation = !noDelegation
+        settings.kerberos = kerberos.kerberosOptions
         let target = ScanTarget(
             name: host, address: host, port: port, user: user ?? ProcessInfo.processInfo.userName,
-            fingerprint: fingerprint, role: ExchangeRole(argument: role))
+            fingerprint: fingerprint, role: ExchangeRole(argument: role),
+            authentication: settings.kerberos == nil ? .key : .kerberos, kerberosName: kerberosName)
         let result = try await runReportingErrors { () async throws(ScanSessionError) in
             try await ScanSession.run(settings: settings, hosts: [target])
         }

@@ -11,7 +11,8 @@ struct ScanCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the configuration file (--config), then these flags; SSH key, passphrase and \
             known_hosts also from systemd credentials ($CREDENTIALS_DIRECTORY: ssh-key, ssh-key-passphrase, \
-            known-hosts). A host that cannot be scanned is recorded with its error class; the others go on.
+            known-hosts), and the Kerberos keytab or credential cache for hosts with `auth: kerberos` \
+            (krb5-keytab, krb5-ccache). A host that cannot be scanned is recorded with its error class; the others go on.
 
             Exit status: 0 every selected host was scanned; 4 some hosts could not be scanned; 5 the scan was \
             interrupted (SIGTERM/SIGINT); 75 another scan is running; 64 usage; 65 malformed input; 66 missing \
@@ -30,6 +31,14 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The private key file (overrides the inventory).", valueName: "file"))
     var identity: String?
     @Option(help: ArgumentHelp("A file holding the key's passphrase.", valueName: "file")) var passphraseFile: String?
+    @Option(help: ArgumentHelp("The keytab for hosts with `auth: kerberos`.", valueName: "file")) var kerberosKeytab:
+        String?
+    @Option(help: ArgumentHelp("The keytab's principal (default: its first).", valueName: "principal"))
+    var kerberosPrincipal: String?
+    @Option(
+        name: .customLong("kerberos-ccache"),
+        help: ArgumentHelp("A credential cache with a forwardable ticket, instead of a keytab.", valueName: "file"))
+    var kerberosCredentialCache: String?
     @Option(help: "The most hosts probed at once.") var concurrency: Int?
     @Option(help: ArgumentHelp("Each host's whole deadline, in seconds.", valueName: "seconds")) var timeout: Int?
     @Option(help: "Retries of a host whose connection failed.") var retries: Int?
@@ -38,6 +47,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Days rotated spool files are kept.", valueName: "days")) var retentionDays: Int?
     @Option(help: ArgumentHelp("The group of spool files, for the forwarder.", valueName: "group")) var spoolGroup:
         String?
+    @Flag(help: "Write only new and changed findings (and each host's scan activity).") var changesOnly = false
     @Option(name: .customLong("host"), help: "Only this host (repeatable).") var hostNames: [String] = []
     @Option(name: .customLong("tag"), help: "Only hosts with this tag (repeatable).") var tags: [String] = []
     @Option(
@@ -66,9 +76,20 @@ struct ScanCommand: AsyncParsableCommand {
             try ControlCatalog.load(directory: configuration.controlsDirectory)
         }
         let hosts = try selectedHosts(try loadInventory(configuration.inventory))
+        let keyHosts = hosts.filter { $0.authentication == .key }
+        let kerberosHosts = hosts.filter { $0.authentication == .kerberos }
+        if !kerberosHosts.isEmpty, configuration.kerberosOptions == nil {
+            printError(
+                "\(kerberosHosts.map(\.name).joined(separator: ", ")): `auth: kerberos` needs a keytab or credential "
+                    + "cache (kerberosKeytab, kerberosCredentialCache, or the systemd credential krb5-keytab)")
+            throw ExitCode(66)
+        }
+        let identity = try sharedIdentity(configuration, keyHosts)
         var settings = ScanSettings(
-            configuration, controls: catalog.controls, identity: try sharedIdentity(configuration, hosts))
+            configuration, controls: catalog.controls, identity: keyHosts.isEmpty ? nil : identity)
         settings.acceptNewHostKeys = acceptNewHostKeys
+        if keyHosts.isEmpty { settings.useAgent = false }  // Kerberos hosts only: no key, no ssh-agent
+        if kerberosHosts.isEmpty { settings.kerberos = nil }  // key hosts only: the keytab is not even read
         logger.debug(
             "scan settings",
             metadata: [
@@ -76,6 +97,7 @@ struct ScanCommand: AsyncParsableCommand {
                 "paths.known_hosts": "\(settings.knownHosts)", "paths.identity": "\(settings.identity ?? "ssh-agent")",
                 "paths.passphrase_file": "\(configuration.passphraseFile ?? "-")",
                 "paths.state": "\(configuration.stateDirectory)",
+                "paths.kerberos": "\(configuration.kerberosKeytab ?? configuration.kerberosCredentialCache ?? "-")",
                 "scan.deadline_s": "\(configuration.deadlineSeconds)", "scan.retries": "\(configuration.retries)",
             ])
         let view = ScanProgressView(
@@ -111,6 +133,15 @@ struct ScanCommand: AsyncParsableCommand {
         if let knownHosts { settings.knownHosts = knownHosts }
         if let identity { settings.identity = identity }
         if let passphraseFile { settings.passphraseFile = passphraseFile }
+        if let kerberosKeytab {
+            settings.kerberosKeytab = kerberosKeytab
+            settings.kerberosCredentialCache = nil
+        }
+        if let kerberosPrincipal { settings.kerberosPrincipal = kerberosPrincipal }
+        if let kerberosCredentialCache {
+            settings.kerberosCredentialCache = kerberosCredentialCache
+            settings.kerberosKeytab = nil
+        }
         if let concurrency {
             guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 1024") }
             settings.concurrency = concurrency
@@ -123,6 +154,7 @@ struct ScanCommand: AsyncParsableCommand {
         if let retryBackoff { settings.retryBackoffSeconds = retryBackoff }
         if let retentionDays { settings.spoolRetentionDays = retentionDays }
         if let spoolGroup { settings.spoolGroup = spoolGroup }
+        if changesOnly { settings.spoolChangesOnly = true }
         settings.useCredentials(in: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
         return settings
     }

@@ -66,6 +66,8 @@ final class ScanProgressView: Sendable {
             } else {
                 log(outcome)
             }
+        case .spoolWarning(let warning):
+            logger.warning("\(warning)", metadata: ["spool.directory": "\(spoolDirectory)"])
         case .spoolLarge(let bytes):
             finish()
             logger.warning(

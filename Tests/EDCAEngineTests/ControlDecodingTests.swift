@@ -36,6 +36,7 @@ import Testing
         #expect(control.severityWeight == 5)
         #expect(control.frameworks == ["CIS"])
         #expect(control.references == [Control.Reference(name: "Doc", url: "https://example.com/doc")])
+        #expect(control.requirements == [], "requirements are optional: the seed's controls have none")
         #expect(
             control.remediation == Control.Remediation(automatable: false, description: "Fix it.", scriptTemplate: ""))
         #expect(control.considerations == "")
@@ -47,6 +48,12 @@ import Testing
         #expect(check.key.text == TestKey.shown)
         #expect(check.valueName.text == "Setting")
         #expect(control.checkSource.position == SourcePosition(line: 15, column: 12))
+    }
+
+    @Test func requirementIdentifiersAreRead() throws {
+        var document = ControlDocument(check: Self.valueCheck)
+        document.set("requirements", #"["CIS 2.3.8", "BSI SYS.1.2.3.A5"]"#)
+        #expect(try decodeControl(document.text).requirements == ["CIS 2.3.8", "BSI SYS.1.2.3.A5"])
     }
 
     @Test(arguments: [1, 10])
@@ -128,6 +135,8 @@ import Testing
         ("severityWeight", "8.5", "severityWeight", "expected an integer, found number"),
         ("frameworks", #""CIS""#, "frameworks", "expected an array, found string"),
         ("frameworks", "[1]", "frameworks[0]", "expected a string, found number"),
+        ("requirements", #""CIS 2.3.8""#, "requirements", "expected an array, found string"),
+        ("requirements", "[]", "requirements", "list at least one"),
         ("title", "5", "title", "expected a string, found number"),
         ("title", #""  ""#, "title", "must not be empty"),
         ("roles", #""Mailbox""#, "roles", "expected an array, found string"),

@@ -97,7 +97,7 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
                 "test.yaml:2:1: grups: unknown key \"grups\"; did you mean \"groups\"?",
                 "test.yaml:5:5: hosts[0].adress: unknown key \"adress\"; did you mean \"address\"?",
                 "test.yaml:6:5: hosts[0].colour: unknown key \"colour\"; expected one of: name, address, port, user, "
-                    + "identity, role, fingerprint, tags, enabled",
+                    + "identity, role, fingerprint, tags, enabled, auth, kerberosName",
             ])
     }
 
@@ -134,6 +134,10 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
         #expect(byName["edge01"]?.fingerprint == "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s")
         #expect(byName["edge01"]?.group == nil)
         #expect(byName["edge01"]?.role == .edge)
+        #expect(byName["edge01"]?.authentication == .key)
+        #expect(byName["mbx21"]?.authentication == .kerberos)
+        #expect(byName["mbx21"]?.identityFile == nil)
+        #expect(byName["mbx22"]?.kerberosName == "mbx22.corp.example.com")
     }
 
     @Test func badPortsRolesFingerprintsAndTypes() {
@@ -188,7 +192,7 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
         #expect(
             found == [
                 "test.yaml:5:9: groups.g.hosts[0].identity: host \"mbx01\" has no `identity` (a private key file, "
-                    + "or `agent` for ssh-agent; set it on the host, its group or `defaults`)",
+                    + "or `agent` for ssh-agent; set it on the host, its group or `defaults`; or `auth: kerberos`)",
                 "test.yaml:7:5: hosts[0].user: host \"mbx02\" has no `user` (set it on the host, its group or "
                     + "`defaults`)",
             ])
@@ -298,7 +302,7 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
         let path = root.appendingPathComponent("Inventory").appendingPathComponent(file).path
         do {
             let inventory = try Inventory.load(path: path)
-            #expect(inventory.hosts.count == 6)
+            #expect(inventory.hosts.count == (file == "example.yaml" ? 8 : 6))
         } catch {
             Issue.record("\(error)")
         }
@@ -312,5 +316,49 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
         #expect(inventory.hosts.allSatisfy { $0.port == 2222 && $0.identityFile == ".lab/client_ed25519" })
         #expect(Set(inventory.hosts.map(\.address)) == Set((11...16).map { "127.0.0.\($0)" }))
         #expect(inventory.hosts.first { $0.name == "edge01" }?.role == .edge)
+    }
+
+    @Test func kerberosHostsNeedNoIdentityAndNameTheirServicePrincipal() throws {
+        let inventory = try parseValid(
+            """
+            defaults: {user: svc-edca, identity: /etc/edca-agent/id_ed25519}
+            groups:
+              exchange-shell:
+                auth: kerberos
+                hosts:
+                  - {name: mbx01, address: 10.0.0.1, kerberosName: mbx01.corp.example.com}
+                  - {name: mbx02.corp.example.com, auth: KEY}
+            hosts:
+              - {name: mbx03, user: other, auth: kerberos}
+              - {name: mbx04}
+            """)
+        let byName = Dictionary(uniqueKeysWithValues: inventory.hosts.map { ($0.name, $0) })
+        #expect(byName["mbx01"]?.authentication == .kerberos)
+        #expect(byName["mbx01"]?.kerberosName == "mbx01.corp.example.com")
+        #expect(byName["mbx01"]?.identityFile == nil, "a Kerberos host uses no key")
+        #expect(byName["mbx02.corp.example.com"]?.authentication == .key)
+        #expect(byName["mbx02.corp.example.com"]?.identityFile == "/etc/edca-agent/id_ed25519")
+        #expect(byName["mbx03"]?.authentication == .kerberos)
+        #expect(byName["mbx03"]?.kerberosName == nil)
+        #expect(byName["mbx04"]?.authentication == .key)
+    }
+
+    @Test func badAuthenticationAndKerberosNames() {
+        let found = problems(
+            """
+            defaults: {user: u, auth: password}
+            groups:
+              g:
+                kerberosName: mbx.example.com
+                hosts:
+                  - {name: mbx01, auth: kerberos, kerberosName: "mbx 01"}
+            """)
+        #expect(
+            found == [
+                "test.yaml:1:27: defaults.auth: unknown authentication \"password\": expected key or kerberos",
+                "test.yaml:4:5: groups.g.kerberosName: `kerberosName` can only be set on a host, not here",
+                "test.yaml:6:53: groups.g.hosts[0].kerberosName: \"mbx 01\" is not a DNS name or IP address: only "
+                    + "letters, digits, '.', '-' and ':' (IPv6) are allowed",
+            ])
     }
 }

@@ -10,7 +10,12 @@ import Testing
     static let script = "param($payload)\n'probe'"
     static let hash = Encodings.sha256Hex(Array(script.utf8))
     static let nonce = "0123456789abcdef0123456789abcdef"
-    static let bootstrapText = "$i = [Console]::In.ReadToEnd()\nif ($h -ne '\(hash)') { exit 3 }"
+    /// A bootstrap as the simulator requires it: `$input`, one quoted hash, a framed message for each failure.
+    static let bootstrapText = bootstrap("$text = @($input) -join ''")
+    static func bootstrap(_ reading: String, hash: String = "'\(hash)'") -> String {
+        let framed = Bootstrap.framedCodes.map { "Stop-Probe '\($0)' 'x'" }.joined(separator: "\n")
+        return "\(reading)\nif ($h -ne \(hash)) { exit 3 }\n\(framed)"
+    }
 
     static let snapshot = """
         {
@@ -44,8 +49,10 @@ import Testing
         for key in faults.deniedKeys { registry.setDenied(key) }
         let members = try Bootstrap(text: bootstrapText).payload(from: payload(reads))
         let request = try ProbeRequest(payload: members)
+        let reading = ProbeAnswers.Reading(
+            constrainedLanguage: faults.windows.constrainedLanguage, wideDWORDs: faults.wideDWORDs)
         let answers = ProbeAnswers.answers(
-            to: request, from: HostSnapshot(registry: registry), startedAt: HostIO.monotonicSeconds())
+            to: request, from: HostSnapshot(registry: registry), startedAt: HostIO.monotonicSeconds(), reading: reading)
         return String(decoding: ResponseJSON.array(answers).bytes, as: UTF8.self)
     }
 
@@ -56,11 +63,12 @@ import Testing
     }
 
     @Test(arguments: [
-        ("[Console]::In.ReadToEnd()", "exactly one 64-hex-digit string"),
-        ("[Console]::In.ReadToEnd() '\(hash)' '\(hash)'", "found 2"),
-        ("[Console]::In.ReadToEnd() \(hash)", "single quotes"),
-        ("[Console]::In.ReadLine() '\(hash)'", "standard input"),
-        ("[Console]::In.ReadToEnd() '\(hash)' | powershell -c -", "REPL"),
+        (bootstrap("$input", hash: ""), "exactly one 64-hex-digit string"),
+        (bootstrap("$input '\(hash)'"), "found 2"),
+        (bootstrap("$input", hash: hash), "single quotes"),
+        (bootstrap("[Console]::In.ReadToEnd()"), "$input"),
+        (bootstrap("$input | powershell -c -"), "REPL"),
+        ("$input '\(hash)'", "frame every failure"),
     ])
     func refusesBootstrapsThatBreakTheProtocol(text: String, message: String) {
         #expect(throws: Refusal.self) { try Bootstrap(text: text) }
@@ -77,19 +85,69 @@ import Testing
             _ = try bootstrap.payload(from: Self.payload("[]", script: "other"))
             Issue.record("no refusal")
         } catch {
-            #expect(error.message == "edca-probe: script hash mismatch")
+            #expect(error.message.hasPrefix("edca-probe: script-rejected: "))
             #expect(error.exitStatus == 3)
         }
     }
 
-    @Test(arguments: ["", "{", "[]", #"{"script": 1}"#, #"{"script": "x", "Script": "y"}"#])
-    func refusesInputThatIsNotAPayloadWith1(input: String) throws {
+    @Test(arguments: [
+        ("", "no-input"), (" \r\n", "no-input"), ("{", "bad-request"), ("[]", "bad-request"),
+        (#"{"script": 1}"#, "bad-request"), (#"{"script": "x", "Script": "y"}"#, "bad-request"),
+    ])
+    func framesInputThatIsNotAPayload(input: String, code: String) throws {
         let bootstrap = try Bootstrap(text: Self.bootstrapText)
         do {
             _ = try bootstrap.payload(from: Array(input.utf8))
             Issue.record("no refusal")
         } catch {
-            #expect(error.exitStatus == 1)
+            #expect(error.message.hasPrefix("edca-probe: \(code): "), "\(error.message)")
+            #expect(error.exitStatus == 3)
+        }
+    }
+
+    /// A bootstrap with a Constrained Language path and a version check, hashing with a FIPS-validated SHA-256.
+    static let hardenedBootstrap = bootstrap(
+        """
+        $fullLanguage = $ExecutionContext.SessionState.LanguageMode -eq 'FullLanguage'
+        if ($PSVersionTable.PSVersion.Major -lt 3) { Stop-Probe 'powershell-too-old' 'x' }
+        $text = @($input) -join ''
+        $sha256 = New-Object System.Security.Cryptography.SHA256CryptoServiceProvider
+        $hash = (Get-FileHash -LiteralPath $copy -Algorithm SHA256).Hash
+        """)
+    /// The same without them: the managed SHA-256, no language-mode branch, no version check.
+    static let naiveBootstrap = bootstrap(
+        "$text = @($input) -join ''\n$sha256 = [System.Security.Cryptography.SHA256]::Create()")
+    /// A probe script with a Constrained Language path.
+    static let hardenedScript = """
+        param($Request)
+        if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') { Get-Item; Get-ItemPropertyValue; Get-ChildItem }
+        """
+
+    @Test(
+        arguments: [
+            (WindowsHost(fips: true), naiveBootstrap, script, "edca-probe: fips: "),
+            (WindowsHost(fips: true), hardenedBootstrap, script, nil),
+            (WindowsHost(constrainedLanguage: true), naiveBootstrap, hardenedScript, "language mode"),
+            (WindowsHost(constrainedLanguage: true), hardenedBootstrap, script, "language mode"),
+            (WindowsHost(constrainedLanguage: true), hardenedBootstrap, hardenedScript, nil),
+            (
+                WindowsHost(constrainedLanguage: true), hardenedBootstrap, hardenedScript + "\n# \u{E9}",
+                "script-rejected"
+            ),
+            (WindowsHost(powerShellVersion: 2), hardenedBootstrap, script, "edca-probe: powershell-too-old: "),
+            (WindowsHost(powerShellVersion: 2), naiveBootstrap, script, "'ConvertFrom-Json' is not recognized"),
+        ] as [(WindowsHost, String, String, String?)])
+    func behavesAsTheWindowsHostWould(windows: WindowsHost, bootstrap: String, script: String, refusal: String?) throws
+    {
+        let hash = Encodings.sha256Hex(Array(script.utf8))
+        let text = bootstrap.replacingOccurrences(of: Self.hash, with: hash)
+        let escaped = script.replacingOccurrences(of: "\n", with: "\\n")
+        let input = #"{"script":"\#(escaped)"}"#
+        do {
+            _ = try Bootstrap(text: text).payload(from: Array(input.utf8), on: windows)
+            #expect(refusal == nil)
+        } catch {
+            #expect(refusal.map { error.message.contains($0) } == true, "\(error.message)")
         }
     }
 
@@ -109,6 +167,29 @@ import Testing
         ]
         #expect(
             try Self.answers("[" + reads.joined(separator: ",") + "]") == "[" + expected.joined(separator: ",") + "]")
+    }
+
+    @Test func constrainedLanguageAnswersAsTheRegistryProviderReads() throws {
+        let key = #"HKLM\\SOFTWARE\\Test"#
+        let reads = "[" + ["E", "N", "D"].map { #"{"value":"\#(key)","name":"\#($0)"}"# }.joined(separator: ",") + "]"
+        let faults = try Self.faults(
+            #"{"constrainedLanguage": true, "wideDWORDs": [{"key": "HKLM\\SOFTWARE\\Test", "name": "d"}]}"#)
+        let expected = [
+            #"{"type":"REG_SZ","data":"%SystemRoot%"}"#, #"{"type":"REG_BINARY","data":""}"#,
+            #"{"type":"REG_QWORD","data":"8589934591"}"#,
+        ]
+        #expect(try Self.answers(reads, faults: faults) == "[" + expected.joined(separator: ",") + "]")
+    }
+
+    @Test func aWideDWORDIsAnErrorForThatValueOnly() throws {
+        let faults = try Self.faults(
+            #"{"wideDWORDs": [{"key": "HKLM\\SOFTWARE\\Parent\\One", "name": "V"}]}"#)
+        let reads = #"[{"subkeys":"HKLM\\SOFTWARE\\Parent","name":"V"}]"#
+        let expected = #"""
+            [{"subkeys":[{"name":"One","value":{"state":"error","message":"REG_DWORD data is longer than 4 bytes"}},\#
+            {"name":"Two","value":{"state":"denied","key":"HKLM\\SOFTWARE\\Parent\\Two"}}]}]
+            """#
+        #expect(try Self.answers(reads, faults: faults) == expected)
     }
 
     @Test func deniedAnswersNameTheUnreadableKey() throws {

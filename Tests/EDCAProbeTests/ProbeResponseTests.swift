@@ -185,17 +185,59 @@ struct ProbeResponseTests {
         #expect(result.identity.exchangeVersion == nil)
     }
 
-    @Test("Empty output from a killed powershell.exe says security software may have blocked it")
+    @Test("Empty output from a killed powershell.exe is probe.blocked: security software may have blocked it")
     func silentKill() throws {
         let error = probeError([], try request(), exit: nil)
-        #expect(error?.code == .noResponse)
-        #expect(error?.message.contains("security software may have blocked it") == true)
+        #expect(error?.code == .blocked)
+        #expect(error?.message.contains("security software") == true)
     }
 
-    @Test("A hash mismatch reported by the bootstrap is a script-rejected error")
-    func scriptRejected() throws {
-        let error = probeError([], try request(), stderr: "edca-probe: script hash mismatch\r\n", exit: 3)
-        #expect(error?.code == .scriptRejected)
+    @Test(
+        "A framed line on stderr, or what Windows says, is its own error class naming the remedy, with stderr quoted",
+        arguments: [
+            (
+                "edca-probe: script-rejected: the script has another SHA-256\r\n", ProbeError.Code.scriptRejected,
+                "SHA-256"
+            ),
+            ("edca-probe: no-input: standard input was empty\r\n", .noInput, "stdin"),
+            (
+                "edca-probe: bad-request: the request's \"nonce\" must be 32 lowercase hexadecimal digits\r\n",
+                .badRequest, "nonce"
+            ),
+            ("edca-probe: powershell-too-old: PowerShell 2.0\r\n", .powerShellTooOld, "Management Framework 5.1"),
+            (
+                "edca-probe: fips: This implementation is not part of the Windows Platform FIPS validated ...\r\n",
+                .fips, "Cryptographic Provider"
+            ),
+            (
+                "Stop-Probe : edca-probe: constrained-language: Cannot create type.\r\n    + CategoryInfo : x\r\n",
+                .constrainedLanguage, "AppLocker"
+            ),
+            (
+                "New-Object : Cannot create type. Only core types are supported in this language mode.\r\n",
+                .constrainedLanguage, "Constrained Language"
+            ),
+            ("The term 'ConvertFrom-Json' is not recognized as the name of a cmdlet\r\n", .powerShellTooOld, "5.1"),
+            (
+                "This program is blocked by group policy. For more information, contact your system administrator.\r\n",
+                .blocked, "allow the constant command line"
+            ),
+            ("edca-probe: unknown-code: text\r\n", .noResponse, "unknown-code"),
+        ] as [(String, ProbeError.Code, String)])
+    func framedRefusals(stderr: String, code: ProbeError.Code, remedy: String) throws {
+        let error = probeError([], try request(), stderr: stderr, exit: 3)
+        #expect(error?.code == code)
+        #expect(error?.message.contains(remedy) == true, "\(error?.message ?? "")")
+        let firstLine = String(stderr.prefix { !$0.isNewline })
+        #expect(error?.message.contains("stderr: " + firstLine) == true, "\(error?.message ?? "")")
+    }
+
+    @Test("A framed line in CLIXML stderr is found too")
+    func framedRefusalInCLIXML() throws {
+        let stderr =
+            #"#< CLIXML\#r\#n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">"#
+            + #"<S S="Error">Stop-Probe : edca-probe: no-input: standard input was empty_x000D__x000A_</S></Objs>"#
+        #expect(probeError([], try request(), stderr: stderr, exit: 3)?.code == .noInput)
     }
 
     @Test("CLIXML on stderr is decoded to its error strings for diagnostics")

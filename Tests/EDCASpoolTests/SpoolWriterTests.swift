@@ -60,6 +60,27 @@ import Testing
         #expect(try fileText(path) == whole + "{\"time\":4,\"n\":4}\n")
     }
 
+    @Test func anActiveFileOfAnotherOCSFVersionIsRotatedAwayWithAWarning() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { removeDirectory(directory) }
+        let path = directory + "/findings.ndjson"
+        let old = #"{"time":1,"metadata":{"uid":"a","correlation_uid":"r","version":"1.3.0"},"class_uid":2003}"# + "\n"
+        try Data(old.utf8).write(to: URL(fileURLWithPath: path))
+        let writer = try SpoolWriter.open(directory: directory)
+        let moved = try #require(writer.formerVersionFile)
+        #expect(try fileText(moved) == old, "the old events are kept whole, in a file of their own")
+        #expect(try fileText(path).isEmpty)
+        #expect(writer.warnings.contains { $0.contains("OCSF 1.3.0, not 1.8.0") && $0.contains(moved) })
+
+        // A file of the current version is appended to as before.
+        let current = #"{"time":2,"metadata":{"uid":"b","correlation_uid":"r","version":"1.8.0"},"class_uid":2003}"#
+        try writer.append(current)
+        let again = try SpoolWriter.open(directory: directory)
+        #expect(again.formerVersionFile == nil)
+        #expect(again.warnings.isEmpty)
+        #expect(try fileText(path) == current + "\n")
+    }
+
     @Test func aFileWithoutAnyNewlineIsEmptiedAndAWholeFileIsKept() throws {
         let directory = try makeTemporaryDirectory()
         defer { removeDirectory(directory) }
@@ -141,8 +162,8 @@ import Testing
 
         var first = try DriftState.load(directory: directory)
         #expect(first.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail) == Drift(kind: .new, previous: nil))
-        first.record(host: "EX01", control: "EDCA-SEC-043", status: .fail)
-        first.record(host: "EX02", control: "EDCA-SEC-043", status: .pass)
+        first.record(host: "EX01", control: "EDCA-SEC-043", status: .fail, time: 1000)
+        first.record(host: "EX02", control: "EDCA-SEC-043", status: .pass, time: 1000)
         // Drift is judged against the state as loaded, not against this run's records.
         #expect(first.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail).kind == .new)
         try first.save()
@@ -151,18 +172,38 @@ import Testing
         var second = try DriftState.load(directory: directory)
         #expect(
             second.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail)
-                == Drift(kind: .unchanged, previous: .fail))
-        second.record(host: "EX01", control: "EDCA-SEC-043", status: .pass)
+                == Drift(kind: .unchanged, previous: .fail, since: 1000, reported: 1000))
+        second.record(host: "EX01", control: "EDCA-SEC-043", status: .pass, time: 2000)
         try second.save()
 
         let third = try DriftState.load(directory: directory)
         #expect(
             third.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail)
-                == Drift(kind: .changed, previous: .pass))
-        // A host not scanned in the second run keeps its status.
+                == Drift(kind: .changed, previous: .pass, reported: 2000))
+        // A host not scanned in the second run keeps its status and its time.
         #expect(third.drift(for: "EX02", control: "EDCA-SEC-043", status: .pass).kind == .unchanged)
+        #expect(third.drift(for: "EX02", control: "EDCA-SEC-043", status: .pass).since == 1000)
+        #expect(third.drift(for: "EX01", control: "EDCA-SEC-043", status: .pass).since == 2000)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory)
         #expect(leftovers == [DriftState.fileName])
+    }
+
+    @Test func aVersion1StateIsStillRead() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { removeDirectory(directory) }
+        try Data(#"{"version":1,"hosts":{"EX01":{"EDCA-SEC-043":"Fail"}}}"#.utf8).write(
+            to: URL(fileURLWithPath: directory + "/" + DriftState.fileName))
+        var state = try DriftState.load(directory: directory)
+        #expect(
+            state.drift(for: "EX01", control: "EDCA-SEC-043", status: .fail)
+                == Drift(kind: .unchanged, previous: .fail, since: nil))
+        state.record(host: "EX01", control: "EDCA-SEC-043", status: .fail, time: 5000)
+        try state.save()
+        #expect(try fileText(state.path).contains(#""EDCA-SEC-043":{"status":"Fail","since":5000,"reported":5000}"#))
+        // A finding left out (changes-only output) keeps the time it was last reported.
+        state.record(host: "EX01", control: "EDCA-SEC-043", status: .fail, time: 9000, reported: false)
+        try state.save()
+        #expect(try fileText(state.path).contains(#""EDCA-SEC-043":{"status":"Fail","since":5000,"reported":5000}"#))
     }
 
     @Test func malformedStateIsReportedNotIgnored() throws {

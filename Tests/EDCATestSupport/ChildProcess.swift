@@ -55,6 +55,16 @@ package final class ChildProcess: Sendable {
         }
     }
 
+    /// Sends SIGKILL and reaps the child: a crash, with no chance to save its state. Idempotent.
+    package func crash() {
+        exited.withLock { exited in
+            guard !exited else { return }
+            kill(pid, SIGKILL)
+            _ = waitpid(pid, nil, 0)
+            exited = true
+        }
+    }
+
     /// Sends SIGTERM, waits up to 5 s for the child to exit, then sends SIGKILL and waits. Idempotent.
     package func stop() {
         exited.withLock { exited in

@@ -101,8 +101,8 @@ struct CommandLineTests {
         #expect(
             fields == [
                 "id", "title", "description", "verify", "subject", "category", "severity", "severityWeight",
-                "frameworks", "references", "remediation", "considerations", "roles", "check",
-            ])
+                "frameworks", "references", "requirements", "remediation", "considerations", "roles", "check",
+            ], "EDCA-SEC-043 lists its requirements (an optional member)")
         let none = try runAgent(["controls", "list", "--framework", "NOPE", "--format", "json"])
         #expect(none.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }

@@ -1,193 +1,277 @@
 import EDCATestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// The fault matrix: each row scans a small fleet with `edca-agent scan` (the built binary, real sshd, simulated
-/// Windows hosts): two healthy hosts and one faulty one. Every row checks the faulty host's error class in the spool,
-/// that the healthy hosts' verdicts are there as usual, and that nothing the faulty host made up reaches the spool.
+/// Windows hosts): two healthy hosts and one faulty one. Every row checks the faulty host's error class in the spool
+/// (or its verdicts, when the fault must not stop the probe), that the healthy hosts' verdicts are there as usual,
+/// and that nothing the faulty host made up reaches the spool.
 ///
 /// One lab serves every row (``FaultLab/Scope``): one fleet of simulated hosts, one per fault, behind two sshds,
-/// plus two hostile TCP endpoints.
+/// plus two hostile TCP endpoints. The rows are one table, ``FaultRow/all``.
 @Suite("Fault matrix: one faulty host in a fleet", .serialized, FaultLab.Scope())
 struct FaultMatrixTests {
-    private var lab: FaultLab {
-        get throws { try #require(FaultLab.current, "the fault lab is not running") }
+    @Test("One faulty host in a fleet", arguments: FaultRow.all)
+    func faultyHost(_ row: FaultRow) throws {
+        let lab = try #require(FaultLab.current, "the fault lab is not running")
+        let setup = try row.setup(lab)
+        let scan = try lab.scan(
+            row.id, faulty: try row.faulty(lab), knownHosts: setup.knownHosts, timeout: row.timeout,
+            extra: setup.extra)
+        switch row.expectation {
+        case .error(let errorClass, let text, let deadline):
+            try scan.expectFaulty(errorClass: errorClass, messageContains: text, withinSeconds: deadline)
+        case .scanned(let statuses):
+            try scan.expectFaultyScanned(statuses: statuses)
+        case .checkedByRow:
+            break
+        }
+        try row.check(lab, scan, setup)
     }
+}
+
+/// One row of the fault matrix: the faulty host, how to scan it, and what the scan must show.
+struct FaultRow: Sendable, CustomTestStringConvertible {
+    /// What the scan must show for the faulty host.
+    enum Expectation: Sendable {
+        /// The host failed with this error class, its message containing the text, within the deadline.
+        case error(String, messageContains: String? = nil, withinSeconds: Int? = nil)
+        /// The host was scanned with these statuses (by control id), and the scan exited 0.
+        case scanned([String: String])
+        /// Only the row's ``FaultRow/check`` decides.
+        case checkedByRow
+    }
+
+    /// The row's files, made before its scan.
+    struct Setup {
+        /// The known_hosts file, when the row has its own.
+        var knownHosts: String?
+        /// Extra `scan` arguments.
+        var extra: [String] = []
+    }
+
+    /// What the row shows, as the test's name.
+    var testDescription: String
+    /// A short name for the row's directory and report line.
+    var id: String
+    /// The faulty host.
+    var faulty: @Sendable (FaultLab) throws -> FaultLab.Faulty
+    /// The per-host deadline, in seconds.
+    var timeout = 5
+    /// Files the row needs.
+    var setup: @Sendable (FaultLab) throws -> Setup = { _ in Setup() }
+    /// What the scan must show.
+    var expectation: Expectation
+    /// Further checks of the row.
+    var check: @Sendable (FaultLab, FaultScan, Setup) throws -> Void = { _, _, _ in }
+
+    /// A fleet host as the faulty one.
+    static func host(_ index: Int) -> @Sendable (FaultLab) throws -> FaultLab.Faulty {
+        { _ in .host(index) }
+    }
+
+    static let all: [FaultRow] = reaching + hostKeysAndAuthentication + sessionAndOutput + hardenedServers
 
     // MARK: Reaching the host
 
-    @Test("DNS failure: a name that cannot resolve is ssh.dns")
-    func dnsFailure() throws {
-        let scan = try lab.scan("dns", faulty: .address("no-such-host.invalid", port: 22))
-        try scan.expectFaulty(errorClass: "ssh.dns", messageContains: "no-such-host.invalid")
-    }
-
-    @Test("Connection refused is ssh.connect")
-    func connectionRefused() throws {
-        let scan = try lab.scan("refused", faulty: .address("127.0.0.1", port: try SSHServerFixture.freePort()))
-        try scan.expectFaulty(errorClass: "ssh.connect", messageContains: "Connection refused")
-    }
-
-    @Test("A blackholed address (SYNs dropped) is ssh.timeout within the deadline")
-    func blackhole() throws {
-        let lab = try lab
-        let scan = try lab.scan(
-            "blackhole", faulty: .address(lab.blackhole.host, port: lab.blackhole.port), timeout: 3)
-        try scan.expectFaulty(errorClass: "ssh.timeout", withinSeconds: 3)
-    }
-
-    @Test("A server that closes during the key exchange is ssh.connect")
-    func closesDuringKeyExchange() throws {
-        let lab = try lab
-        let scan = try lab.scan(
-            "kex-close", faulty: .address(lab.closingListener.host, port: lab.closingListener.port))
-        try scan.expectFaulty(errorClass: "ssh.connect")
-    }
+    static let reaching: [FaultRow] = [
+        FaultRow(
+            testDescription: "DNS failure: a name that cannot resolve is ssh.dns", id: "dns",
+            faulty: { _ in .address("no-such-host.invalid", port: 22) },
+            expectation: .error("ssh.dns", messageContains: "no-such-host.invalid")),
+        FaultRow(
+            testDescription: "Connection refused is ssh.connect", id: "refused",
+            faulty: { _ in .address("127.0.0.1", port: try SSHServerFixture.freePort()) },
+            expectation: .error("ssh.connect", messageContains: "Connection refused")),
+        FaultRow(
+            testDescription: "A blackholed address (SYNs dropped) is ssh.timeout within the deadline", id: "blackhole",
+            faulty: { lab in .address(lab.blackhole.host, port: lab.blackhole.port) }, timeout: 3,
+            expectation: .error("ssh.timeout", withinSeconds: 3)),
+        FaultRow(
+            testDescription: "A server that closes during the key exchange is ssh.connect", id: "kex-close",
+            faulty: { lab in .address(lab.closingListener.host, port: lab.closingListener.port) },
+            expectation: .error("ssh.connect")),
+    ]
 
     // MARK: Host keys and authentication
 
-    @Test("An unknown host key is ssh.hostkey-unknown and known_hosts is left alone")
-    func unknownHostKey() throws {
-        let lab = try lab
-        let knownHosts = try lab.knownHosts("unknown", victimKey: .absent)
-        let before = try String(contentsOfFile: knownHosts, encoding: .utf8)
-        let scan = try lab.scan("unknown-key", faulty: .victim, knownHosts: knownHosts)
-        try scan.expectFaulty(errorClass: "ssh.hostkey-unknown", messageContains: lab.victimAddress)
-        #expect(try String(contentsOfFile: knownHosts, encoding: .utf8) == before)
-    }
+    static let hostKeysAndAuthentication: [FaultRow] = [
+        FaultRow(
+            testDescription: "An unknown host key is ssh.hostkey-unknown and known_hosts is left alone",
+            id: "unknown-key", faulty: { _ in .victim },
+            setup: { lab in Setup(knownHosts: try lab.knownHosts("unknown", victimKey: .absent)) },
+            expectation: .checkedByRow,
+            check: { lab, scan, setup in
+                try scan.expectFaulty(errorClass: "ssh.hostkey-unknown", messageContains: lab.victimAddress)
+                try expectUnchanged(setup, lab: lab)
+            }),
+        FaultRow(
+            testDescription: "An unknown host key with --accept-new-host-keys is recorded and the host is scanned",
+            id: "unknown-key-accepted", faulty: { _ in .victim },
+            setup: { lab in
+                Setup(
+                    knownHosts: try lab.knownHosts("unknown-accepted", victimKey: .absent),
+                    extra: ["--accept-new-host-keys"])
+            },
+            expectation: .scanned(["EDCA-SEC-043": "Pass"]),
+            check: { lab, _, setup in
+                let recorded = try String(contentsOfFile: try #require(setup.knownHosts), encoding: .utf8)
+                #expect(recorded.contains("[\(lab.victimAddress)]:\(lab.victimPort) ssh-ed25519 "))
+            }),
+        FaultRow(
+            testDescription: "A changed host key is ssh.hostkey-changed, and known_hosts is left alone",
+            id: "changed-key", faulty: { _ in .victim },
+            setup: { lab in Setup(knownHosts: try lab.knownHosts("changed", victimKey: .other)) },
+            expectation: .error("ssh.hostkey-changed", messageContains: "refused"),
+            check: { lab, _, setup in try expectUnchanged(setup, lab: lab) }),
+        FaultRow(
+            testDescription: "A changed host key is ssh.hostkey-changed even with --accept-new-host-keys",
+            id: "changed-key-accept-new", faulty: { _ in .victim },
+            setup: { lab in
+                Setup(
+                    knownHosts: try lab.knownHosts("changed-accept-new", victimKey: .other),
+                    extra: ["--accept-new-host-keys"])
+            },
+            expectation: .error("ssh.hostkey-changed", messageContains: "refused"),
+            check: { lab, _, setup in try expectUnchanged(setup, lab: lab) }),
+        FaultRow(
+            testDescription: "A wrong user is ssh.auth", id: "wrong-user",
+            faulty: { _ in .victimAs(user: "no-such-user") },
+            expectation: .error("ssh.auth", messageContains: "refused")),
+        FaultRow(
+            testDescription: "A key the host does not accept is ssh.auth", id: "wrong-key",
+            faulty: host(FaultLab.refusesKey), expectation: .error("ssh.auth", messageContains: "refused")),
+        FaultRow(
+            testDescription: "A passphrase-protected key with its passphrase file scans every host", id: "passphrase",
+            faulty: { _ in .victim },
+            setup: { lab in
+                let passphrase = try lab.directory.write("passphrase", SSHServerFixture.passphrase + "\n")
+                return Setup(extra: ["--identity", lab.fleet.encryptedClientKeyPath, "--passphrase-file", passphrase])
+            },
+            expectation: .scanned(["EDCA-SEC-043": "Pass"])),
+        FaultRow(
+            testDescription:
+                "A wrong passphrase stops the scan before any host, with a clear error and nothing in the spool",
+            id: "wrong-passphrase", faulty: { _ in .victim },
+            setup: { lab in
+                let wrong = try lab.directory.write("wrong-passphrase", "not the passphrase\n")
+                return Setup(extra: ["--identity", lab.fleet.encryptedClientKeyPath, "--passphrase-file", wrong])
+            },
+            expectation: .checkedByRow,
+            check: { lab, scan, _ in
+                #expect(scan.run.status == 66)
+                #expect(scan.run.standardError.contains("key-load"))
+                #expect(scan.run.standardError.contains(lab.fleet.encryptedClientKeyPath))
+                #expect(scan.run.standardError.contains("wrong passphrase"))
+                #expect(scan.events.isEmpty, "no host was probed, so nothing may be in the spool")
+                scan.report(observed: "exit 66, ssh key-load before any host, spool empty")
+            }),
+    ]
 
-    @Test("An unknown host key with --accept-new-host-keys is recorded and the host is scanned")
-    func unknownHostKeyAccepted() throws {
-        let lab = try lab
-        let knownHosts = try lab.knownHosts("unknown-accepted", victimKey: .absent)
-        let scan = try lab.scan(
-            "unknown-key-accepted", faulty: .victim, knownHosts: knownHosts, extra: ["--accept-new-host-keys"])
-        try scan.expectFaultyScanned(status: "Pass")
-        let recorded = try String(contentsOfFile: knownHosts, encoding: .utf8)
-        #expect(recorded.contains("[\(lab.victimAddress)]:\(lab.victimPort) ssh-ed25519 "))
-    }
-
-    @Test("A changed host key is ssh.hostkey-changed", arguments: [false, true])
-    func changedHostKey(acceptNew: Bool) throws {
-        let lab = try lab
-        let knownHosts = try lab.knownHosts("changed-\(acceptNew)", victimKey: .other)
-        let before = try String(contentsOfFile: knownHosts, encoding: .utf8)
-        let scan = try lab.scan(
-            "changed-key-\(acceptNew)", faulty: .victim, knownHosts: knownHosts,
-            extra: acceptNew ? ["--accept-new-host-keys"] : [])
-        try scan.expectFaulty(errorClass: "ssh.hostkey-changed", messageContains: "refused")
-        #expect(try String(contentsOfFile: knownHosts, encoding: .utf8) == before, "known_hosts must not change")
-    }
-
-    @Test("A wrong user is ssh.auth")
-    func wrongUser() throws {
-        let scan = try lab.scan("wrong-user", faulty: .victimAs(user: "no-such-user"))
-        try scan.expectFaulty(errorClass: "ssh.auth", messageContains: "refused")
-    }
-
-    @Test("A key the host does not accept is ssh.auth")
-    func keyNotAccepted() throws {
-        let scan = try lab.scan("wrong-key", faulty: .host(FaultLab.refusesKey))
-        try scan.expectFaulty(errorClass: "ssh.auth", messageContains: "refused")
-    }
-
-    @Test("A passphrase-protected key with its passphrase file scans every host")
-    func passphraseKey() throws {
-        let lab = try lab
-        let passphrase = try lab.directory.write("passphrase", SSHServerFixture.passphrase + "\n")
-        let scan = try lab.scan(
-            "passphrase", faulty: .victim,
-            extra: ["--identity", lab.fleet.encryptedClientKeyPath, "--passphrase-file", passphrase])
-        try scan.expectFaultyScanned(status: "Pass")
-    }
-
-    @Test("A wrong passphrase stops the scan before any host, with a clear error and nothing in the spool")
-    func wrongPassphrase() throws {
-        let lab = try lab
-        let wrong = try lab.directory.write("wrong-passphrase", "not the passphrase\n")
-        let scan = try lab.scan(
-            "wrong-passphrase", faulty: .victim,
-            extra: ["--identity", lab.fleet.encryptedClientKeyPath, "--passphrase-file", wrong])
-        #expect(scan.run.status == 66)
-        #expect(scan.run.standardError.contains("key-load"))
-        #expect(scan.run.standardError.contains(lab.fleet.encryptedClientKeyPath))
-        #expect(scan.run.standardError.contains("wrong passphrase"))
-        #expect(scan.events.isEmpty, "no host was probed, so nothing may be in the spool")
-        scan.report(observed: "exit 66, ssh key-load before any host, spool empty")
+    /// known_hosts holds what ``FaultLab/knownHosts(_:victimKey:)`` wrote.
+    private static func expectUnchanged(_ setup: Setup, lab: FaultLab) throws {
+        let path = try #require(setup.knownHosts)
+        let name = String(path.split(separator: "/").last ?? "").replacingOccurrences(of: "known_hosts-", with: "")
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(written == (try lab.knownHostsText(name)), "known_hosts must not change")
     }
 
     // MARK: The session and its output
 
-    @Test("A disconnect in the middle of the output is ssh.disconnected")
-    func disconnectMidOutput() throws {
-        let scan = try lab.scan("disconnect", faulty: .host(FaultLab.disconnects))
-        try scan.expectFaulty(errorClass: "ssh.disconnected")
-    }
+    static let sessionAndOutput: [FaultRow] = [
+        FaultRow(
+            testDescription: "A disconnect in the middle of the output is ssh.disconnected", id: "disconnect",
+            faulty: host(FaultLab.disconnects), expectation: .error("ssh.disconnected")),
+        FaultRow(
+            testDescription: "A host that hangs after partial output is ssh.timeout within the deadline", id: "hang",
+            faulty: host(FaultLab.hangs), timeout: 3, expectation: .error("ssh.timeout", withinSeconds: 3)),
+        FaultRow(
+            testDescription: "A non-zero exit status with a valid response is scanned as usual", id: "exit-status",
+            faulty: host(FaultLab.exitsNonZero), expectation: .scanned(["EDCA-SEC-043": "Pass"])),
+        FaultRow(
+            testDescription: "A valid response with stderr full of CLIXML is scanned as usual", id: "clixml",
+            faulty: host(FaultLab.clixml), expectation: .scanned(["EDCA-SEC-043": "Fail"])),
+        FaultRow(
+            testDescription: "Output over the cap is ssh.output-too-large", id: "huge", faulty: host(FaultLab.huge),
+            expectation: .error("ssh.output-too-large", messageContains: "exceeded the limit")),
+        FaultRow(
+            testDescription:
+                "100,000 subkeys under an enumerated key: scanned, and the finding's spool line stays under 16 KiB",
+            id: "subkeys", faulty: host(FaultLab.manySubkeys), timeout: 60,
+            expectation: .scanned(["EDCA-SEC-043": "Pass"]),
+            check: { _, scan, _ in
+                let line = try #require(
+                    scan.lines.first {
+                        $0.contains(#""control":"EDCA-NET-901""#) && $0.contains(#""hostname":"faulty""#)
+                    })
+                #expect(line.utf8.count + 1 <= 16 * 1024)
+                let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let compliance = try #require(event["compliance"] as? [String: Any])
+                #expect(compliance["status"] as? String == "Fail", "subkey 7 has NetbiosOptions 0")
+                #expect((event["metadata"] as? [String: Any])?["is_truncated"] as? Bool == true)
+                let dropped = (event["unmapped"] as? [String: Any])?["evidences_dropped"] as? Int ?? 0
+                #expect(dropped > 99_000, "the evidence of 100,000 subkeys cannot fit in one line")
+                // Cut and marked, the event is still valid OCSF.
+                let directory = try TemporaryDirectory()
+                let validity = try validateOCSF([try directory.write("cut.ndjson", line + "\n")])
+                #expect(validity.status == 0, "\(validity.output)")
+            }),
+        FaultRow(
+            testDescription: "Bytes that are not UTF-8 in the response are probe.malformed-response", id: "non-utf8",
+            faulty: host(FaultLab.nonUTF8), expectation: .error("probe.malformed-response", messageContains: "UTF-8")),
+        FaultRow(
+            testDescription: "A response framed with another nonce (replay or injection) is probe.no-response",
+            id: "wrong-nonce", faulty: host(FaultLab.wrongNonce), expectation: .error("probe.no-response")),
+        FaultRow(
+            testDescription: "A JSON document nested 10,000 deep is probe.malformed-response, without a crash",
+            id: "deep-json", faulty: host(FaultLab.deepJSON),
+            expectation: .error("probe.malformed-response", messageContains: "nesting")),
+        FaultRow(
+            testDescription:
+                "Answers for keys that were not requested are ignored: the verdict and the spool are the honest ones",
+            id: "forged", faulty: host(FaultLab.forges), expectation: .scanned(["EDCA-SEC-043": "Fail"]),
+            check: { _, scan, _ in
+                #expect(
+                    !scan.lines.contains { $0.contains("forged-by-edca-lab-host") },
+                    "a forged answer reached the spool")
+            }),
+    ]
 
-    @Test("A host that hangs after partial output is ssh.timeout within the deadline")
-    func hangAfterPartialOutput() throws {
-        let scan = try lab.scan("hang", faulty: .host(FaultLab.hangs), timeout: 3)
-        try scan.expectFaulty(errorClass: "ssh.timeout", withinSeconds: 3)
-    }
+    // MARK: Hardened servers
 
-    @Test("A non-zero exit status with a valid response is scanned as usual")
-    func nonZeroExitWithValidOutput() throws {
-        let scan = try lab.scan("exit-status", faulty: .host(FaultLab.exitsNonZero))
-        try scan.expectFaultyScanned(status: "Pass")
-    }
-
-    @Test("A valid response with stderr full of CLIXML is scanned as usual")
-    func clixmlOnStandardError() throws {
-        let scan = try lab.scan("clixml", faulty: .host(FaultLab.clixml))
-        try scan.expectFaultyScanned(status: "Fail")
-    }
-
-    @Test("Output over the cap is ssh.output-too-large")
-    func outputOverCap() throws {
-        let scan = try lab.scan("huge", faulty: .host(FaultLab.huge))
-        try scan.expectFaulty(errorClass: "ssh.output-too-large", messageContains: "exceeded the limit")
-    }
-
-    @Test("100,000 subkeys under an enumerated key: scanned, and the finding's spool line stays under 16 KiB")
-    func hundredThousandSubkeys() throws {
-        let scan = try lab.scan("subkeys", faulty: .host(FaultLab.manySubkeys), timeout: 60)
-        try scan.expectFaultyScanned(status: "Pass")
-        let line = try #require(
-            scan.lines.first { $0.contains(#""control":"EDCA-NET-901""#) && $0.contains(#""hostname":"faulty""#) })
-        #expect(line.utf8.count + 1 <= 16 * 1024)
-        let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        let compliance = try #require(event["compliance"] as? [String: Any])
-        #expect(compliance["status"] as? String == "Fail", "subkey 7 has NetbiosOptions 0")
-        #expect((event["metadata"] as? [String: Any])?["is_truncated"] as? Bool == true)
-        let dropped = (event["unmapped"] as? [String: Any])?["evidences_dropped"] as? Int ?? 0
-        #expect(dropped > 99_000, "the evidence of 100,000 subkeys cannot fit in one line")
-    }
-
-    @Test("Bytes that are not UTF-8 in the response are probe.malformed-response")
-    func nonUTF8() throws {
-        let scan = try lab.scan("non-utf8", faulty: .host(FaultLab.nonUTF8))
-        try scan.expectFaulty(errorClass: "probe.malformed-response", messageContains: "UTF-8")
-    }
-
-    @Test("A response framed with another nonce (replay or injection) is probe.no-response")
-    func wrongNonce() throws {
-        let scan = try lab.scan("wrong-nonce", faulty: .host(FaultLab.wrongNonce))
-        try scan.expectFaulty(errorClass: "probe.no-response")
-    }
-
-    @Test("A JSON document nested 10,000 deep is probe.malformed-response, without a crash")
-    func deepJSON() throws {
-        let scan = try lab.scan("deep-json", faulty: .host(FaultLab.deepJSON))
-        try scan.expectFaulty(errorClass: "probe.malformed-response", messageContains: "nesting")
-    }
-
-    @Test("Answers for keys that were not requested are ignored: the verdict and the spool are the honest ones")
-    func unrequestedAnswers() throws {
-        let scan = try lab.scan("forged", faulty: .host(FaultLab.forges))
-        try scan.expectFaultyScanned(status: "Fail")
-        #expect(
-            !scan.lines.contains { $0.contains("forged-by-edca-lab-host") }, "a forged answer reached the spool")
-    }
+    static let hardenedServers: [FaultRow] = [
+        FaultRow(
+            testDescription:
+                "A FIPS host (managed SHA-256 refused) is scanned: the bootstrap hashes with a FIPS-validated provider",
+            id: "fips", faulty: host(FaultLab.fips),
+            expectation: .scanned(["EDCA-SEC-043": "Pass", "EDCA-NET-901": "Pass"])),
+        FaultRow(
+            testDescription: "A Constrained Language host (AppLocker or WDAC) is scanned through the registry provider",
+            id: "constrained-language", faulty: host(FaultLab.constrainedLanguage),
+            expectation: .scanned(["EDCA-SEC-043": "Pass", "EDCA-NET-901": "Pass"])),
+        FaultRow(
+            testDescription: "PowerShell 2.0 is probe.powershell-too-old, naming Windows Management Framework 5.1",
+            id: "powershell-2", faulty: host(FaultLab.powerShell2),
+            expectation: .error("probe.powershell-too-old", messageContains: "Windows Management Framework 5.1")),
+        FaultRow(
+            testDescription: "An empty standard input is probe.no-input, quoting the bootstrap's stderr",
+            id: "empty-stdin", faulty: host(FaultLab.emptyStandardInput),
+            expectation: .error("probe.no-input", messageContains: "stderr: edca-probe: no-input: ")),
+        FaultRow(
+            testDescription: "A request cut on its way is probe.bad-request", id: "malformed-request",
+            faulty: host(FaultLab.truncatedStandardInput),
+            expectation: .error("probe.bad-request", messageContains: "edca-probe: bad-request: ")),
+        FaultRow(
+            testDescription:
+                "A 6-byte REG_DWORD in one subkey costs that entry only: its control is Unknown, the others decide",
+            id: "wide-dword", faulty: host(FaultLab.wideDWORD),
+            expectation: .scanned(["EDCA-SEC-043": "Pass", "EDCA-NET-901": "Unknown"])),
+        FaultRow(
+            testDescription: "powershell.exe killed before any output is probe.blocked, naming security software",
+            id: "blocked", faulty: host(FaultLab.blocked),
+            expectation: .error("probe.blocked", messageContains: "security software")),
+    ]
 }
 
 /// The simulated hosts, hostile endpoints and controls the fault matrix scans.
@@ -226,6 +310,13 @@ final class FaultLab: @unchecked Sendable {
     static let manySubkeys = 11
     static let refusesKey = 12
     static let victim = 13
+    static let fips = 14
+    static let constrainedLanguage = 15
+    static let powerShell2 = 16
+    static let emptyStandardInput = 17
+    static let truncatedStandardInput = 18
+    static let wideDWORD = 19
+    static let blocked = 20
 
     static let firstAddress = 61
     static let subkeyCount = 100_000
@@ -233,6 +324,8 @@ final class FaultLab: @unchecked Sendable {
     static let interfaces = #"HKLM\SYSTEM\CurrentControlSet\Services\NetBT\Parameters\Interfaces"#
 
     let fleet: SimulatedFleet
+    /// The known_hosts files written, by name, as written.
+    private let writtenKnownHosts = Mutex<[String: String]>([:])
     let blackhole: HostileListener
     let closingListener: HostileListener
     var directory: TemporaryDirectory { fleet.directory }
@@ -256,6 +349,22 @@ final class FaultLab: @unchecked Sendable {
             .init(snapshot: "mbx01.json"),
             .init(snapshot: "mbx01.json"),
             .init(snapshot: "mbx01.json"),
+            .init(snapshot: "mbx01.json", faults: ["fips": true]),
+            .init(snapshot: "mbx01.json", shell: "powershell", faults: ["constrainedLanguage": true]),
+            .init(snapshot: "mbx01.json", faults: ["powerShellVersion": 2]),
+            .init(snapshot: "mbx01.json", faults: ["emptyStandardInput": true]),
+            .init(snapshot: "mbx01.json", faults: ["truncatedStandardInput": true]),
+            .init(
+                snapshot: "mbx01.json",
+                faults: [
+                    "wideDWORDs": [
+                        [
+                            "key": Self.interfaces + #"\Tcpip_{7A3F1C2E-5B6D-4E8F-9A0B-1C2D3E4F5A6B}"#,
+                            "name": "NetbiosOptions",
+                        ]
+                    ]
+                ]),
+            .init(snapshot: "mbx01.json", faults: ["blocked": true]),
         ]
         let refusing = "127.0.0.\(Self.firstAddress + Self.refusesKey)"
         fleet = try SimulatedFleet(
@@ -339,7 +448,13 @@ final class FaultLab: @unchecked Sendable {
             let key = other.split(separator: " ").dropFirst().joined(separator: " ")
             text += "[\(victimAddress)]:\(victimPort) \(key)"
         }
+        writtenKnownHosts.withLock { $0[name] = text }
         return try directory.write("known_hosts-\(name)", text)
+    }
+
+    /// What ``knownHosts(_:victimKey:)`` wrote for a name.
+    func knownHostsText(_ name: String) throws -> String {
+        try #require(writtenKnownHosts.withLock { $0[name] })
     }
 
     /// Scans the two healthy hosts and the faulty one into a spool and state of the row's own.
@@ -398,7 +513,7 @@ struct FaultScan {
         var statuses: [String: String] = [:]
         for event in events where event["class_uid"] as? Int == 2003 && hostname(event) == host {
             if let compliance = event["compliance"] as? [String: Any], let control = compliance["control"] as? String {
-                statuses[control] = compliance["status"] as? String
+                statuses[control] = compliance["status_code"] as? String
             }
         }
         return statuses
@@ -455,14 +570,20 @@ struct FaultScan {
         report(observed: "\(observed ?? "none")\(took): \(message.prefix(160))")
     }
 
-    /// The faulty host was scanned after all, with `status` for EDCA-SEC-043, and the scan exits 0.
-    func expectFaultyScanned(status: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// The faulty host was scanned after all, with these statuses (by control id), and the scan exits 0.
+    func expectFaultyScanned(statuses expected: [String: String], sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         #expect(run.status == 0, "\(row): \(run.standardError)", sourceLocation: sourceLocation)
         expectHealthyHosts(sourceLocation: sourceLocation)
         #expect(
             activity("faulty")?["activity_name"] as? String == "Completed", "\(row)", sourceLocation: sourceLocation)
-        #expect(statuses("faulty")["EDCA-SEC-043"] == status, "\(row)", sourceLocation: sourceLocation)
-        report(observed: "scanned, EDCA-SEC-043 \(statuses("faulty")["EDCA-SEC-043"] ?? "none")")
+        let observed = statuses("faulty")
+        for (control, status) in expected {
+            #expect(observed[control] == status, "\(row): \(control)", sourceLocation: sourceLocation)
+        }
+        report(
+            observed: "scanned, " + observed.sorted { $0.key < $1.key }.map { "\($0) \($1)" }.joined(separator: ", "))
     }
 
     /// Prints the row's outcome for the fault table of the closing report.

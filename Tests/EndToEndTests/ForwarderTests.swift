@@ -2,8 +2,9 @@ import EDCATestSupport
 import Foundation
 import Testing
 
-/// A real forwarder reads the spool: rsyslog's `imfile` tails `findings.ndjson` across the rotations of two scans
-/// and writes every event it read, as it read it, to a file.
+/// Real forwarders read the spool: rsyslog's `imfile`, and syslog-ng's `file()` source, tail `findings.ndjson`
+/// across the rotations of scans (and, for syslog-ng, its own crash) and write every event they read, as they read
+/// it, to a file.
 @Suite("A forwarder reads the spool", .serialized)
 struct ForwarderTests {
     private struct Failure: Error, CustomStringConvertible {
@@ -18,8 +19,9 @@ struct ForwarderTests {
         let lab: SimulatedFleet
         let inventory: String
 
-        init(snapshots: [String]) throws {
-            lab = try SimulatedFleet(snapshots.map { SimulatedFleet.Host(snapshot: $0) }, firstAddress: 71)
+        init(snapshots: [String], firstAddress: Int = 71, faults: [String: Any] = [:]) throws {
+            lab = try SimulatedFleet(
+                snapshots.map { SimulatedFleet.Host(snapshot: $0, faults: faults) }, firstAddress: firstAddress)
             inventory = try lab.writeInventory("inventory.yaml")
         }
 
@@ -85,10 +87,86 @@ struct ForwarderTests {
             #expect(scan.status == 0, "scan \(run): \(scan.standardError)")
         }
 
-        // The spool: two rotated files (one per scan) and an empty active file.
+        try expectEveryEventOnceAndWhole(fleet: fleet, output: output, rotations: 2, log: log)
+    }
+
+    /// Debian's syslog-ng-core, unpacked by `scripts/install-dependencies` (it conflicts with rsyslog's package).
+    private static let syslogNGRoot = repositoryRoot + "/.deps/syslog-ng"
+
+    /// The syslog-ng configuration: a `file()` source following the fixed active path every 50 ms, each line taken
+    /// whole as the message (`no-parse`) and written unchanged to `output`.
+    private static func syslogNGConfiguration(spool: String, output: String) -> String {
+        """
+        @version: 3.38
+        options { log-msg-size(65536); stats-freq(0); };
+        source s_edca { file("\(spool)/findings.ndjson" flags(no-parse) follow-freq(0.05)); };
+        destination d_edca { file("\(output)" template("${MESSAGE}\\n")); };
+        log { source(s_edca); destination(d_edca); };
+
+        """
+    }
+
+    @Test("syslog-ng receives every event of two scans exactly once and whole, across rotations and its own crash")
+    func syslogNGReadsEveryEventOnceAcrossACrash() throws {
+        let binary = Self.syslogNGRoot + "/usr/sbin/syslog-ng"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw Failure(
+                "\(binary) is missing: run scripts/install-dependencies (it unpacks Debian's syslog-ng-core there)")
+        }
+        // Four hosts answering after 0.6 s each, one at a time: the second scan writes for seconds, long enough to
+        // crash syslog-ng in the middle of it.
+        let fleet = try Fleet(
+            snapshots: ["mbx01.json", "edge01.json", "mbx02.json", "mbx03.json"], firstAddress: 75,
+            faults: ["latencyMs": 600])
+        let forwarder = fleet.directory + "/syslog-ng"
+        try FileManager.default.createDirectory(atPath: forwarder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: fleet.spool, withIntermediateDirectories: true)
+        let output = forwarder + "/received.ndjson"
+        let configuration = forwarder + "/syslog-ng.conf"
+        let log = forwarder + "/syslog-ng.log"
+        try Data(Self.syslogNGConfiguration(spool: fleet.spool, output: output).utf8).write(
+            to: URL(fileURLWithPath: configuration))
+        // Its persist file keeps how far it read each file, so a restarted syslog-ng goes on from there.
+        func start() throws -> ChildProcess {
+            let library = Self.syslogNGRoot + "/usr/lib/syslog-ng"
+            let daemon = try ChildProcess(
+                "/usr/bin/env",
+                [
+                    "LD_LIBRARY_PATH=\(library)", binary, "-F", "-f", configuration,
+                    "--persist-file=\(forwarder)/syslog-ng.persist", "--pidfile=\(forwarder)/syslog-ng.pid",
+                    "--control=\(forwarder)/syslog-ng.ctl", "--module-path=\(library)/3.38", "--no-caps",
+                ], output: log)
+            try waitUntil(seconds: 10, "syslog-ng did not write its pid file", log: log) {
+                guard daemon.isRunning else { throw Failure("syslog-ng exited: \(Self.read(log))") }
+                return FileManager.default.fileExists(atPath: forwarder + "/syslog-ng.pid")
+            }
+            return daemon
+        }
+
+        var daemon = try start()
+        defer { daemon.stop() }
+        let first = try runAgent(fleet.scanArguments() + ["--concurrency", "1"])
+        #expect(first.status == 0, "scan 1: \(first.standardError)")
+        let second = try startAgent(fleet.scanArguments() + ["--concurrency", "1"])
+        // Crash syslog-ng once the second scan has written some hosts, and start it again while the scan goes on.
+        try waitUntil(seconds: 15, "the second scan wrote nothing", log: log) {
+            !Self.read(fleet.spool + "/findings.ndjson").isEmpty
+        }
+        daemon.crash()
+        try? FileManager.default.removeItem(atPath: forwarder + "/syslog-ng.pid")
+        daemon = try start()
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0, "scan 2")
+
+        try expectEveryEventOnceAndWhole(fleet: fleet, output: output, rotations: 2, log: log)
+    }
+
+    /// Waits until `output` has as many lines as the rotated spool files hold events, then checks that each event
+    /// arrived exactly once and byte for byte.
+    private func expectEveryEventOnceAndWhole(fleet: Fleet, output: String, rotations: Int, log: String) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: fleet.spool).sorted()
         let rotated = names.filter { $0 != "findings.ndjson" }
-        #expect(rotated.count == 2, "one rotated file per scan: \(names)")
+        #expect(rotated.count == rotations, "one rotated file per scan: \(names)")
         #expect(Self.read(fleet.spool + "/findings.ndjson").isEmpty)
         var written: [String: String] = [:]
         for name in rotated {
@@ -98,7 +176,7 @@ struct ForwarderTests {
         }
         try #require(written.count > 4, "the scans wrote events: \(rotated)")
 
-        try waitUntil(seconds: 15, "rsyslog did not receive \(written.count) events", log: log) {
+        try waitUntil(seconds: 15, "the forwarder did not receive \(written.count) events", log: log) {
             Self.read(output).split(separator: "\n").count >= written.count
         }
         // A moment more, so that a duplicate arriving late is seen.
@@ -116,7 +194,7 @@ struct ForwarderTests {
         #expect(counts.values.allSatisfy { $0 == 1 }, "no event is received twice: \(counts.filter { $0.value > 1 })")
     }
 
-    /// Polls `condition` every 50 ms for at most `seconds`; throws with rsyslogd's log when it never holds.
+    /// Polls `condition` every 50 ms for at most `seconds`; throws with the forwarder's log when it never holds.
     private func waitUntil(seconds: Int, _ message: String, log: String, _ condition: () throws -> Bool) throws {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: .seconds(seconds))
@@ -125,7 +203,7 @@ struct ForwarderTests {
             Thread.sleep(forTimeInterval: 0.05)
         }
         if try condition() { return }
-        throw Failure("\(message) within \(seconds) s; rsyslogd's log:\n\(Self.read(log))")
+        throw Failure("\(message) within \(seconds) s; the forwarder's log:\n\(Self.read(log))")
     }
 
     /// Runs `body` with SIGTERM, SIGINT and SIGHUP unblocked on this thread.

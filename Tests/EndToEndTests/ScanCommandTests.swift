@@ -68,7 +68,8 @@ struct ScanCommandTests {
             uniqueKeysWithValues: findings(events).compactMap { event -> (String, String)? in
                 guard let device = event["device"] as? [String: Any] ?? (event["resources"] as? [[String: Any]])?.first,
                     let name = device["hostname"] as? String ?? device["name"] as? String,
-                    let compliance = event["compliance"] as? [String: Any], let status = compliance["status"] as? String
+                    let compliance = event["compliance"] as? [String: Any],
+                    let status = compliance["status_code"] as? String
                 else { return nil }
                 return (name, status)
             })
@@ -90,6 +91,57 @@ struct ScanCommandTests {
         #expect(drift.filter { $0["drift"] as? String == "changed" }.count == 1)
         #expect(drift.contains { $0["drift"] as? String == "changed" && $0["previous_status"] as? String == "Fail" })
         #expect(drift.filter { $0["drift"] as? String == "unchanged" }.count == snapshots.count - 1)
+    }
+
+    @Test("Changes-only output: a first scan writes every finding, the next only the changed one, with counts")
+    func changesOnly() throws {
+        let snapshots = ["mbx01.json", "mbx02.json", "edge01.json", "mbx03.json"]
+        let fleet = try Fleet(snapshots: snapshots)
+        let first = try runAgent(fleet.scanArguments() + ["--changes-only"])
+        #expect(first.status == 4, "one host is unreachable: \(first.standardError)")
+        #expect(findings(try fleet.newSpoolEvents()).count == snapshots.count, "every finding is new")
+
+        // host1 gets hardened: its finding changes, the others are left out.
+        try FileManager.default.removeItem(atPath: fleet.lab.snapshotPath(ofHost: 1))
+        try FileManager.default.copyItem(
+            atPath: repositoryRoot + "/Inventory/lab/mbx01.json", toPath: fleet.lab.snapshotPath(ofHost: 1))
+        let second = try runAgent(fleet.scanArguments() + ["--changes-only"])
+        #expect(second.status == 4)
+        let events = try fleet.newSpoolEvents()
+        let written = findings(events)
+        #expect(written.count == 1, "only the changed finding")
+        #expect((written.first?["unmapped"] as? [String: Any])?["previous_status"] as? String == "Fail")
+        let hostActivities = events.filter {
+            $0["class_uid"] as? Int == 6007 && ($0["unmapped"] as? [String: Any])?["scope"] == nil
+        }
+        #expect(hostActivities.count == snapshots.count + 1, "one Scan Activity per host, still")
+        let reached = hostActivities.compactMap { $0["unmapped"] as? [String: Any] }.filter {
+            $0["reached"] as? Bool == true
+        }
+        #expect(reached.map { $0["unchanged_omitted"] as? Int }.sorted { ($0 ?? -1) < ($1 ?? -1) } == [0, 1, 1, 1])
+        #expect(reached.allSatisfy { ($0["status_counts"] as? [String: Int])?.values.reduce(0, +) == 1 })
+
+        // Without the option, every finding is written again.
+        let full = try runAgent(fleet.scanArguments())
+        #expect(full.status == 4)
+        #expect(findings(try fleet.newSpoolEvents()).count == snapshots.count)
+    }
+
+    @Test("A spool left with events of an older OCSF version: the scan moves that file aside, says so, and starts anew")
+    func olderFormatVersionStartsANewFile() throws {
+        let fleet = try Fleet(snapshots: ["mbx01.json"])
+        let spool = fleet.lab.directory.path + "/spool"
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        let old = #"{"time":1,"metadata":{"uid":"0","correlation_uid":"r","version":"1.3.0"},"class_uid":2003}"# + "\n"
+        try old.write(toFile: spool + "/findings.ndjson", atomically: true, encoding: .utf8)
+        let scan = try runAgent(fleet.scanArguments())
+        #expect(scan.status == 4, "\(scan.standardError)")
+        #expect(scan.standardError.contains("held events of OCSF 1.3.0, not 1.8.0"), "\(scan.standardError)")
+        let rotated = try FileManager.default.contentsOfDirectory(atPath: spool).filter { $0 != "findings.ndjson" }
+        let contents = try rotated.map { try String(contentsOfFile: spool + "/" + $0, encoding: .utf8) }
+        #expect(contents.filter { $0 == old }.count == 1, "the old events are kept, alone in their file")
+        #expect(contents.filter { $0.contains(#""version":"1.8.0""#) }.count == 1, "the scan's events in another")
+        #expect(!contents.contains { $0.contains(#""version":"1.3.0""#) && $0.contains(#""version":"1.8.0""#) })
     }
 
     @Test("A second scan while one runs exits at once with a clear message")

@@ -76,6 +76,7 @@ package enum ControlListing {
             "References:",
         ]
         lines += control.references.map { "- \($0.name): \($0.url)" }
+        if !control.requirements.isEmpty { lines += ["", "Requirements:"] + control.requirements.map { "- " + $0 } }
         lines += ["", "Fact reads:"]
         lines += FactRequest(checks: [control.check]).reads.map { "- " + describe($0) }
         lines += ["", "Check:", JSONOutput(control.checkSource).rendered()]
@@ -101,31 +102,37 @@ package enum ControlListing {
 
     /// Every field of a control as a JSON object, in the file's order.
     package static func document(_ control: Control) -> JSONOutput {
-        .object([
-            ("id", .string(control.id)),
-            ("title", .string(control.title)),
-            ("description", .string(control.description)),
-            ("verify", .bool(control.verify)),
-            ("subject", .string(control.subject)),
-            ("category", .string(control.category)),
-            ("severity", .string(control.severity.rawValue)),
-            ("severityWeight", .integer(Int64(control.severityWeight))),
-            ("frameworks", .array(control.frameworks.map(JSONOutput.string))),
-            (
-                "references",
-                .array(control.references.map { .object([("name", .string($0.name)), ("url", .string($0.url))]) })
-            ),
-            (
-                "remediation",
-                .object([
-                    ("automatable", .bool(control.remediation.automatable)),
-                    ("description", .string(control.remediation.description)),
-                    ("scriptTemplate", .string(control.remediation.scriptTemplate)),
-                ])
-            ),
-            ("considerations", .string(control.considerations)),
-            ("roles", .array(control.roles.map { .string($0.rawValue) })),
-            ("check", JSONOutput(control.checkSource)),
-        ])
+        // `requirements` is optional in the file, so it is listed only when the control has some.
+        let requirements: [(String, JSONOutput)] =
+            control.requirements.isEmpty
+            ? [] : [("requirements", .array(control.requirements.map(JSONOutput.string)))]
+        return .object(
+            [
+                ("id", .string(control.id)),
+                ("title", .string(control.title)),
+                ("description", .string(control.description)),
+                ("verify", .bool(control.verify)),
+                ("subject", .string(control.subject)),
+                ("category", .string(control.category)),
+                ("severity", .string(control.severity.rawValue)),
+                ("severityWeight", .integer(Int64(control.severityWeight))),
+                ("frameworks", .array(control.frameworks.map(JSONOutput.string))),
+                (
+                    "references",
+                    .array(control.references.map { .object([("name", .string($0.name)), ("url", .string($0.url))]) })
+                ),
+            ] + requirements + [
+                (
+                    "remediation",
+                    .object([
+                        ("automatable", .bool(control.remediation.automatable)),
+                        ("description", .string(control.remediation.description)),
+                        ("scriptTemplate", .string(control.remediation.scriptTemplate)),
+                    ])
+                ),
+                ("considerations", .string(control.considerations)),
+                ("roles", .array(control.roles.map { .string($0.rawValue) })),
+                ("check", JSONOutput(control.checkSource)),
+            ])
     }
 }

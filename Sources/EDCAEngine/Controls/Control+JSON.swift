@@ -11,7 +11,7 @@ extension Control {
     /// The members of a control file, in the seed's order.
     static let fieldNames = [
         "id", "title", "description", "verify", "subject", "category", "severity", "severityWeight", "frameworks",
-        "references", "remediation", "considerations", "roles", "check",
+        "references", "requirements", "remediation", "considerations", "roles", "check",
     ]
     /// The range of `severityWeight`.
     package static let severityWeights = 1...10
@@ -54,6 +54,10 @@ extension Control {
         let frameworks = Self.decodeNonEmptyList(
             reader.require("frameworks", problems: &problems), "frameworks", &problems)
         let references = Self.decodeReferences(reader.require("references", problems: &problems), &problems)
+        // Optional (the seed's controls have none): requirement identifiers, each a non-empty string.
+        let requirements = reader.take("requirements").map {
+            Self.decodeNonEmptyList($0, "requirements", &problems) ?? []
+        }
         let remediation = Self.decodeRemediation(reader.require("remediation", problems: &problems), &problems)
         let considerations = reader.require("considerations", problems: &problems).flatMap {
             JSONRead.string($0, "considerations", &problems)
@@ -71,7 +75,8 @@ extension Control {
         self.init(
             id: id, title: title, description: description, verify: verify, subject: subject, category: category,
             severity: severity, severityWeight: weight, frameworks: frameworks, references: references,
-            remediation: remediation, considerations: considerations, roles: roles, check: check,
+            requirements: requirements ?? [], remediation: remediation, considerations: considerations, roles: roles,
+            check: check,
             checkSource: checkJSON)
     }
 

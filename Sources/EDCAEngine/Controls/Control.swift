@@ -23,15 +23,22 @@ package struct Control: Sendable {
     package init(
         id: String, title: String, description: String, verify: Bool, subject: String, category: String,
         severity: Severity, severityWeight: Int, frameworks: [String], references: [Reference],
-        remediation: Remediation, considerations: String, roles: [ExchangeRole], check: Check,
+        requirements: [String] = [], remediation: Remediation, considerations: String, roles: [ExchangeRole],
+        check: Check,
         checkSource: JSONValue
     ) {
         self.metadata = ControlMetadata(
             id: id, title: title, description: description, verify: verify, subject: subject, category: category,
             severity: severity, severityWeight: severityWeight, frameworks: frameworks, references: references,
-            remediation: remediation, considerations: considerations, roles: roles)
+            requirements: requirements, remediation: remediation, considerations: considerations, roles: roles)
         self.check = check
         self.checkSource = checkSource
+    }
+
+    /// Identifiers of the baseline requirements the control checks (optional member `requirements`).
+    package var requirements: [String] {
+        get { metadata.requirements }
+        set { metadata.requirements = newValue }
     }
 
     /// The identifier, such as `EDCA-SEC-043`; the file is named after it.

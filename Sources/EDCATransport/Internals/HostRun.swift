@@ -1,3 +1,4 @@
+import CKrb5
 import CLibSSH
 
 /// One host's whole run — connect, verify the host key, authenticate, exec, write stdin, read output, exit status —
@@ -37,6 +38,10 @@ final class HostRun {
     private let endpoint: SSHEndpoint
     private let options: SSHOptions
     private let key: PrivateKeyMaterial?
+    private let kerberos: KerberosCredentials?
+    /// The GSSAPI credential lent to libssh (`ssh_gssapi_set_creds`, which does not take ownership): it must outlive
+    /// the session, so the run keeps it.
+    private var gssCredential: GSSCredential?
     private let context: WorkerContext
     private let control: RunControl
     private let clock = ContinuousClock()
@@ -47,12 +52,13 @@ final class HostRun {
 
     /// Prepares a run; the deadline starts now, on the pool thread, not when the job was queued.
     init(
-        endpoint: SSHEndpoint, options: SSHOptions, key: PrivateKeyMaterial?, context: WorkerContext,
-        control: RunControl
+        endpoint: SSHEndpoint, options: SSHOptions, key: PrivateKeyMaterial?, kerberos: KerberosCredentials?,
+        context: WorkerContext, control: RunControl
     ) {
         self.endpoint = endpoint
         self.options = options
         self.key = key
+        self.kerberos = kerberos
         self.context = context
         self.control = control
         deadline = clock.now.advanced(by: options.deadline)
@@ -298,8 +304,12 @@ final class HostRun {
         return !expected.isEmpty && expected == body(fingerprint)
     }
 
-    /// Tries ssh-agent (`ssh_userauth_agent`) if enabled, then the private key (`ssh_userauth_publickey`).
+    /// Tries ssh-agent (`ssh_userauth_agent`) if enabled, then the private key (`ssh_userauth_publickey`); or, for
+    /// a Kerberos endpoint, GSSAPI only.
     private func authenticate(_ session: SSHSession) throws(SSHError) {
+        if case .kerberos(let serverName) = endpoint.authentication {
+            return try authenticateWithKerberos(session, serverName: serverName ?? endpoint.host)
+        }
         let step = Step.authenticate
         var refused: [String] = []
         if options.useAgent {
@@ -333,6 +343,49 @@ final class HostRun {
             }
         }
         throw error(.auth, "\(address) refused \(refused.joined(separator: " and "))")
+    }
+
+    /// `gssapi-with-mic` with the run's Kerberos credential (`ssh_userauth_gssapi`), delegating it when configured
+    /// (`SSH_OPTIONS_GSSAPI_DELEGATE_CREDENTIALS`), to the service `host/<serverName>`
+    /// (`SSH_OPTIONS_GSSAPI_SERVER_IDENTITY`). The service ticket is obtained first, outside libssh, so that a
+    /// Kerberos failure has its reason (libssh only logs it and answers "denied").
+    private func authenticateWithKerberos(_ session: SSHSession, serverName: String) throws(SSHError) {
+        let step = Step.authenticate
+        guard let kerberos else {
+            throw SSHError(
+                kerberos: .noTicket, host: endpoint.host,
+                message: "the host uses Kerberos and no keytab or credential cache is configured")
+        }
+        try checkpoint(step.rawValue)
+        let credential = try kerberos.credential(host: endpoint.host)
+        gssCredential = credential
+        try kerberos.preflight(credential, serverName: serverName, host: endpoint.host)
+        try checkpoint(step.rawValue)
+        try check(
+            session.set(SSH_OPTIONS_GSSAPI_DELEGATE_CREDENTIALS, int32: options.kerberos?.delegate == true ? 1 : 0),
+            "ssh_options_set(SSH_OPTIONS_GSSAPI_DELEGATE_CREDENTIALS)", step: step, session: session)
+        try check(
+            session.set(SSH_OPTIONS_GSSAPI_SERVER_IDENTITY, string: serverName),
+            "ssh_options_set(SSH_OPTIONS_GSSAPI_SERVER_IDENTITY)", step: step, session: session)
+        ssh_gssapi_set_creds(session.raw, UnsafeMutableRawPointer(credential.raw))
+        try bound(session, by: options.connectTimeout, step: step)
+        let status = ssh_userauth_gssapi(session.raw)
+        switch status {
+        case SSH_AUTH_SUCCESS.rawValue:
+            return
+        case SSH_AUTH_DENIED.rawValue:
+            throw error(
+                .auth,
+                "\(address) refused the Kerberos principal \(kerberos.principalName) (is it allowed to log in as "
+                    + "\(endpoint.user)? Otherwise the server could not accept the ticket: its clock, or its keytab for "
+                    + "host/\(serverName); its sshd log says which)")
+        case SSH_AUTH_PARTIAL.rawValue:
+            throw error(.auth, "\(address) accepted Kerberos but requires further authentication")
+        case SSH_AUTH_AGAIN.rawValue:
+            throw failure(SSH_AGAIN, "ssh_userauth_gssapi", step: step, session: session)
+        default:
+            throw failure(status, "ssh_userauth_gssapi", step: step, session: session)
+        }
     }
 
     /// Opens a session channel (`ssh_channel_open_session`) and starts the command (`ssh_channel_request_exec`).
