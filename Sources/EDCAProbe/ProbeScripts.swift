@@ -225,12 +225,73 @@ package enum ProbeScripts {
             @{ subkeys = $entries }
         }
 
+        # A service or kernel driver (Win32_BaseService covers both): state and start mode. The name is checked
+        # before it goes into the query.
+        function Read-Service($Read) {
+            $name = $Read.service
+            if ($name -cnotmatch '^[A-Za-z0-9_.-]{1,256}$') { return Get-ErrorAnswer 'invalid service name' }
+            try {
+                $found = @(Get-CimInstance -ClassName Win32_BaseService -Filter "Name='$name'" -ErrorAction Stop)
+            } catch {
+                if ([string]$_.CategoryInfo.Category -eq 'PermissionDenied') { return @{ state = 'denied' } }
+                return Get-ErrorAnswer $_.Exception.Message
+            }
+            if ($found.Count -eq 0) { return @{ state = 'absent' } }
+            @{ state = [string]$found[0].State; startMode = [string]$found[0].StartMode }
+        }
+
+        # The CIM classes a control may name (CimClass.allowed in the agent): only these properties, with a fixed
+        # filter or policy store where given. The request names a class; it never carries a query.
+        $cimClasses = @{
+            'root\cimv2:Win32_OperatingSystem' = @{ Properties = @('Version', 'BuildNumber', 'SystemDrive', 'Caption') }
+            'root\cimv2:Win32_ComputerSystem' = @{ Properties = @('Manufacturer', 'Model', 'NumberOfLogicalProcessors', 'NumberOfProcessors', 'TotalPhysicalMemory', 'AutomaticManagedPagefile') }
+            'root\cimv2:Win32_Processor' = @{ Properties = @('DeviceID', 'NumberOfCores', 'NumberOfLogicalProcessors', 'MaxClockSpeed') }
+            'root\cimv2:Win32_PageFileSetting' = @{ Properties = @('Name', 'InitialSize', 'MaximumSize') }
+            'root\cimv2:Win32_OptionalFeature' = @{ Properties = @('Name', 'InstallState'); Filter = "Name='MSMQ-Server' OR Name='MSMQ-Services' OR Name='WCF-MSMQ-Activation45'" }
+            'root\cimv2:Win32_Volume' = @{ Properties = @('DriveLetter', 'FileSystem', 'BlockSize'); Filter = 'BootVolume=True' }
+            'root\StandardCimv2:MSFT_NetFirewallProfile' = @{ Properties = @('Name', 'Enabled'); PolicyStore = 'ActiveStore' }
+            'root\Microsoft\Windows\Defender:MSFT_MpComputerStatus' = @{ Properties = @('AMServiceEnabled', 'AntivirusEnabled', 'RealTimeProtectionEnabled', 'AMRunningMode') }
+            'root\Microsoft\Windows\DeviceGuard:Win32_DeviceGuard' = @{ Properties = @('SecurityServicesRunning', 'SecurityServicesConfigured', 'VirtualizationBasedSecurityStatus') }
+        }
+
+        # Every instance of one allow-listed class, one query per class; a property that is null is left out.
+        function Read-Cim($Read) {
+            $entry = $cimClasses[$Read.cim]
+            if ($null -eq $entry) { return Get-ErrorAnswer 'not an allow-listed CIM class' }
+            $namespace, $class = $Read.cim -split ':', 2
+            try {
+                if ($entry.PolicyStore) {
+                    $found = @(Get-NetFirewallProfile -PolicyStore $entry.PolicyStore -ErrorAction Stop)
+                } else {
+                    $query = @{ Namespace = $namespace; ClassName = $class; Property = $entry.Properties; ErrorAction = 'Stop' }
+                    if ($entry.Filter) { $query.Filter = $entry.Filter }
+                    $found = @(Get-CimInstance @query)
+                }
+            } catch {
+                $category = [string]$_.CategoryInfo.Category
+                if ($category -eq 'PermissionDenied') { return @{ state = 'denied' } }
+                if ($category -eq 'ObjectNotFound' -or $category -eq 'MetadataError') { return @{ state = 'absent' } }
+                return Get-ErrorAnswer $_.Exception.Message
+            }
+            $instances = @(foreach ($item in $found) {
+                $instance = @{}
+                foreach ($property in $entry.Properties) {
+                    $value = $item.$property
+                    if ($null -ne $value) { $instance[$property] = $value }
+                }
+                $instance
+            })
+            @{ instances = $instances }
+        }
+
         # The kinds of read, by the member that names them: the reader, and the other members the read must have
         # and may have. A new kind of read is a reader and a row here.
         $readers = @{
             value = @{ Reader = 'Read-Value'; Required = @('name'); Optional = @() }
             key = @{ Reader = 'Read-Key'; Required = @(); Optional = @() }
             subkeys = @{ Reader = 'Read-Subkeys'; Required = @(); Optional = @('name') }
+            service = @{ Reader = 'Read-Service'; Required = @(); Optional = @() }
+            cim = @{ Reader = 'Read-Cim'; Required = @(); Optional = @() }
         }
 
         # One read's answer: an object with exactly one kind's member, that kind's other members, all strings.

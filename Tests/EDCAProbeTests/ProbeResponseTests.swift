@@ -349,6 +349,27 @@ struct CimAnswerTests {
         #expect(failed.readErrors == [#"CIM root\cimv2:Win32_ComputerSystem: Invalid namespace"#])
     }
 
+    @Test("The probe script's CIM allow-list is the agent's: every class with its properties, and the readers' rows")
+    func scriptAllowList() {
+        let script = ProbeScripts.probe
+        for cimClass in CimClass.allowed {
+            let line = script.split(separator: "\n").first { $0.contains("'\(cimClass.address)' = @{") }
+            #expect(line != nil, "\(cimClass.address) missing from the probe script")
+            let properties = cimClass.properties.map { "'\($0)'" }.joined(separator: ", ")
+            #expect(line?.contains("Properties = @(\(properties))") == true, "\(cimClass.address)")
+            if let policyStore = cimClass.policyStore {
+                #expect(line?.contains("PolicyStore = '\(policyStore)'") == true)
+            }
+            if let filter = cimClass.filter {
+                for value in filter.values {
+                    #expect(line?.contains(filter.property) == true && line?.contains(value) == true, "\(value)")
+                }
+            }
+        }
+        #expect(script.contains("service = @{ Reader = 'Read-Service'"))
+        #expect(script.contains("cim = @{ Reader = 'Read-Cim'"))
+    }
+
     @Test(
         "A CIM answer of the wrong shape, or with a property outside the allow-list, is malformed naming the class",
         arguments: [
