@@ -10,11 +10,17 @@ struct AgentRun {
 }
 
 /// Runs the `edca-agent` binary built next to this test bundle, from the repository root, and waits for it.
-func runAgent(_ arguments: [String]) throws -> AgentRun {
+func runAgent(_ arguments: [String], environment: [String: String] = [:]) throws -> AgentRun {
+    try runProgram(agentBinary, arguments, environment: environment)
+}
+
+/// Runs a program from the repository root with this process's environment plus `environment`, and waits for it.
+func runProgram(_ program: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> AgentRun {
     let process = Process()
-    process.executableURL = agentBinary
+    process.executableURL = program
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let output = Pipe()
     let error = Pipe()
     process.standardOutput = output

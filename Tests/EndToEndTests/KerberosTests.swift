@@ -51,23 +51,7 @@ struct KerberosTests {
 
         /// Runs the agent with the realm's `KRB5_CONFIG` and any `extra` variables.
         func agent(_ arguments: [String], environment extra: [String: String] = [:]) throws -> AgentRun {
-            let process = Process()
-            process.executableURL = agentBinary
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-            process.environment = ProcessInfo.processInfo.environment.merging(realm.environment) { $1 }
-                .merging(extra) { $1 }
-            let output = Pipe()
-            let error = Pipe()
-            process.standardOutput = output
-            process.standardError = error
-            try process.run()
-            let outputData = output.fileHandleForReading.readDataToEndOfFile()
-            let errorData = error.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return AgentRun(
-                status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-                standardError: String(decoding: errorData, as: UTF8.self))
+            try runAgent(arguments, environment: realm.environment.merging(extra) { $1 })
         }
 
         /// How many connections sshd has seen so far.

@@ -9,24 +9,9 @@ struct PowerShellGrammarTests {
     /// Runs the check (the built `edca-agent` writes the agent's texts) on the given files, or on the agent's own
     /// texts without files.
     private func check(_ files: [String] = []) throws -> AgentRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: repositoryRoot + "/scripts/check-powershell")
-        process.arguments = files
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        var environment = ProcessInfo.processInfo.environment
-        environment["EDCA_AGENT"] = agentBinary.path
-        process.environment = environment
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return AgentRun(
-            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self))
+        try runProgram(
+            URL(fileURLWithPath: repositoryRoot + "/scripts/check-powershell"), files,
+            environment: ["EDCA_AGENT": agentBinary.path])
     }
 
     @Test(
