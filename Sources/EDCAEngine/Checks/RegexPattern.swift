@@ -1,6 +1,5 @@
 import EDCACore
 import EDCAJSON
-import Synchronization
 
 /// A regular expression from a check, compiled once when the control loads.
 ///
@@ -28,7 +27,7 @@ package final class RegexPattern: @unchecked Sendable {
     /// Outcomes already found, by text. A fleet's hosts hold the same texts (product names, GUIDs) again and again,
     /// and one match costs 0.3 to 5 µs where a lookup costs tens of nanoseconds (Benchmarks/README.md). Only short
     /// texts are kept, at most `rememberedLimit` of them; the table is emptied when full.
-    private let remembered = Mutex<[String: Bool]>([:])
+    private let remembered = LockedTable<String, Bool>()
     private static let rememberedLimit = 4096
     private static let rememberedTextBytes = 256
 
