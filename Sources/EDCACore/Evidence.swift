@@ -28,6 +28,24 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .cimClass(let className): className
         }
     }
+
+    /// The location as named fields for machines, as the spool's evidence `data` carries them: the kind of fact
+    /// and its address. Registry locations and the host role have none: the spool maps them to objects of its own.
+    package var fields: [(name: String, value: String)] {
+        switch self {
+        case .registryValue, .registryKey, .hostRole: []
+        case .service(let name, let field): [("fact", "service"), ("service_name", name), ("field", field)]
+        case .cimProperty(let className, let instance, let property):
+            [("fact", "cim"), ("cim_class", className)] + (instance.map { [("cim_instance", $0)] } ?? [])
+                + [("cim_property", property)]
+        case .cimClass(let className): [("fact", "cim"), ("cim_class", className)]
+        }
+    }
+
+    /// What a count observed here counts, as a field name for machines: `subkey_count`, `instance_count`.
+    package var countName: String {
+        if case .cimClass = self { "instance_count" } else { "subkey_count" }
+    }
 }
 
 /// A fact's data as observed on a host. A new kind of fact adds a case here.

@@ -1,7 +1,7 @@
 /// One fact a check needs from a host: what to read. The probe request carries one read per entry, and the probe
 /// dispatches each by its member name (`docs/probe-protocol.md` §3).
 ///
-/// A new kind of fact (a service's state, a certificate, ...) is a new case here, with its ``sortKey`` ; the
+/// A new kind of fact (a service's state, a certificate, ...) is a new case here, with its ``sortKey`` and its ``description``; the
 /// recipe is in `docs/architecture.md`.
 package enum FactRead: Sendable, Hashable {
     /// Read one value of a registry key (probe member `value`).
@@ -35,6 +35,23 @@ package enum FactRead: Sendable, Hashable {
         case .subkeyNames(let key): (0, key.name.folded, 3, "")
         case .service(let name): (1, name.folded, 0, "")
         case .cim(let cimClass): (2, cimClass.address.lowercased(), 0, "")
+        }
+    }
+}
+
+extension FactRead: CustomStringConvertible {
+    /// The read in words, as `controls show` lists it: `value HKLM\...\Parameters RequireSecuritySignature`.
+    package var description: String {
+        switch self {
+        case .value(let key, let name): "value \(key) \(name.text.isEmpty ? "(default)" : name.text)"
+        case .key(let key): "key exists: \(key)"
+        case .subkeyValues(let key, let name): "each subkey of \(key): value \(name)"
+        case .subkeyNames(let key): "subkeys of \(key)"
+        case .service(let name): "service \(name): state and start mode"
+        case .cim(let cimClass):
+            "CIM \(cimClass.address): " + cimClass.properties.joined(separator: ", ")
+                + (cimClass.filter.map { " where \($0.property) is one of " + $0.values.joined(separator: ", ") } ?? "")
+                + (cimClass.policyStore.map { " (policy store \($0))" } ?? "")
         }
     }
 }

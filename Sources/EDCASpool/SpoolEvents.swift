@@ -368,7 +368,7 @@ package enum SpoolEvents {
 
     /// One OCSF evidence object: `reg_value` (or `reg_key`) in the Windows extension's naming for a registry fact,
     /// and `data` with the observation, the status it gave and the human line. A kind of fact OCSF has no object
-    /// for is named in `data.fact`.
+    /// for is named in `data` by its own fields (`data.fact` and its address).
     package static func evidence(_ item: Evidence) -> JSONOutput {
         var members: [(String, JSONOutput)] = []
         var data: [(String, JSONOutput)] = []
@@ -380,28 +380,15 @@ package enum SpoolEvents {
         case .hostRole:
             if case .role(let required) = item.expected { data.append(("required_role", .string(required.rawValue))) }
             if case .role(let host) = item.value { data.append(("host_role", .string(host.rawValue))) }
-        case .service(let name, let field):
-            data.append(("fact", .string("service")))
-            data.append(("service_name", .string(name)))
-            data.append(("field", .string(field)))
+        case let subject?:
+            // Every other kind of fact names itself (FactLocation.fields): a new kind needs nothing here.
+            data += subject.fields.map { ($0.name, .string($0.value)) }
             if case .text(let text) = item.value { data.append(("value", .string(text))) }
-        case .cimProperty(let className, let instance, let property):
-            data.append(("fact", .string("cim")))
-            data.append(("cim_class", .string(className)))
-            if let instance { data.append(("cim_instance", .string(instance))) }
-            data.append(("cim_property", .string(property)))
-        case .cimClass(let className):
-            data.append(("fact", .string("cim")))
-            data.append(("cim_class", .string(className)))
         case nil:
             break
         }
         if case .count(let count) = item.value {
-            if case .cimClass = item.subject {
-                data.append(("instance_count", .unsigned(count)))
-            } else {
-                data.append(("subkey_count", .unsigned(count)))
-            }
+            data.append((item.subject?.countName ?? "subkey_count", .unsigned(count)))
         }
         // The observation is left out when the value was read as stored: the typed data says so.
         if let observation = item.observation, !(item.origin == .stored && item.value != nil) {

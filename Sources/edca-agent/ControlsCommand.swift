@@ -74,7 +74,7 @@ struct ControlsCommand: ParsableCommand {
         func run() throws {
             let selected = try selectControls(ids, from: controls.loadCatalog(), directory: controls.resolved)
             let request = FactRequest(checks: selected.map(\.check))
-            print(request.reads.map(ControlListing.describe).joined(separator: "\n"))
+            print(request.reads.map(\.description).joined(separator: "\n"))
         }
     }
 }

@@ -78,26 +78,11 @@ package enum ControlListing {
         lines += control.references.map { "- \($0.name): \($0.url)" }
         if !control.requirements.isEmpty { lines += ["", "Requirements:"] + control.requirements.map { "- " + $0 } }
         lines += ["", "Fact reads:"]
-        lines += FactRequest(checks: [control.check]).reads.map { "- " + describe($0) }
+        lines += FactRequest(checks: [control.check]).reads.map { "- \($0)" }
         lines += ["", "Check:", JSONOutput(control.checkSource).rendered()]
         lines += ["", "Remediation (\(control.remediation.automatable ? "automatable" : "manual")):"]
         lines += [control.remediation.description, "", control.remediation.scriptTemplate]
         return lines.joined(separator: "\n")
-    }
-
-    /// One fact read in words.
-    package static func describe(_ read: FactRead) -> String {
-        switch read {
-        case .value(let key, let name): "value \(key) \(name.text.isEmpty ? "(default)" : name.text)"
-        case .key(let key): "key exists: \(key)"
-        case .subkeyValues(let key, let name): "each subkey of \(key): value \(name)"
-        case .subkeyNames(let key): "subkeys of \(key)"
-        case .service(let name): "service \(name): state and start mode"
-        case .cim(let cimClass):
-            "CIM \(cimClass.address): " + cimClass.properties.joined(separator: ", ")
-                + (cimClass.filter.map { " where \($0.property) is one of " + $0.values.joined(separator: ", ") } ?? "")
-                + (cimClass.policyStore.map { " (policy store \($0))" } ?? "")
-        }
     }
 
     /// Every field of a control as a JSON object, in the file's order.
