@@ -167,18 +167,8 @@ private struct SnapshotBuilder {
         guard case .object(let members) = answer.kind,
             let instances = members.first(where: { $0.name == "instances" })?.value
         else {
-            switch state(of: answer) {
-            case "absent": cim.set(cimClass, .absent)
-            case "denied": cim.set(cimClass, .denied)
-            case "error":
-                cim.set(cimClass, .denied)
-                readErrors.append("CIM \(cimClass.address): \(messageText(answer) ?? "error")")
-            default:
-                throw ProbeError(
-                    code: .malformedResponse,
-                    message: "the probe's answer for CIM class \(cimClass.address) has the wrong shape: expected "
-                        + "instances, or a state of absent, denied or error")
-            }
+            let fact = "CIM \(cimClass.address)"
+            cim.set(cimClass, try unreadable(answer, fact: fact, expected: "instances") == .absent ? .absent : .denied)
             return
         }
         var problems: [DecodingProblem] = []
@@ -195,24 +185,40 @@ private struct SnapshotBuilder {
         cim.set(cimClass, state)
     }
 
+    /// Why a fact answered without its data.
+    private enum Unreadable { case absent, denied }
+
+    /// Reads an answer that carries no data: `{"state": "absent"}`, `{"state": "denied"}`, or `{"state": "error",
+    /// "message": ...}`, which counts as denied and is named in the read errors as `fact`.
+    /// - Throws: ``ProbeError`` `malformedResponse` naming `fact` for any other shape (`expected`: what the data
+    ///   would have been).
+    private mutating func unreadable(_ answer: JSONValue, fact: String, expected: String) throws(ProbeError)
+        -> Unreadable
+    {
+        switch state(of: answer) {
+        case "absent": return .absent
+        case "denied": return .denied
+        case "error":
+            readErrors.append("\(fact): \(messageText(answer) ?? "error")")
+            return .denied
+        default:
+            throw ProbeError(
+                code: .malformedResponse,
+                message: "the probe's answer for \(fact) has the wrong shape: expected \(expected), or a state of "
+                    + "absent, denied or error")
+        }
+    }
+
     /// Applies a service answer: `{"state": "Running", "startMode": "Auto"}` for an installed service, else
     /// `{"state": "absent"}`, `{"state": "denied"}` or `{"state": "error", "message": ...}` (the service is then
     /// unreadable and named in the read errors).
     /// - Throws: ``ProbeError`` `malformedResponse` naming the service for any other shape.
     private mutating func applyService(_ answer: JSONValue, name: String) throws(ProbeError) {
         guard case .object(let members) = answer.kind, members.contains(where: { $0.name == "startMode" }) else {
-            switch state(of: answer) {
-            case "absent": services.set(name, .absent)
-            case "denied": services.set(name, .denied)
-            case "error":
-                services.set(name, .denied)
-                readErrors.append("service \(name): \(messageText(answer) ?? "error")")
-            default:
-                throw ProbeError(
-                    code: .malformedResponse,
-                    message: "the probe's answer for service \(name) has the wrong shape: expected state and "
-                        + "startMode, or a state of absent, denied or error")
-            }
+            let fact = "service \(name)"
+            services.set(
+                name, try unreadable(answer, fact: fact, expected: "state and startMode") == .absent ? .absent : .denied
+            )
             return
         }
         var problems: [DecodingProblem] = []
