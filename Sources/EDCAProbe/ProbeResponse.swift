@@ -167,8 +167,8 @@ private struct SnapshotBuilder {
         guard case .object(let members) = answer.kind,
             let instances = members.first(where: { $0.name == "instances" })?.value
         else {
-            let fact = "CIM \(cimClass.address)"
-            cim.set(cimClass, try unreadable(answer, fact: fact, expected: "instances") == .absent ? .absent : .denied)
+            let reason = try unreadable(answer, fact: "CIM \(cimClass.address)", expected: "instances")
+            cim.set(cimClass, reason == .absent ? .absent : .denied)
             return
         }
         var problems: [DecodingProblem] = []
@@ -215,10 +215,8 @@ private struct SnapshotBuilder {
     /// - Throws: ``ProbeError`` `malformedResponse` naming the service for any other shape.
     private mutating func applyService(_ answer: JSONValue, name: String) throws(ProbeError) {
         guard case .object(let members) = answer.kind, members.contains(where: { $0.name == "startMode" }) else {
-            let fact = "service \(name)"
-            services.set(
-                name, try unreadable(answer, fact: fact, expected: "state and startMode") == .absent ? .absent : .denied
-            )
+            let reason = try unreadable(answer, fact: "service \(name)", expected: "state and startMode")
+            services.set(name, reason == .absent ? .absent : .denied)
             return
         }
         var problems: [DecodingProblem] = []

@@ -5,7 +5,9 @@ import Foundation
 
 /// The PowerShell that runs on an Exchange server: the bootstrap (in the command line) and the probe (on stdin).
 ///
-/// This is the only place in edca-agent that holds PowerShell. Both scripts are short on purpose, so that an
+/// This is the only PowerShell edca-agent runs on a server. The other PowerShell it writes, `edca-agent
+/// remediation`'s script for an administrator to review and run, is assembled in EDCAReport from the controls'
+/// templates; `scripts/check-powershell` parses both. The scripts here are short on purpose, so that an
 /// administrator can read them (`edca-agent probe HOST --print-script`) and run them by hand. The protocol they
 /// implement is described in `docs/probe-protocol.md`.
 ///
