@@ -50,6 +50,10 @@ struct Faults {
     var deniedCimClasses: [CimClass] = []
     /// Services made unreadable (access denied), as `null` services in the snapshot.
     var deniedServices: [String] = []
+    /// XML configuration files made unreadable (access denied), as `null` files in the snapshot.
+    var deniedFiles: [XmlFile] = []
+    /// XML configuration files removed, as `"absent"` files in the snapshot.
+    var absentFiles: [XmlFile] = []
 
     /// How long `disconnectMidOutput` waits between writing the partial answer and killing the session process,
     /// so that sshd has forwarded what was written.
@@ -61,6 +65,7 @@ struct Faults {
         "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
         "deniedKeys", "fips", "constrainedLanguage", "powerShellVersion", "emptyStandardInput",
         "truncatedStandardInput", "blocked", "wideDWORDs", "deniedCimClasses", "deniedServices",
+        "deniedFiles", "absentFiles",
     ]
 
     /// No fault.
@@ -110,6 +115,8 @@ struct Faults {
                     return cimClass
                 }
             case "deniedServices": deniedServices = try Self.strings(value, field)
+            case "deniedFiles": deniedFiles = try Self.xmlFiles(value, field)
+            case "absentFiles": absentFiles = try Self.xmlFiles(value, field)
             default:
                 throw Refusal.lab(
                     "\(context): unknown fault \"\(member.name)\" (known: \(Self.names.joined(separator: ", ")))")
@@ -146,6 +153,16 @@ struct Faults {
         var texts: [String] = []
         for (index, item) in items.enumerated() { texts.append(try LabJSON.string(item, "\(context)[\(index)]")) }
         return texts
+    }
+
+    /// Reads `deniedFiles` or `absentFiles`: an array of XML file addresses `ROOT\\relative\\path`.
+    private static func xmlFiles(_ value: JSONValue, _ context: String) throws(Refusal) -> [XmlFile] {
+        try strings(value, context).map { (text) throws(Refusal) -> XmlFile in
+            guard let file = XmlFile(address: text) else {
+                throw Refusal.lab("\(context): not a file address such as ExchangeInstall\\Bin\\x.config: \(text)")
+            }
+            return file
+        }
     }
 
     /// Reads `deniedKeys`: an array of registry key paths.

@@ -49,6 +49,8 @@ import EDCAJSON
 /// - `wideDWORDs` (array of `{"key": K, "name": N}`): those REG_DWORD values are stored with 6 bytes of data.
 /// - `deniedCimClasses` (array of CIM class names) and `deniedServices` (array of service names): made unreadable,
 ///   exactly like `null` classes and services in the snapshot.
+/// - `deniedFiles` and `absentFiles` (arrays of XML file addresses such as `ExchangeInstall\Bin\x.config`): made
+///   unreadable or removed, exactly like `null` and `"absent"` files in the snapshot's `xml` member.
 enum LabHost {
     /// The usage line for a wrong command line.
     static let usage = "usage: edca-lab-host --lab LAB.json (as sshd's ForceCommand; see LabHost.swift)"

@@ -13,6 +13,10 @@ enum ProbeRead {
     case service(String)
     /// The allow-listed properties of an allow-listed CIM class's instances.
     case cim(CimClass)
+    /// What an XML path reaches in a configuration file under an allow-listed root.
+    case xml(XmlFile, XmlPath)
+    /// An XML read whose root, relative path or XML path is malformed; the problem.
+    case invalidXml(String)
     /// A CIM read naming a class outside the allow-list.
     case invalidCimClass(String)
     /// A service read whose name is malformed; the problem.
@@ -52,11 +56,23 @@ enum ProbeRead {
             } else {
                 self = .invalidCimClass(address)
             }
+        } else if names == ["xml", "file", "path"], let root = strings["xml"], let file = strings["file"],
+            let path = strings["path"]
+        {
+            self = Self.xmlRead(root: root, file: file, path: path)
         } else if names == ["service"], let name = strings["service"] {
             self = ServiceSnapshot.problem(withName: name).map(ProbeRead.invalidService) ?? .service(name)
         } else {
             self = .unknown
         }
+    }
+
+    /// The XML read, or ``invalidXml(_:)`` saying what is wrong with it, as the probe script checks it.
+    private static func xmlRead(root: String, file: String, path: String) -> ProbeRead {
+        guard let xmlRoot = XmlRoot(rawValue: root) else { return .invalidXml("not an allow-listed XML root") }
+        guard let xmlFile = XmlFile(root: xmlRoot, relativePath: file) else { return .invalidXml("invalid file path") }
+        guard let xmlPath = XmlPath(path) else { return .invalidXml("invalid XML path") }
+        return .xml(xmlFile, xmlPath)
     }
 
     /// The read made from a valid key path, or ``invalidPath(_:)`` saying what is wrong with it.
@@ -182,6 +198,19 @@ enum ProbeAnswers {
             case .absent, nil: return state("absent")
             case .denied: return state("denied")
             }
+        case .xml(let file, let path):
+            switch host.xml.values(at: path, in: file) {
+            case .read(let paths):
+                let entries = (paths[path] ?? []).map { value in
+                    value.map { ResponseJSON.members(["value": .string($0)]) } ?? .object([])
+                }
+                return .members(["matches": .array(entries)])
+            case .absent, nil: return state("fileAbsent")
+            case .malformed: return .members(["state": .string("malformed"), "message": .string("not well-formed XML")])
+            case .denied: return state("denied")
+            }
+        case .invalidXml(let problem):
+            return error(problem)
         case .invalidCimClass(let address):
             return error("not an allow-listed CIM class: \(address)")
         case .invalidPath(let problem):

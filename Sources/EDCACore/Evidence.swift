@@ -15,6 +15,9 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     case cimProperty(className: String, instance: String?, property: String)
     /// A CIM class itself: its instances, or why there are none.
     case cimClass(String)
+    /// What an XML path reaches in a configuration file (`ExchangeInstall\\Bin\\x.config`), or the file itself
+    /// when `path` is nil.
+    case xml(file: String, path: String?)
 
     /// The location in words, as evidence lines start: `HKLM\...\Parameters RequireSecuritySignature`.
     package var description: String {
@@ -26,6 +29,8 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .cimProperty(let className, let instance?, let property): "\(className)[\(instance)].\(property)"
         case .cimProperty(let className, nil, let property): "\(className).\(property)"
         case .cimClass(let className): className
+        case .xml(let file, let path?): "\(file) \(path)"
+        case .xml(let file, nil): file
         }
     }
 
@@ -39,12 +44,17 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
             [("fact", "cim"), ("cim_class", className)] + (instance.map { [("cim_instance", $0)] } ?? [])
                 + [("cim_property", property)]
         case .cimClass(let className): [("fact", "cim"), ("cim_class", className)]
+        case .xml(let file, let path): [("fact", "xml"), ("xml_file", file)] + (path.map { [("xml_path", $0)] } ?? [])
         }
     }
 
     /// What a count observed here counts, as a field name for machines: `subkey_count`, `instance_count`.
     package var countName: String {
-        if case .cimClass = self { "instance_count" } else { "subkey_count" }
+        switch self {
+        case .cimClass: "instance_count"
+        case .xml: "element_count"
+        default: "subkey_count"
+        }
     }
 }
 

@@ -16,12 +16,15 @@ package enum FactRead: Sendable, Hashable {
     case service(ServiceName)
     /// Read the allow-listed properties of every instance of one allow-listed CIM class (probe member `cim`).
     case cim(CimClass)
+    /// Read the attribute an ``XmlPath`` names (or count the elements it reaches) in an XML configuration file under
+    /// an allow-listed root (probe member `xml` with `file` and `path`).
+    case xml(XmlFile, XmlPath)
 
     /// The registry key the read starts from, for a registry read.
     package var registryKey: RegistryPath? {
         switch self {
         case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
-        case .service, .cim: nil
+        case .service, .cim, .xml: nil
         }
     }
 
@@ -35,6 +38,7 @@ package enum FactRead: Sendable, Hashable {
         case .subkeyNames(let key): (0, key.name.folded, 3, "")
         case .service(let name): (1, name.folded, 0, "")
         case .cim(let cimClass): (2, cimClass.address.lowercased(), 0, "")
+        case .xml(let file, let path): (3, file.address.lowercased(), 0, path.text)
         }
     }
 }
@@ -52,6 +56,7 @@ extension FactRead: CustomStringConvertible {
             "CIM \(cimClass.address): " + cimClass.properties.joined(separator: ", ")
                 + (cimClass.filter.map { " where \($0.property) is one of " + $0.values.joined(separator: ", ") } ?? "")
                 + (cimClass.policyStore.map { " (policy store \($0))" } ?? "")
+        case .xml(let file, let path): "XML \(file) \(path)"
         }
     }
 }

@@ -89,7 +89,8 @@ package enum ProbeResponse {
             try builder.apply(answer, to: read)
         }
         return ProbeResult(
-            snapshot: HostSnapshot(registry: builder.snapshot, services: builder.services, cim: builder.cim),
+            snapshot: HostSnapshot(
+                registry: builder.snapshot, services: builder.services, cim: builder.cim, xml: builder.xml),
             identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
@@ -133,6 +134,7 @@ private struct SnapshotBuilder {
     var snapshot = RegistrySnapshot()
     var services = ServiceSnapshot()
     var cim = CimSnapshot()
+    var xml = XmlSnapshot()
     var readErrors: [String] = []
 
     /// Records one answer. A registry answer of the wrong shape makes its key unreadable; an answer of a newer kind
@@ -156,6 +158,58 @@ private struct SnapshotBuilder {
             try applyService(answer, name: name.text)
         case .cim(let cimClass):
             try applyCim(answer, cimClass: cimClass)
+        case .xml(let file, let path):
+            try applyXml(answer, file: file, path: path)
+        }
+    }
+
+    /// Applies an XML answer: `{"matches": [{"value": "..."}, {}]}`, one entry per element the path reached (`{}`:
+    /// the element has no such attribute), else a state of `fileAbsent`, `malformed`, `denied` or `error` (the file
+    /// is then unreadable and named in the read errors).
+    /// - Throws: ``ProbeError`` `malformedResponse` naming the file and path for any other shape.
+    private mutating func applyXml(_ answer: JSONValue, file: XmlFile, path: XmlPath) throws(ProbeError) {
+        let fact = "XML \(file) \(path)"
+        func malformed(_ reason: String) -> ProbeError {
+            ProbeError(code: .malformedResponse, message: "the probe's answer for \(fact) is malformed: \(reason)")
+        }
+        guard case .object(let members) = answer.kind,
+            let matches = members.first(where: { $0.name == "matches" })?.value
+        else {
+            switch state(of: answer) {
+            case "fileAbsent": xml.set(file, .absent)
+            case "malformed": xml.set(file, .malformed)
+            case "denied": xml.set(file, .denied)
+            case "error":
+                readErrors.append("\(fact): \(messageText(answer) ?? "error")")
+                xml.set(file, .denied)
+            default:
+                throw ProbeError(
+                    code: .malformedResponse,
+                    message: "the probe's answer for \(fact) has the wrong shape: expected matches, or a state of "
+                        + "fileAbsent, malformed, denied or error")
+            }
+            return
+        }
+        guard case .array(let items) = matches.kind else { throw malformed("matches: expected an array") }
+        var values: [String?] = []
+        for (index, item) in items.enumerated() {
+            guard case .object(let fields) = item.kind, fields.allSatisfy({ $0.name == "value" }) else {
+                throw malformed("matches[\(index)]: expected {\"value\": TEXT} or {}")
+            }
+            guard let value = fields.first?.value else {
+                values.append(nil)
+                continue
+            }
+            guard case .string(let text) = value.kind else {
+                throw malformed("matches[\(index)].value: expected a string, found \(value.typeName)")
+            }
+            values.append(text)
+        }
+        switch xml.state(of: file) {
+        case .absent?, .malformed?, .denied?:
+            throw malformed("the file was answered as unreadable by another read and as read by this one")
+        case .read?, nil:
+            xml.record(values, at: path, in: file)
         }
     }
 

@@ -286,6 +286,82 @@ package enum ProbeScripts {
             @{ instances = $instances }
         }
 
+        # XML configuration files (XmlFile and XmlPath in the agent): a fixed root found here, never a full path from
+        # the request; the relative path and the element path are checked again before use. Each file is read once,
+        # a DTD is refused, and the path is walked element by element here: it never reaches an XPath engine.
+        $xmlFiles = @{}
+        $xmlName = '[A-Za-z_][A-Za-z0-9._-]*'
+        function Get-XmlRoot([string]$Root) {
+            if ($Root -ceq 'InetsrvConfig') { return @{ Path = "$env:windir\System32\inetsrv\config" } }
+            if ($Root -cne 'ExchangeInstall') { return @{ Answer = Get-ErrorAnswer 'not an allow-listed XML root' } }
+            $install = Get-RegistryValueAnswer 'HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\Setup' 'MsiInstallPath'
+            if ($install.type -eq 'REG_SZ' -or $install.type -eq 'REG_EXPAND_SZ') { return @{ Path = $install.data.TrimEnd('\') } }
+            if ($install.state -eq 'denied' -or $install.state -eq 'error') { return @{ Answer = @{ state = $install.state; message = $install.message } } }
+            @{ Answer = @{ state = 'fileAbsent' } }
+        }
+
+        function Get-XmlDocument([string]$Path) {
+            if (-not $xmlFiles.ContainsKey($Path)) {
+                try {
+                    $text = Get-Content -LiteralPath $Path -Raw -ErrorAction Stop
+                    if ($null -eq $text -or $text -match '<!DOCTYPE') {
+                        $loaded = @{ Answer = @{ state = 'malformed'; message = 'empty, or carries a DTD' } }
+                    } else {
+                        try { $loaded = @{ Document = [xml]$text } }
+                        catch { $loaded = @{ Answer = @{ state = 'malformed'; message = $_.Exception.Message } } }
+                    }
+                } catch {
+                    $category = [string]$_.CategoryInfo.Category
+                    if ($category -eq 'ObjectNotFound') { $loaded = @{ Answer = @{ state = 'fileAbsent' } } }
+                    elseif ($category -eq 'PermissionDenied') { $loaded = @{ Answer = @{ state = 'denied' } } }
+                    else { $loaded = @{ Answer = Get-ErrorAnswer $_.Exception.Message } }
+                }
+                $xmlFiles[$Path] = $loaded
+            }
+            $xmlFiles[$Path]
+        }
+
+        function Get-XmlAttribute($Element, [string]$Name) {
+            foreach ($attribute in $Element.Attributes) { if ($attribute.Name -ceq $Name) { return $attribute.Value } }
+        }
+
+        # One entry per element the path reaches: @{ value = ... }, or @{} when the element has no such attribute.
+        function Read-Xml($Read) {
+            $part = '[A-Za-z0-9 _.()-]+'
+            if ($Read.file -cnotmatch "^$part(\\$part)*$" -or $Read.file -match '(^|\\)\.+(\\|$)') { return Get-ErrorAnswer 'invalid file path' }
+            if ($Read.path -cnotmatch "^(/$xmlName(\[@$xmlName='[^'\[\]/]*'\])?)+(/@$xmlName)?$") { return Get-ErrorAnswer 'invalid XML path' }
+            $root = Get-XmlRoot $Read.xml
+            if ($root.Answer) { return $root.Answer }
+            $loaded = Get-XmlDocument "$($root.Path)\$($Read.file)"
+            if ($loaded.Answer) { return $loaded.Answer }
+            $steps = @($Read.path.Substring(1).Split('/'))
+            $attribute = $null
+            if ($steps[-1].StartsWith('@')) { $attribute = $steps[-1].Substring(1); $steps = @($steps[0..($steps.Count - 2)]) }
+            $nodes = @($loaded.Document)
+            foreach ($step in $steps) {
+                $null = $step -cmatch "^($xmlName)(\[@($xmlName)='([^']*)'\])?$"
+                $name = $Matches[1]
+                $filterName = $Matches[3]
+                $filterValue = $Matches[4]
+                $nodes = @(foreach ($node in $nodes) {
+                    foreach ($child in $node.ChildNodes) {
+                        if ($child.NodeType -ne 'Element' -or $child.LocalName -cne $name) { continue }
+                        if ($filterName -and (Get-XmlAttribute $child $filterName) -cne $filterValue) { continue }
+                        $child
+                    }
+                })
+            }
+            $found = @(foreach ($node in $nodes) {
+                $entry = @{}
+                if ($attribute) {
+                    $value = Get-XmlAttribute $node $attribute
+                    if ($null -ne $value) { $entry.value = [string]$value }
+                }
+                $entry
+            })
+            @{ matches = $found }
+        }
+
         # The kinds of read, by the member that names them: the reader, and the other members the read must have
         # and may have. A new kind of read is a reader and a row here.
         $readers = @{
@@ -294,6 +370,7 @@ package enum ProbeScripts {
             subkeys = @{ Reader = 'Read-Subkeys'; Required = @(); Optional = @('name') }
             service = @{ Reader = 'Read-Service'; Required = @(); Optional = @() }
             cim = @{ Reader = 'Read-Cim'; Required = @(); Optional = @() }
+            xml = @{ Reader = 'Read-Xml'; Required = @('file', 'path'); Optional = @() }
         }
 
         # One read's answer: an object with exactly one kind's member, that kind's other members, all strings.

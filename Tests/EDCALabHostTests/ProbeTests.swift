@@ -262,6 +262,29 @@ import Testing
         #expect(text.contains(#""message":"not an allow-listed CIM class: Win32_Process""#))
     }
 
+    @Test func xmlFilesAreAnsweredFromTheSnapshotsXml() throws {
+        let reads =
+            #"[{"xml":"ExchangeInstall","file":"Bin\\x.config","path":"/c/a[@k='v']/@value"},"#
+            + #"{"xml":"ExchangeInstall","file":"Bin\\y.config","path":"/c"},"#
+            + #"{"xml":"ExchangeInstall","file":"..\\x.config","path":"/c"},"#
+            + #"{"xml":"C:","file":"x.config","path":"/c"},"#
+            + #"{"xml":"InetsrvConfig","file":"applicationHost.config","path":"/c/@x"}]"#
+        let members = try Bootstrap(text: Self.bootstrapText).payload(from: Self.payload(reads))
+        let request = try ProbeRequest(payload: members)
+        var xml = XmlSnapshot()
+        let file = try #require(XmlFile(address: #"ExchangeInstall\Bin\x.config"#))
+        xml.record(["1", nil], at: try #require(XmlPath("/c/a[@k='v']/@value")), in: file)
+        xml.set(try #require(XmlFile(address: #"ExchangeInstall\Bin\y.config"#)), .absent)
+        xml.set(try #require(XmlFile(address: #"InetsrvConfig\applicationHost.config"#)), .denied)
+        let answers = ProbeAnswers.answers(
+            to: request, from: HostSnapshot(xml: xml), startedAt: HostIO.monotonicSeconds())
+        let text = String(decoding: ResponseJSON.array(answers).bytes, as: UTF8.self)
+        #expect(
+            text == #"[{"matches":[{"value":"1"},{}]},{"state":"fileAbsent"},"#
+                + #"{"state":"error","message":"invalid file path"},"#
+                + #"{"state":"error","message":"not an allow-listed XML root"},{"state":"denied"}]"#, "\(text)")
+    }
+
     @Test func deadlineAnswersTheRemainingReadsWithAnError() throws {
         var members = try Bootstrap(text: Self.bootstrapText).payload(from: Self.payload(#"[{"key":"HKLM"}]"#))
         let index = try #require(members.firstIndex { $0.name == "deadlineSeconds" })

@@ -384,3 +384,60 @@ struct CimAnswerTests {
         }
     }
 }
+
+@Suite("Reading XML answers")
+struct XmlAnswerTests {
+    static let nonce = ProbeResponseTests.nonce
+    static let file = XmlFile(root: .exchangeInstall, relativePath: #"Bin\EdgeTransport.exe.config"#)!
+    static let path = XmlPath("/configuration/appSettings/add[@key='TemporaryStoragePath']/@value")!
+
+    private func parse(_ answer: String) throws(ProbeError) -> ProbeResult {
+        let request = ProbeRequest(
+            request: FactRequest(reads: [.xml(Self.file, Self.path)]), nonce: Self.nonce, deadlineSeconds: 30)
+        let items = request.reads.map { $0 == .xml(Self.file, Self.path) ? answer : #"{"state":"keyAbsent"}"# }
+        let body = #"{"edcaProbe":1,"nonce":"\#(Self.nonce)","answers":["# + items.joined(separator: ",") + "]}"
+        let output = Array("EDCA-PROBE-BEGIN \(Self.nonce)\n\(body)\nEDCA-PROBE-END \(Self.nonce)\n".utf8)
+        return try ProbeResponse.parse(standardOutput: output, standardError: [], exitStatus: 0, request: request)
+    }
+
+    @Test("The request names root, relative file and path as strings; answers become the snapshot's xml")
+    func shapes() throws {
+        let request = ProbeRequest(
+            request: FactRequest(reads: [.xml(Self.file, Self.path)]), nonce: Self.nonce, deadlineSeconds: 30)
+        #expect(
+            String(decoding: request.payload(), as: UTF8.self).contains(
+                #"{"xml":"ExchangeInstall","file":"Bin\\EdgeTransport.exe.config","path":"/configuration/appSettings/add[@key='TemporaryStoragePath']/@value"}"#
+            ))
+        let result = try parse(#"{"matches":[{"value":"D:\\Temp"},{}]}"#)
+        #expect(result.snapshot.xml.state(of: Self.file) == .read([Self.path: [#"D:\Temp"#, nil]]))
+        #expect(try parse(#"{"state":"fileAbsent"}"#).snapshot.xml.state(of: Self.file) == .absent)
+        #expect(try parse(#"{"state":"malformed","message":"x"}"#).snapshot.xml.state(of: Self.file) == .malformed)
+        #expect(try parse(#"{"state":"denied"}"#).snapshot.xml.state(of: Self.file) == .denied)
+        let failed = try parse(#"{"state":"error","message":"disk error"}"#)
+        #expect(failed.snapshot.xml.state(of: Self.file) == .denied)
+        #expect(failed.readErrors.first?.contains("disk error") == true)
+    }
+
+    @Test("The probe script has the XML reader's row and the agent's grammar for relative and XML paths")
+    func scriptReader() {
+        #expect(ProbeScripts.probe.contains("xml = @{ Reader = 'Read-Xml'; Required = @('file', 'path')"))
+        #expect(ProbeScripts.probe.contains("$xmlName = '[A-Za-z_][A-Za-z0-9._-]*'"))
+        #expect(ProbeScripts.probe.contains("'<!DOCTYPE'"), "a DTD is refused before parsing")
+    }
+
+    @Test(
+        "An XML answer of the wrong shape is malformed naming the file and path",
+        arguments: [
+            #"{"matches":{"value":"x"}}"#, #"{"matches":[{"value":1}]}"#, #"{"matches":[{"name":"x"}]}"#,
+            #"{"matches":["x"]}"#, #"{"state":"exists"}"#, #"[]"#,
+        ])
+    func wrongShape(answer: String) {
+        #expect {
+            _ = try parse(answer)
+        } throws: { error in
+            guard let error = error as? ProbeError else { return false }
+            return error.code == .malformedResponse && error.message.contains(#"XML ExchangeInstall\Bin\EdgeTransport"#)
+                && error.message.contains("TemporaryStoragePath")
+        }
+    }
+}

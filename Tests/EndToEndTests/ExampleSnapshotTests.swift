@@ -85,6 +85,9 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-010": "Pass",  // C: is NTFS
         "EDCA-SEC-025": "Pass",  // the firewall is on for every profile (the Windows default)
         "EDCA-SEC-026": "Pass",  // Defender real-time protection on
+        "EDCA-MON-009": "Pass",  // EdgeTransport.exe.config present, expiration timeouts at Exchange's defaults
+        "EDCA-PERF-004": "Pass",  // NodeRunner's memoryLimitMegabytes is 0
+        "EDCA-SEC-016": "Pass",  // the eight web.config files present and well-formed
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")

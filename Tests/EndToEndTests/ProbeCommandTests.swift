@@ -214,12 +214,36 @@ struct LocalFactProbeTests {
         #expect(run.standardOutput.contains("service MSExchangeMitigation state: cannot be read (access denied)"))
     }
 
-    @Test("The same host unchanged passes the CIM and service controls")
+    @Test("A missing configuration file and a denied one give the control's verdict with evidence, never a guess")
+    func missingAndDeniedConfigurationFiles() throws {
+        let host = try SimulatedHost(
+            snapshot: "mbx01.json",
+            faults: [
+                "absentFiles": [#"ExchangeInstall\Bin\EdgeTransport.exe.config"#],
+                "deniedFiles": [#"ExchangeInstall\Bin\Search\Ceres\Runtime\1.0\noderunner.exe.config"#],
+            ])
+        let run = try runAgent(host.probeArguments(["--format", "json"]))
+        #expect(run.status == 1, "\(run.standardError)")
+        let verdicts = try statuses(run)
+        #expect(verdicts["EDCA-MON-009"] == "Fail", "the transport's configuration file is missing")
+        #expect(verdicts["EDCA-PERF-004"] == "Unknown", "a file that cannot be read says nothing about a limit")
+        #expect(verdicts["EDCA-SEC-016"] == "Pass", "the web.config files are still read")
+        #expect(run.standardOutput.contains(#"ExchangeInstall\\Bin\\EdgeTransport.exe.config: file absent"#))
+        #expect(
+            run.standardOutput.contains(
+                #"ExchangeInstall\\Bin\\Search\\Ceres\\Runtime\\1.0\\noderunner.exe.config: cannot be read (access denied)"#
+            ))
+    }
+
+    @Test("The same host unchanged passes the CIM, service and XML controls")
     func readableHost() throws {
         let host = try SimulatedHost(snapshot: "mbx01.json")
         let run = try runAgent(host.probeArguments(["--format", "json"]))
         let verdicts = try statuses(run)
-        for id in ["EDCA-PERF-006", "EDCA-PERF-008", "EDCA-GOV-003", "EDCA-SEC-029", "EDCA-SEC-010", "EDCA-SEC-025"] {
+        for id in [
+            "EDCA-PERF-006", "EDCA-PERF-008", "EDCA-GOV-003", "EDCA-SEC-029", "EDCA-SEC-010", "EDCA-SEC-025",
+            "EDCA-MON-009", "EDCA-PERF-004", "EDCA-SEC-016",
+        ] {
             #expect(verdicts[id] == "Pass", "\(id)")
         }
     }

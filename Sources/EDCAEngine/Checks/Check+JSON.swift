@@ -14,9 +14,10 @@ extension Check {
             "note",
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
-        + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf"] + comparisonNames
+        + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf"] + XmlCheck.fieldNames
+        + comparisonNames
     private static let nodeKinds = [
-        "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
+        "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf", "xml",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -54,6 +55,8 @@ extension Check {
             body = decodeService(&reader, catalogs: catalogs, problems: &problems)
         case "cim":
             body = decodeCim(&reader, catalogs: catalogs, problems: &problems)
+        case "xml":
+            body = decodeXml(&reader, catalogs: catalogs, problems: &problems)
         case "cimCountOf":
             let cimClass = decodeCimClass(&reader, "cimCountOf", problems: &problems)
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
@@ -313,7 +316,7 @@ extension Check {
     }
 
     /// Decodes the rule of a value or subkeys check: comparisons, `cases` with `otherwise`, or `present`.
-    private static func decodeRule(
+    static func decodeRule(
         _ reader: inout JSONObjectReader, allowsPresence: Bool, catalogs: [String: VersionCatalog],
         problems: inout [DecodingProblem]
     ) -> ValueRule? {
@@ -389,7 +392,7 @@ extension Check {
     }
 
     /// Decodes the absent-value policy of a value check: `default` (a Windows default) or `whenAbsent` (a status).
-    private static func decodeAbsence(
+    static func decodeAbsence(
         _ reader: inout JSONObjectReader, rule: ValueRule?, problems: inout [DecodingProblem]
     ) -> Absence? {
         let defaultJSON = reader.take("default")
@@ -441,7 +444,7 @@ extension Check {
         return nil
     }
 
-    private static func decodeStatus(
+    static func decodeStatus(
         _ reader: inout JSONObjectReader, _ field: String, problems: inout [DecodingProblem]
     ) -> (value: Status?, isValid: Bool) {
         guard let json = reader.take(field) else { return (nil, true) }

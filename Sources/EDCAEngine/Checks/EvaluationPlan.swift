@@ -102,6 +102,8 @@ package struct HostFacts: Sendable {
         case service(ServiceState)
         /// A CIM class's instances; nil when the snapshot did not read the class.
         case cim(CimClassState?)
+        /// What an XML path reached in a file, or the file's state; nil when the snapshot did not read the file.
+        case xml(XmlFileState?)
     }
 
     /// What an enumeration of a key's subkeys found.
@@ -151,6 +153,8 @@ extension HostSnapshot {
             return .service(services.state(of: name.text))
         case .cim(let cimClass):
             return .cim(cim.state(of: cimClass))
+        case .xml(let file, let path):
+            return .xml(xml.values(at: path, in: file))
         }
     }
 }
@@ -164,6 +168,7 @@ indirect enum CompiledCheck: Sendable {
     case service(ServiceCheck, read: Int)
     case cim(CimCheck, read: Int)
     case cimCount(CimCountCheck, read: Int)
+    case xml(XmlCheck, read: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -184,6 +189,7 @@ indirect enum CompiledCheck: Sendable {
         case .service(let leaf): self = .service(leaf, read: number(.service(ServiceName(leaf.name))))
         case .cim(let leaf): self = .cim(leaf, read: number(.cim(leaf.cimClass)))
         case .cimCount(let leaf): self = .cimCount(leaf, read: number(.cim(leaf.cimClass)))
+        case .xml(let leaf): self = .xml(leaf, read: number(.xml(leaf.file, leaf.path)))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

@@ -23,6 +23,8 @@ package enum Finding: Sendable {
     case cimSummary(CimCheck, CimSummary, Status)
     /// A count of CIM instances (nil when the class cannot be read) and what the rule gave.
     case cimCount(CimCountCheck, count: Int?, RuleOutcome)
+    /// What an XML check saw in its file, and what the rule gave.
+    case xml(XmlCheck, XmlObservation, RuleOutcome)
     /// A role test: the role it requires and the host's.
     case role(required: ExchangeRole, host: ExchangeRole)
     /// A group none of whose values is set, which gives this status.
@@ -195,6 +197,8 @@ extension Finding: CustomStringConvertible {
                 subject: .cimClass(check.cimClass.name), observed: ": cannot be read (access denied)",
                 observation: "access denied", required: ["\(Self.describe(check.rule)); so Unknown"],
                 result: outcome.status)
+        case .xml(let check, let observation, let outcome):
+            return Self.xmlEvidence(check, observation, outcome)
         case .role(let required, let host):
             return Evidence(
                 subject: .hostRole, value: .role(host), expected: .role(required), observed: " \(host)",
@@ -326,7 +330,7 @@ extension Finding: CustomStringConvertible {
         return notes.isEmpty ? shown : shown + " (" + notes.joined(separator: "; ") + ")"
     }
 
-    private static func describe(_ outcome: RuleOutcome, rule: ValueRule) -> String {
+    static func describe(_ outcome: RuleOutcome, rule: ValueRule) -> String {
         switch (outcome, rule) {
         case (.matchedCase(let index, _), .cases(let cases, _)) where cases.indices.contains(index):
             return "case " + describe(cases[index])
@@ -343,7 +347,7 @@ extension Finding: CustomStringConvertible {
         }
     }
 
-    private static func describe(_ rule: ValueRule) -> String {
+    static func describe(_ rule: ValueRule) -> String {
         switch rule {
         case .require(let comparisons): "required: " + comparisons.map(\.description).joined(separator: " and ")
         case .cases(let cases, let otherwise):

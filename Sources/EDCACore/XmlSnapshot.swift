@@ -1,0 +1,325 @@
+package import EDCAJSON
+
+/// The folders an XML configuration file may be read under. The probe finds each on the host itself; a control
+/// names only the root and a relative path (``XmlFile``), never a full path.
+package enum XmlRoot: String, Sendable, Hashable, CaseIterable {
+    /// The Exchange install folder: `MsiInstallPath` of `HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\Setup`.
+    case exchangeInstall = "ExchangeInstall"
+    /// IIS's configuration folder, `%windir%\System32\inetsrv\config`.
+    case inetsrvConfig = "InetsrvConfig"
+}
+
+/// An XML configuration file: an allow-listed root and a relative path below it, such as `ExchangeInstall` and
+/// `Bin\EdgeTransport.exe.config`. Paths compare ignoring case, as Windows compares them.
+package struct XmlFile: Sendable, Hashable, CustomStringConvertible {
+    /// The folder the path starts from.
+    package let root: XmlRoot
+    /// The path below the root, with `\` between its parts.
+    package let relativePath: String
+
+    /// Creates a file address, or nil when the relative path is not one ``problem(withRelativePath:)`` accepts.
+    package init?(root: XmlRoot, relativePath: String) {
+        guard Self.problem(withRelativePath: relativePath) == nil else { return nil }
+        self.root = root
+        self.relativePath = relativePath
+    }
+
+    /// Reads an address `ROOT\relative\path`, as a snapshot's `xml` member names files.
+    package init?(address: String) {
+        guard let separator = address.firstIndex(of: "\\"),
+            let root = XmlRoot(rawValue: String(address[..<separator]))
+        else { return nil }
+        self.init(root: root, relativePath: String(address[address.index(after: separator)...]))
+    }
+
+    /// `ROOT\relative\path`.
+    package var address: String { root.rawValue + "\\" + relativePath }
+
+    package var description: String { address }
+
+    package static func == (lhs: XmlFile, rhs: XmlFile) -> Bool { lhs.address.lowercased() == rhs.address.lowercased() }
+
+    package func hash(into hasher: inout Hasher) { hasher.combine(address.lowercased()) }
+
+    /// What is wrong with a relative path, or nil: parts of letters, digits, space, `_`, `.`, `(`, `)` and `-`
+    /// joined by `\`; no empty part, no part of dots only (`..`), no drive, no wildcard.
+    package static func problem(withRelativePath text: String) -> String? {
+        if text.isEmpty { return "the relative path is empty" }
+        if text.utf8.count > 240 { return "the relative path is longer than 240 characters" }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _.()-")
+        for part in text.split(separator: "\\", omittingEmptySubsequences: false) {
+            if part.isEmpty { return "a relative path has no leading, trailing or doubled \\" }
+            if part.allSatisfy({ $0 == "." }) { return "a relative path may not contain \"\(part)\"" }
+            if let bad = part.first(where: { !allowed.contains($0) }) {
+                return "a relative path's parts are letters, digits, space, _ . ( ) and -; found \"\(bad)\""
+            }
+        }
+        return nil
+    }
+}
+
+/// A path to elements, and optionally to one attribute of them, in an XML document:
+/// `/configuration/appSettings/add[@key='TemporaryStoragePath']/@value`.
+///
+/// Each step names a child element, optionally filtered by one attribute's exact value; the last step may name an
+/// attribute. Names compare exactly, as XML's do. The probe walks the steps itself: no XPath text reaches an XPath
+/// engine.
+package struct XmlPath: Sendable, Hashable, CustomStringConvertible {
+    /// One step: a child element's name, and optionally an attribute that must have a value.
+    package struct Step: Sendable, Hashable {
+        /// The element's name.
+        package var name: String
+        /// The attribute filter: the attribute's name and the value it must have.
+        package var filter: (attribute: String, value: String)?
+
+        package static func == (lhs: Step, rhs: Step) -> Bool {
+            lhs.name == rhs.name && lhs.filter?.attribute == rhs.filter?.attribute
+                && lhs.filter?.value == rhs.filter?.value
+        }
+
+        package func hash(into hasher: inout Hasher) {
+            hasher.combine(name)
+            hasher.combine(filter?.attribute)
+            hasher.combine(filter?.value)
+        }
+    }
+
+    /// The path as written.
+    package let text: String
+    /// The element steps, from the document's root element.
+    package let steps: [Step]
+    /// The attribute read from each element the steps reach, or nil when the path ends at the elements.
+    package let attribute: String?
+
+    /// Parses a path, or nil when ``problem(with:)`` finds one.
+    package init?(_ text: String) {
+        guard case .success(let parsed) = Self.parse(text) else { return nil }
+        self = parsed
+    }
+
+    private init(text: String, steps: [Step], attribute: String?) {
+        self.text = text
+        self.steps = steps
+        self.attribute = attribute
+    }
+
+    package var description: String { text }
+
+    package static func == (lhs: XmlPath, rhs: XmlPath) -> Bool { lhs.text == rhs.text }
+
+    package func hash(into hasher: inout Hasher) { hasher.combine(text) }
+
+    /// What is wrong with a path, or nil when it is one the probe walks.
+    package static func problem(with text: String) -> String? {
+        if case .failure(let problem) = parse(text) { return problem.message }
+        return nil
+    }
+
+    private struct Problem: Error { var message: String }
+
+    /// The grammar: `(/NAME([@NAME='VALUE'])?)+(/@NAME)?`, NAME `[A-Za-z_][A-Za-z0-9._-]*`, VALUE without `'`, `[`,
+    /// `]` or `/`.
+    private static func parse(_ text: String) -> Result<XmlPath, Problem> {
+        let shape = "an XML path is /element/element[@attribute='value']/.../@attribute"
+        guard text.hasPrefix("/"), text.utf8.count <= 512 else {
+            return .failure(Problem(message: "\(shape); it starts with / and has at most 512 characters"))
+        }
+        var parts = splitSteps(text.dropFirst())
+        var attribute: String?
+        if let last = parts.last, last.hasPrefix("@") {
+            let name = String(last.dropFirst())
+            guard isName(name) else { return .failure(Problem(message: "invalid attribute name \"\(name)\"")) }
+            attribute = name
+            parts.removeLast()
+        }
+        guard !parts.isEmpty else { return .failure(Problem(message: "\(shape): name at least one element")) }
+        guard parts.count <= 32 else { return .failure(Problem(message: "\(shape): at most 32 steps")) }
+        var steps: [Step] = []
+        for part in parts {
+            guard let open = part.firstIndex(of: "[") else {
+                guard isName(part) else {
+                    return .failure(Problem(message: "\(shape); \"\(part)\" is not an element name"))
+                }
+                steps.append(Step(name: String(part), filter: nil))
+                continue
+            }
+            let name = String(part[..<open])
+            let filter = part[part.index(after: open)...]
+            guard isName(name), filter.hasPrefix("@"), filter.hasSuffix("']"),
+                let equals = filter.firstRange(of: "='")
+            else {
+                return .failure(Problem(message: "\(shape); step \"\(part)\" is not NAME[@attribute='value']"))
+            }
+            let attributeName = String(filter[filter.index(after: filter.startIndex)..<equals.lowerBound])
+            let value = String(filter[equals.upperBound..<filter.index(filter.endIndex, offsetBy: -2)])
+            guard isName(attributeName), !value.contains(where: { "'[]/".contains($0) }) else {
+                return .failure(
+                    Problem(message: "\(shape); in step \"\(part)\" the filter's value may not contain ' [ ] or /"))
+            }
+            steps.append(Step(name: name, filter: (attributeName, value)))
+        }
+        return .success(XmlPath(text: text, steps: steps, attribute: attribute))
+    }
+
+    /// Splits at `/` outside a filter's quotes (a quoted value cannot hold `/`, so a plain split suffices).
+    private static func splitSteps(_ text: Substring) -> [Substring] {
+        text.split(separator: "/", omittingEmptySubsequences: false)
+    }
+
+    private static func isName(_ text: some StringProtocol) -> Bool {
+        guard let first = text.first, first == "_" || first.isASCII && first.isLetter else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+    }
+}
+
+/// What a host says about one XML file.
+package enum XmlFileState: Sendable, Hashable {
+    /// The file was read: for each path read in it, one entry per element the path reaches, holding the
+    /// attribute's value (nil when the element has no such attribute, or the path names no attribute). A path the
+    /// snapshot does not list reached no element.
+    case read([XmlPath: [String?]])
+    /// The file (or its root, such as an Exchange install path) does not exist.
+    case absent
+    /// The file is not well-formed XML.
+    case malformed
+    /// The file cannot be read by the probe's account.
+    case denied
+}
+
+/// The XML configuration files read on a host, by address. A file a snapshot does not list was not read.
+package struct XmlSnapshot: Sendable {
+    private var files: [XmlFile: XmlFileState] = [:]
+
+    /// Creates an empty snapshot.
+    package init() {}
+
+    /// Whether no file was recorded.
+    package var isEmpty: Bool { files.isEmpty }
+
+    /// What the snapshot says about a file, or nil when it was not read.
+    package func state(of file: XmlFile) -> XmlFileState? { files[file] }
+
+    /// Records what the host says about a file.
+    package mutating func set(_ file: XmlFile, _ state: XmlFileState) { files[file] = state }
+
+    /// Records the elements one path reached in a file that was read (a file not yet recorded becomes read).
+    package mutating func record(_ values: [String?], at path: XmlPath, in file: XmlFile) {
+        var paths: [XmlPath: [String?]] = [:]
+        if case .read(let known) = files[file] { paths = known }
+        paths[path] = values
+        files[file] = .read(paths)
+    }
+
+    /// What a read of one path in one file finds: the entries it reached, or the file's state; nil when the file
+    /// was not read.
+    package func values(at path: XmlPath, in file: XmlFile) -> XmlFileState? {
+        guard let state = files[file] else { return nil }
+        if case .read(let paths) = state { return .read([path: paths[path] ?? []]) }
+        return state
+    }
+
+    /// Decodes the `xml` member of a snapshot: `{"ExchangeInstall\\Bin\\x.config": {"/configuration/@a": ["1"]}}`,
+    /// a file being `"absent"`, `"malformed"` or `null` (unreadable) instead of an object of paths, and each entry
+    /// a string or `null` (the element has no such attribute).
+    ///
+    /// - Throws: ``SnapshotError`` listing every malformed file address, path or entry.
+    package init(document: JSONValue) throws(SnapshotError) {
+        var problems: [DecodingProblem] = []
+        guard case .object(let members) = document.kind else {
+            throw SnapshotError(problems: [
+                JSONRead.mismatch(document, "xml", expected: "an object whose members are ROOT\\relative\\path files")
+            ])
+        }
+        var snapshot = XmlSnapshot()
+        for member in members {
+            let field = "xml.\(member.name)"
+            guard let file = XmlFile(address: member.name) else {
+                let problem =
+                    member.name.firstIndex(of: "\\").flatMap { XmlRoot(rawValue: String(member.name[..<$0])) } == nil
+                    ? "a file address starts with one of "
+                        + XmlRoot.allCases.map(\.rawValue).joined(separator: ", ") + " and \\"
+                    : XmlFile.problem(withRelativePath: String(member.name.drop { $0 != "\\" }.dropFirst())) ?? ""
+                problems.append(DecodingProblem(position: member.namePosition, field: field, message: problem))
+                continue
+            }
+            if let state = Self.decodeState(member.value, field: field, problems: &problems) {
+                snapshot.set(file, state)
+            }
+        }
+        if !problems.isEmpty { throw SnapshotError(problems: problems) }
+        self = snapshot
+    }
+
+    /// Decodes one file: an object of paths, `"absent"`, `"malformed"`, or `null`.
+    private static func decodeState(
+        _ value: JSONValue, field: String, problems: inout [DecodingProblem]
+    ) -> XmlFileState? {
+        switch value.kind {
+        case .null: return .denied
+        case .string("absent"): return .absent
+        case .string("malformed"): return .malformed
+        case .object(let members):
+            var paths: [XmlPath: [String?]] = [:]
+            for member in members {
+                let pathField = "\(field).\(member.name)"
+                guard let path = XmlPath(member.name) else {
+                    problems.append(
+                        DecodingProblem(
+                            position: member.namePosition, field: pathField,
+                            message: XmlPath.problem(with: member.name) ?? "invalid XML path"))
+                    continue
+                }
+                if let entries = decodeEntries(member.value, field: pathField, problems: &problems) {
+                    paths[path] = entries
+                }
+            }
+            return .read(paths)
+        default:
+            problems.append(
+                JSONRead.mismatch(
+                    value, field, expected: "an object of XML paths, \"absent\", \"malformed\", or null when unreadable"
+                ))
+            return nil
+        }
+    }
+
+    /// Decodes the entries one path reached: an array of strings and nulls.
+    package static func decodeEntries(
+        _ value: JSONValue, field: String, problems: inout [DecodingProblem]
+    ) -> [String?]? {
+        guard case .array(let items) = value.kind else {
+            problems.append(JSONRead.mismatch(value, field, expected: "an array of attribute values (strings or null)"))
+            return nil
+        }
+        var entries: [String?] = []
+        for (index, item) in items.enumerated() {
+            switch item.kind {
+            case .string(let text): entries.append(text)
+            case .null: entries.append(nil)
+            default:
+                problems.append(JSONRead.mismatch(item, "\(field)[\(index)]", expected: "a string or null"))
+                return nil
+            }
+        }
+        return entries
+    }
+
+    /// The snapshot as the `xml` member, sorted by file address and path.
+    package func jsonDocument() -> JSONOutput {
+        .object(
+            files.sorted { $0.key.address.lowercased() < $1.key.address.lowercased() }.map { file, state in
+                let value: JSONOutput =
+                    switch state {
+                    case .read(let paths):
+                        .object(
+                            paths.sorted { $0.key.text < $1.key.text }.map { path, entries in
+                                (path.text, .array(entries.map { $0.map(JSONOutput.string) ?? .null }))
+                            })
+                    case .absent: .string("absent")
+                    case .malformed: .string("malformed")
+                    case .denied: .null
+                    }
+                return (file.address, value)
+            })
+    }
+}

@@ -1,0 +1,231 @@
+package import EDCACore
+import EDCAJSON
+
+/// Reads what an XML path reaches in a configuration file under an allow-listed root and applies a rule to it, e.g.
+/// `{"xml": "ExchangeInstall", "file": "Bin\\EdgeTransport.exe.config",
+///   "path": "/configuration/appSettings/add[@key='NormalPriorityMessageExpirationTimeout']/@value",
+///   "matches": "^[0-9]+\\.[0-9]{2}:[0-9]{2}:[0-9]{2}$", "whenFileAbsent": "Fail"}`.
+///
+/// A path that ends in `/@attribute` gives one value per element it reaches that has the attribute; the rule is
+/// applied to each as text (numeric tests read a decimal text as a number), and `require` says whether all or any
+/// must pass. When no element has the attribute, `default` (the product's documented default) or `whenAbsent`
+/// decides. A path that ends at elements takes only `present`: whether it reaches at least one.
+package final class XmlCheck: Sendable {
+    /// The file read.
+    package let file: XmlFile
+    /// The path in it.
+    package let path: XmlPath
+    /// Whether every value must pass, or at least one.
+    package let quantifier: SubkeysCheck.Quantifier
+    /// How the verdict follows from each value (or, for `present`, from whether there is one).
+    package let rule: ValueRule
+    /// What no value means.
+    package let absence: Absence
+    /// The status when the file does not exist.
+    package let whenFileAbsent: Status
+    /// The status when the file is not well-formed XML.
+    package let whenMalformed: Status
+
+    /// Creates an XML check.
+    package init(
+        file: XmlFile, path: XmlPath, quantifier: SubkeysCheck.Quantifier, rule: ValueRule, absence: Absence,
+        whenFileAbsent: Status, whenMalformed: Status
+    ) {
+        self.file = file
+        self.path = path
+        self.quantifier = quantifier
+        self.rule = rule
+        self.absence = absence
+        self.whenFileAbsent = whenFileAbsent
+        self.whenMalformed = whenMalformed
+    }
+
+    /// The field names of an XML leaf, for "did you mean" suggestions.
+    static let fieldNames = ["xml", "file", "path", "whenFileAbsent", "whenMalformed"]
+}
+
+extension Finding {
+    /// What an XML check saw.
+    package enum XmlObservation: Sendable {
+        /// One value the path reached.
+        case value(String)
+        /// No element has the value; the check's documented default.
+        case defaultValue(RegistryData)
+        /// The path reached this many elements, none with the attribute (or, for a path to elements, this many).
+        case elements(Int)
+        /// The file does not exist.
+        case fileAbsent
+        /// The file is not well-formed XML.
+        case malformed
+        /// The file cannot be read.
+        case denied
+        /// The snapshot did not read the file.
+        case notRead
+    }
+}
+
+extension Check {
+    /// Decodes `{"xml": ROOT, "file": RELATIVE, "path": XMLPATH, "require": "all" | "any", <rule>, "default" |
+    /// "whenAbsent", "whenFileAbsent": STATUS, "whenMalformed": STATUS}`.
+    static func decodeXml(
+        _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
+    ) -> Check? {
+        var root: XmlRoot?
+        if let json = reader.take("xml"), let text = JSONRead.string(json, reader.path(of: "xml"), &problems) {
+            root = XmlRoot(rawValue: text)
+            if root == nil {
+                let known = XmlRoot.allCases.map(\.rawValue)
+                var message = "not an allow-listed root: \"\(text)\"; expected one of \(known.joined(separator: ", "))"
+                if let suggestion = closestName(to: text, among: known) { message += " (did you mean '\(suggestion)'?)" }
+                problems.append(DecodingProblem(position: json.position, field: reader.path(of: "xml"), message: message))
+            }
+        }
+        var file: XmlFile?
+        if let json = reader.require("file", problems: &problems),
+            let text = JSONRead.string(json, reader.path(of: "file"), &problems)
+        {
+            if let problem = XmlFile.problem(withRelativePath: text) {
+                problems.append(DecodingProblem(position: json.position, field: reader.path(of: "file"), message: problem))
+            } else if let root {
+                file = XmlFile(root: root, relativePath: text)
+            }
+        }
+        var path: XmlPath?
+        if let json = reader.require("path", problems: &problems),
+            let text = JSONRead.string(json, reader.path(of: "path"), &problems)
+        {
+            path = XmlPath(text)
+            if path == nil {
+                problems.append(
+                    DecodingProblem(
+                        position: json.position, field: reader.path(of: "path"),
+                        message: XmlPath.problem(with: text) ?? "invalid XML path"))
+            }
+        }
+        var quantifier: SubkeysCheck.Quantifier? = .all
+        if let json = reader.take("require"), let text = JSONRead.string(json, reader.path(of: "require"), &problems) {
+            quantifier = SubkeysCheck.Quantifier(rawValue: text)
+            if quantifier == nil {
+                problems.append(
+                    DecodingProblem(
+                        position: json.position, field: reader.path(of: "require"),
+                        message: "expected \"all\" or \"any\", found \"\(text)\""))
+            }
+        }
+        let rule = decodeRule(&reader, allowsPresence: true, catalogs: catalogs, problems: &problems)
+        if let path, path.attribute == nil, let rule, !rule.isPresenceTest {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: "path"),
+                    message: "a path to elements (no /@attribute at its end) takes only \"present\": true or false"))
+            return nil
+        }
+        let absence = decodeAbsence(&reader, rule: rule, problems: &problems)
+        let whenFileAbsent = decodeStatus(&reader, "whenFileAbsent", problems: &problems)
+        let whenMalformed = decodeStatus(&reader, "whenMalformed", problems: &problems)
+        guard let file, let path, let quantifier, let rule, let absence, whenFileAbsent.isValid, whenMalformed.isValid
+        else { return nil }
+        return .xml(
+            XmlCheck(
+                file: file, path: path, quantifier: quantifier, rule: rule, absence: absence,
+                whenFileAbsent: whenFileAbsent.value ?? .unknown, whenMalformed: whenMalformed.value ?? .unknown))
+    }
+}
+
+extension XmlCheck {
+    /// Evaluates the check on what the snapshot says about its file and path (nil: the file was not read).
+    func evaluate(_ state: XmlFileState?, findings: inout [Finding]) -> NodeOutcome {
+        let entries: [String?]
+        switch state {
+        case .read(let paths): entries = paths[path] ?? []
+        case .absent:
+            findings.append(.xml(self, .fileAbsent, .absent(whenFileAbsent)))
+            return NodeOutcome(status: whenFileAbsent, nothingSet: true)
+        case .malformed:
+            findings.append(.xml(self, .malformed, .absent(whenMalformed)))
+            return NodeOutcome(status: whenMalformed, nothingSet: false)
+        case .denied:
+            findings.append(.xml(self, .denied, .undecided))
+            return NodeOutcome(status: .unknown, nothingSet: false)
+        case nil:
+            findings.append(.xml(self, .notRead, .undecided))
+            return NodeOutcome(status: .unknown, nothingSet: false)
+        }
+        let values = entries.compactMap { $0 }
+        if case .presence(let mustExist) = rule {
+            let found = path.attribute == nil ? !entries.isEmpty : !values.isEmpty
+            let outcome = Finding.RuleOutcome.presence(found == mustExist ? .pass : .fail)
+            findings.append(.xml(self, .elements(path.attribute == nil ? entries.count : values.count), outcome))
+            return NodeOutcome(status: outcome.status, nothingSet: false)
+        }
+        if values.isEmpty {
+            switch absence {
+            case .unknown:
+                findings.append(.xml(self, .elements(entries.count), .undecided))
+                return NodeOutcome(status: .unknown, nothingSet: true)
+            case .status(let status):
+                findings.append(.xml(self, .elements(entries.count), .absent(status)))
+                return NodeOutcome(status: status, nothingSet: true)
+            case .windowsDefault(let data):
+                let outcome = rule.apply(to: data)
+                findings.append(.xml(self, .defaultValue(data), outcome))
+                return NodeOutcome(status: outcome.status, nothingSet: true)
+            }
+        }
+        var tally = StatusTally()
+        for value in values {
+            let outcome = rule.apply(to: .string(value))
+            tally.add(outcome.status)
+            findings.append(.xml(self, .value(value), outcome))
+            if quantifier == .any, outcome.status == .pass { return NodeOutcome(status: .pass, nothingSet: false) }
+        }
+        return NodeOutcome(status: tally.combined(quantifier == .all ? .all : .any), nothingSet: false)
+    }
+}
+
+extension Finding {
+    /// The evidence of an XML check's finding.
+    static func xmlEvidence(_ check: XmlCheck, _ observation: XmlObservation, _ outcome: RuleOutcome) -> Evidence {
+        let file = check.file.address
+        let subject = FactLocation.xml(file: file, path: check.path.text)
+        switch observation {
+        case .value(let text):
+            return Evidence(
+                subject: subject, value: .text(text), observed: " = \(quoted(text))", observation: "set",
+                required: [describe(outcome, rule: check.rule)], result: outcome.status)
+        case .defaultValue(let data):
+            let text = data.textValue ?? data.numericValue.map(String.init) ?? ""
+            return Evidence(
+                subject: subject, value: .text(text), origin: .windowsDefault,
+                observed: " = \(quoted(text)) (not set; the product's default)", observation: "not set (default)",
+                required: [describe(outcome, rule: check.rule)], result: outcome.status)
+        case .elements(let count):
+            let seen: String
+            if check.path.attribute == nil || check.rule.isPresenceTest {
+                seen = count == 0 ? "no element" : count == 1 ? "1 element" : "\(count) elements"
+            } else {
+                seen = count == 0 ? "not set (no such element)" : "not set (\(count) element(s) without the attribute)"
+            }
+            return Evidence(
+                subject: subject, value: .count(UInt64(count)), observed: ": \(seen)",
+                observation: count == 0 ? "not set" : "set", required: [describe(outcome, rule: check.rule)],
+                result: outcome.status)
+        case .fileAbsent, .malformed:
+            let (seen, words) =
+                if case .fileAbsent = observation { ("file absent", "file absent") } else {
+                    ("not well-formed XML", "malformed")
+                }
+            return Evidence(
+                subject: .xml(file: file, path: nil), observed: ": \(seen)", observation: words,
+                required: ["when the file is \(words): \(outcome.status)"], result: outcome.status)
+        case .denied:
+            return Evidence(
+                subject: .xml(file: file, path: nil), observed: ": cannot be read (access denied)",
+                observation: "access denied", required: ["\(describe(check.rule)); so Unknown"], result: .unknown)
+        case .notRead:
+            return Evidence(
+                subject: .xml(file: file, path: nil), observed: ": not read", observation: "not read",
+                required: ["\(describe(check.rule)); so Unknown"], result: .unknown)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Testing
+
+@testable import EDCACore
+@testable import EDCAEngine
+@testable import EDCAJSON
+
+/// The `xml` leaf: values an XML path reaches, defaults, a path to elements, the file's own states (absent,
+/// malformed, denied, not read), load errors for a bad root, relative path or XML path, and the `xml` member of a
+/// version 2 snapshot.
+@Suite struct XmlCheckTests {
+    static let file = #"ExchangeInstall\\Bin\\EdgeTransport.exe.config"#
+    static let path = "/configuration/appSettings/add[@key='Timeout']/@value"
+    static let check =
+        #"{"xml": "ExchangeInstall", "file": "Bin\\EdgeTransport.exe.config", "path": "\#(path)", "matches": "^[0-9]+$", "default": "7", "whenFileAbsent": "Fail"}"#
+
+    private func verdict(_ check: String = Self.check, xml: String) throws -> Verdict {
+        let snapshot = try HostSnapshot(json: Array(#"{"edcaSnapshot": 2, "xml": \#(xml)}"#.utf8))
+        return try makeControl(check: check).evaluate(on: snapshot, role: .mailbox)
+    }
+
+    @Test func theValueIsHeldToTheRuleAndShownWithFileAndPath() throws {
+        let pass = try verdict(xml: #"{"\#(Self.file)": {"\#(Self.path)": ["30"]}}"#)
+        #expect(pass.status == .pass)
+        #expect(
+            pass.evidenceLines.contains {
+                $0.contains(#"ExchangeInstall\Bin\EdgeTransport.exe.config \#(Self.path) = "30""#)
+            })
+        #expect(try verdict(xml: #"{"\#(Self.file)": {"\#(Self.path)": ["thirty"]}}"#).status == .fail)
+    }
+
+    @Test func noElementOrNoAttributeTakesTheDefault() throws {
+        let unset = try verdict(xml: #"{"\#(Self.file)": {}}"#)
+        #expect(unset.status == .pass)
+        #expect(unset.evidenceLines.contains { $0.contains(#"= "7" (not set; the product's default)"#) })
+        #expect(try verdict(xml: #"{"\#(Self.file)": {"\#(Self.path)": [null]}}"#).status == .pass)
+        let noDefault = Self.check.replacing(#""default": "7", "#, with: "")
+        #expect(try verdict(noDefault, xml: #"{"\#(Self.file)": {}}"#).status == .unknown)
+    }
+
+    @Test func theFileStatesDecideAsTheCheckSays() throws {
+        let absent = try verdict(xml: #"{"\#(Self.file)": "absent"}"#)
+        #expect(absent.status == .fail)
+        #expect(absent.evidenceLines.contains { $0.contains(#"EdgeTransport.exe.config: file absent"#) })
+        let denied = try verdict(xml: #"{"\#(Self.file)": null}"#)
+        #expect(denied.status == .unknown)
+        #expect(denied.evidenceLines.contains { $0.contains("cannot be read (access denied)") })
+        #expect(try verdict(xml: #"{"\#(Self.file)": "malformed"}"#).status == .unknown)
+        let notRead = try verdict(xml: "{}")
+        #expect(notRead.status == .unknown)
+        #expect(notRead.evidenceLines.contains { $0.contains("not read") })
+    }
+
+    @Test func everyValueOrAnyValue() throws {
+        let two = #"{"\#(Self.file)": {"\#(Self.path)": ["30", "x"]}}"#
+        #expect(try verdict(xml: two).status == .fail)
+        let any = Self.check.replacing(#""default""#, with: #""require": "any", "default""#)
+        #expect(try verdict(any, xml: two).status == .pass)
+    }
+
+    @Test func aPathToElementsTestsPresence() throws {
+        let check =
+            #"{"xml": "ExchangeInstall", "file": "ClientAccess\\owa\\web.config", "path": "/configuration", "present": true, "whenMalformed": "Fail"}"#
+        let file = #"ExchangeInstall\\ClientAccess\\owa\\web.config"#
+        #expect(try verdict(check, xml: #"{"\#(file)": {"/configuration": [null]}}"#).status == .pass)
+        #expect(try verdict(check, xml: #"{"\#(file)": {"/configuration": []}}"#).status == .fail)
+        #expect(try verdict(check, xml: #"{"\#(file)": "malformed"}"#).status == .fail)
+        #expect(try verdict(check, xml: #"{"\#(file)": "absent"}"#).status == .unknown)
+    }
+
+    @Test func oneReadPerFileAndPathWhateverTheRules() throws {
+        let other = Self.check.replacing(#""matches": "^[0-9]+$""#, with: #""equals": "30""#)
+        let control = try makeControl(check: #"{"all": [\#(Self.check), \#(other)]}"#)
+        #expect(FactRequest(checks: [control.check]).reads.count == 1)
+    }
+
+    @Test(arguments: [
+        (#"{"xml": "C:", "file": "x.config", "path": "/a/@b", "equals": "1"}"#, "check.xml", "not an allow-listed root"),
+        (
+            #"{"xml": "ExchangeInstal", "file": "x.config", "path": "/a/@b", "equals": "1"}"#, "check.xml",
+            "did you mean 'ExchangeInstall'?"
+        ),
+        (
+            #"{"xml": "ExchangeInstall", "file": "..\\..\\Windows\\win.ini", "path": "/a/@b", "equals": "1"}"#,
+            "check.file", "may not contain \"..\""
+        ),
+        (#"{"xml": "ExchangeInstall", "file": "C:\\x.config", "path": "/a/@b", "equals": "1"}"#, "check.file", ":"),
+        (#"{"xml": "InetsrvConfig", "file": "\\x.config", "path": "/a/@b", "equals": "1"}"#, "check.file", "leading"),
+        (
+            #"{"xml": "ExchangeInstall", "file": "x.config", "path": "//add[@key='a']/@value", "equals": "1"}"#,
+            "check.path", "is not an element name"
+        ),
+        (
+            #"{"xml": "ExchangeInstall", "file": "x.config", "path": "/a[contains(@k,'x')]/@v", "equals": "1"}"#,
+            "check.path", "is not NAME[@attribute='value']"
+        ),
+        (#"{"xml": "ExchangeInstall", "file": "x.config", "path": "a/@b", "equals": "1"}"#, "check.path", "starts with /"),
+        (#"{"xml": "ExchangeInstall", "file": "x.config", "path": "/a/@1b", "equals": "1"}"#, "check.path", "attribute"),
+        (
+            #"{"xml": "ExchangeInstall", "file": "x.config", "path": "/configuration", "equals": "1"}"#, "check.path",
+            "takes only \"present\""
+        ),
+        (#"{"xml": "ExchangeInstall", "path": "/a/@b", "equals": "1"}"#, "check.file", "missing"),
+        (
+            #"{"xml": "ExchangeInstall", "file": "x.config", "path": "/a/@b", "equals": "1", "whenFileAbsent": "Passs"}"#,
+            "check.whenFileAbsent", "did you mean 'Pass'?"
+        ),
+    ])
+    func badXmlLeavesAreLoadErrorsNamingTheField(check: String, field: String, message: String) {
+        let (problems, _) = ControlDecodingTests.problems(check: check)
+        #expect(
+            problems.contains { $0.field == field && $0.message.contains(message) }, "\(problems.map(\.description))")
+    }
+
+    @Test func xmlRoundTripsThroughAVersion2Snapshot() throws {
+        let text =
+            #"{"edcaSnapshot": 2, "xml": {"\#(Self.file)": {"\#(Self.path)": ["1", null]}, "InetsrvConfig\\applicationHost.config": null, "ExchangeInstall\\a.config": "absent", "ExchangeInstall\\b.config": "malformed"}}"#
+        let snapshot = try HostSnapshot(json: Array(text.utf8))
+        let again = try HostSnapshot(json: Array(snapshot.jsonDocument().rendered().utf8))
+        let file = try #require(XmlFile(address: #"ExchangeInstall\bin\edgetransport.exe.config"#))
+        let path = try #require(XmlPath(Self.path))
+        #expect(again.xml.state(of: file) == .read([path: ["1", nil]]))
+        #expect(
+            again.xml.state(of: try #require(XmlFile(address: #"InetsrvConfig\applicationHost.config"#))) == .denied)
+        #expect(again.xml.state(of: try #require(XmlFile(address: #"ExchangeInstall\a.config"#))) == .absent)
+        #expect(again.xml.state(of: try #require(XmlFile(address: #"ExchangeInstall\b.config"#))) == .malformed)
+    }
+
+    @Test(arguments: [
+        (#"{"C:\\x.config": {}}"#, #"xml.C:\x.config"#),
+        (#"{"ExchangeInstall\\..\\x.config": {}}"#, #"xml.ExchangeInstall\..\x.config"#),
+        (#"{"\#(file)": {"/a[": []}}"#, #"xml.ExchangeInstall\Bin\EdgeTransport.exe.config./a["#),
+        (#"{"\#(file)": {"/a/@b": [1]}}"#, #"xml.ExchangeInstall\Bin\EdgeTransport.exe.config./a/@b[0]"#),
+        (#"{"\#(file)": "gone"}"#, #"xml.ExchangeInstall\Bin\EdgeTransport.exe.config"#),
+    ])
+    func malformedXmlNamesTheFileAndPath(xml: String, field: String) {
+        do {
+            _ = try HostSnapshot(json: Array(#"{"edcaSnapshot": 2, "xml": \#(xml)}"#.utf8))
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.contains { $0.field == field }, "\(error.description)")
+        }
+    }
+}
