@@ -11,7 +11,7 @@ package enum FuzzTargets {
     /// The nonce of ``probeRequest``; the seed corpus frames its responses with it.
     static let nonce = "00112233445566778899aabbccddeeff"
 
-    /// A request with one read of each kind (registry value, subkeys, key, service, CIM class, XML file), plus the host-identity reads every probe makes.
+    /// A request with one read of each kind (registry value, subkeys, key, service, CIM class, XML file, folder), plus the host-identity reads every probe makes.
     static let probeRequest: ProbeRequest = {
         var request = FactRequest(checks: [])
         let server = #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#
@@ -26,10 +26,13 @@ package enum FuzzTargets {
         }
         request.add(.service(ServiceName("MSExchangeMitigation")))
         if let system = CimClass.named("Win32_ComputerSystem") { request.add(.cim(system)) }
-        if let file = XmlFile(address: #"ExchangeInstall\Bin\EdgeTransport.exe.config"#),
+        if let file = LocalPath(address: #"ExchangeInstall\Bin\EdgeTransport.exe.config"#),
             let path = XmlPath("/configuration/appSettings/add[@key='TemporaryStoragePath']/@value")
         {
             request.add(.xml(file, path))
+        }
+        if let folder = LocalPath(address: #"ExchangeInstall\FIP-FS\Data\Engines\amd64\Microsoft\Bin"#) {
+            request.add(.subfolders(folder))
         }
         return ProbeRequest(request: request, nonce: nonce, deadlineSeconds: 30)
     }()
@@ -57,7 +60,7 @@ package enum FuzzTargets {
         _ = try? Inventory.parse(yaml: text, file: "fuzz.yaml")
     }
 
-    /// A snapshot file of any version (`HostSnapshot(json:)`: registry, services, CIM, XML files).
+    /// A snapshot file of any version (`HostSnapshot(json:)`: registry, services, CIM, XML files, folders).
     package static func snapshot(_ bytes: [UInt8]) {
         _ = try? HostSnapshot(json: bytes)
     }

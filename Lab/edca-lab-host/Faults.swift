@@ -51,9 +51,9 @@ struct Faults {
     /// Services made unreadable (access denied), as `null` services in the snapshot.
     var deniedServices: [String] = []
     /// XML configuration files made unreadable (access denied), as `null` files in the snapshot.
-    var deniedFiles: [XmlFile] = []
+    var deniedFiles: [LocalPath] = []
     /// XML configuration files removed, as `"absent"` files in the snapshot.
-    var absentFiles: [XmlFile] = []
+    var absentFiles: [LocalPath] = []
 
     /// How long `disconnectMidOutput` waits between writing the partial answer and killing the session process,
     /// so that sshd has forwarded what was written.
@@ -156,9 +156,9 @@ struct Faults {
     }
 
     /// Reads `deniedFiles` or `absentFiles`: an array of XML file addresses `ROOT\\relative\\path`.
-    private static func xmlFiles(_ value: JSONValue, _ context: String) throws(Refusal) -> [XmlFile] {
-        try strings(value, context).map { (text) throws(Refusal) -> XmlFile in
-            guard let file = XmlFile(address: text) else {
+    private static func xmlFiles(_ value: JSONValue, _ context: String) throws(Refusal) -> [LocalPath] {
+        try strings(value, context).map { (text) throws(Refusal) -> LocalPath in
+            guard let file = LocalPath(address: text) else {
                 throw Refusal.lab("\(context): not a file address such as ExchangeInstall\\Bin\\x.config: \(text)")
             }
             return file

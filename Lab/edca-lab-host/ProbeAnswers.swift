@@ -14,7 +14,9 @@ enum ProbeRead {
     /// The allow-listed properties of an allow-listed CIM class's instances.
     case cim(CimClass)
     /// What an XML path reaches in a configuration file under an allow-listed root.
-    case xml(XmlFile, XmlPath)
+    case xml(LocalPath, XmlPath)
+    /// The subfolders of a folder under an allow-listed root.
+    case subfolders(LocalPath)
     /// An XML read whose root, relative path or XML path is malformed; the problem.
     case invalidXml(String)
     /// A CIM read naming a class outside the allow-list.
@@ -60,6 +62,12 @@ enum ProbeRead {
             let path = strings["path"]
         {
             self = Self.xmlRead(root: root, file: file, path: path)
+        } else if names == ["subfolders", "folder"], let root = strings["subfolders"], let folder = strings["folder"] {
+            guard let localRoot = LocalRoot(rawValue: root) else {
+                self = .invalidXml("not an allow-listed root")
+                return
+            }
+            self = LocalPath(root: localRoot, relativePath: folder).map(ProbeRead.subfolders) ?? .invalidXml("invalid folder path")
         } else if names == ["service"], let name = strings["service"] {
             self = ServiceSnapshot.problem(withName: name).map(ProbeRead.invalidService) ?? .service(name)
         } else {
@@ -69,8 +77,8 @@ enum ProbeRead {
 
     /// The XML read, or ``invalidXml(_:)`` saying what is wrong with it, as the probe script checks it.
     private static func xmlRead(root: String, file: String, path: String) -> ProbeRead {
-        guard let xmlRoot = XmlRoot(rawValue: root) else { return .invalidXml("not an allow-listed XML root") }
-        guard let xmlFile = XmlFile(root: xmlRoot, relativePath: file) else { return .invalidXml("invalid file path") }
+        guard let xmlRoot = LocalRoot(rawValue: root) else { return .invalidXml("not an allow-listed root") }
+        guard let xmlFile = LocalPath(root: xmlRoot, relativePath: file) else { return .invalidXml("invalid file path") }
         guard let xmlPath = XmlPath(path) else { return .invalidXml("invalid XML path") }
         return .xml(xmlFile, xmlPath)
     }
@@ -207,6 +215,12 @@ enum ProbeAnswers {
                 return .members(["matches": .array(entries)])
             case .absent, nil: return state("fileAbsent")
             case .malformed: return .members(["state": .string("malformed"), "message": .string("not well-formed XML")])
+            case .denied: return state("denied")
+            }
+        case .subfolders(let folder):
+            switch host.folders.state(of: folder) {
+            case .subfolders(let names): return .members(["subfolders": .array(names.map(ResponseJSON.string))])
+            case .absent, nil: return state("absent")
             case .denied: return state("denied")
             }
         case .invalidXml(let problem):

@@ -18,6 +18,8 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     /// What an XML path reaches in a configuration file (`ExchangeInstall\\Bin\\x.config`), or the file itself
     /// when `path` is nil.
     case xml(file: String, path: String?)
+    /// A folder: its subfolders, or why there are none.
+    case folder(String)
 
     /// The location in words, as evidence lines start: `HKLM\...\Parameters RequireSecuritySignature`.
     package var description: String {
@@ -31,6 +33,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .cimClass(let className): className
         case .xml(let file, let path?): "\(file) \(path)"
         case .xml(let file, nil): file
+        case .folder(let address): address
         }
     }
 
@@ -45,6 +48,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
                 + [("cim_property", property)]
         case .cimClass(let className): [("fact", "cim"), ("cim_class", className)]
         case .xml(let file, let path): [("fact", "xml"), ("xml_file", file)] + (path.map { [("xml_path", $0)] } ?? [])
+        case .folder(let address): [("fact", "folder"), ("folder", address)]
         }
     }
 
@@ -53,6 +57,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .cimClass: "instance_count"
         case .xml: "element_count"
+        case .folder: "subfolder_count"
         default: "subkey_count"
         }
     }

@@ -18,13 +18,15 @@ package enum FactRead: Sendable, Hashable {
     case cim(CimClass)
     /// Read the attribute an ``XmlPath`` names (or count the elements it reaches) in an XML configuration file under
     /// an allow-listed root (probe member `xml` with `file` and `path`).
-    case xml(XmlFile, XmlPath)
+    case xml(LocalPath, XmlPath)
+    /// List the subfolders of a folder under an allow-listed root (probe member `subfolders` with `folder`).
+    case subfolders(LocalPath)
 
     /// The registry key the read starts from, for a registry read.
     package var registryKey: RegistryPath? {
         switch self {
         case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
-        case .service, .cim, .xml: nil
+        case .service, .cim, .xml, .subfolders: nil
         }
     }
 
@@ -39,6 +41,7 @@ package enum FactRead: Sendable, Hashable {
         case .service(let name): (1, name.folded, 0, "")
         case .cim(let cimClass): (2, cimClass.address.lowercased(), 0, "")
         case .xml(let file, let path): (3, file.address.lowercased(), 0, path.text)
+        case .subfolders(let folder): (4, folder.address.lowercased(), 0, "")
         }
     }
 }
@@ -57,6 +60,7 @@ extension FactRead: CustomStringConvertible {
                 + (cimClass.filter.map { " where \($0.property) is one of " + $0.values.joined(separator: ", ") } ?? "")
                 + (cimClass.policyStore.map { " (policy store \($0))" } ?? "")
         case .xml(let file, let path): "XML \(file) \(path)"
+        case .subfolders(let folder): "subfolders of \(folder)"
         }
     }
 }

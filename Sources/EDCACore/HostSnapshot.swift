@@ -4,7 +4,7 @@ package import EDCAJSON
 /// writes and what the simulated host answers from.
 ///
 /// The file format is versioned (`docs/registry-snapshot.md`). Version 1, the first files, is the registry object
-/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim` and `xml`. A new
+/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim`, `xml` and `folders`. A new
 /// kind of fact adds a stored property here, its member to ``members`` and its decoding below; version 2 readers
 /// of an older agent then name the new member as unknown rather than silently ignoring facts.
 package struct HostSnapshot: Sendable {
@@ -13,7 +13,7 @@ package struct HostSnapshot: Sendable {
     /// The member that carries the version; its absence means version 1.
     package static let versionMember = "edcaSnapshot"
     /// The members of a version 2 document besides ``versionMember``, one per kind of fact.
-    package static let members = ["registry", "services", "cim", "xml"]
+    package static let members = ["registry", "services", "cim", "xml", "folders"]
 
     /// The registry keys and values read.
     package var registry: RegistrySnapshot
@@ -23,16 +23,20 @@ package struct HostSnapshot: Sendable {
     package var cim: CimSnapshot
     /// The XML configuration files read (version 2 member `xml`; absent in older files).
     package var xml: XmlSnapshot
+    /// The folders listed (version 2 member `folders`; absent in older files).
+    package var folders: FolderSnapshot
 
     /// Creates a snapshot from its facts.
     package init(
         registry: RegistrySnapshot = RegistrySnapshot(), services: ServiceSnapshot = ServiceSnapshot(),
-        cim: CimSnapshot = CimSnapshot(), xml: XmlSnapshot = XmlSnapshot()
+        cim: CimSnapshot = CimSnapshot(), xml: XmlSnapshot = XmlSnapshot(),
+        folders: FolderSnapshot = FolderSnapshot()
     ) {
         self.registry = registry
         self.services = services
         self.cim = cim
         self.xml = xml
+        self.folders = folders
     }
 
     /// Decodes a snapshot document of any version this agent knows.
@@ -72,6 +76,7 @@ package struct HostSnapshot: Sendable {
         let servicesDocument = reader.take("services")
         let cimDocument = reader.take("cim")
         let xmlDocument = reader.take("xml")
+        let foldersDocument = reader.take("folders")
         reader.reportUnknownFields(knownNames: Self.members, problems: &problems)
         if !problems.isEmpty { throw SnapshotError(problems: problems) }
         self.init(
@@ -84,7 +89,9 @@ package struct HostSnapshot: Sendable {
             cim: try cimDocument.map { value throws(SnapshotError) in try CimSnapshot(document: value) }
                 ?? CimSnapshot(),
             xml: try xmlDocument.map { value throws(SnapshotError) in try XmlSnapshot(document: value) }
-                ?? XmlSnapshot())
+                ?? XmlSnapshot(),
+            folders: try foldersDocument.map { value throws(SnapshotError) in try FolderSnapshot(document: value) }
+                ?? FolderSnapshot())
     }
 
     /// The snapshot as a document of the current version, every kind of fact sorted as its own writer sorts it.
@@ -95,6 +102,7 @@ package struct HostSnapshot: Sendable {
                 ("registry", registry.jsonDocument()),
             ] + (services.isEmpty ? [] : [("services", services.jsonDocument())])
                 + (cim.isEmpty ? [] : [("cim", cim.jsonDocument())])
-                + (xml.isEmpty ? [] : [("xml", xml.jsonDocument())]))
+                + (xml.isEmpty ? [] : [("xml", xml.jsonDocument())])
+                + (folders.isEmpty ? [] : [("folders", folders.jsonDocument())]))
     }
 }

@@ -1,63 +1,5 @@
 package import EDCAJSON
 
-/// The folders an XML configuration file may be read under. The probe finds each on the host itself; a control
-/// names only the root and a relative path (``XmlFile``), never a full path.
-package enum XmlRoot: String, Sendable, Hashable, CaseIterable {
-    /// The Exchange install folder: `MsiInstallPath` of `HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\Setup`.
-    case exchangeInstall = "ExchangeInstall"
-    /// IIS's configuration folder, `%windir%\System32\inetsrv\config`.
-    case inetsrvConfig = "InetsrvConfig"
-}
-
-/// An XML configuration file: an allow-listed root and a relative path below it, such as `ExchangeInstall` and
-/// `Bin\EdgeTransport.exe.config`. Paths compare ignoring case, as Windows compares them.
-package struct XmlFile: Sendable, Hashable, CustomStringConvertible {
-    /// The folder the path starts from.
-    package let root: XmlRoot
-    /// The path below the root, with `\` between its parts.
-    package let relativePath: String
-
-    /// Creates a file address, or nil when the relative path is not one ``problem(withRelativePath:)`` accepts.
-    package init?(root: XmlRoot, relativePath: String) {
-        guard Self.problem(withRelativePath: relativePath) == nil else { return nil }
-        self.root = root
-        self.relativePath = relativePath
-    }
-
-    /// Reads an address `ROOT\relative\path`, as a snapshot's `xml` member names files.
-    package init?(address: String) {
-        guard let separator = address.firstIndex(of: "\\"),
-            let root = XmlRoot(rawValue: String(address[..<separator]))
-        else { return nil }
-        self.init(root: root, relativePath: String(address[address.index(after: separator)...]))
-    }
-
-    /// `ROOT\relative\path`.
-    package var address: String { root.rawValue + "\\" + relativePath }
-
-    package var description: String { address }
-
-    package static func == (lhs: XmlFile, rhs: XmlFile) -> Bool { lhs.address.lowercased() == rhs.address.lowercased() }
-
-    package func hash(into hasher: inout Hasher) { hasher.combine(address.lowercased()) }
-
-    /// What is wrong with a relative path, or nil: parts of letters, digits, space, `_`, `.`, `(`, `)` and `-`
-    /// joined by `\`; no empty part, no part of dots only (`..`), no drive, no wildcard.
-    package static func problem(withRelativePath text: String) -> String? {
-        if text.isEmpty { return "the relative path is empty" }
-        if text.utf8.count > 240 { return "the relative path is longer than 240 characters" }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _.()-")
-        for part in text.split(separator: "\\", omittingEmptySubsequences: false) {
-            if part.isEmpty { return "a relative path has no leading, trailing or doubled \\" }
-            if part.allSatisfy({ $0 == "." }) { return "a relative path may not contain \"\(part)\"" }
-            if let bad = part.first(where: { !allowed.contains($0) }) {
-                return "a relative path's parts are letters, digits, space, _ . ( ) and -; found \"\(bad)\""
-            }
-        }
-        return nil
-    }
-}
-
 /// A path to elements, and optionally to one attribute of them, in an XML document:
 /// `/configuration/appSettings/add[@key='TemporaryStoragePath']/@value`.
 ///
@@ -188,7 +130,7 @@ package enum XmlFileState: Sendable, Hashable {
 
 /// The XML configuration files read on a host, by address. A file a snapshot does not list was not read.
 package struct XmlSnapshot: Sendable {
-    private var files: [XmlFile: XmlFileState] = [:]
+    private var files: [LocalPath: XmlFileState] = [:]
 
     /// Creates an empty snapshot.
     package init() {}
@@ -197,13 +139,13 @@ package struct XmlSnapshot: Sendable {
     package var isEmpty: Bool { files.isEmpty }
 
     /// What the snapshot says about a file, or nil when it was not read.
-    package func state(of file: XmlFile) -> XmlFileState? { files[file] }
+    package func state(of file: LocalPath) -> XmlFileState? { files[file] }
 
     /// Records what the host says about a file.
-    package mutating func set(_ file: XmlFile, _ state: XmlFileState) { files[file] = state }
+    package mutating func set(_ file: LocalPath, _ state: XmlFileState) { files[file] = state }
 
     /// Records the elements one path reached in a file that was read (a file not yet recorded becomes read).
-    package mutating func record(_ values: [String?], at path: XmlPath, in file: XmlFile) {
+    package mutating func record(_ values: [String?], at path: XmlPath, in file: LocalPath) {
         var paths: [XmlPath: [String?]] = [:]
         if case .read(let known) = files[file] { paths = known }
         paths[path] = values
@@ -212,7 +154,7 @@ package struct XmlSnapshot: Sendable {
 
     /// What a read of one path in one file finds: the entries it reached, or the file's state; nil when the file
     /// was not read.
-    package func values(at path: XmlPath, in file: XmlFile) -> XmlFileState? {
+    package func values(at path: XmlPath, in file: LocalPath) -> XmlFileState? {
         guard let state = files[file] else { return nil }
         if case .read(let paths) = state { return .read([path: paths[path] ?? []]) }
         return state
@@ -233,13 +175,10 @@ package struct XmlSnapshot: Sendable {
         var snapshot = XmlSnapshot()
         for member in members {
             let field = "xml.\(member.name)"
-            guard let file = XmlFile(address: member.name) else {
-                let problem =
-                    member.name.firstIndex(of: "\\").flatMap { XmlRoot(rawValue: String(member.name[..<$0])) } == nil
-                    ? "a file address starts with one of "
-                        + XmlRoot.allCases.map(\.rawValue).joined(separator: ", ") + " and \\"
-                    : XmlFile.problem(withRelativePath: String(member.name.drop { $0 != "\\" }.dropFirst())) ?? ""
-                problems.append(DecodingProblem(position: member.namePosition, field: field, message: problem))
+            guard let file = LocalPath(address: member.name) else {
+                problems.append(
+                    DecodingProblem(
+                        position: member.namePosition, field: field, message: LocalPath.problem(withAddress: member.name)))
                 continue
             }
             if let state = Self.decodeState(member.value, field: field, problems: &problems) {

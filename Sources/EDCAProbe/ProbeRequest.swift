@@ -87,6 +87,8 @@ package struct ProbeRequest: Sendable {
                     ("xml", .string(file.root.rawValue)), ("file", .string(file.relativePath)),
                     ("path", .string(path.text)),
                 ])
+            case .subfolders(let folder):
+                .object([("subfolders", .string(folder.root.rawValue)), ("folder", .string(folder.relativePath))])
             }
         }
         let document = JSONOutput.object([

@@ -90,7 +90,8 @@ package enum ProbeResponse {
         }
         return ProbeResult(
             snapshot: HostSnapshot(
-                registry: builder.snapshot, services: builder.services, cim: builder.cim, xml: builder.xml),
+                registry: builder.snapshot, services: builder.services, cim: builder.cim, xml: builder.xml,
+                folders: builder.folders),
             identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
@@ -135,6 +136,7 @@ private struct SnapshotBuilder {
     var services = ServiceSnapshot()
     var cim = CimSnapshot()
     var xml = XmlSnapshot()
+    var folders = FolderSnapshot()
     var readErrors: [String] = []
 
     /// Records one answer. A registry answer of the wrong shape makes its key unreadable; an answer of a newer kind
@@ -160,14 +162,39 @@ private struct SnapshotBuilder {
             try applyCim(answer, cimClass: cimClass)
         case .xml(let file, let path):
             try applyXml(answer, file: file, path: path)
+        case .subfolders(let folder):
+            try applySubfolders(answer, folder: folder)
         }
+    }
+
+    /// Applies a folder listing: `{"subfolders": ["a", "b"]}`, else `{"state": "absent"}`, `{"state": "denied"}` or
+    /// `{"state": "error", "message": ...}` (the folder is then unreadable and named in the read errors).
+    /// - Throws: ``ProbeError`` `malformedResponse` naming the folder for any other shape.
+    private mutating func applySubfolders(_ answer: JSONValue, folder: LocalPath) throws(ProbeError) {
+        let fact = "subfolders of \(folder)"
+        guard case .object(let members) = answer.kind,
+            let names = members.first(where: { $0.name == "subfolders" })?.value
+        else {
+            let reason = try unreadable(answer, fact: fact, expected: "subfolders")
+            folders.set(folder, reason == .absent ? .absent : .denied)
+            return
+        }
+        var problems: [DecodingProblem] = []
+        guard let state = FolderSnapshot.decodeState(names, field: "subfolders", problems: &problems),
+            case .subfolders = state
+        else {
+            let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "expected an array of names"
+            throw ProbeError(
+                code: .malformedResponse, message: "the probe's answer for \(fact) is malformed: \(reason)")
+        }
+        folders.set(folder, state)
     }
 
     /// Applies an XML answer: `{"matches": [{"value": "..."}, {}]}`, one entry per element the path reached (`{}`:
     /// the element has no such attribute), else a state of `fileAbsent`, `malformed`, `denied` or `error` (the file
     /// is then unreadable and named in the read errors).
     /// - Throws: ``ProbeError`` `malformedResponse` naming the file and path for any other shape.
-    private mutating func applyXml(_ answer: JSONValue, file: XmlFile, path: XmlPath) throws(ProbeError) {
+    private mutating func applyXml(_ answer: JSONValue, file: LocalPath, path: XmlPath) throws(ProbeError) {
         let fact = "XML \(file) \(path)"
         func malformed(_ reason: String) -> ProbeError {
             ProbeError(code: .malformedResponse, message: "the probe's answer for \(fact) is malformed: \(reason)")

@@ -286,14 +286,14 @@ package enum ProbeScripts {
             @{ instances = $instances }
         }
 
-        # XML configuration files (XmlFile and XmlPath in the agent): a fixed root found here, never a full path from
+        # XML configuration files (LocalPath and XmlPath in the agent): a fixed root found here, never a full path from
         # the request; the relative path and the element path are checked again before use. Each file is read once,
         # a DTD is refused, and the path is walked element by element here: it never reaches an XPath engine.
         $xmlFiles = @{}
         $xmlName = '[A-Za-z_][A-Za-z0-9._-]*'
-        function Get-XmlRoot([string]$Root) {
+        function Get-LocalRoot([string]$Root) {
             if ($Root -ceq 'InetsrvConfig') { return @{ Path = "$env:windir\System32\inetsrv\config" } }
-            if ($Root -cne 'ExchangeInstall') { return @{ Answer = Get-ErrorAnswer 'not an allow-listed XML root' } }
+            if ($Root -cne 'ExchangeInstall') { return @{ Answer = Get-ErrorAnswer 'not an allow-listed root' } }
             $install = Get-RegistryValueAnswer 'HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\Setup' 'MsiInstallPath'
             if ($install.type -eq 'REG_SZ' -or $install.type -eq 'REG_EXPAND_SZ') { return @{ Path = $install.data.TrimEnd('\') } }
             if ($install.state -eq 'denied' -or $install.state -eq 'error') { return @{ Answer = @{ state = $install.state; message = $install.message } } }
@@ -330,7 +330,7 @@ package enum ProbeScripts {
             $part = '[A-Za-z0-9 _.()-]+'
             if ($Read.file -cnotmatch "^$part(\\$part)*$" -or $Read.file -match '(^|\\)\.+(\\|$)') { return Get-ErrorAnswer 'invalid file path' }
             if ($Read.path -cnotmatch "^(/$xmlName(\[@$xmlName='[^'\[\]/]*'\])?)+(/@$xmlName)?$") { return Get-ErrorAnswer 'invalid XML path' }
-            $root = Get-XmlRoot $Read.xml
+            $root = Get-LocalRoot $Read.xml
             if ($root.Answer) { return $root.Answer }
             $loaded = Get-XmlDocument "$($root.Path)\$($Read.file)"
             if ($loaded.Answer) { return $loaded.Answer }
@@ -362,6 +362,24 @@ package enum ProbeScripts {
             @{ matches = $found }
         }
 
+        # The names of a folder's subfolders, under the same roots as the XML files.
+        function Read-Subfolders($Read) {
+            $part = '[A-Za-z0-9 _.()-]+'
+            if ($Read.folder -cnotmatch "^$part(\\$part)*$" -or $Read.folder -match '(^|\\)\.+(\\|$)') { return Get-ErrorAnswer 'invalid folder path' }
+            $root = Get-LocalRoot $Read.subfolders
+            if ($root.Answer) {
+                if ($root.Answer.state -eq 'fileAbsent') { return @{ state = 'absent' } }
+                return $root.Answer
+            }
+            try { $names = @(Get-ChildItem -LiteralPath "$($root.Path)\$($Read.folder)" -Directory -Name -ErrorAction Stop) } catch {
+                $category = [string]$_.CategoryInfo.Category
+                if ($category -eq 'ObjectNotFound') { return @{ state = 'absent' } }
+                if ($category -eq 'PermissionDenied') { return @{ state = 'denied' } }
+                return Get-ErrorAnswer $_.Exception.Message
+            }
+            @{ subfolders = $names }
+        }
+
         # The kinds of read, by the member that names them: the reader, and the other members the read must have
         # and may have. A new kind of read is a reader and a row here.
         $readers = @{
@@ -371,6 +389,7 @@ package enum ProbeScripts {
             service = @{ Reader = 'Read-Service'; Required = @(); Optional = @() }
             cim = @{ Reader = 'Read-Cim'; Required = @(); Optional = @() }
             xml = @{ Reader = 'Read-Xml'; Required = @('file', 'path'); Optional = @() }
+            subfolders = @{ Reader = 'Read-Subfolders'; Required = @('folder'); Optional = @() }
         }
 
         # One read's answer: an object with exactly one kind's member, that kind's other members, all strings.

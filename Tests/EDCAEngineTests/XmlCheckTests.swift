@@ -116,13 +116,13 @@ import Testing
             #"{"edcaSnapshot": 2, "xml": {"\#(Self.file)": {"\#(Self.path)": ["1", null]}, "InetsrvConfig\\applicationHost.config": null, "ExchangeInstall\\a.config": "absent", "ExchangeInstall\\b.config": "malformed"}}"#
         let snapshot = try HostSnapshot(json: Array(text.utf8))
         let again = try HostSnapshot(json: Array(snapshot.jsonDocument().rendered().utf8))
-        let file = try #require(XmlFile(address: #"ExchangeInstall\bin\edgetransport.exe.config"#))
+        let file = try #require(LocalPath(address: #"ExchangeInstall\bin\edgetransport.exe.config"#))
         let path = try #require(XmlPath(Self.path))
         #expect(again.xml.state(of: file) == .read([path: ["1", nil]]))
         #expect(
-            again.xml.state(of: try #require(XmlFile(address: #"InetsrvConfig\applicationHost.config"#))) == .denied)
-        #expect(again.xml.state(of: try #require(XmlFile(address: #"ExchangeInstall\a.config"#))) == .absent)
-        #expect(again.xml.state(of: try #require(XmlFile(address: #"ExchangeInstall\b.config"#))) == .malformed)
+            again.xml.state(of: try #require(LocalPath(address: #"InetsrvConfig\applicationHost.config"#))) == .denied)
+        #expect(again.xml.state(of: try #require(LocalPath(address: #"ExchangeInstall\a.config"#))) == .absent)
+        #expect(again.xml.state(of: try #require(LocalPath(address: #"ExchangeInstall\b.config"#))) == .malformed)
     }
 
     @Test(arguments: [

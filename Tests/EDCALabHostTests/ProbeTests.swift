@@ -272,17 +272,17 @@ import Testing
         let members = try Bootstrap(text: Self.bootstrapText).payload(from: Self.payload(reads))
         let request = try ProbeRequest(payload: members)
         var xml = XmlSnapshot()
-        let file = try #require(XmlFile(address: #"ExchangeInstall\Bin\x.config"#))
+        let file = try #require(LocalPath(address: #"ExchangeInstall\Bin\x.config"#))
         xml.record(["1", nil], at: try #require(XmlPath("/c/a[@k='v']/@value")), in: file)
-        xml.set(try #require(XmlFile(address: #"ExchangeInstall\Bin\y.config"#)), .absent)
-        xml.set(try #require(XmlFile(address: #"InetsrvConfig\applicationHost.config"#)), .denied)
+        xml.set(try #require(LocalPath(address: #"ExchangeInstall\Bin\y.config"#)), .absent)
+        xml.set(try #require(LocalPath(address: #"InetsrvConfig\applicationHost.config"#)), .denied)
         let answers = ProbeAnswers.answers(
             to: request, from: HostSnapshot(xml: xml), startedAt: HostIO.monotonicSeconds())
         let text = String(decoding: ResponseJSON.array(answers).bytes, as: UTF8.self)
         #expect(
             text == #"[{"matches":[{"value":"1"},{}]},{"state":"fileAbsent"},"#
                 + #"{"state":"error","message":"invalid file path"},"#
-                + #"{"state":"error","message":"not an allow-listed XML root"},{"state":"denied"}]"#, "\(text)")
+                + #"{"state":"error","message":"not an allow-listed root"},{"state":"denied"}]"#, "\(text)")
     }
 
     @Test func deadlineAnswersTheRemainingReadsWithAnError() throws {

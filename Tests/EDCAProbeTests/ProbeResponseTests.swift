@@ -388,7 +388,7 @@ struct CimAnswerTests {
 @Suite("Reading XML answers")
 struct XmlAnswerTests {
     static let nonce = ProbeResponseTests.nonce
-    static let file = XmlFile(root: .exchangeInstall, relativePath: #"Bin\EdgeTransport.exe.config"#)!
+    static let file = LocalPath(root: .exchangeInstall, relativePath: #"Bin\EdgeTransport.exe.config"#)!
     static let path = XmlPath("/configuration/appSettings/add[@key='TemporaryStoragePath']/@value")!
 
     private func parse(_ answer: String) throws(ProbeError) -> ProbeResult {
@@ -438,6 +438,46 @@ struct XmlAnswerTests {
             guard let error = error as? ProbeError else { return false }
             return error.code == .malformedResponse && error.message.contains(#"XML ExchangeInstall\Bin\EdgeTransport"#)
                 && error.message.contains("TemporaryStoragePath")
+        }
+    }
+}
+
+@Suite("Reading folder answers")
+struct FolderAnswerTests {
+    static let nonce = ProbeResponseTests.nonce
+    static let folder = LocalPath(root: .exchangeInstall, relativePath: #"FIP-FS\Data"#)!
+
+    private func parse(_ answer: String) throws(ProbeError) -> ProbeResult {
+        let request = ProbeRequest(
+            request: FactRequest(reads: [.subfolders(Self.folder)]), nonce: Self.nonce, deadlineSeconds: 30)
+        let items = request.reads.map { $0 == .subfolders(Self.folder) ? answer : #"{"state":"keyAbsent"}"# }
+        let body = #"{"edcaProbe":1,"nonce":"\#(Self.nonce)","answers":["# + items.joined(separator: ",") + "]}"
+        let output = Array("EDCA-PROBE-BEGIN \(Self.nonce)\n\(body)\nEDCA-PROBE-END \(Self.nonce)\n".utf8)
+        return try ProbeResponse.parse(standardOutput: output, standardError: [], exitStatus: 0, request: request)
+    }
+
+    @Test("The request names root and relative folder; answers become the snapshot's folders")
+    func shapes() throws {
+        let request = ProbeRequest(
+            request: FactRequest(reads: [.subfolders(Self.folder)]), nonce: Self.nonce, deadlineSeconds: 30)
+        #expect(
+            String(decoding: request.payload(), as: UTF8.self).contains(
+                #"{"subfolders":"ExchangeInstall","folder":"FIP-FS\\Data"}"#))
+        #expect(try parse(#"{"subfolders":["2112330001"]}"#).snapshot.folders.state(of: Self.folder) == .subfolders(["2112330001"]))
+        #expect(try parse(#"{"state":"absent"}"#).snapshot.folders.state(of: Self.folder) == .absent)
+        #expect(try parse(#"{"state":"denied"}"#).snapshot.folders.state(of: Self.folder) == .denied)
+        #expect(ProbeScripts.probe.contains("subfolders = @{ Reader = 'Read-Subfolders'; Required = @('folder')"))
+    }
+
+    @Test(
+        "A folder answer of the wrong shape is malformed naming the folder",
+        arguments: [#"{"subfolders":"a"}"#, #"{"subfolders":[1]}"#, #"{"subfolders":["a\\b"]}"#, #"{"state":"x"}"#])
+    func wrongShape(answer: String) {
+        #expect {
+            _ = try parse(answer)
+        } throws: { error in
+            guard let error = error as? ProbeError else { return false }
+            return error.code == .malformedResponse && error.message.contains(#"subfolders of ExchangeInstall\FIP-FS\Data"#)
         }
     }
 }

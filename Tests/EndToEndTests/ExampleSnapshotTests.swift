@@ -88,6 +88,7 @@ struct ExampleSnapshotTests {
         "EDCA-MON-009": "Pass",  // EdgeTransport.exe.config present, expiration timeouts at Exchange's defaults
         "EDCA-PERF-004": "Pass",  // NodeRunner's memoryLimitMegabytes is 0
         "EDCA-SEC-016": "Pass",  // the eight web.config files present and well-formed
+        "EDCA-SEC-015": "Pass",  // one antimalware engine folder, of a current version
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")

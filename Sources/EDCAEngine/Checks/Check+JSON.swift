@@ -15,9 +15,11 @@ extension Check {
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
         + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf"] + XmlCheck.fieldNames
+        + FolderCheck.fieldNames
         + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf", "xml",
+        "subfoldersOf",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -57,6 +59,8 @@ extension Check {
             body = decodeCim(&reader, catalogs: catalogs, problems: &problems)
         case "xml":
             body = decodeXml(&reader, catalogs: catalogs, problems: &problems)
+        case "subfoldersOf":
+            body = decodeFolder(&reader, catalogs: catalogs, problems: &problems)
         case "cimCountOf":
             let cimClass = decodeCimClass(&reader, "cimCountOf", problems: &problems)
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)

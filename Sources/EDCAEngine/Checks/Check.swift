@@ -25,6 +25,8 @@ package indirect enum Check: Sendable {
     case cimCount(CimCountCheck)
     /// Reads what an XML path reaches in a configuration file.
     case xml(XmlCheck)
+    /// Lists a folder's subfolders.
+    case folder(FolderCheck)
     /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
     case role(ExchangeRole)
     /// Combines checks.
@@ -269,6 +271,7 @@ extension Check {
         case .cim(let check): [.cim(check.cimClass)]
         case .cimCount(let check): [.cim(check.cimClass)]
         case .xml(let check): [.xml(check.file, check.path)]
+        case .folder(let check): [.subfolders(check.folder)]
         case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads

@@ -104,6 +104,8 @@ package struct HostFacts: Sendable {
         case cim(CimClassState?)
         /// What an XML path reached in a file, or the file's state; nil when the snapshot did not read the file.
         case xml(XmlFileState?)
+        /// A folder's subfolders, or the folder's state; nil when the snapshot did not list the folder.
+        case folder(FolderState?)
     }
 
     /// What an enumeration of a key's subkeys found.
@@ -155,6 +157,8 @@ extension HostSnapshot {
             return .cim(cim.state(of: cimClass))
         case .xml(let file, let path):
             return .xml(xml.values(at: path, in: file))
+        case .subfolders(let folder):
+            return .folder(folders.state(of: folder))
         }
     }
 }
@@ -169,6 +173,7 @@ indirect enum CompiledCheck: Sendable {
     case cim(CimCheck, read: Int)
     case cimCount(CimCountCheck, read: Int)
     case xml(XmlCheck, read: Int)
+    case folder(FolderCheck, read: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -190,6 +195,7 @@ indirect enum CompiledCheck: Sendable {
         case .cim(let leaf): self = .cim(leaf, read: number(.cim(leaf.cimClass)))
         case .cimCount(let leaf): self = .cimCount(leaf, read: number(.cim(leaf.cimClass)))
         case .xml(let leaf): self = .xml(leaf, read: number(.xml(leaf.file, leaf.path)))
+        case .folder(let leaf): self = .folder(leaf, read: number(.subfolders(leaf.folder)))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

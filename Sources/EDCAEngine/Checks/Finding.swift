@@ -25,6 +25,8 @@ package enum Finding: Sendable {
     case cimCount(CimCountCheck, count: Int?, RuleOutcome)
     /// What an XML check saw in its file, and what the rule gave.
     case xml(XmlCheck, XmlObservation, RuleOutcome)
+    /// One subfolder's name, or why there is none, and what the rule gave.
+    case folder(FolderCheck, FolderObservation, RuleOutcome)
     /// A role test: the role it requires and the host's.
     case role(required: ExchangeRole, host: ExchangeRole)
     /// A group none of whose values is set, which gives this status.
@@ -199,6 +201,8 @@ extension Finding: CustomStringConvertible {
                 result: outcome.status)
         case .xml(let check, let observation, let outcome):
             return Self.xmlEvidence(check, observation, outcome)
+        case .folder(let check, let observation, let outcome):
+            return Self.folderEvidence(check, observation, outcome)
         case .role(let required, let host):
             return Evidence(
                 subject: .hostRole, value: .role(host), expected: .role(required), observed: " \(host)",

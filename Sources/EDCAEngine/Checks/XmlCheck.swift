@@ -12,7 +12,7 @@ import EDCAJSON
 /// decides. A path that ends at elements takes only `present`: whether it reaches at least one.
 package final class XmlCheck: Sendable {
     /// The file read.
-    package let file: XmlFile
+    package let file: LocalPath
     /// The path in it.
     package let path: XmlPath
     /// Whether every value must pass, or at least one.
@@ -28,7 +28,7 @@ package final class XmlCheck: Sendable {
 
     /// Creates an XML check.
     package init(
-        file: XmlFile, path: XmlPath, quantifier: SubkeysCheck.Quantifier, rule: ValueRule, absence: Absence,
+        file: LocalPath, path: XmlPath, quantifier: SubkeysCheck.Quantifier, rule: ValueRule, absence: Absence,
         whenFileAbsent: Status, whenMalformed: Status
     ) {
         self.file = file
@@ -70,24 +70,15 @@ extension Check {
     static func decodeXml(
         _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
     ) -> Check? {
-        var root: XmlRoot?
-        if let json = reader.take("xml"), let text = JSONRead.string(json, reader.path(of: "xml"), &problems) {
-            root = XmlRoot(rawValue: text)
-            if root == nil {
-                let known = XmlRoot.allCases.map(\.rawValue)
-                var message = "not an allow-listed root: \"\(text)\"; expected one of \(known.joined(separator: ", "))"
-                if let suggestion = closestName(to: text, among: known) { message += " (did you mean '\(suggestion)'?)" }
-                problems.append(DecodingProblem(position: json.position, field: reader.path(of: "xml"), message: message))
-            }
-        }
-        var file: XmlFile?
+        let root = decodeLocalRoot(&reader, "xml", problems: &problems)
+        var file: LocalPath?
         if let json = reader.require("file", problems: &problems),
             let text = JSONRead.string(json, reader.path(of: "file"), &problems)
         {
-            if let problem = XmlFile.problem(withRelativePath: text) {
+            if let problem = LocalPath.problem(withRelativePath: text) {
                 problems.append(DecodingProblem(position: json.position, field: reader.path(of: "file"), message: problem))
             } else if let root {
-                file = XmlFile(root: root, relativePath: text)
+                file = LocalPath(root: root, relativePath: text)
             }
         }
         var path: XmlPath?
@@ -102,16 +93,7 @@ extension Check {
                         message: XmlPath.problem(with: text) ?? "invalid XML path"))
             }
         }
-        var quantifier: SubkeysCheck.Quantifier? = .all
-        if let json = reader.take("require"), let text = JSONRead.string(json, reader.path(of: "require"), &problems) {
-            quantifier = SubkeysCheck.Quantifier(rawValue: text)
-            if quantifier == nil {
-                problems.append(
-                    DecodingProblem(
-                        position: json.position, field: reader.path(of: "require"),
-                        message: "expected \"all\" or \"any\", found \"\(text)\""))
-            }
-        }
+        let quantifier = decodeQuantifier(&reader, problems: &problems)
         let rule = decodeRule(&reader, allowsPresence: true, catalogs: catalogs, problems: &problems)
         if let path, path.attribute == nil, let rule, !rule.isPresenceTest {
             problems.append(
