@@ -11,7 +11,7 @@ package enum FuzzTargets {
     /// The nonce of ``probeRequest``; the seed corpus frames its responses with it.
     static let nonce = "00112233445566778899aabbccddeeff"
 
-    /// A request with one read of each kind (registry value, subkeys, key, service, CIM class, XML file, folder), plus the host-identity reads every probe makes.
+    /// A request with one read of each kind (registry value, subkeys, key, service, CIM class, XML file, folder, ACL), plus the host-identity reads every probe makes.
     static let probeRequest: ProbeRequest = {
         var request = FactRequest(checks: [])
         let server = #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#
@@ -34,6 +34,7 @@ package enum FuzzTargets {
         if let folder = LocalPath(address: #"ExchangeInstall\FIP-FS\Data\Engines\amd64\Microsoft\Bin"#) {
             request.add(.subfolders(folder))
         }
+        request.add(.acl(LocalPath(rootItself: .exchangeInstall)))
         return ProbeRequest(request: request, nonce: nonce, deadlineSeconds: 30)
     }()
 
@@ -60,7 +61,7 @@ package enum FuzzTargets {
         _ = try? Inventory.parse(yaml: text, file: "fuzz.yaml")
     }
 
-    /// A snapshot file of any version (`HostSnapshot(json:)`: registry, services, CIM, XML files, folders).
+    /// A snapshot file of any version (`HostSnapshot(json:)`: registry, services, CIM, XML files, folders, ACLs).
     package static func snapshot(_ bytes: [UInt8]) {
         _ = try? HostSnapshot(json: bytes)
     }

@@ -319,7 +319,7 @@ struct Faults {
                 }
             }
             return nil
-        case .null, .integer, .string, .rawString:
+        case .null, .integer, .bool, .string, .rawString:
             return nil
         }
     }

@@ -17,6 +17,8 @@ enum ProbeRead {
     case xml(LocalPath, XmlPath)
     /// The subfolders of a folder under an allow-listed root.
     case subfolders(LocalPath)
+    /// A folder's access control list.
+    case acl(LocalPath)
     /// An XML read whose root, relative path or XML path is malformed; the problem.
     case invalidXml(String)
     /// A CIM read naming a class outside the allow-list.
@@ -68,6 +70,16 @@ enum ProbeRead {
                 return
             }
             self = LocalPath(root: localRoot, relativePath: folder).map(ProbeRead.subfolders) ?? .invalidXml("invalid folder path")
+        } else if names == ["acl", "folder"], let root = strings["acl"], let folder = strings["folder"] {
+            guard let localRoot = LocalRoot(rawValue: root) else {
+                self = .invalidXml("not an allow-listed root")
+                return
+            }
+            if folder.isEmpty {
+                self = .acl(LocalPath(rootItself: localRoot))
+            } else {
+                self = LocalPath(root: localRoot, relativePath: folder).map(ProbeRead.acl) ?? .invalidXml("invalid folder path")
+            }
         } else if names == ["service"], let name = strings["service"] {
             self = ServiceSnapshot.problem(withName: name).map(ProbeRead.invalidService) ?? .service(name)
         } else {
@@ -220,6 +232,25 @@ enum ProbeAnswers {
         case .subfolders(let folder):
             switch host.folders.state(of: folder) {
             case .subfolders(let names): return .members(["subfolders": .array(names.map(ResponseJSON.string))])
+            case .absent, nil: return state("absent")
+            case .denied: return state("denied")
+            }
+        case .acl(let folder):
+            switch host.acls.state(of: folder) {
+            case .entries(let entries):
+                return .members([
+                    "aces": .array(
+                        entries.map { entry in
+                            var members: [ResponseJSONMember] = [
+                                ResponseJSONMember("identity", .string(entry.identity)),
+                                ResponseJSONMember("rights", .integer(UInt64(entry.rights))),
+                                ResponseJSONMember("type", .string(entry.allows ? "Allow" : "Deny")),
+                                ResponseJSONMember("inherited", .bool(entry.inherited)),
+                            ]
+                            if let sid = entry.sid { members.append(ResponseJSONMember("sid", .string(sid))) }
+                            return .object(members)
+                        })
+                ])
             case .absent, nil: return state("absent")
             case .denied: return state("denied")
             }

@@ -20,6 +20,8 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     case xml(file: String, path: String?)
     /// A folder: its subfolders, or why there are none.
     case folder(String)
+    /// A folder's access control list (`ExchangeInstall` for the root itself).
+    case acl(String)
 
     /// The location in words, as evidence lines start: `HKLM\...\Parameters RequireSecuritySignature`.
     package var description: String {
@@ -34,6 +36,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .xml(let file, let path?): "\(file) \(path)"
         case .xml(let file, nil): file
         case .folder(let address): address
+        case .acl(let address): "ACL of \(address)"
         }
     }
 
@@ -49,6 +52,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .cimClass(let className): [("fact", "cim"), ("cim_class", className)]
         case .xml(let file, let path): [("fact", "xml"), ("xml_file", file)] + (path.map { [("xml_path", $0)] } ?? [])
         case .folder(let address): [("fact", "folder"), ("folder", address)]
+        case .acl(let address): [("fact", "acl"), ("folder", address)]
         }
     }
 
@@ -58,6 +62,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .cimClass: "instance_count"
         case .xml: "element_count"
         case .folder: "subfolder_count"
+        case .acl: "entry_count"
         default: "subkey_count"
         }
     }

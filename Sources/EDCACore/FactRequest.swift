@@ -21,12 +21,14 @@ package enum FactRead: Sendable, Hashable {
     case xml(LocalPath, XmlPath)
     /// List the subfolders of a folder under an allow-listed root (probe member `subfolders` with `folder`).
     case subfolders(LocalPath)
+    /// Read a folder's access control list (probe member `acl` with `folder`; `""` is the root itself).
+    case acl(LocalPath)
 
     /// The registry key the read starts from, for a registry read.
     package var registryKey: RegistryPath? {
         switch self {
         case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
-        case .service, .cim, .xml, .subfolders: nil
+        case .service, .cim, .xml, .subfolders, .acl: nil
         }
     }
 
@@ -42,6 +44,7 @@ package enum FactRead: Sendable, Hashable {
         case .cim(let cimClass): (2, cimClass.address.lowercased(), 0, "")
         case .xml(let file, let path): (3, file.address.lowercased(), 0, path.text)
         case .subfolders(let folder): (4, folder.address.lowercased(), 0, "")
+        case .acl(let folder): (5, folder.address.lowercased(), 0, "")
         }
     }
 }
@@ -61,6 +64,7 @@ extension FactRead: CustomStringConvertible {
                 + (cimClass.policyStore.map { " (policy store \($0))" } ?? "")
         case .xml(let file, let path): "XML \(file) \(path)"
         case .subfolders(let folder): "subfolders of \(folder)"
+        case .acl(let folder): "access control list of \(folder)"
         }
     }
 }

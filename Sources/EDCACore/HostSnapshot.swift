@@ -4,7 +4,7 @@ package import EDCAJSON
 /// writes and what the simulated host answers from.
 ///
 /// The file format is versioned (`docs/registry-snapshot.md`). Version 1, the first files, is the registry object
-/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim`, `xml` and `folders`. A new
+/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim`, `xml`, `folders` and `acls`. A new
 /// kind of fact adds a stored property here, its member to ``members`` and its decoding below; version 2 readers
 /// of an older agent then name the new member as unknown rather than silently ignoring facts.
 package struct HostSnapshot: Sendable {
@@ -13,7 +13,7 @@ package struct HostSnapshot: Sendable {
     /// The member that carries the version; its absence means version 1.
     package static let versionMember = "edcaSnapshot"
     /// The members of a version 2 document besides ``versionMember``, one per kind of fact.
-    package static let members = ["registry", "services", "cim", "xml", "folders"]
+    package static let members = ["registry", "services", "cim", "xml", "folders", "acls"]
 
     /// The registry keys and values read.
     package var registry: RegistrySnapshot
@@ -25,18 +25,21 @@ package struct HostSnapshot: Sendable {
     package var xml: XmlSnapshot
     /// The folders listed (version 2 member `folders`; absent in older files).
     package var folders: FolderSnapshot
+    /// The folders' access control lists read (version 2 member `acls`; absent in older files).
+    package var acls: AclSnapshot
 
     /// Creates a snapshot from its facts.
     package init(
         registry: RegistrySnapshot = RegistrySnapshot(), services: ServiceSnapshot = ServiceSnapshot(),
         cim: CimSnapshot = CimSnapshot(), xml: XmlSnapshot = XmlSnapshot(),
-        folders: FolderSnapshot = FolderSnapshot()
+        folders: FolderSnapshot = FolderSnapshot(), acls: AclSnapshot = AclSnapshot()
     ) {
         self.registry = registry
         self.services = services
         self.cim = cim
         self.xml = xml
         self.folders = folders
+        self.acls = acls
     }
 
     /// Decodes a snapshot document of any version this agent knows.
@@ -77,6 +80,7 @@ package struct HostSnapshot: Sendable {
         let cimDocument = reader.take("cim")
         let xmlDocument = reader.take("xml")
         let foldersDocument = reader.take("folders")
+        let aclsDocument = reader.take("acls")
         reader.reportUnknownFields(knownNames: Self.members, problems: &problems)
         if !problems.isEmpty { throw SnapshotError(problems: problems) }
         self.init(
@@ -91,7 +95,9 @@ package struct HostSnapshot: Sendable {
             xml: try xmlDocument.map { value throws(SnapshotError) in try XmlSnapshot(document: value) }
                 ?? XmlSnapshot(),
             folders: try foldersDocument.map { value throws(SnapshotError) in try FolderSnapshot(document: value) }
-                ?? FolderSnapshot())
+                ?? FolderSnapshot(),
+            acls: try aclsDocument.map { value throws(SnapshotError) in try AclSnapshot(document: value) }
+                ?? AclSnapshot())
     }
 
     /// The snapshot as a document of the current version, every kind of fact sorted as its own writer sorts it.
@@ -103,6 +109,7 @@ package struct HostSnapshot: Sendable {
             ] + (services.isEmpty ? [] : [("services", services.jsonDocument())])
                 + (cim.isEmpty ? [] : [("cim", cim.jsonDocument())])
                 + (xml.isEmpty ? [] : [("xml", xml.jsonDocument())])
-                + (folders.isEmpty ? [] : [("folders", folders.jsonDocument())]))
+                + (folders.isEmpty ? [] : [("folders", folders.jsonDocument())])
+                + (acls.isEmpty ? [] : [("acls", acls.jsonDocument())]))
     }
 }

@@ -22,8 +22,19 @@ package struct LocalPath: Sendable, Hashable, CustomStringConvertible {
         self.relativePath = relativePath
     }
 
-    /// Reads an address `ROOT\relative\path`, as a snapshot names files and folders.
+    /// The root folder itself (an empty relative path), as an ACL read names it.
+    package init(rootItself root: LocalRoot) {
+        self.root = root
+        self.relativePath = ""
+    }
+
+    /// Reads an address `ROOT\relative\path` (or `ROOT` alone, the root itself), as a snapshot names files and
+    /// folders.
     package init?(address: String) {
+        if let root = LocalRoot(rawValue: address) {
+            self.init(rootItself: root)
+            return
+        }
         guard let separator = address.firstIndex(of: "\\"),
             let root = LocalRoot(rawValue: String(address[..<separator]))
         else { return nil }
@@ -31,7 +42,7 @@ package struct LocalPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `ROOT\relative\path`.
-    package var address: String { root.rawValue + "\\" + relativePath }
+    package var address: String { relativePath.isEmpty ? root.rawValue : root.rawValue + "\\" + relativePath }
 
     package var description: String { address }
 

@@ -175,7 +175,7 @@ package struct XmlSnapshot: Sendable {
         var snapshot = XmlSnapshot()
         for member in members {
             let field = "xml.\(member.name)"
-            guard let file = LocalPath(address: member.name) else {
+            guard let file = LocalPath(address: member.name), !file.relativePath.isEmpty else {
                 problems.append(
                     DecodingProblem(
                         position: member.namePosition, field: field, message: LocalPath.problem(withAddress: member.name)))

@@ -89,6 +89,8 @@ package struct ProbeRequest: Sendable {
                 ])
             case .subfolders(let folder):
                 .object([("subfolders", .string(folder.root.rawValue)), ("folder", .string(folder.relativePath))])
+            case .acl(let folder):
+                .object([("acl", .string(folder.root.rawValue)), ("folder", .string(folder.relativePath))])
             }
         }
         let document = JSONOutput.object([

@@ -91,7 +91,7 @@ package enum ProbeResponse {
         return ProbeResult(
             snapshot: HostSnapshot(
                 registry: builder.snapshot, services: builder.services, cim: builder.cim, xml: builder.xml,
-                folders: builder.folders),
+                folders: builder.folders, acls: builder.acls),
             identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
@@ -137,6 +137,7 @@ private struct SnapshotBuilder {
     var cim = CimSnapshot()
     var xml = XmlSnapshot()
     var folders = FolderSnapshot()
+    var acls = AclSnapshot()
     var readErrors: [String] = []
 
     /// Records one answer. A registry answer of the wrong shape makes its key unreadable; an answer of a newer kind
@@ -164,7 +165,30 @@ private struct SnapshotBuilder {
             try applyXml(answer, file: file, path: path)
         case .subfolders(let folder):
             try applySubfolders(answer, folder: folder)
+        case .acl(let folder):
+            try applyAcl(answer, folder: folder)
         }
+    }
+
+    /// Applies an ACL answer: `{"aces": [{"identity": ..., "sid": ..., "rights": N, "type": "Allow", "inherited":
+    /// true}]}`, else `{"state": "absent"}`, `{"state": "denied"}` or `{"state": "error", "message": ...}`.
+    /// - Throws: ``ProbeError`` `malformedResponse` naming the folder for any other shape.
+    private mutating func applyAcl(_ answer: JSONValue, folder: LocalPath) throws(ProbeError) {
+        let fact = "access control list of \(folder)"
+        guard case .object(let members) = answer.kind,
+            let entries = members.first(where: { $0.name == "aces" })?.value
+        else {
+            let reason = try unreadable(answer, fact: fact, expected: "aces")
+            acls.set(folder, reason == .absent ? .absent : .denied)
+            return
+        }
+        var problems: [DecodingProblem] = []
+        guard let state = AclSnapshot.decodeState(entries, field: "aces", problems: &problems), case .entries = state
+        else {
+            let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "expected an array of entries"
+            throw ProbeError(code: .malformedResponse, message: "the probe's answer for \(fact) is malformed: \(reason)")
+        }
+        acls.set(folder, state)
     }
 
     /// Applies a folder listing: `{"subfolders": ["a", "b"]}`, else `{"state": "absent"}`, `{"state": "denied"}` or

@@ -380,6 +380,37 @@ package enum ProbeScripts {
             @{ subfolders = $names }
         }
 
+        # A folder's access control list ('' is the root itself): each entry's account, SID, access mask, type and
+        # inheritance. The SID needs a method call, which Constrained Language forbids: there it is left out, and the
+        # agent does not trust an entry it cannot identify.
+        function Read-Acl($Read) {
+            $part = '[A-Za-z0-9 _.()-]+'
+            if ($Read.folder -ne '' -and ($Read.folder -cnotmatch "^$part(\\$part)*$" -or $Read.folder -match '(^|\\)\.+(\\|$)')) { return Get-ErrorAnswer 'invalid folder path' }
+            $root = Get-LocalRoot $Read.acl
+            if ($root.Answer) {
+                if ($root.Answer.state -eq 'fileAbsent') { return @{ state = 'absent' } }
+                return $root.Answer
+            }
+            $path = $root.Path
+            if ($Read.folder) { $path = "$path\$($Read.folder)" }
+            try { $acl = Get-Acl -LiteralPath $path -ErrorAction Stop } catch {
+                $category = [string]$_.CategoryInfo.Category
+                if ($category -eq 'ObjectNotFound') { return @{ state = 'absent' } }
+                if ($category -eq 'PermissionDenied') { return @{ state = 'denied' } }
+                return Get-ErrorAnswer $_.Exception.Message
+            }
+            $entries = @(foreach ($rule in $acl.Access) {
+                [long]$mask = [int]$rule.FileSystemRights
+                if ($mask -lt 0) { $mask += 4294967296 }
+                $entry = @{ identity = [string]$rule.IdentityReference; rights = $mask; type = [string]$rule.AccessControlType; inherited = [bool]$rule.IsInherited }
+                if ($fullLanguage) {
+                    try { $entry.sid = [string]$rule.IdentityReference.Translate([System.Security.Principal.SecurityIdentifier]) } catch { }
+                }
+                $entry
+            })
+            @{ aces = $entries }
+        }
+
         # The kinds of read, by the member that names them: the reader, and the other members the read must have
         # and may have. A new kind of read is a reader and a row here.
         $readers = @{
@@ -390,6 +421,7 @@ package enum ProbeScripts {
             cim = @{ Reader = 'Read-Cim'; Required = @(); Optional = @() }
             xml = @{ Reader = 'Read-Xml'; Required = @('file', 'path'); Optional = @() }
             subfolders = @{ Reader = 'Read-Subfolders'; Required = @('folder'); Optional = @() }
+            acl = @{ Reader = 'Read-Acl'; Required = @('folder'); Optional = @() }
         }
 
         # One read's answer: an object with exactly one kind's member, that kind's other members, all strings.

@@ -481,3 +481,44 @@ struct FolderAnswerTests {
         }
     }
 }
+
+@Suite("Reading ACL answers")
+struct AclAnswerTests {
+    static let nonce = ProbeResponseTests.nonce
+    static let root = LocalPath(rootItself: .exchangeInstall)
+
+    private func parse(_ answer: String) throws(ProbeError) -> ProbeResult {
+        let request = ProbeRequest(request: FactRequest(reads: [.acl(Self.root)]), nonce: Self.nonce, deadlineSeconds: 30)
+        let items = request.reads.map { $0 == .acl(Self.root) ? answer : #"{"state":"keyAbsent"}"# }
+        let body = #"{"edcaProbe":1,"nonce":"\#(Self.nonce)","answers":["# + items.joined(separator: ",") + "]}"
+        let output = Array("EDCA-PROBE-BEGIN \(Self.nonce)\n\(body)\nEDCA-PROBE-END \(Self.nonce)\n".utf8)
+        return try ProbeResponse.parse(standardOutput: output, standardError: [], exitStatus: 0, request: request)
+    }
+
+    @Test("The request names the root itself with an empty folder; entries become the snapshot's acls")
+    func shapes() throws {
+        let request = ProbeRequest(request: FactRequest(reads: [.acl(Self.root)]), nonce: Self.nonce, deadlineSeconds: 30)
+        #expect(String(decoding: request.payload(), as: UTF8.self).contains(#"{"acl":"ExchangeInstall","folder":""}"#))
+        let result = try parse(
+            #"{"aces":[{"identity":"BUILTIN\\Users","sid":"S-1-5-32-545","rights":1179817,"type":"Allow","inherited":true}]}"#)
+        #expect(
+            result.snapshot.acls.state(of: Self.root)
+                == .entries([
+                    AccessEntry(identity: #"BUILTIN\Users"#, sid: "S-1-5-32-545", rights: 1_179_817, allows: true, inherited: true)
+                ]))
+        #expect(try parse(#"{"state":"denied"}"#).snapshot.acls.state(of: Self.root) == .denied)
+        #expect(ProbeScripts.probe.contains("acl = @{ Reader = 'Read-Acl'; Required = @('folder')"))
+    }
+
+    @Test(
+        "An ACL answer of the wrong shape is malformed naming the folder",
+        arguments: [#"{"aces":{}}"#, #"{"aces":[{"identity":"x","rights":"full","type":"Allow","inherited":true}]}"#, #"{"state":"gone"}"#])
+    func wrongShape(answer: String) {
+        #expect {
+            _ = try parse(answer)
+        } throws: { error in
+            guard let error = error as? ProbeError else { return false }
+            return error.code == .malformedResponse && error.message.contains("access control list of ExchangeInstall")
+        }
+    }
+}

@@ -235,14 +235,14 @@ struct LocalFactProbeTests {
             ))
     }
 
-    @Test("The same host unchanged passes the CIM, service and XML controls")
+    @Test("The same host unchanged passes the CIM, service, XML, folder and ACL controls")
     func readableHost() throws {
         let host = try SimulatedHost(snapshot: "mbx01.json")
         let run = try runAgent(host.probeArguments(["--format", "json"]))
         let verdicts = try statuses(run)
         for id in [
             "EDCA-PERF-006", "EDCA-PERF-008", "EDCA-GOV-003", "EDCA-SEC-029", "EDCA-SEC-010", "EDCA-SEC-025",
-            "EDCA-MON-009", "EDCA-PERF-004", "EDCA-SEC-016",
+            "EDCA-MON-009", "EDCA-PERF-004", "EDCA-SEC-016", "EDCA-SEC-015", "EDCA-SEC-035",
         ] {
             #expect(verdicts[id] == "Pass", "\(id)")
         }

@@ -51,6 +51,9 @@ extension CompiledCheck {
         case .folder(let check, let read):
             guard case .folder(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
             return check.evaluate(state, findings: &findings)
+        case .acl(let check, let read):
+            guard case .acl(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
+            return check.evaluate(state, findings: &findings)
         case .role(let required):
             findings.append(.role(required: required, host: role))
             return NodeOutcome(status: role == required ? .pass : .fail, nothingSet: false)

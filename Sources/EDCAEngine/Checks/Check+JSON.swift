@@ -15,11 +15,11 @@ extension Check {
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
         + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf"] + XmlCheck.fieldNames
-        + FolderCheck.fieldNames
+        + FolderCheck.fieldNames + AclCheck.fieldNames
         + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf", "xml",
-        "subfoldersOf",
+        "subfoldersOf", "aclOf",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -61,6 +61,8 @@ extension Check {
             body = decodeXml(&reader, catalogs: catalogs, problems: &problems)
         case "subfoldersOf":
             body = decodeFolder(&reader, catalogs: catalogs, problems: &problems)
+        case "aclOf":
+            body = decodeAcl(&reader, problems: &problems)
         case "cimCountOf":
             let cimClass = decodeCimClass(&reader, "cimCountOf", problems: &problems)
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)

@@ -27,6 +27,8 @@ package indirect enum Check: Sendable {
     case xml(XmlCheck)
     /// Lists a folder's subfolders.
     case folder(FolderCheck)
+    /// Reads a folder's access control list.
+    case acl(AclCheck)
     /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
     case role(ExchangeRole)
     /// Combines checks.
@@ -272,6 +274,7 @@ extension Check {
         case .cimCount(let check): [.cim(check.cimClass)]
         case .xml(let check): [.xml(check.file, check.path)]
         case .folder(let check): [.subfolders(check.folder)]
+        case .acl(let check): [.acl(check.folder)]
         case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads

@@ -106,6 +106,8 @@ package struct HostFacts: Sendable {
         case xml(XmlFileState?)
         /// A folder's subfolders, or the folder's state; nil when the snapshot did not list the folder.
         case folder(FolderState?)
+        /// A folder's access control list, or the folder's state; nil when the snapshot did not read it.
+        case acl(AclState?)
     }
 
     /// What an enumeration of a key's subkeys found.
@@ -159,6 +161,8 @@ extension HostSnapshot {
             return .xml(xml.values(at: path, in: file))
         case .subfolders(let folder):
             return .folder(folders.state(of: folder))
+        case .acl(let folder):
+            return .acl(acls.state(of: folder))
         }
     }
 }
@@ -174,6 +178,7 @@ indirect enum CompiledCheck: Sendable {
     case cimCount(CimCountCheck, read: Int)
     case xml(XmlCheck, read: Int)
     case folder(FolderCheck, read: Int)
+    case acl(AclCheck, read: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -196,6 +201,7 @@ indirect enum CompiledCheck: Sendable {
         case .cimCount(let leaf): self = .cimCount(leaf, read: number(.cim(leaf.cimClass)))
         case .xml(let leaf): self = .xml(leaf, read: number(.xml(leaf.file, leaf.path)))
         case .folder(let leaf): self = .folder(leaf, read: number(.subfolders(leaf.folder)))
+        case .acl(let leaf): self = .acl(leaf, read: number(.acl(leaf.folder)))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

@@ -27,6 +27,8 @@ package enum Finding: Sendable {
     case xml(XmlCheck, XmlObservation, RuleOutcome)
     /// One subfolder's name, or why there is none, and what the rule gave.
     case folder(FolderCheck, FolderObservation, RuleOutcome)
+    /// An ACL entry that decided, or why none did, and the status it gave.
+    case acl(AclCheck, AclObservation, Status)
     /// A role test: the role it requires and the host's.
     case role(required: ExchangeRole, host: ExchangeRole)
     /// A group none of whose values is set, which gives this status.
@@ -203,6 +205,8 @@ extension Finding: CustomStringConvertible {
             return Self.xmlEvidence(check, observation, outcome)
         case .folder(let check, let observation, let outcome):
             return Self.folderEvidence(check, observation, outcome)
+        case .acl(let check, let observation, let status):
+            return Self.aclEvidence(check, observation, status)
         case .role(let required, let host):
             return Evidence(
                 subject: .hostRole, value: .role(host), expected: .role(required), observed: " \(host)",
