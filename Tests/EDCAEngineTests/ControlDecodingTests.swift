@@ -277,7 +277,8 @@ import Testing
         #expect(
             problem.message
                 == "a check must read something: expected one of all, any, none, key, subkeysOf, subkeyCountOf, role, "
-                + "service, cim, cimCountOf, xml, subfoldersOf, aclOf")
+                + "service, cim, cimCountOf, xml, subfoldersOf, aclOf, "
+                + "folderListedIn")
         #expect(problem.position == SourcePosition(line: 15, column: 12))
     }
 
@@ -288,7 +289,7 @@ import Testing
                 $0.field == "check"
                     && $0.message
                         == "a check node is one of all, any, none, key, subkeysOf, subkeyCountOf, role, service, cim, "
-                        + "cimCountOf, xml, subfoldersOf, aclOf; found all and key"
+                        + "cimCountOf, xml, subfoldersOf, aclOf, folderListedIn; found all and key"
             })
     }
 

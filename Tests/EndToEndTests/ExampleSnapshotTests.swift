@@ -90,6 +90,7 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-016": "Pass",  // the eight web.config files present and well-formed
         "EDCA-SEC-015": "Pass",  // one antimalware engine folder, of a current version
         "EDCA-SEC-035": "Pass",  // the install folder's ACL as setup leaves it
+        "EDCA-RES-002": "Pass",  // the default temporary folder, which AntiMalware.xml lists
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")

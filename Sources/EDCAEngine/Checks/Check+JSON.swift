@@ -15,11 +15,11 @@ extension Check {
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
         + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf"] + XmlCheck.fieldNames
-        + FolderCheck.fieldNames + AclCheck.fieldNames
+        + FolderCheck.fieldNames + AclCheck.fieldNames + PathListCheck.fieldNames
         + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf", "xml",
-        "subfoldersOf", "aclOf",
+        "subfoldersOf", "aclOf", "folderListedIn",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -63,6 +63,8 @@ extension Check {
             body = decodeFolder(&reader, catalogs: catalogs, problems: &problems)
         case "aclOf":
             body = decodeAcl(&reader, problems: &problems)
+        case "folderListedIn":
+            body = decodePathList(&reader, problems: &problems)
         case "cimCountOf":
             let cimClass = decodeCimClass(&reader, "cimCountOf", problems: &problems)
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)

@@ -179,6 +179,7 @@ indirect enum CompiledCheck: Sendable {
     case xml(XmlCheck, read: Int)
     case folder(FolderCheck, read: Int)
     case acl(AclCheck, read: Int)
+    case pathList(PathListCheck, list: Int, folder: Int, install: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -202,6 +203,10 @@ indirect enum CompiledCheck: Sendable {
         case .xml(let leaf): self = .xml(leaf, read: number(.xml(leaf.file, leaf.path)))
         case .folder(let leaf): self = .folder(leaf, read: number(.subfolders(leaf.folder)))
         case .acl(let leaf): self = .acl(leaf, read: number(.acl(leaf.folder)))
+        case .pathList(let leaf):
+            self = .pathList(
+                leaf, list: number(.xml(leaf.listFile, leaf.listPath)), folder: number(.xml(leaf.folderFile, leaf.folderPath)),
+                install: number(.value(PathListCheck.installKey, PathListCheck.installValue)))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

@@ -29,6 +29,8 @@ package enum Finding: Sendable {
     case folder(FolderCheck, FolderObservation, RuleOutcome)
     /// An ACL entry that decided, or why none did, and the status it gave.
     case acl(AclCheck, AclObservation, Status)
+    /// A path-list comparison, or why there is none, and the status it gave.
+    case pathList(PathListCheck, PathListObservation, Status)
     /// A role test: the role it requires and the host's.
     case role(required: ExchangeRole, host: ExchangeRole)
     /// A group none of whose values is set, which gives this status.
@@ -207,6 +209,8 @@ extension Finding: CustomStringConvertible {
             return Self.folderEvidence(check, observation, outcome)
         case .acl(let check, let observation, let status):
             return Self.aclEvidence(check, observation, status)
+        case .pathList(let check, let observation, let status):
+            return Self.pathListEvidence(check, observation, status)
         case .role(let required, let host):
             return Evidence(
                 subject: .hostRole, value: .role(host), expected: .role(required), observed: " \(host)",
