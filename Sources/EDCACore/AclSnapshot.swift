@@ -4,7 +4,7 @@ package import EDCAJSON
 package struct AccessEntry: Sendable, Hashable {
     /// The account as Windows names it (`BUILTIN\Users`, `CONTOSO\Exchange Trusted Subsystem`).
     package var identity: String
-    /// The account's SID (`S-1-5-32-545`); nil when the probe could not translate the name (Constrained Language).
+    /// The account's SID (`S-1-5-32-545`); nil when the probe could not find it.
     package var sid: String?
     /// The access mask (`FileSystemRights` as a number; generic rights such as `0x10000000` included).
     package var rights: UInt32

@@ -381,8 +381,19 @@ package enum ProbeScripts {
         }
 
         # A folder's access control list ('' is the root itself): each entry's account, SID, access mask, type and
-        # inheritance. The SID needs a method call, which Constrained Language forbids: there it is left out, and the
-        # agent does not trust an entry it cannot identify.
+        # inheritance. Translating an account to its SID is a method call, which Constrained Language forbids: there
+        # the SIDs come from the SDDL's DACL entries, paired by position when the counts agree; otherwise they are
+        # left out, and the agent does not trust an entry it cannot identify.
+        $sddlSids = @{ SY = 'S-1-5-18'; BA = 'S-1-5-32-544'; BU = 'S-1-5-32-545'; AU = 'S-1-5-11'; WD = 'S-1-1-0'; CO = 'S-1-3-0'; NS = 'S-1-5-20'; LS = 'S-1-5-19'; AC = 'S-1-15-2-1'; IU = 'S-1-5-4'; PU = 'S-1-5-32-547'; BO = 'S-1-5-32-551'; SO = 'S-1-5-32-549'; NU = 'S-1-5-2'; OW = 'S-1-3-4'; RC = 'S-1-5-12' }
+        function Get-SddlSids([string]$Sddl) {
+            $dacl = ($Sddl -split 'D:', 2)[1]
+            if (-not $dacl) { return @() }
+            $dacl = ($dacl -split 'S:', 2)[0]
+            @(foreach ($ace in ($dacl -split '\)' | Where-Object { $_ -match '\(' })) {
+                $sid = ($ace -split ';')[-1]
+                if ($sddlSids.ContainsKey($sid)) { $sddlSids[$sid] } elseif ($sid -cmatch '^S-1-[0-9-]+$') { $sid } else { '' }
+            })
+        }
         function Read-Acl($Read) {
             $part = '[A-Za-z0-9 _.()-]+'
             if ($Read.folder -ne '' -and ($Read.folder -cnotmatch "^$part(\\$part)*$" -or $Read.folder -match '(^|\\)\.+(\\|$)')) { return Get-ErrorAnswer 'invalid folder path' }
@@ -399,13 +410,23 @@ package enum ProbeScripts {
                 if ($category -eq 'PermissionDenied') { return @{ state = 'denied' } }
                 return Get-ErrorAnswer $_.Exception.Message
             }
-            $entries = @(foreach ($rule in $acl.Access) {
+            $rules = @($acl.Access)
+            $sids = @()
+            if (-not $fullLanguage) {
+                $sids = @(Get-SddlSids $acl.Sddl)
+                if ($sids.Count -ne $rules.Count) { $sids = @() }
+            }
+            $index = 0
+            $entries = @(foreach ($rule in $rules) {
                 [long]$mask = [int]$rule.FileSystemRights
                 if ($mask -lt 0) { $mask += 4294967296 }
                 $entry = @{ identity = [string]$rule.IdentityReference; rights = $mask; type = [string]$rule.AccessControlType; inherited = [bool]$rule.IsInherited }
                 if ($fullLanguage) {
                     try { $entry.sid = [string]$rule.IdentityReference.Translate([System.Security.Principal.SecurityIdentifier]) } catch { }
+                } elseif ($sids.Count -gt 0 -and $sids[$index]) {
+                    $entry.sid = $sids[$index]
                 }
+                $index++
                 $entry
             })
             @{ aces = $entries }
