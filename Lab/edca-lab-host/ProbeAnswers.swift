@@ -69,7 +69,9 @@ enum ProbeRead {
                 self = .invalidXml("not an allow-listed root")
                 return
             }
-            self = LocalPath(root: localRoot, relativePath: folder).map(ProbeRead.subfolders) ?? .invalidXml("invalid folder path")
+            self =
+                LocalPath(root: localRoot, relativePath: folder).map(ProbeRead.subfolders)
+                ?? .invalidXml("invalid folder path")
         } else if names == ["acl", "folder"], let root = strings["acl"], let folder = strings["folder"] {
             guard let localRoot = LocalRoot(rawValue: root) else {
                 self = .invalidXml("not an allow-listed root")
@@ -78,7 +80,9 @@ enum ProbeRead {
             if folder.isEmpty {
                 self = .acl(LocalPath(rootItself: localRoot))
             } else {
-                self = LocalPath(root: localRoot, relativePath: folder).map(ProbeRead.acl) ?? .invalidXml("invalid folder path")
+                self =
+                    LocalPath(root: localRoot, relativePath: folder).map(ProbeRead.acl)
+                    ?? .invalidXml("invalid folder path")
             }
         } else if names == ["service"], let name = strings["service"] {
             self = ServiceSnapshot.problem(withName: name).map(ProbeRead.invalidService) ?? .service(name)
@@ -90,7 +94,9 @@ enum ProbeRead {
     /// The XML read, or ``invalidXml(_:)`` saying what is wrong with it, as the probe script checks it.
     private static func xmlRead(root: String, file: String, path: String) -> ProbeRead {
         guard let xmlRoot = LocalRoot(rawValue: root) else { return .invalidXml("not an allow-listed root") }
-        guard let xmlFile = LocalPath(root: xmlRoot, relativePath: file) else { return .invalidXml("invalid file path") }
+        guard let xmlFile = LocalPath(root: xmlRoot, relativePath: file) else {
+            return .invalidXml("invalid file path")
+        }
         guard let xmlPath = XmlPath(path) else { return .invalidXml("invalid XML path") }
         return .xml(xmlFile, xmlPath)
     }
@@ -226,7 +232,8 @@ enum ProbeAnswers {
                 }
                 return .members(["matches": .array(entries)])
             case .absent, nil: return state("fileAbsent")
-            case .malformed: return .members(["state": .string("malformed"), "message": .string("not well-formed XML")])
+            case .malformed:
+                return .members(["state": .string("malformed"), "message": .string("not well-formed XML")])
             case .denied: return state("denied")
             }
         case .subfolders(let folder):

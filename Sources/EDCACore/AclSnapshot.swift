@@ -64,7 +64,8 @@ package struct AclSnapshot: Sendable {
         var problems: [DecodingProblem] = []
         guard case .object(let members) = document.kind else {
             throw SnapshotError(problems: [
-                JSONRead.mismatch(document, "acls", expected: "an object whose members are ROOT or ROOT\\relative\\path")
+                JSONRead.mismatch(
+                    document, "acls", expected: "an object whose members are ROOT or ROOT\\relative\\path")
             ])
         }
         var snapshot = AclSnapshot()
@@ -73,7 +74,8 @@ package struct AclSnapshot: Sendable {
             guard let folder = LocalPath(address: member.name) else {
                 problems.append(
                     DecodingProblem(
-                        position: member.namePosition, field: field, message: LocalPath.problem(withAddress: member.name)))
+                        position: member.namePosition, field: field,
+                        message: LocalPath.problem(withAddress: member.name)))
                 continue
             }
             if let state = Self.decodeState(member.value, field: field, problems: &problems) {
@@ -102,7 +104,8 @@ package struct AclSnapshot: Sendable {
             return problems.count == before ? .entries(entries) : nil
         default:
             problems.append(
-                JSONRead.mismatch(value, field, expected: "an array of access entries, \"absent\", or null when unreadable"))
+                JSONRead.mismatch(
+                    value, field, expected: "an array of access entries, \"absent\", or null when unreadable"))
             return nil
         }
     }
@@ -133,20 +136,27 @@ package struct AclSnapshot: Sendable {
         }
         var rights: UInt32?
         if let json = reader.require("rights", problems: &problems) {
-            if case .number(let number) = json.kind, let unsigned = number.unsignedValue, let mask = UInt32(exactly: unsigned) {
+            if case .number(let number) = json.kind, let unsigned = number.unsignedValue,
+                let mask = UInt32(exactly: unsigned)
+            {
                 rights = mask
             } else {
-                problems.append(JSONRead.mismatch(json, reader.path(of: "rights"), expected: "an access mask from 0 to 4294967295"))
+                problems.append(
+                    JSONRead.mismatch(json, reader.path(of: "rights"), expected: "an access mask from 0 to 4294967295"))
             }
         }
         var allows: Bool?
-        if let json = reader.require("type", problems: &problems), let text = JSONRead.string(json, reader.path(of: "type"), &problems) {
+        if let json = reader.require("type", problems: &problems),
+            let text = JSONRead.string(json, reader.path(of: "type"), &problems)
+        {
             switch text {
             case "Allow": allows = true
             case "Deny": allows = false
             default:
                 problems.append(
-                    DecodingProblem(position: json.position, field: reader.path(of: "type"), message: "expected Allow or Deny, found \"\(text)\""))
+                    DecodingProblem(
+                        position: json.position, field: reader.path(of: "type"),
+                        message: "expected Allow or Deny, found \"\(text)\""))
             }
         }
         let inherited = reader.require("inherited", problems: &problems).flatMap {
@@ -166,8 +176,10 @@ package struct AclSnapshot: Sendable {
                         .array(
                             entries.map { entry in
                                 .object([
-                                    ("identity", .string(entry.identity)), ("sid", entry.sid.map(JSONOutput.string) ?? .null),
-                                    ("rights", .unsigned(UInt64(entry.rights))), ("type", .string(entry.allows ? "Allow" : "Deny")),
+                                    ("identity", .string(entry.identity)),
+                                    ("sid", entry.sid.map(JSONOutput.string) ?? .null),
+                                    ("rights", .unsigned(UInt64(entry.rights))),
+                                    ("type", .string(entry.allows ? "Allow" : "Deny")),
                                     ("inherited", .bool(entry.inherited)),
                                 ])
                             })

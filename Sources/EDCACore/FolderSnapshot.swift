@@ -35,7 +35,8 @@ package struct FolderSnapshot: Sendable {
         var problems: [DecodingProblem] = []
         guard case .object(let members) = document.kind else {
             throw SnapshotError(problems: [
-                JSONRead.mismatch(document, "folders", expected: "an object whose members are ROOT\\relative\\path folders")
+                JSONRead.mismatch(
+                    document, "folders", expected: "an object whose members are ROOT\\relative\\path folders")
             ])
         }
         var snapshot = FolderSnapshot()
@@ -43,7 +44,9 @@ package struct FolderSnapshot: Sendable {
             let field = "folders.\(member.name)"
             guard let folder = LocalPath(address: member.name) else {
                 problems.append(
-                    DecodingProblem(position: member.namePosition, field: field, message: LocalPath.problem(withAddress: member.name)))
+                    DecodingProblem(
+                        position: member.namePosition, field: field,
+                        message: LocalPath.problem(withAddress: member.name)))
                 continue
             }
             if let state = Self.decodeState(member.value, field: field, problems: &problems) {
@@ -66,7 +69,8 @@ package struct FolderSnapshot: Sendable {
             for (index, item) in items.enumerated() {
                 guard case .string(let name) = item.kind, !name.isEmpty, !name.contains("\\") else {
                     problems.append(
-                        JSONRead.mismatch(item, "\(field)[\(index)]", expected: "a subfolder name (a string without \\)"))
+                        JSONRead.mismatch(
+                            item, "\(field)[\(index)]", expected: "a subfolder name (a string without \\)"))
                     return nil
                 }
                 names.append(name)
@@ -74,7 +78,8 @@ package struct FolderSnapshot: Sendable {
             return .subfolders(names)
         default:
             problems.append(
-                JSONRead.mismatch(value, field, expected: "an array of subfolder names, \"absent\", or null when unreadable"))
+                JSONRead.mismatch(
+                    value, field, expected: "an array of subfolder names, \"absent\", or null when unreadable"))
             return nil
         }
     }

@@ -46,7 +46,9 @@ package struct LocalPath: Sendable, Hashable, CustomStringConvertible {
 
     package var description: String { address }
 
-    package static func == (lhs: LocalPath, rhs: LocalPath) -> Bool { lhs.address.lowercased() == rhs.address.lowercased() }
+    package static func == (lhs: LocalPath, rhs: LocalPath) -> Bool {
+        lhs.address.lowercased() == rhs.address.lowercased()
+    }
 
     package func hash(into hasher: inout Hasher) { hasher.combine(address.lowercased()) }
 

@@ -178,7 +178,8 @@ package struct XmlSnapshot: Sendable {
             guard let file = LocalPath(address: member.name), !file.relativePath.isEmpty else {
                 problems.append(
                     DecodingProblem(
-                        position: member.namePosition, field: field, message: LocalPath.problem(withAddress: member.name)))
+                        position: member.namePosition, field: field,
+                        message: LocalPath.problem(withAddress: member.name)))
                 continue
             }
             if let state = Self.decodeState(member.value, field: field, problems: &problems) {

@@ -186,7 +186,8 @@ private struct SnapshotBuilder {
         guard let state = AclSnapshot.decodeState(entries, field: "aces", problems: &problems), case .entries = state
         else {
             let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "expected an array of entries"
-            throw ProbeError(code: .malformedResponse, message: "the probe's answer for \(fact) is malformed: \(reason)")
+            throw ProbeError(
+                code: .malformedResponse, message: "the probe's answer for \(fact) is malformed: \(reason)")
         }
         acls.set(folder, state)
     }

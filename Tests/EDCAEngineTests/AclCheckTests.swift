@@ -17,22 +17,31 @@ import Testing
 
     private func entry(_ identity: String, _ sid: String?, _ rights: Int, type: String = "Allow") -> String {
         let sidText = sid.map { #""\#($0)""# } ?? "null"
-        return #"{"identity": "\#(identity)", "sid": \#(sidText), "rights": \#(rights), "type": "\#(type)", "inherited": true}"#
+        return
+            #"{"identity": "\#(identity)", "sid": \#(sidText), "rights": \#(rights), "type": "\#(type)", "inherited": true}"#
     }
 
     @Test func aWriteBitForAnUntrustedAccountFails() throws {
         let system = entry(#"NT AUTHORITY\\SYSTEM"#, "S-1-5-18", 2_032_127)
-        #expect(try verdict(acl: "[\(system), \(entry(#"BUILTIN\\Users"#, "S-1-5-32-545", 1_179_817))]").status == .pass)
+        #expect(
+            try verdict(acl: "[\(system), \(entry(#"BUILTIN\\Users"#, "S-1-5-32-545", 1_179_817))]").status == .pass)
         let fail = try verdict(acl: "[\(system), \(entry(#"BUILTIN\\Users"#, "S-1-5-32-545", 0x4000_0000))]")
         #expect(fail.status == .fail)
-        #expect(fail.evidenceLines.contains { $0.contains(#"Allow BUILTIN\Users (S-1-5-32-545) 0x40000000, inherited grants 0x40000000"#) })
+        #expect(
+            fail.evidenceLines.contains {
+                $0.contains(#"Allow BUILTIN\Users (S-1-5-32-545) 0x40000000, inherited grants 0x40000000"#)
+            })
         #expect(try verdict(acl: "[\(entry("Everyone", "S-1-1-0", 2, type: "Deny"))]").status == .pass)
     }
 
     @Test func trustIsBySidOrExactAccountName() throws {
-        #expect(try verdict(acl: "[\(entry(#"CONTOSO\\Exchange Trusted Subsystem"#, "S-1-5-21-1-2-3-1118", 2))]").status == .pass)
+        #expect(
+            try verdict(acl: "[\(entry(#"CONTOSO\\Exchange Trusted Subsystem"#, "S-1-5-21-1-2-3-1118", 2))]").status
+                == .pass)
         #expect(try verdict(acl: "[\(entry(#"CONTOSO\\NotSYSTEM"#, "S-1-5-21-1-2-3-1500", 2))]").status == .fail)
-        #expect(try verdict(acl: "[\(entry(#"CONTOSO\\Exchange Trusted Subsystem2"#, "S-1-5-21-1-2-3-1119", 2))]").status == .fail)
+        #expect(
+            try verdict(acl: "[\(entry(#"CONTOSO\\Exchange Trusted Subsystem2"#, "S-1-5-21-1-2-3-1119", 2))]").status
+                == .fail)
         let unidentified = try verdict(acl: "[\(entry(#"NT AUTHORITY\\SYSTEM"#, nil, 2))]")
         #expect(unidentified.status == .unknown)
         #expect(unidentified.evidenceLines.contains { $0.contains("SID not read") })
@@ -61,8 +70,10 @@ import Testing
     }
 
     @Test func aclsRoundTripThroughAVersion2Snapshot() throws {
-        let text = #"{"edcaSnapshot": 2, "acls": {"ExchangeInstall": [\#(entry("Everyone", nil, 2))], "ExchangeInstall\\Logging": null}}"#
-        let again = try HostSnapshot(json: Array(try HostSnapshot(json: Array(text.utf8)).jsonDocument().rendered().utf8))
+        let text =
+            #"{"edcaSnapshot": 2, "acls": {"ExchangeInstall": [\#(entry("Everyone", nil, 2))], "ExchangeInstall\\Logging": null}}"#
+        let again = try HostSnapshot(
+            json: Array(try HostSnapshot(json: Array(text.utf8)).jsonDocument().rendered().utf8))
         #expect(
             again.acls.state(of: LocalPath(rootItself: .exchangeInstall))
                 == .entries([AccessEntry(identity: "Everyone", sid: nil, rights: 2, allows: true, inherited: true)]))

@@ -37,7 +37,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"subfoldersOf": "Windows", "folder": "x", "equals": "1"}"#, "check.subfoldersOf", "not an allow-listed root"),
+        (
+            #"{"subfoldersOf": "Windows", "folder": "x", "equals": "1"}"#, "check.subfoldersOf",
+            "not an allow-listed root"
+        ),
         (#"{"subfoldersOf": "ExchangeInstall", "folder": "a\\..\\..", "equals": "1"}"#, "check.folder", "\"..\""),
         (#"{"subfoldersOf": "ExchangeInstall", "folder": "a*", "equals": "1"}"#, "check.folder", "found \"*\""),
         (#"{"subfoldersOf": "ExchangeInstall", "equals": "1"}"#, "check.folder", "missing"),
@@ -52,14 +55,18 @@ import Testing
     @Test func foldersRoundTripThroughAVersion2Snapshot() throws {
         let text =
             #"{"edcaSnapshot": 2, "folders": {"\#(Self.folder)": ["a", "b"], "ExchangeInstall\\Logging": null, "InetsrvConfig\\x": "absent"}}"#
-        let again = try HostSnapshot(json: Array(try HostSnapshot(json: Array(text.utf8)).jsonDocument().rendered().utf8))
-        #expect(again.folders.state(of: try #require(LocalPath(address: #"ExchangeInstall\fip-fs\data"#))) == .subfolders(["a", "b"]))
+        let again = try HostSnapshot(
+            json: Array(try HostSnapshot(json: Array(text.utf8)).jsonDocument().rendered().utf8))
+        #expect(
+            again.folders.state(of: try #require(LocalPath(address: #"ExchangeInstall\fip-fs\data"#)))
+                == .subfolders(["a", "b"]))
         #expect(again.folders.state(of: try #require(LocalPath(address: #"ExchangeInstall\Logging"#))) == .denied)
         #expect(again.folders.state(of: try #require(LocalPath(address: #"InetsrvConfig\x"#))) == .absent)
     }
 
     @Test(arguments: [
-        (#"{"D:\\x": []}"#, #"folders.D:\x"#), (#"{"\#(folder)": ["a\\b"]}"#, #"folders.ExchangeInstall\FIP-FS\Data[0]"#),
+        (#"{"D:\\x": []}"#, #"folders.D:\x"#),
+        (#"{"\#(folder)": ["a\\b"]}"#, #"folders.ExchangeInstall\FIP-FS\Data[0]"#),
         (#"{"\#(folder)": 1}"#, #"folders.ExchangeInstall\FIP-FS\Data"#),
     ])
     func malformedFoldersNameTheFolder(folders: String, field: String) {

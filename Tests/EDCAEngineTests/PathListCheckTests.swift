@@ -12,7 +12,8 @@ import Testing
          "folder": {"xml": "ExchangeInstall", "file": "b.config", "path": "/c/@temp", "defaultBelowInstallPath": "Data\\Temp"},
          "subfolder": "UC"}
         """#
-    static let setup = #"{"HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup": {"MsiInstallPath": {"type": "REG_SZ", "data": "C:\\Ex\\"}}}"#
+    static let setup =
+        #"{"HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup": {"MsiInstallPath": {"type": "REG_SZ", "data": "C:\\Ex\\"}}}"#
 
     private func verdict(list: String, temp: String, registry: String = Self.setup) throws -> Verdict {
         let text = #"""

@@ -74,7 +74,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"xml": "C:", "file": "x.config", "path": "/a/@b", "equals": "1"}"#, "check.xml", "not an allow-listed root"),
+        (
+            #"{"xml": "C:", "file": "x.config", "path": "/a/@b", "equals": "1"}"#, "check.xml",
+            "not an allow-listed root"
+        ),
         (
             #"{"xml": "ExchangeInstal", "file": "x.config", "path": "/a/@b", "equals": "1"}"#, "check.xml",
             "did you mean 'ExchangeInstall'?"
@@ -93,8 +96,14 @@ import Testing
             #"{"xml": "ExchangeInstall", "file": "x.config", "path": "/a[contains(@k,'x')]/@v", "equals": "1"}"#,
             "check.path", "is not NAME[@attribute='value']"
         ),
-        (#"{"xml": "ExchangeInstall", "file": "x.config", "path": "a/@b", "equals": "1"}"#, "check.path", "starts with /"),
-        (#"{"xml": "ExchangeInstall", "file": "x.config", "path": "/a/@1b", "equals": "1"}"#, "check.path", "attribute"),
+        (
+            #"{"xml": "ExchangeInstall", "file": "x.config", "path": "a/@b", "equals": "1"}"#, "check.path",
+            "starts with /"
+        ),
+        (
+            #"{"xml": "ExchangeInstall", "file": "x.config", "path": "/a/@1b", "equals": "1"}"#, "check.path",
+            "attribute"
+        ),
         (
             #"{"xml": "ExchangeInstall", "file": "x.config", "path": "/configuration", "equals": "1"}"#, "check.path",
             "takes only \"present\""

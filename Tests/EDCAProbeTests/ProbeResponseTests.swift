@@ -388,8 +388,15 @@ struct CimAnswerTests {
 @Suite("Reading XML answers")
 struct XmlAnswerTests {
     static let nonce = ProbeResponseTests.nonce
-    static let file = LocalPath(root: .exchangeInstall, relativePath: #"Bin\EdgeTransport.exe.config"#)!
-    static let path = XmlPath("/configuration/appSettings/add[@key='TemporaryStoragePath']/@value")!
+    static let file =
+        LocalPath(root: .exchangeInstall, relativePath: #"Bin\EdgeTransport.exe.config"#)
+        ?? LocalPath(rootItself: .exchangeInstall)
+    static let path: XmlPath = {
+        guard let path = XmlPath("/configuration/appSettings/add[@key='TemporaryStoragePath']/@value") else {
+            preconditionFailure("invalid XML path")
+        }
+        return path
+    }()
 
     private func parse(_ answer: String) throws(ProbeError) -> ProbeResult {
         let request = ProbeRequest(
@@ -445,7 +452,8 @@ struct XmlAnswerTests {
 @Suite("Reading folder answers")
 struct FolderAnswerTests {
     static let nonce = ProbeResponseTests.nonce
-    static let folder = LocalPath(root: .exchangeInstall, relativePath: #"FIP-FS\Data"#)!
+    static let folder =
+        LocalPath(root: .exchangeInstall, relativePath: #"FIP-FS\Data"#) ?? LocalPath(rootItself: .exchangeInstall)
 
     private func parse(_ answer: String) throws(ProbeError) -> ProbeResult {
         let request = ProbeRequest(
@@ -463,7 +471,9 @@ struct FolderAnswerTests {
         #expect(
             String(decoding: request.payload(), as: UTF8.self).contains(
                 #"{"subfolders":"ExchangeInstall","folder":"FIP-FS\\Data"}"#))
-        #expect(try parse(#"{"subfolders":["2112330001"]}"#).snapshot.folders.state(of: Self.folder) == .subfolders(["2112330001"]))
+        #expect(
+            try parse(#"{"subfolders":["2112330001"]}"#).snapshot.folders.state(of: Self.folder)
+                == .subfolders(["2112330001"]))
         #expect(try parse(#"{"state":"absent"}"#).snapshot.folders.state(of: Self.folder) == .absent)
         #expect(try parse(#"{"state":"denied"}"#).snapshot.folders.state(of: Self.folder) == .denied)
         #expect(ProbeScripts.probe.contains("subfolders = @{ Reader = 'Read-Subfolders'; Required = @('folder')"))
@@ -477,7 +487,8 @@ struct FolderAnswerTests {
             _ = try parse(answer)
         } throws: { error in
             guard let error = error as? ProbeError else { return false }
-            return error.code == .malformedResponse && error.message.contains(#"subfolders of ExchangeInstall\FIP-FS\Data"#)
+            return error.code == .malformedResponse
+                && error.message.contains(#"subfolders of ExchangeInstall\FIP-FS\Data"#)
         }
     }
 }
@@ -488,7 +499,8 @@ struct AclAnswerTests {
     static let root = LocalPath(rootItself: .exchangeInstall)
 
     private func parse(_ answer: String) throws(ProbeError) -> ProbeResult {
-        let request = ProbeRequest(request: FactRequest(reads: [.acl(Self.root)]), nonce: Self.nonce, deadlineSeconds: 30)
+        let request = ProbeRequest(
+            request: FactRequest(reads: [.acl(Self.root)]), nonce: Self.nonce, deadlineSeconds: 30)
         let items = request.reads.map { $0 == .acl(Self.root) ? answer : #"{"state":"keyAbsent"}"# }
         let body = #"{"edcaProbe":1,"nonce":"\#(Self.nonce)","answers":["# + items.joined(separator: ",") + "]}"
         let output = Array("EDCA-PROBE-BEGIN \(Self.nonce)\n\(body)\nEDCA-PROBE-END \(Self.nonce)\n".utf8)
@@ -497,14 +509,18 @@ struct AclAnswerTests {
 
     @Test("The request names the root itself with an empty folder; entries become the snapshot's acls")
     func shapes() throws {
-        let request = ProbeRequest(request: FactRequest(reads: [.acl(Self.root)]), nonce: Self.nonce, deadlineSeconds: 30)
+        let request = ProbeRequest(
+            request: FactRequest(reads: [.acl(Self.root)]), nonce: Self.nonce, deadlineSeconds: 30)
         #expect(String(decoding: request.payload(), as: UTF8.self).contains(#"{"acl":"ExchangeInstall","folder":""}"#))
         let result = try parse(
-            #"{"aces":[{"identity":"BUILTIN\\Users","sid":"S-1-5-32-545","rights":1179817,"type":"Allow","inherited":true}]}"#)
+            #"{"aces":[{"identity":"BUILTIN\\Users","sid":"S-1-5-32-545","rights":1179817,"type":"Allow","inherited":true}]}"#
+        )
         #expect(
             result.snapshot.acls.state(of: Self.root)
                 == .entries([
-                    AccessEntry(identity: #"BUILTIN\Users"#, sid: "S-1-5-32-545", rights: 1_179_817, allows: true, inherited: true)
+                    AccessEntry(
+                        identity: #"BUILTIN\Users"#, sid: "S-1-5-32-545", rights: 1_179_817, allows: true,
+                        inherited: true)
                 ]))
         #expect(try parse(#"{"state":"denied"}"#).snapshot.acls.state(of: Self.root) == .denied)
         #expect(ProbeScripts.probe.contains("acl = @{ Reader = 'Read-Acl'; Required = @('folder')"))
@@ -512,7 +528,10 @@ struct AclAnswerTests {
 
     @Test(
         "An ACL answer of the wrong shape is malformed naming the folder",
-        arguments: [#"{"aces":{}}"#, #"{"aces":[{"identity":"x","rights":"full","type":"Allow","inherited":true}]}"#, #"{"state":"gone"}"#])
+        arguments: [
+            #"{"aces":{}}"#, #"{"aces":[{"identity":"x","rights":"full","type":"Allow","inherited":true}]}"#,
+            #"{"state":"gone"}"#,
+        ])
     func wrongShape(answer: String) {
         #expect {
             _ = try parse(answer)

@@ -90,7 +90,8 @@ extension Check {
                 mask = value
             } else {
                 problems.append(
-                    JSONRead.mismatch(json, reader.path(of: "allowsNone"), expected: "a non-zero access mask \"0x...\""))
+                    JSONRead.mismatch(json, reader.path(of: "allowsNone"), expected: "a non-zero access mask \"0x...\"")
+                )
             }
         }
         var sids: [String]? = []
@@ -173,7 +174,9 @@ extension Finding {
                 observed: ": Allow \(who) \(hex(UInt64(entry.rights)))\(entry.inherited ? ", inherited" : "")"
                     + " grants \(granted)",
                 observation: "set",
-                required: [check.requirement + (status == .unknown ? "; account not identified by SID, so Unknown" : "")],
+                required: [
+                    check.requirement + (status == .unknown ? "; account not identified by SID, so Unknown" : "")
+                ],
                 result: status)
         case .clean(let count):
             return Evidence(

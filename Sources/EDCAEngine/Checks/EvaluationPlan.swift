@@ -205,7 +205,8 @@ indirect enum CompiledCheck: Sendable {
         case .acl(let leaf): self = .acl(leaf, read: number(.acl(leaf.folder)))
         case .pathList(let leaf):
             self = .pathList(
-                leaf, list: number(.xml(leaf.listFile, leaf.listPath)), folder: number(.xml(leaf.folderFile, leaf.folderPath)),
+                leaf, list: number(.xml(leaf.listFile, leaf.listPath)),
+                folder: number(.xml(leaf.folderFile, leaf.folderPath)),
                 install: number(.value(PathListCheck.installKey, PathListCheck.installValue)))
         case .role(let role): self = .role(role)
         case .group(let group):

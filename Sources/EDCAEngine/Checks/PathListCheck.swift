@@ -29,7 +29,11 @@ package final class PathListCheck: Sendable {
     package let subfolder: String
 
     /// The registry value the probe's `ExchangeInstall` root comes from.
-    static let installKey = RegistryPath(#"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\Setup"#)!
+    static let installKey: RegistryPath = {
+        let text = #"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\Setup"#
+        guard let path = RegistryPath(text) else { preconditionFailure("invalid built-in key path \(text)") }
+        return path
+    }()
     /// Its value name.
     static let installValue = RegistryName("MsiInstallPath")
 
@@ -88,7 +92,8 @@ extension Check {
                 let text = JSONRead.string(json, inner.path(of: "file"), &problems)
             {
                 if let problem = LocalPath.problem(withRelativePath: text) {
-                    problems.append(DecodingProblem(position: json.position, field: inner.path(of: "file"), message: problem))
+                    problems.append(
+                        DecodingProblem(position: json.position, field: inner.path(of: "file"), message: problem))
                 } else if let root {
                     file = LocalPath(root: root, relativePath: text)
                 }
@@ -121,13 +126,18 @@ extension Check {
         let separator = reader.require("separator", problems: &problems).flatMap {
             JSONRead.string($0, reader.path(of: "separator"), &problems)
         }
-        let subfolder = reader.take("subfolder").flatMap { JSONRead.string($0, reader.path(of: "subfolder"), &problems) }
+        let subfolder = reader.take("subfolder").flatMap {
+            JSONRead.string($0, reader.path(of: "subfolder"), &problems)
+        }
         if let below = folder?.2["defaultBelowInstallPath"], let problem = LocalPath.problem(withRelativePath: below) {
-            problems.append(DecodingProblem(position: nil, field: reader.path(of: "folder") + ".defaultBelowInstallPath", message: problem))
+            problems.append(
+                DecodingProblem(
+                    position: nil, field: reader.path(of: "folder") + ".defaultBelowInstallPath", message: problem))
             return nil
         }
         if separator?.isEmpty == true {
-            problems.append(DecodingProblem(position: nil, field: reader.path(of: "separator"), message: "the separator is empty"))
+            problems.append(
+                DecodingProblem(position: nil, field: reader.path(of: "separator"), message: "the separator is empty"))
             return nil
         }
         guard let list, let folder, let separator, let below = folder.2["defaultBelowInstallPath"] else { return nil }
@@ -191,11 +201,14 @@ extension Finding {
         switch observation {
         case .compared(let expected, let fromDefault, let list):
             let shown = "[" + list.map(quoted).joined(separator: ", ") + "]"
-            let origin = fromDefault ? " (\(check.folderPath.attribute ?? "") not set; the default below the install path)" : ""
+            let origin =
+                fromDefault ? " (\(check.folderPath.attribute ?? "") not set; the default below the install path)" : ""
             return Evidence(
                 subject: listSubject, value: .text(list.joined(separator: check.separator)), observed: " = \(shown)",
                 observation: "set",
-                required: ["required: lists \(quoted(expected))\(origin); \(status == .pass ? "listed" : "not listed"), so \(status)"],
+                required: [
+                    "required: lists \(quoted(expected))\(origin); \(status == .pass ? "listed" : "not listed"), so \(status)"
+                ],
                 result: status)
         case .listUnread(let state), .folderUnread(let state):
             let file: LocalPath

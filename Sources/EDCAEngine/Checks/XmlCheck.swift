@@ -76,7 +76,8 @@ extension Check {
             let text = JSONRead.string(json, reader.path(of: "file"), &problems)
         {
             if let problem = LocalPath.problem(withRelativePath: text) {
-                problems.append(DecodingProblem(position: json.position, field: reader.path(of: "file"), message: problem))
+                problems.append(
+                    DecodingProblem(position: json.position, field: reader.path(of: "file"), message: problem))
             } else if let root {
                 file = LocalPath(root: root, relativePath: text)
             }
