@@ -38,6 +38,24 @@ struct SpoolEventDecoderTests {
                 == "https://learn.microsoft.com/windows-server/storage/file-server/smb-signing-overview")
     }
 
+    /// A lean finding (docs/spool.md, "What an event carries"), as the demo lab's first scan wrote it: no captions,
+    /// no remediation, a service fact named by its fields.
+    static let leanFinding =
+        #"{"time":1796300831746,"metadata":{"uid":"45929e0d54feb1054da61e9a10f3537d","correlation_uid":"9b1e057dd682be7a318d71abd50e1026","version":"1.8.0","product":{"name":"edca-agent"},"event_code":"EDCA-GOV-003","profiles":["host"]},"class_uid":2003,"category_uid":2,"activity_id":1,"type_uid":200301,"severity_id":4,"status_id":4,"finding_info":{"uid":"91ba101025f769d4c54f2a7d87072ffc","title":"The Exchange Emergency Mitigation service runs and starts automatically","first_seen_time":1796300831746,"last_seen_time":1796300831746},"compliance":{"control":"EDCA-GOV-003","standards":["Best Practice","CISA","BSI"],"status_id":1,"status_code":"Pass"},"device":{"hostname":"mbx02","ip":"127.0.0.12","uid":"d27cf457160ea394","type_id":1},"resources":[{"name":"mbx02","role":"Mailbox"}],"evidences":[{"data":{"fact":"service","service_name":"MSExchangeMitigation","field":"state","value":"Running","result":"Pass"}},{"data":{"fact":"service","service_name":"MSExchangeMitigation","field":"startMode","value":"Auto","result":"Pass"}}],"unmapped":{"drift":"new"}}"#
+
+    @Test func aLeanFindingReadsItsSeverityFromTheIdAndWritesFactLinesFromTheirFields() throws {
+        let record = try finding(Self.leanFinding)
+        #expect(record.controlID == "EDCA-GOV-003")
+        #expect(record.status == .pass)
+        #expect(record.severity == "High", "severity_id 4")
+        #expect(record.remediation.isEmpty && record.references.isEmpty, "the controls directory gives them")
+        #expect(
+            record.evidence == [
+                "service MSExchangeMitigation state = Running: Pass",
+                "service MSExchangeMitigation startMode = Auto: Pass",
+            ])
+    }
+
     @Test func theStatusCodeIsOurWordAndUnchangedMeansTheSameStatusBefore() throws {
         let unknown = Self.findingV18
             .replacing(
