@@ -110,7 +110,8 @@ struct ScanCommand: AsyncParsableCommand {
             "scan finished",
             metadata: [
                 "scan.hosts": "\(result.outcomes.count)", "scan.failed": "\(result.failedCount)",
-                "spool.file": "\(result.spoolFile ?? "-")", "spool.syncs": "\(result.spoolSyncs.map(String.init) ?? "-")",
+                "spool.file": "\(result.spoolFile ?? "-")",
+                "spool.syncs": "\(result.spoolSyncs.map(String.init) ?? "-")",
             ])
         print(ScanSummary.table(result.outcomes))
         if let spoolFile = result.spoolFile { print("spool: \(spoolFile)") }

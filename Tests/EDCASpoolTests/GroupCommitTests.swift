@@ -69,7 +69,8 @@ import Testing
         disk.gate.signal()
         for task in others { try await task.value }
 
-        #expect(disk.returnedEarly.withLock { $0 } == [], "a caller returned before a sync covering its batch completed")
+        #expect(
+            disk.returnedEarly.withLock { $0 } == [], "a caller returned before a sync covering its batch completed")
         #expect(disk.syncsStartedAt.withLock { $0 } == [1, 5], "one sync for the first host, one for the four others")
         #expect(await commit.syncs == 2)
         // A batch already covered returns at once, without a sync.

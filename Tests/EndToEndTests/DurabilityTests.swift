@@ -160,7 +160,9 @@ struct DurabilityTests {
             baseline.standardError.firstMatch(of: /spool\.syncs=(\d+)/).flatMap { Int($0.1) },
             "the scan does not log its syncs: \(baseline.standardError)")
         #expect(syncs >= 1 && syncs <= Lab.slowHosts + 2, "\(syncs) syncs for \(Lab.slowHosts) hosts")
-        print("DurabilityTests: an undisturbed scan takes \(maximumDelay) ms and \(syncs) syncs for \(Lab.slowHosts) hosts")
+        print(
+            "DurabilityTests: an undisturbed scan takes \(maximumDelay) ms and \(syncs) syncs for \(Lab.slowHosts) hosts"
+        )
 
         let trials = 50
         var killedMidRun = 0

@@ -162,7 +162,8 @@ struct ProbeCommandTests {
         #expect(run.standardOutput.contains("Fail     EDCA-SEC-043"))
         let events = try spoolEvents(in: spool)
         let findings = events.compactMap { $0["compliance"] as? [String: Any] }
-        #expect(findings.contains { $0["control"] as? String == "EDCA-SEC-043" && $0["status_code"] as? String == "Fail" })
+        #expect(
+            findings.contains { $0["control"] as? String == "EDCA-SEC-043" && $0["status_code"] as? String == "Fail" })
         #expect(events.filter { $0["class_uid"] as? Int == 6007 }.count == 2, "the host's Scan Activity and the run's")
         #expect(FileManager.default.fileExists(atPath: state + "/drift-state.json"))
         let version = try runAgent(["--version"]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
