@@ -286,6 +286,43 @@ package enum ProbeScripts {
             @{ instances = $instances }
         }
 
+        # The certificate stores a control may name (CertificateStore.allowed in the agent), read through the
+        # certificate provider, which works in Constrained Language. Dates go out in ISO 8601 UTC; the key size of
+        # an ECC key, which .NET Framework cannot open as a key object, comes from its curve's name (nistP256: 256).
+        $certificateStores = @('LocalMachine\My', 'LocalMachine\WebHosting')
+        function Read-Certificates($Read) {
+            $store = $Read.certificates
+            if ($certificateStores -notcontains $store) { return Get-ErrorAnswer 'not an allow-listed certificate store' }
+            try {
+                $found = @(Get-ChildItem -LiteralPath ('Cert:\' + $store) -ErrorAction Stop)
+            } catch {
+                $category = [string]$_.CategoryInfo.Category
+                if ($category -eq 'PermissionDenied' -or $category -eq 'SecurityError') { return @{ state = 'denied' } }
+                if ($category -eq 'ObjectNotFound') { return @{ state = 'absent' } }
+                return Get-ErrorAnswer $_.Exception.Message
+            }
+            $certificates = @(foreach ($cert in $found) {
+                $keySize = 0
+                try { $keySize = [int]$cert.PublicKey.Key.KeySize } catch {
+                    $curve = [string]$cert.PublicKey.EncodedParameters.Oid.FriendlyName
+                    if ($curve -match '(\d{3})$') { $keySize = [int]$Matches[1] }
+                }
+                @{
+                    thumbprint = [string]$cert.Thumbprint
+                    subject = [string]$cert.Subject
+                    issuer = [string]$cert.Issuer
+                    dnsNames = @(foreach ($name in $cert.DnsNameList) { [string]$name.Unicode })
+                    notBefore = $cert.NotBefore.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
+                    notAfter = $cert.NotAfter.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
+                    keyAlgorithm = [string]$cert.PublicKey.Oid.FriendlyName
+                    keySize = $keySize
+                    signatureAlgorithm = [string]$cert.SignatureAlgorithm.FriendlyName
+                    hasPrivateKey = [bool]$cert.HasPrivateKey
+                }
+            })
+            @{ certificates = $certificates }
+        }
+
         # The kinds of read, by the member that names them: the reader, and the other members the read must have
         # and may have. A new kind of read is a reader and a row here.
         $readers = @{
@@ -294,6 +331,7 @@ package enum ProbeScripts {
             subkeys = @{ Reader = 'Read-Subkeys'; Required = @(); Optional = @('name') }
             service = @{ Reader = 'Read-Service'; Required = @(); Optional = @() }
             cim = @{ Reader = 'Read-Cim'; Required = @(); Optional = @() }
+            certificates = @{ Reader = 'Read-Certificates'; Required = @(); Optional = @() }
         }
 
         # One read's answer: an object with exactly one kind's member, that kind's other members, all strings.

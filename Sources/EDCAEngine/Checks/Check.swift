@@ -23,6 +23,8 @@ package indirect enum Check: Sendable {
     case cim(CimCheck)
     /// Counts a CIM class's instances.
     case cimCount(CimCountCheck)
+    /// Reads one field of the certificates of a local machine store.
+    case certificates(CertificateCheck)
     /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
     case role(ExchangeRole)
     /// Combines checks.
@@ -266,6 +268,7 @@ extension Check {
         case .service(let check): [.service(ServiceName(check.name))]
         case .cim(let check): [.cim(check.cimClass)]
         case .cimCount(let check): [.cim(check.cimClass)]
+        case .certificates(let check): check.reads
         case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads
