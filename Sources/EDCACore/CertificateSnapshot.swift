@@ -200,10 +200,8 @@ package struct CertificateSnapshot: Sendable {
             return date
         }
         let thumbprint = text("thumbprint")
-        if let thumbprint,
-            thumbprint.count != 40
-                || !thumbprint.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x46).contains($0 & 0xDF) }
-        {
+        let isHex: (UInt8) -> Bool = { (0x30...0x39).contains($0) || (0x41...0x46).contains($0 & 0xDF) }
+        if let thumbprint, thumbprint.count != 40 || !thumbprint.utf8.allSatisfy(isHex) {
             problems.append(
                 DecodingProblem(
                     position: value.position, field: reader.path(of: "thumbprint"),

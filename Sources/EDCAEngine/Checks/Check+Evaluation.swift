@@ -56,6 +56,12 @@ extension CompiledCheck {
                 return answer
             }
             return check.evaluate(state, bindings: bindings, scanTime: facts.scanTime, findings: &findings)
+        case .compare(let check, let left, let right):
+            guard case .cim(let leftState) = facts.answers[left], case .cim(let rightState) = facts.answers[right]
+            else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(left: leftState, right: rightState, findings: &findings)
         case .role(let required):
             findings.append(.role(required: required, host: role))
             return NodeOutcome(status: role == required ? .pass : .fail, nothingSet: false)

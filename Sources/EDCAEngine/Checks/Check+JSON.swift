@@ -15,10 +15,11 @@ extension Check {
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
         + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf", "certificates", "where"]
+        + ["compare", "within"]
         + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
-        "certificates",
+        "certificates", "compare",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -58,6 +59,8 @@ extension Check {
             body = decodeCim(&reader, catalogs: catalogs, problems: &problems)
         case "certificates":
             body = decodeCertificates(&reader, catalogs: catalogs, problems: &problems)
+        case "compare":
+            body = decodeCompare(&reader, problems: &problems)
         case "cimCountOf":
             let cimClass = decodeCimClass(&reader, "cimCountOf", problems: &problems)
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)

@@ -25,6 +25,8 @@ package indirect enum Check: Sendable {
     case cimCount(CimCountCheck)
     /// Reads one field of the certificates of a local machine store.
     case certificates(CertificateCheck)
+    /// Compares two quantities summed over CIM instances.
+    case compare(CompareCheck)
     /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
     case role(ExchangeRole)
     /// Combines checks.
@@ -269,6 +271,7 @@ extension Check {
         case .cim(let check): [.cim(check.cimClass)]
         case .cimCount(let check): [.cim(check.cimClass)]
         case .certificates(let check): check.reads
+        case .compare(let check): check.reads
         case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads

@@ -178,6 +178,7 @@ indirect enum CompiledCheck: Sendable {
     case cim(CimCheck, read: Int)
     case cimCount(CimCountCheck, read: Int)
     case certificates(CertificateCheck, read: Int, bindingReads: [Int])
+    case compare(CompareCheck, left: Int, right: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -201,6 +202,8 @@ indirect enum CompiledCheck: Sendable {
         case .certificates(let leaf):
             let reads = leaf.reads
             self = .certificates(leaf, read: number(reads[0]), bindingReads: reads.dropFirst().map(number))
+        case .compare(let leaf):
+            self = .compare(leaf, left: number(.cim(leaf.left.cimClass)), right: number(.cim(leaf.right.cimClass)))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

@@ -29,6 +29,8 @@ package enum Finding: Sendable {
         CertificateCheck, CertificateEntry, bindings: [String]?, field: String, RegistryData, RuleOutcome)
     /// A certificate check that found no certificate to decide on, or could not read what it needs.
     case certificateSummary(CertificateCheck, CertificateSummary, Status)
+    /// Two quantities compared, each read or why not, and the status.
+    case comparison(CompareCheck, left: CompareCheck.Quantity.Reading, right: CompareCheck.Quantity.Reading, Status)
     /// A role test: the role it requires and the host's.
     case role(required: ExchangeRole, host: ExchangeRole)
     /// A group none of whose values is set, which gives this status.
@@ -262,6 +264,8 @@ extension Finding: CustomStringConvertible {
                 observation: denied ? "access denied" : "not set",
                 required: ["\(check.field): \(Self.describe(check.rule))\(check.conditionsText); counts as \(status)"],
                 result: status)
+        case .comparison(let check, let left, let right, let status):
+            return check.evidence(left: left, right: right, status)
         case .role(let required, let host):
             return Evidence(
                 subject: .hostRole, value: .role(host), expected: .role(required), observed: " \(host)",
