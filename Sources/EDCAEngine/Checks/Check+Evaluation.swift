@@ -187,8 +187,8 @@ extension CimCheck {
             findings.append(.cimSummary(self, .classAbsent, whenNoneFound))
             return NodeOutcome(status: whenNoneFound, nothingSet: true)
         case .denied:
-            findings.append(.cimSummary(self, .denied, .unknown))
-            return NodeOutcome(status: .unknown, nothingSet: false)
+            findings.append(.cimSummary(self, .denied, whenDenied))
+            return NodeOutcome(status: whenDenied, nothingSet: false)
         }
         var tally = StatusTally()
         var kept = 0

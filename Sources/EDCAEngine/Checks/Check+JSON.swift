@@ -15,7 +15,7 @@ extension Check {
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
         + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf", "certificates", "where"]
-        + ["compare", "within"]
+        + ["compare", "within", "whenDenied"]
         + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
@@ -228,11 +228,21 @@ extension Check {
         }
         let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
-        guard let cimClass, let property, let quantifier, let rule, whenNoneFound.isValid else { return nil }
+        let deniedStatus = decodeStatus(&reader, "whenDenied", problems: &problems)
+        let whenDenied = deniedStatus.value ?? .unknown
+        if whenDenied != .unknown, whenDenied != .skipped {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: "whenDenied"),
+                    message: "an unreadable class never passes or fails: expected Unknown or Skipped"))
+        }
+        guard let cimClass, let property, let quantifier, let rule, whenNoneFound.isValid, deniedStatus.isValid,
+            whenDenied == .unknown || whenDenied == .skipped
+        else { return nil }
         return .cim(
             CimCheck(
                 cimClass: cimClass, property: property, quantifier: quantifier, rule: rule,
-                whenNoneFound: whenNoneFound.value ?? .unknown))
+                whenNoneFound: whenNoneFound.value ?? .unknown, whenDenied: whenDenied))
     }
 
     private static func decodeRole(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {

@@ -196,7 +196,8 @@ package final class ServiceCheck: Sendable {
 /// `{"cim": "Win32_ComputerSystem", "property": "NumberOfLogicalProcessors", "require": "all", "atMost": 48}`.
 ///
 /// An instance without the property (null) is ignored; when none is left, or the class does not exist, the check
-/// gives `whenNoneFound`. An unreadable class is `Unknown`.
+/// gives `whenNoneFound`. An unreadable class is `Unknown`, unless the check gives `whenDenied: "Skipped"`: inside a
+/// group whose other members decide, the class is then left out rather than making the group `Unknown`.
 package final class CimCheck: Sendable {
     /// The class read.
     package let cimClass: CimClass
@@ -208,17 +209,20 @@ package final class CimCheck: Sendable {
     package let rule: ValueRule
     /// The status when no instance has the property.
     package let whenNoneFound: Status
+    /// The status when the class cannot be read: `Unknown`, or `Skipped` to leave this signal out of a group.
+    package let whenDenied: Status
 
     /// Creates a CIM check.
     package init(
         cimClass: CimClass, property: String, quantifier: SubkeysCheck.Quantifier, rule: ValueRule,
-        whenNoneFound: Status
+        whenNoneFound: Status, whenDenied: Status = .unknown
     ) {
         self.cimClass = cimClass
         self.property = property
         self.quantifier = quantifier
         self.rule = rule
         self.whenNoneFound = whenNoneFound
+        self.whenDenied = whenDenied
     }
 }
 
