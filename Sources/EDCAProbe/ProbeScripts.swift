@@ -252,6 +252,8 @@ package enum ProbeScripts {
             'root\cimv2:Win32_OptionalFeature' = @{ Properties = @('Name', 'InstallState'); Filter = "Name='MSMQ-Server' OR Name='MSMQ-Services' OR Name='WCF-MSMQ-Activation45'" }
             'root\cimv2:Win32_Volume' = @{ Properties = @('DriveLetter', 'FileSystem', 'BlockSize'); Filter = 'BootVolume=True' }
             'root\StandardCimv2:MSFT_NetFirewallProfile' = @{ Properties = @('Name', 'Enabled'); PolicyStore = 'ActiveStore' }
+            'root\StandardCimv2:MSFT_NetAdapterRssSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'Enabled') }
+            'root\StandardCimv2:MSFT_NetAdapterStatisticsSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'ReceivedDiscardedPackets', 'OutboundDiscardedPackets') }
             'root\Microsoft\Windows\Defender:MSFT_MpComputerStatus' = @{ Properties = @('AMServiceEnabled', 'AntivirusEnabled', 'RealTimeProtectionEnabled', 'AMRunningMode') }
             'root\Microsoft\Windows\DeviceGuard:Win32_DeviceGuard' = @{ Properties = @('SecurityServicesRunning', 'SecurityServicesConfigured', 'VirtualizationBasedSecurityStatus') }
         }

@@ -14,13 +14,8 @@ import EDCAJSON
 /// thumbprint with the `SslCertHash` of the HTTP.sys bindings in the registry (``bindingKeys``), the bindings that
 /// IIS actually serves TLS with.
 package final class CertificateCheck: Sendable {
-    /// One condition of `where`: comparisons a field must meet for the certificate to be kept.
-    package struct Condition: Sendable {
-        /// The field tested.
-        package var field: String
-        /// The comparisons, all of which must hold.
-        package var comparisons: [Comparison]
-    }
+    /// One condition of `where`.
+    package typealias Condition = FieldCondition
 
     /// The HTTP.sys bindings by IP address and port, and by host name and port (SNI), whose subkeys carry the bound
     /// certificate's thumbprint as `SslCertHash` (REG_BINARY).
@@ -97,36 +92,12 @@ extension Check {
             problems.append(DecodingProblem(position: json.position, field: path, message: message))
             return nil
         }
-        var conditions: [CertificateCheck.Condition]? = []
+        var conditions: [FieldCondition]? = []
         if let json = reader.take("where") {
-            let path = reader.path(of: "where")
-            if let items = JSONRead.array(json, path, &problems) {
-                for (index, item) in items.enumerated() {
-                    guard var itemReader = JSONObjectReader(item, path: "\(path)[\(index)]", problems: &problems)
-                    else {
-                        conditions = nil
-                        continue
-                    }
-                    let field = itemReader.require("field", problems: &problems).flatMap {
-                        decodeField($0, path: itemReader.path(of: "field"))
-                    }
-                    let (comparisons, valid) = decodeComparisons(&itemReader, catalogs: catalogs, problems: &problems)
-                    itemReader.reportUnknownFields(knownNames: ["field"] + comparisonNames, problems: &problems)
-                    if valid, comparisons.isEmpty {
-                        problems.append(
-                            DecodingProblem(
-                                position: item.position, field: itemReader.path,
-                                message: "a condition needs a test: one of \(comparisonNames.joined(separator: ", "))"))
-                    }
-                    if let field, valid, !comparisons.isEmpty {
-                        conditions?.append(CertificateCheck.Condition(field: field, comparisons: comparisons))
-                    } else {
-                        conditions = nil
-                    }
-                }
-            } else {
-                conditions = nil
-            }
+            let known = CertificateEntry.fieldNames + CertificateEntry.derivedFields
+            conditions = decodeConditions(
+                json, path: reader.path(of: "where"), known: known, catalogs: catalogs, problems: &problems,
+                resolve: CertificateEntry.field)
         }
         let field = reader.require("field", problems: &problems).flatMap {
             decodeField($0, path: reader.path(of: "field"))
@@ -150,6 +121,71 @@ extension Check {
             CertificateCheck(
                 store: store, conditions: conditions, field: field, quantifier: quantifier, rule: rule,
                 whenNoneFound: whenNoneFound.value ?? .unknown))
+    }
+}
+
+/// One condition of a `where` list: comparisons a field (a certificate's field, a CIM instance's property) must meet
+/// for the entry to be judged.
+package struct FieldCondition: Sendable {
+    /// The field tested.
+    package var field: String
+    /// The comparisons, all of which must hold.
+    package var comparisons: [Comparison]
+
+    /// What an entry's data says about the condition: met, not met, or not testable (the outcome says why).
+    func test(_ record: [String: RegistryData], scanTime: Timestamp?) -> Comparison.Outcome {
+        guard let data = record[field] else { return .fails }
+        for comparison in comparisons {
+            let outcome = comparison.test(data, scanTime: scanTime)
+            if outcome != .holds { return outcome }
+        }
+        return .holds
+    }
+}
+
+extension Check {
+    /// Decodes a `where` list: `[{"field": NAME, <comparisons>}, ...]`; `resolve` gives a name's canonical spelling,
+    /// or nil when `known` does not list it. Nil when any condition is malformed.
+    static func decodeConditions(
+        _ json: JSONValue, path: String, known: [String], catalogs: [String: VersionCatalog],
+        problems: inout [DecodingProblem], resolve: (String) -> String?
+    ) -> [FieldCondition]? {
+        guard let items = JSONRead.array(json, path, &problems) else { return nil }
+        var conditions: [FieldCondition]? = []
+        for (index, item) in items.enumerated() {
+            guard var reader = JSONObjectReader(item, path: "\(path)[\(index)]", problems: &problems) else {
+                conditions = nil
+                continue
+            }
+            var field: String?
+            if let name = reader.require("field", problems: &problems),
+                let text = JSONRead.string(name, reader.path(of: "field"), &problems)
+            {
+                field = resolve(text)
+                if field == nil {
+                    var message = "unknown field \"\(text)\"; expected one of \(known.joined(separator: ", "))"
+                    if let suggestion = closestName(to: text, among: known) {
+                        message += " (did you mean '\(suggestion)'?)"
+                    }
+                    problems.append(
+                        DecodingProblem(position: name.position, field: reader.path(of: "field"), message: message))
+                }
+            }
+            let (comparisons, valid) = decodeComparisons(&reader, catalogs: catalogs, problems: &problems)
+            reader.reportUnknownFields(knownNames: ["field"] + comparisonNames, problems: &problems)
+            if valid, comparisons.isEmpty {
+                problems.append(
+                    DecodingProblem(
+                        position: item.position, field: reader.path,
+                        message: "a condition needs a test: one of \(comparisonNames.joined(separator: ", "))"))
+            }
+            if let field, valid, !comparisons.isEmpty {
+                conditions?.append(FieldCondition(field: field, comparisons: comparisons))
+            } else {
+                conditions = nil
+            }
+        }
+        return conditions
     }
 }
 

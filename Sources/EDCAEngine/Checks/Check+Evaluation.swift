@@ -192,7 +192,23 @@ extension CimCheck {
         }
         var tally = StatusTally()
         var kept = 0
-        for instance in instances {
+        instanceLoop: for instance in instances {
+            for condition in conditions {
+                switch condition.test(instance, scanTime: scanTime) {
+                case .holds: continue
+                case .fails: continue instanceLoop
+                case .wrongType, .noScanTime:
+                    // A condition that cannot be tested leaves the instance undecided.
+                    tally.add(.unknown)
+                    let label = cimClass.keyProperty.flatMap { instance[$0]?.textValue }
+                    findings.append(
+                        .cimValue(
+                            self, instance: label, instance[condition.field] ?? .none,
+                            .wrongType(
+                                expected: "data the condition on \(condition.field) can test")))
+                    continue instanceLoop
+                }
+            }
             guard let data = instance[property] else { continue }
             kept += 1
             let outcome = rule.apply(to: data, scanTime: scanTime)

@@ -228,6 +228,13 @@ extension Check {
         }
         let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
+        var conditions: [FieldCondition]? = []
+        if let json = reader.take("where") {
+            conditions = decodeConditions(
+                json, path: reader.path(of: "where"), known: cimClass?.properties ?? [], catalogs: catalogs,
+                problems: &problems
+            ) { text in cimClass.flatMap { $0.property(text) } }
+        }
         let deniedStatus = decodeStatus(&reader, "whenDenied", problems: &problems)
         let whenDenied = deniedStatus.value ?? .unknown
         if whenDenied != .unknown, whenDenied != .skipped {
@@ -237,12 +244,12 @@ extension Check {
                     message: "an unreadable class never passes or fails: expected Unknown or Skipped"))
         }
         guard let cimClass, let property, let quantifier, let rule, whenNoneFound.isValid, deniedStatus.isValid,
-            whenDenied == .unknown || whenDenied == .skipped
+            whenDenied == .unknown || whenDenied == .skipped, let conditions
         else { return nil }
         return .cim(
             CimCheck(
                 cimClass: cimClass, property: property, quantifier: quantifier, rule: rule,
-                whenNoneFound: whenNoneFound.value ?? .unknown, whenDenied: whenDenied))
+                whenNoneFound: whenNoneFound.value ?? .unknown, whenDenied: whenDenied, conditions: conditions))
     }
 
     private static func decodeRole(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {

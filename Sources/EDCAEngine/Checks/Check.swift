@@ -211,12 +211,15 @@ package final class CimCheck: Sendable {
     package let whenNoneFound: Status
     /// The status when the class cannot be read: `Unknown`, or `Skipped` to leave this signal out of a group.
     package let whenDenied: Status
+    /// Conditions on other properties an instance must meet to be judged (`where`); usually empty.
+    package let conditions: [FieldCondition]
 
     /// Creates a CIM check.
     package init(
         cimClass: CimClass, property: String, quantifier: SubkeysCheck.Quantifier, rule: ValueRule,
-        whenNoneFound: Status, whenDenied: Status = .unknown
+        whenNoneFound: Status, whenDenied: Status = .unknown, conditions: [FieldCondition] = []
     ) {
+        self.conditions = conditions
         self.cimClass = cimClass
         self.property = property
         self.quantifier = quantifier
