@@ -34,6 +34,7 @@ package struct CimClass: Sendable, Hashable {
             namespace: #"root\cimv2"#, name: "Win32_Processor",
             properties: ["DeviceID", "NumberOfCores", "NumberOfLogicalProcessors", "MaxClockSpeed"],
             keyProperty: "DeviceID"),
+        CimClass(namespace: #"root\cimv2"#, name: "Win32_PhysicalMemory", properties: ["Capacity"]),
         CimClass(
             namespace: #"root\cimv2"#, name: "Win32_PageFileSetting",
             properties: ["Name", "InitialSize", "MaximumSize"], keyProperty: "Name"),

@@ -248,6 +248,7 @@ package enum ProbeScripts {
             'root\cimv2:Win32_OperatingSystem' = @{ Properties = @('Version', 'BuildNumber', 'SystemDrive', 'Caption') }
             'root\cimv2:Win32_ComputerSystem' = @{ Properties = @('Manufacturer', 'Model', 'NumberOfLogicalProcessors', 'NumberOfProcessors', 'TotalPhysicalMemory', 'AutomaticManagedPagefile') }
             'root\cimv2:Win32_Processor' = @{ Properties = @('DeviceID', 'NumberOfCores', 'NumberOfLogicalProcessors', 'MaxClockSpeed') }
+            'root\cimv2:Win32_PhysicalMemory' = @{ Properties = @('Capacity') }
             'root\cimv2:Win32_PageFileSetting' = @{ Properties = @('Name', 'InitialSize', 'MaximumSize') }
             'root\cimv2:Win32_OptionalFeature' = @{ Properties = @('Name', 'InstallState'); Filter = "Name='MSMQ-Server' OR Name='MSMQ-Services' OR Name='WCF-MSMQ-Activation45'" }
             'root\cimv2:Win32_Volume' = @{ Properties = @('DriveLetter', 'FileSystem', 'BlockSize'); Filter = 'BootVolume=True' }

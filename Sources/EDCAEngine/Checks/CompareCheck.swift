@@ -148,10 +148,12 @@ extension CompareCheck {
         -> Evidence
     {
         func shown(_ reading: Quantity.Reading, _ quantity: Quantity) -> String {
+            // Both sides with units show in the left side's unit, so that they read side by side.
+            let unitOf = left.unit != nil && quantity.unit != nil ? left : quantity
             switch reading {
             case .value(let value, let count):
-                " = \(quantity.render(value)) (\(count == 1 ? "1 instance" : "sum of \(count) instances"))"
-            case .unreadable(let why): ": \(why)"
+                return " = \(unitOf.render(value)) (\(count == 1 ? "1 instance" : "sum of \(count) instances"))"
+            case .unreadable(let why): return ": \(why)"
             }
         }
         let relationText =
