@@ -50,6 +50,8 @@ struct Faults {
     var deniedCimClasses: [CimClass] = []
     /// Services made unreadable (access denied), as `null` services in the snapshot.
     var deniedServices: [String] = []
+    /// Certificate stores that cannot be opened (access denied), as `null` stores in the snapshot.
+    var deniedCertificateStores: [CertificateStore] = []
     /// XML configuration files made unreadable (access denied), as `null` files in the snapshot.
     var deniedFiles: [LocalPath] = []
     /// XML configuration files removed, as `"absent"` files in the snapshot.
@@ -65,7 +67,7 @@ struct Faults {
         "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
         "deniedKeys", "fips", "constrainedLanguage", "powerShellVersion", "emptyStandardInput",
         "truncatedStandardInput", "blocked", "wideDWORDs", "deniedCimClasses", "deniedServices",
-        "deniedFiles", "absentFiles",
+        "deniedCertificateStores", "deniedFiles", "absentFiles",
     ]
 
     /// No fault.
@@ -115,6 +117,14 @@ struct Faults {
                     return cimClass
                 }
             case "deniedServices": deniedServices = try Self.strings(value, field)
+            case "deniedCertificateStores":
+                deniedCertificateStores = try Self.strings(value, field).map {
+                    (text) throws(Refusal) -> CertificateStore in
+                    guard let store = CertificateStore.named(text) else {
+                        throw Refusal.lab("\(field): not an allow-listed certificate store: \(text)")
+                    }
+                    return store
+                }
             case "deniedFiles": deniedFiles = try Self.xmlFiles(value, field)
             case "absentFiles": absentFiles = try Self.xmlFiles(value, field)
             default:

@@ -15,6 +15,10 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     case cimProperty(className: String, instance: String?, property: String)
     /// A CIM class itself: its instances, or why there are none.
     case cimClass(String)
+    /// One field of a certificate in a local machine store (`thumbprint` names the certificate).
+    case certificate(store: String, thumbprint: String, field: String)
+    /// A certificate store itself: its certificates, or why there are none.
+    case certificateStore(String)
     /// What an XML path reaches in a configuration file (`ExchangeInstall\\Bin\\x.config`), or the file itself
     /// when `path` is nil.
     case xml(file: String, path: String?)
@@ -33,6 +37,8 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .cimProperty(let className, let instance?, let property): "\(className)[\(instance)].\(property)"
         case .cimProperty(let className, nil, let property): "\(className).\(property)"
         case .cimClass(let className): className
+        case .certificate(let store, let thumbprint, let field): "certificate \(store)\\\(thumbprint) \(field)"
+        case .certificateStore(let store): "certificate store \(store)"
         case .xml(let file, let path?): "\(file) \(path)"
         case .xml(let file, nil): file
         case .folder(let address): address
@@ -50,6 +56,9 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
             [("fact", "cim"), ("cim_class", className)] + (instance.map { [("cim_instance", $0)] } ?? [])
                 + [("cim_property", property)]
         case .cimClass(let className): [("fact", "cim"), ("cim_class", className)]
+        case .certificate(let store, let thumbprint, let field):
+            [("fact", "certificate"), ("certificate_store", store), ("thumbprint", thumbprint), ("field", field)]
+        case .certificateStore(let store): [("fact", "certificate"), ("certificate_store", store)]
         case .xml(let file, let path): [("fact", "xml"), ("xml_file", file)] + (path.map { [("xml_path", $0)] } ?? [])
         case .folder(let address): [("fact", "folder"), ("folder", address)]
         case .acl(let address): [("fact", "acl"), ("folder", address)]
@@ -78,6 +87,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     package var countName: String {
         switch self {
         case .cimClass: "instance_count"
+        case .certificateStore: "certificate_count"
         case .xml: "element_count"
         case .folder: "subfolder_count"
         case .acl: "entry_count"

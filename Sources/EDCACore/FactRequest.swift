@@ -16,6 +16,8 @@ package enum FactRead: Sendable, Hashable {
     case service(ServiceName)
     /// Read the allow-listed properties of every instance of one allow-listed CIM class (probe member `cim`).
     case cim(CimClass)
+    /// Read every certificate of one allow-listed local machine store (probe member `certificates`).
+    case certificates(CertificateStore)
     /// Read the attribute an ``XmlPath`` names (or count the elements it reaches) in an XML configuration file under
     /// an allow-listed root (probe member `xml` with `file` and `path`).
     case xml(LocalPath, XmlPath)
@@ -28,7 +30,7 @@ package enum FactRead: Sendable, Hashable {
     package var registryKey: RegistryPath? {
         switch self {
         case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
-        case .service, .cim, .xml, .subfolders, .acl: nil
+        case .service, .cim, .certificates, .xml, .subfolders, .acl: nil
         }
     }
 
@@ -42,9 +44,10 @@ package enum FactRead: Sendable, Hashable {
         case .subkeyNames(let key): (0, key.name.folded, 3, "")
         case .service(let name): (1, name.folded, 0, "")
         case .cim(let cimClass): (2, cimClass.address.lowercased(), 0, "")
-        case .xml(let file, let path): (3, file.address.lowercased(), 0, path.text)
-        case .subfolders(let folder): (4, folder.address.lowercased(), 0, "")
-        case .acl(let folder): (5, folder.address.lowercased(), 0, "")
+        case .certificates(let store): (3, store.address.lowercased(), 0, "")
+        case .xml(let file, let path): (4, file.address.lowercased(), 0, path.text)
+        case .subfolders(let folder): (5, folder.address.lowercased(), 0, "")
+        case .acl(let folder): (6, folder.address.lowercased(), 0, "")
         }
     }
 }
@@ -62,6 +65,8 @@ extension FactRead: CustomStringConvertible {
             "CIM \(cimClass.address): " + cimClass.properties.joined(separator: ", ")
                 + (cimClass.filter.map { " where \($0.property) is one of " + $0.values.joined(separator: ", ") } ?? "")
                 + (cimClass.policyStore.map { " (policy store \($0))" } ?? "")
+        case .certificates(let store):
+            "certificates in \(store.address): " + CertificateEntry.fieldNames.joined(separator: ", ")
         case .xml(let file, let path): "XML \(file) \(path)"
         case .subfolders(let folder): "subfolders of \(folder)"
         case .acl(let folder): "access control list of \(folder)"

@@ -4,7 +4,9 @@ package import EDCAJSON
 /// writes and what the simulated host answers from.
 ///
 /// The file format is versioned (`docs/registry-snapshot.md`). Version 1, the first files, is the registry object
-/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim`, `xml`, `folders` and `acls`. A new
+/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim`,
+/// `certificates`, `xml`, `folders` and `acls`, and `scanTime`, when the facts were read (dates in checks are compared
+/// with it). A new
 /// kind of fact adds a stored property here, its member to ``members`` and its decoding below; version 2 readers
 /// of an older agent then name the new member as unknown rather than silently ignoring facts.
 package struct HostSnapshot: Sendable {
@@ -13,7 +15,7 @@ package struct HostSnapshot: Sendable {
     /// The member that carries the version; its absence means version 1.
     package static let versionMember = "edcaSnapshot"
     /// The members of a version 2 document besides ``versionMember``, one per kind of fact.
-    package static let members = ["registry", "services", "cim", "xml", "folders", "acls"]
+    package static let members = ["registry", "services", "cim", "certificates", "xml", "folders", "acls", "scanTime"]
 
     /// The registry keys and values read.
     package var registry: RegistrySnapshot
@@ -21,6 +23,12 @@ package struct HostSnapshot: Sendable {
     package var services: ServiceSnapshot
     /// The CIM classes read (version 2 member `cim`; absent in older files).
     package var cim: CimSnapshot
+    /// The certificate stores read (version 2 member `certificates`; absent in older files).
+    package var certificates: CertificateSnapshot
+    /// When the agent read the facts, by the agent's clock (member `scanTime`, ISO 8601 UTC). Date comparisons in
+    /// checks are made against it, so replaying a saved snapshot judges it as of its scan; nil in older files, where
+    /// such comparisons are Unknown.
+    package var scanTime: Timestamp?
     /// The XML configuration files read (version 2 member `xml`; absent in older files).
     package var xml: XmlSnapshot
     /// The folders listed (version 2 member `folders`; absent in older files).
@@ -31,15 +39,18 @@ package struct HostSnapshot: Sendable {
     /// Creates a snapshot from its facts.
     package init(
         registry: RegistrySnapshot = RegistrySnapshot(), services: ServiceSnapshot = ServiceSnapshot(),
-        cim: CimSnapshot = CimSnapshot(), xml: XmlSnapshot = XmlSnapshot(),
-        folders: FolderSnapshot = FolderSnapshot(), acls: AclSnapshot = AclSnapshot()
+        cim: CimSnapshot = CimSnapshot(), certificates: CertificateSnapshot = CertificateSnapshot(),
+        xml: XmlSnapshot = XmlSnapshot(), folders: FolderSnapshot = FolderSnapshot(), acls: AclSnapshot = AclSnapshot(),
+        scanTime: Timestamp? = nil
     ) {
         self.registry = registry
         self.services = services
         self.cim = cim
+        self.certificates = certificates
         self.xml = xml
         self.folders = folders
         self.acls = acls
+        self.scanTime = scanTime
     }
 
     /// Decodes a snapshot document of any version this agent knows.
@@ -78,6 +89,18 @@ package struct HostSnapshot: Sendable {
         let registryDocument = reader.take("registry")
         let servicesDocument = reader.take("services")
         let cimDocument = reader.take("cim")
+        let certificatesDocument = reader.take("certificates")
+        var scanTime: Timestamp?
+        if let json = reader.take("scanTime"), let text = JSONRead.string(json, "scanTime", &problems) {
+            scanTime = Timestamp(iso8601: text)
+            if scanTime == nil {
+                problems.append(
+                    DecodingProblem(
+                        position: json.position, field: "scanTime",
+                        message:
+                            "expected an ISO 8601 date and time such as \"2026-12-03T12:00:00Z\", found \"\(text)\""))
+            }
+        }
         let xmlDocument = reader.take("xml")
         let foldersDocument = reader.take("folders")
         let aclsDocument = reader.take("acls")
@@ -92,22 +115,28 @@ package struct HostSnapshot: Sendable {
             } ?? ServiceSnapshot(),
             cim: try cimDocument.map { value throws(SnapshotError) in try CimSnapshot(document: value) }
                 ?? CimSnapshot(),
+            certificates: try certificatesDocument.map { value throws(SnapshotError) in
+                try CertificateSnapshot(document: value)
+            } ?? CertificateSnapshot(),
             xml: try xmlDocument.map { value throws(SnapshotError) in try XmlSnapshot(document: value) }
                 ?? XmlSnapshot(),
             folders: try foldersDocument.map { value throws(SnapshotError) in try FolderSnapshot(document: value) }
                 ?? FolderSnapshot(),
             acls: try aclsDocument.map { value throws(SnapshotError) in try AclSnapshot(document: value) }
-                ?? AclSnapshot())
+                ?? AclSnapshot(),
+            scanTime: scanTime)
     }
 
     /// The snapshot as a document of the current version, every kind of fact sorted as its own writer sorts it.
     package func jsonDocument() -> JSONOutput {
         .object(
             [
-                (Self.versionMember, .integer(Self.currentVersion)),
-                ("registry", registry.jsonDocument()),
-            ] + (services.isEmpty ? [] : [("services", services.jsonDocument())])
+                (Self.versionMember, .integer(Self.currentVersion))
+            ] + (scanTime.map { [("scanTime", .string($0.description))] } ?? [])
+                + [("registry", registry.jsonDocument())]
+                + (services.isEmpty ? [] : [("services", services.jsonDocument())])
                 + (cim.isEmpty ? [] : [("cim", cim.jsonDocument())])
+                + (certificates.isEmpty ? [] : [("certificates", certificates.jsonDocument())])
                 + (xml.isEmpty ? [] : [("xml", xml.jsonDocument())])
                 + (folders.isEmpty ? [] : [("folders", folders.jsonDocument())])
                 + (acls.isEmpty ? [] : [("acls", acls.jsonDocument())]))
