@@ -192,8 +192,8 @@ enum ProbeAnswers {
             return error("not an allow-listed CIM class: \(address)")
         case .exchange(let fact):
             return ExchangeStage.answer(fact, from: host.exchange)
-        case .invalidExchangeKey(let key):
-            return error("not an allow-listed Exchange stage key: \(key)")
+        case .invalidExchangeKey:
+            return error("not an allow-listed Exchange stage key")
         case .invalidPath(let problem):
             return error("invalid key path: \(problem)")
         case .invalidService(let problem):
