@@ -68,6 +68,13 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
             } else {
                 self = .cimClass(className)
             }
+        case "exchange":
+            guard let key = fields["exchange_key"] else { return nil }
+            if let property = fields["exchange_property"] {
+                self = .exchangeProperty(key: key, row: fields["exchange_row"], property: property)
+            } else {
+                self = .exchangeFact(key)
+            }
         default: return nil
         }
     }

@@ -1,5 +1,3 @@
-package import EDCAJSON
-
 /// One allow-listed Exchange Management Shell call (a **stage key**): a `Get-*` cmdlet with fixed arguments and the
 /// only properties the stage keeps from its output. Controls name a key and properties from this list; the probe holds
 /// the same table and never runs a command, an argument or a filter taken from a control (`docs/probe-protocol.md`

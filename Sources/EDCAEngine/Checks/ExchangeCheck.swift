@@ -379,7 +379,7 @@ extension Finding {
                     required: [describe(outcome, rule: check.rule)], result: outcome.status)
             }
             return Evidence(
-                subject: subject, value: .registry(data), observed: " = " + renderRecordValue(data),
+                subject: subject, value: .text(renderRecordValue(data)), observed: " = " + renderRecordValue(data),
                 observation: "set", required: [describe(outcome, rule: check.rule)], result: outcome.status)
         case .exchangeSummary(let check, let summary, let status):
             let subject = FactLocation.exchangeFact(check.fact.key)
