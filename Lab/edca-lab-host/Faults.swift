@@ -53,6 +53,8 @@ struct Faults {
     /// The Exchange stage's faults: snap-in absent or failing to load, no network credential, a slow load, calls
     /// denied by RBAC.
     var exchange = ExchangeStage.Faults()
+    /// Certificate stores that cannot be opened (access denied), as `null` stores in the snapshot.
+    var deniedCertificateStores: [CertificateStore] = []
 
     /// How long `disconnectMidOutput` waits between writing the partial answer and killing the session process,
     /// so that sshd has forwarded what was written.
@@ -65,6 +67,7 @@ struct Faults {
             "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
             "deniedKeys", "fips", "constrainedLanguage", "powerShellVersion", "emptyStandardInput",
             "truncatedStandardInput", "blocked", "wideDWORDs", "deniedCimClasses", "deniedServices",
+            "deniedCertificateStores",
         ] + ExchangeStage.Faults.names
 
     /// No fault.
@@ -116,6 +119,14 @@ struct Faults {
             case "deniedServices": deniedServices = try Self.strings(value, field)
             case let name where ExchangeStage.Faults.names.contains(name):
                 try exchange.read(name, value, field)
+            case "deniedCertificateStores":
+                deniedCertificateStores = try Self.strings(value, field).map {
+                    (text) throws(Refusal) -> CertificateStore in
+                    guard let store = CertificateStore.named(text) else {
+                        throw Refusal.lab("\(field): not an allow-listed certificate store: \(text)")
+                    }
+                    return store
+                }
             default:
                 throw Refusal.lab(
                     "\(context): unknown fault \"\(member.name)\" (known: \(Self.names.joined(separator: ", ")))")
@@ -308,7 +319,7 @@ struct Faults {
                 }
             }
             return nil
-        case .null, .integer, .string, .rawString:
+        case .null, .integer, .bool, .string, .rawString:
             return nil
         }
     }

@@ -38,6 +38,7 @@ struct LabConfiguration {
             for cimClass in faults.deniedCimClasses { snapshot.cim.set(cimClass, .denied) }
             for name in faults.deniedServices { snapshot.services.set(name, .denied) }
             faults.exchange.apply(to: &snapshot.exchange)
+            for store in faults.deniedCertificateStores { snapshot.certificates.set(store, .denied) }
             return snapshot
         }
     }

@@ -20,6 +20,10 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     case exchangeProperty(key: String, row: String?, property: String)
     /// An Exchange stage key itself: its rows, or why there are none.
     case exchangeFact(String)
+    /// One field of a certificate in a local machine store (`thumbprint` names the certificate).
+    case certificate(store: String, thumbprint: String, field: String)
+    /// A certificate store itself: its certificates, or why there are none.
+    case certificateStore(String)
 
     /// The location in words, as evidence lines start: `HKLM\...\Parameters RequireSecuritySignature`.
     package var description: String {
@@ -34,6 +38,8 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .exchangeProperty(let key, let row?, let property): "Exchange \(key)[\(row)].\(property)"
         case .exchangeProperty(let key, nil, let property): "Exchange \(key).\(property)"
         case .exchangeFact(let key): "Exchange \(key)"
+        case .certificate(let store, let thumbprint, let field): "certificate \(store)\\\(thumbprint) \(field)"
+        case .certificateStore(let store): "certificate store \(store)"
         }
     }
 
@@ -51,6 +57,9 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
             [("fact", "exchange"), ("exchange_key", key)] + (row.map { [("exchange_row", $0)] } ?? [])
                 + [("exchange_property", property)]
         case .exchangeFact(let key): [("fact", "exchange"), ("exchange_key", key)]
+        case .certificate(let store, let thumbprint, let field):
+            [("fact", "certificate"), ("certificate_store", store), ("thumbprint", thumbprint), ("field", field)]
+        case .certificateStore(let store): [("fact", "certificate"), ("certificate_store", store)]
         }
     }
 
@@ -84,6 +93,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .cimClass: "instance_count"
         case .exchangeFact: "row_count"
+        case .certificateStore: "certificate_count"
         default: "subkey_count"
         }
     }

@@ -19,12 +19,14 @@ package enum FactRead: Sendable, Hashable {
     /// Run one allow-listed Exchange Management Shell call and keep its allow-listed properties (probe member
     /// `exchange` with the stage key; the probe runs its Exchange stage only when a request has one).
     case exchange(ExchangeFact)
+    /// Read every certificate of one allow-listed local machine store (probe member `certificates`).
+    case certificates(CertificateStore)
 
     /// The registry key the read starts from, for a registry read.
     package var registryKey: RegistryPath? {
         switch self {
         case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
-        case .service, .cim, .exchange: nil
+        case .service, .cim, .certificates, .exchange: nil
         }
     }
 
@@ -38,7 +40,8 @@ package enum FactRead: Sendable, Hashable {
         case .subkeyNames(let key): (0, key.name.folded, 3, "")
         case .service(let name): (1, name.folded, 0, "")
         case .cim(let cimClass): (2, cimClass.address.lowercased(), 0, "")
-        case .exchange(let fact): (3, fact.key.lowercased(), 0, "")
+        case .exchange(let fact): (4, fact.key.lowercased(), 0, "")
+        case .certificates(let store): (3, store.address.lowercased(), 0, "")
         }
     }
 }
@@ -59,6 +62,8 @@ extension FactRead: CustomStringConvertible {
         case .exchange(let fact):
             "Exchange \(fact.key) (\(fact.cmdlet)\(fact.arguments.isEmpty ? "" : " " + fact.arguments)): "
                 + fact.properties.joined(separator: ", ")
+        case .certificates(let store):
+            "certificates in \(store.address): " + CertificateEntry.fieldNames.joined(separator: ", ")
         }
     }
 }

@@ -83,6 +83,7 @@ package struct ProbeRequest: Sendable {
             case .service(let name): .object([("service", .string(name.text))])
             case .cim(let cimClass): .object([("cim", .string(cimClass.address))])
             case .exchange(let fact): .object([("exchange", .string(fact.key))])
+            case .certificates(let store): .object([("certificates", .string(store.address))])
             }
         }
         let document = JSONOutput.object([

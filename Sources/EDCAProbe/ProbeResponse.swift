@@ -90,7 +90,8 @@ package enum ProbeResponse {
         }
         return ProbeResult(
             snapshot: HostSnapshot(
-                registry: builder.snapshot, services: builder.services, cim: builder.cim, exchange: builder.exchange),
+                registry: builder.snapshot, services: builder.services, cim: builder.cim,
+                certificates: builder.certificates, exchange: builder.exchange),
             identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
@@ -135,6 +136,7 @@ private struct SnapshotBuilder {
     var services = ServiceSnapshot()
     var cim = CimSnapshot()
     var exchange = ExchangeSnapshot()
+    var certificates = CertificateSnapshot()
     var readErrors: [String] = []
 
     /// Records one answer. A registry answer of the wrong shape makes its key unreadable; an answer of a newer kind
@@ -158,6 +160,8 @@ private struct SnapshotBuilder {
             try applyService(answer, name: name.text)
         case .cim(let cimClass):
             try applyCim(answer, cimClass: cimClass)
+        case .certificates(let store):
+            try applyCertificates(answer, store: store)
         case .exchange(let fact):
             applyExchange(answer, fact: fact)
         }
@@ -184,6 +188,30 @@ private struct SnapshotBuilder {
         let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "expected rows, error or stageError"
         exchange.set(fact, .error(ExchangeError(errorClass: "malformed", message: reason)))
         readErrors.append("\(field): malformed answer: \(reason)")
+    }
+
+    /// Applies a certificate store answer: `{"certificates": [{...}]}`, else `{"state": "absent"}`, `{"state":
+    /// "denied"}` or `{"state": "error", "message": ...}` (the store is then unreadable and named in the errors).
+    /// - Throws: ``ProbeError`` `malformedResponse` naming the store for any other shape, a missing or unknown
+    ///   field, or a date that is not ISO 8601.
+    private mutating func applyCertificates(_ answer: JSONValue, store: CertificateStore) throws(ProbeError) {
+        let fact = "certificate store \(store.address)"
+        guard case .object(let members) = answer.kind,
+            let list = members.first(where: { $0.name == "certificates" })?.value
+        else {
+            let reason = try unreadable(answer, fact: fact, expected: "certificates")
+            certificates.set(store, reason == .absent ? .absent : .denied)
+            return
+        }
+        var problems: [DecodingProblem] = []
+        guard let state = CertificateSnapshot.decodeState(list, field: fact, problems: &problems),
+            case .entries = state
+        else {
+            let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "not an array of certificates"
+            throw ProbeError(
+                code: .malformedResponse, message: "the probe's answer for \(fact) is malformed: \(reason)")
+        }
+        certificates.set(store, state)
     }
 
     /// Applies a CIM answer: `{"instances": [{PROPERTY: VALUE}]}`, else `{"state": "absent"}`, `{"state":

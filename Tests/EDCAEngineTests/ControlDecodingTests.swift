@@ -277,7 +277,7 @@ import Testing
         #expect(
             problem.message
                 == "a check must read something: expected one of all, any, none, key, subkeysOf, subkeyCountOf, role, "
-                + "service, cim, cimCountOf, exchange, exchangeCountOf")
+                + "service, cim, cimCountOf, certificates, compare, exchange, exchangeCountOf")
         #expect(problem.position == SourcePosition(line: 15, column: 12))
     }
 
@@ -288,7 +288,7 @@ import Testing
                 $0.field == "check"
                     && $0.message
                         == "a check node is one of all, any, none, key, subkeysOf, subkeyCountOf, role, service, cim, "
-                        + "cimCountOf, exchange, exchangeCountOf; found all and key"
+                        + "cimCountOf, certificates, compare, exchange, exchangeCountOf; found all and key"
             })
     }
 
@@ -335,7 +335,7 @@ import Testing
             problems.map(\.message) == [
                 "no test: expected one of equals, oneOf, atLeast, atMost, greaterThan, lessThan, between, "
                     + "equalsIgnoringCase, matches, contains, emptyList, bitsSet, bitsClear, versionAtLeast, startsWith, "
-                    + "containsText, cases or present"
+                    + "containsText, dateBefore, dateAfter, cases or present"
             ])
         #expect(problems.map(\.field) == ["check"])
     }

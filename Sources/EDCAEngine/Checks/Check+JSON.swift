@@ -6,6 +6,7 @@ extension Check {
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
         "contains", "emptyList", "bitsSet", "bitsClear", "versionAtLeast", "startsWith", "containsText",
+        "dateBefore", "dateAfter",
     ]
     /// Every field name the check language knows, for "did you mean" suggestions.
     static let fieldNames =
@@ -14,10 +15,12 @@ extension Check {
             "note",
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
-        + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf"] + exchangeFieldNames + comparisonNames
+        + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf", "certificates", "where"]
+        + ["compare", "within", "whenDenied"] + exchangeFieldNames
+        + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
-        "exchange", "exchangeCountOf",
+        "certificates", "compare", "exchange", "exchangeCountOf",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -55,6 +58,10 @@ extension Check {
             body = decodeService(&reader, catalogs: catalogs, problems: &problems)
         case "cim":
             body = decodeCim(&reader, catalogs: catalogs, problems: &problems)
+        case "certificates":
+            body = decodeCertificates(&reader, catalogs: catalogs, problems: &problems)
+        case "compare":
+            body = decodeCompare(&reader, problems: &problems)
         case "cimCountOf":
             let cimClass = decodeCimClass(&reader, "cimCountOf", problems: &problems)
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
@@ -226,11 +233,28 @@ extension Check {
         }
         let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
-        guard let cimClass, let property, let quantifier, let rule, whenNoneFound.isValid else { return nil }
+        var conditions: [FieldCondition]? = []
+        if let json = reader.take("where") {
+            conditions = decodeConditions(
+                json, path: reader.path(of: "where"), known: cimClass?.properties ?? [], catalogs: catalogs,
+                problems: &problems
+            ) { text in cimClass.flatMap { $0.property(text) } }
+        }
+        let deniedStatus = decodeStatus(&reader, "whenDenied", problems: &problems)
+        let whenDenied = deniedStatus.value ?? .unknown
+        if whenDenied != .unknown, whenDenied != .skipped {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: "whenDenied"),
+                    message: "an unreadable class never passes or fails: expected Unknown or Skipped"))
+        }
+        guard let cimClass, let property, let quantifier, let rule, whenNoneFound.isValid, deniedStatus.isValid,
+            whenDenied == .unknown || whenDenied == .skipped, let conditions
+        else { return nil }
         return .cim(
             CimCheck(
                 cimClass: cimClass, property: property, quantifier: quantifier, rule: rule,
-                whenNoneFound: whenNoneFound.value ?? .unknown))
+                whenNoneFound: whenNoneFound.value ?? .unknown, whenDenied: whenDenied, conditions: conditions))
     }
 
     private static func decodeRole(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {
@@ -535,6 +559,8 @@ extension Check {
             }
             return .between(low, high)
         case "versionAtLeast": return decodeVersion(json, path: path, catalogs: catalogs, problems: &problems)
+        case "dateBefore": return decodeDate(json, path: path, problems: &problems).map(Comparison.dateBefore)
+        case "dateAfter": return decodeDate(json, path: path, problems: &problems).map(Comparison.dateAfter)
         case "equalsIgnoringCase": return text().map(Comparison.equalsIgnoringCase)
         case "contains": return text().map(Comparison.contains)
         case "startsWith": return text().map(Comparison.startsWith)
@@ -551,6 +577,38 @@ extension Check {
                 return nil
             }
         default:
+            return nil
+        }
+    }
+
+    /// A date operand: an ISO 8601 date (`"2027-01-01"`, `"2027-01-01T00:00:00Z"`), `"scanTime"`, or
+    /// `{"daysFromScan": N}` (N days after the scan time; before it when negative).
+    private static func decodeDate(
+        _ json: JSONValue, path: String, problems: inout [DecodingProblem]
+    ) -> Comparison.DateOperand? {
+        let expected = "an ISO 8601 date such as \"2027-01-01T00:00:00Z\", \"scanTime\", or {\"daysFromScan\": N}"
+        switch json.kind {
+        case .string("scanTime"):
+            return .scanTime(plusDays: 0)
+        case .string(let text):
+            if let instant = Timestamp(iso8601: text) { return .fixed(instant) }
+            problems.append(
+                DecodingProblem(
+                    position: json.position, field: path, message: "expected \(expected), found \"\(text)\""))
+            return nil
+        case .object:
+            guard var reader = JSONObjectReader(json, path: path, problems: &problems) else { return nil }
+            defer { reader.reportUnknownFields(knownNames: ["daysFromScan"], problems: &problems) }
+            guard let days = reader.require("daysFromScan", problems: &problems) else { return nil }
+            guard case .number(let number) = days.kind, let count = number.integerValue, abs(count) <= 36_500 else {
+                problems.append(
+                    JSONRead.mismatch(
+                        days, reader.path(of: "daysFromScan"), expected: "a whole number of days from -36500 to 36500"))
+                return nil
+            }
+            return .scanTime(plusDays: count)
+        default:
+            problems.append(JSONRead.mismatch(json, path, expected: expected))
             return nil
         }
     }

@@ -25,7 +25,7 @@ package struct EvaluationPlan: Sendable {
 
     /// Answers the plan's reads from a host's snapshot.
     package func facts(from snapshot: HostSnapshot) -> HostFacts {
-        HostFacts(answers: reads.map { snapshot.answer($0) })
+        HostFacts(answers: reads.map { snapshot.answer($0) }, scanTime: snapshot.scanTime)
     }
 
     /// Answers the plan's reads from a registry snapshot (a host of registry facts only).
@@ -104,6 +104,8 @@ package struct HostFacts: Sendable {
         case cim(CimClassState?)
         /// An Exchange stage key's rows, or why there are none.
         case exchange(ExchangeAnswer)
+        /// A certificate store's certificates; nil when the snapshot did not read the store.
+        case certificates(CertificateStoreState?)
     }
 
     /// What an enumeration of a key's subkeys found.
@@ -126,6 +128,15 @@ package struct HostFacts: Sendable {
 
     /// The answers, indexed like ``EvaluationPlan/reads``.
     package var answers: [Answer]
+    /// When the facts were read (``HostSnapshot/scanTime``): what date comparisons relative to the scan compare
+    /// with. Nil for a snapshot saved by an older agent; such comparisons are then Unknown.
+    package var scanTime: Timestamp?
+
+    /// Creates the facts of one host.
+    package init(answers: [Answer], scanTime: Timestamp? = nil) {
+        self.answers = answers
+        self.scanTime = scanTime
+    }
 }
 
 extension HostSnapshot {
@@ -155,6 +166,8 @@ extension HostSnapshot {
             return .cim(cim.state(of: cimClass))
         case .exchange(let fact):
             return .exchange(ExchangeAnswer(exchange, fact))
+        case .certificates(let store):
+            return .certificates(certificates.state(of: store))
         }
     }
 }
@@ -170,6 +183,8 @@ indirect enum CompiledCheck: Sendable {
     case cimCount(CimCountCheck, read: Int)
     case exchange(ExchangeCheck, read: Int)
     case exchangeCount(ExchangeCountCheck, read: Int)
+    case certificates(CertificateCheck, read: Int, bindingReads: [Int])
+    case compare(CompareCheck, left: Int, right: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -192,6 +207,11 @@ indirect enum CompiledCheck: Sendable {
         case .cimCount(let leaf): self = .cimCount(leaf, read: number(.cim(leaf.cimClass)))
         case .exchange(let leaf): self = .exchange(leaf, read: number(.exchange(leaf.fact)))
         case .exchangeCount(let leaf): self = .exchangeCount(leaf, read: number(.exchange(leaf.fact)))
+        case .certificates(let leaf):
+            let reads = leaf.reads
+            self = .certificates(leaf, read: number(reads[0]), bindingReads: reads.dropFirst().map(number))
+        case .compare(let leaf):
+            self = .compare(leaf, left: number(.cim(leaf.left.cimClass)), right: number(.cim(leaf.right.cimClass)))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

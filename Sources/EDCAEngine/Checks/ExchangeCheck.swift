@@ -19,9 +19,9 @@ package struct RowCondition: Sendable {
     package var comparison: Comparison
 
     /// Whether a row matches.
-    func matches(_ row: FactRecord) -> Bool {
+    func matches(_ row: FactRecord, scanTime: Timestamp?) -> Bool {
         guard let data = row[property] else { return false }
-        return comparison.test(data) == .holds
+        return comparison.test(data, scanTime: scanTime) == .holds
     }
 }
 
@@ -32,8 +32,9 @@ package struct RowSelection: Sendable {
     package var conditions: [RowCondition]
 
     /// The rows that match every condition, in order.
-    func select(_ rows: [FactRecord]) -> [FactRecord] {
-        conditions.isEmpty ? rows : rows.filter { row in conditions.allSatisfy { $0.matches(row) } }
+    func select(_ rows: [FactRecord], scanTime: Timestamp?) -> [FactRecord] {
+        conditions.isEmpty
+            ? rows : rows.filter { row in conditions.allSatisfy { $0.matches(row, scanTime: scanTime) } }
     }
 
     /// The conditions in words for evidence: ` where Enabled true and TransportRole "HubTransport"`.
@@ -128,7 +129,7 @@ package enum ExchangeAnswer: Sendable {
 
 extension Check {
     /// The fields of the row leaves.
-    static let exchangeFieldNames = ["exchange", "exchangeCountOf", "where"]
+    static let exchangeFieldNames = ["exchange", "exchangeCountOf"]
 
     /// An allow-listed stage key named by `field`, or nil with a problem naming the allow-list.
     private static func decodeExchangeFact(
@@ -272,7 +273,7 @@ extension ExchangeCheck {
     /// The most passing rows an `all` check lists one by one; the rest are counted in one line.
     static let listedPassingRows = 10
 
-    func evaluate(_ answer: ExchangeAnswer, findings: inout [Finding]) -> NodeOutcome {
+    func evaluate(_ answer: ExchangeAnswer, scanTime: Timestamp?, findings: inout [Finding]) -> NodeOutcome {
         let rows: [FactRecord]
         switch answer {
         case .rows(let list): rows = list
@@ -286,7 +287,7 @@ extension ExchangeCheck {
             findings.append(.exchangeSummary(self, .notRead, .unknown))
             return NodeOutcome(status: .unknown, nothingSet: false)
         }
-        let selected = selection.select(rows)
+        let selected = selection.select(rows, scanTime: scanTime)
         if selected.isEmpty {
             findings.append(.exchangeSummary(self, .noneSelected(rowCount: rows.count), whenNoneFound))
             return NodeOutcome(status: whenNoneFound, nothingSet: true)
@@ -297,7 +298,8 @@ extension ExchangeCheck {
         for row in selected {
             let label = fact.rowIdentity.flatMap { row[$0]?.textValue }
             let outcome: Finding.RuleOutcome =
-                row[property].map(rule.apply) ?? whenAbsent.map(Finding.RuleOutcome.absent) ?? .undecided
+                row[property].map { rule.apply(to: $0, scanTime: scanTime) } ?? whenAbsent.map(
+                    Finding.RuleOutcome.absent) ?? .undecided
             let status = outcome.status
             tally.add(status)
             switch (quantifier, status) {
@@ -328,11 +330,11 @@ extension ExchangeCheck {
 }
 
 extension ExchangeCountCheck {
-    func evaluate(_ answer: ExchangeAnswer, findings: inout [Finding]) -> NodeOutcome {
+    func evaluate(_ answer: ExchangeAnswer, scanTime: Timestamp?, findings: inout [Finding]) -> NodeOutcome {
         switch answer {
         case .rows(let rows):
-            let count = selection.select(rows).count
-            let outcome = rule.apply(to: .dword(UInt32(clamping: count)))
+            let count = selection.select(rows, scanTime: scanTime).count
+            let outcome = rule.apply(to: .dword(UInt32(clamping: count)), scanTime: scanTime)
             findings.append(.exchangeCount(self, .counted(count), outcome))
             return NodeOutcome(status: outcome.status, nothingSet: false)
         case .factError(let error):
