@@ -113,6 +113,51 @@ package actor ScanRecorder {
         }
     }
 
+    /// Writes one organization's findings (Compliance Findings naming the organization in `resources`, with the
+    /// host whose facts decided them as `device`), as one batch; then records them for drift under the
+    /// organization's key. An organization that no host could collect writes nothing: its hosts' Scan Activities
+    /// say why they were not reached.
+    package func record(organization outcome: OrganizationOutcome) {
+        guard let collection = outcome.collection else { return }
+        let time = Self.milliseconds(now())
+        let subject = SpoolSubject.organization(outcome.organization)
+        let host = SpoolHost(
+            hostname: collection.host.name, ip: collection.host.endpoint.host, role: collection.role,
+            osName: collection.identity.windowsProduct, osBuild: collection.identity.windowsBuild)
+        let key = subject.key(host: host.hostname)
+        var lines: [String] = []
+        var reported: Set<String> = []
+        let verdicts = collection.verdicts.filter { $0.status != .skipped }
+        for verdict in verdicts {
+            guard let control = controls[verdict.controlID] else { continue }
+            let drift = drift.drift(for: key, control: verdict.controlID, status: verdict.status)
+            if changesOnly, drift.kind == .unchanged, let last = drift.reported, time - last < restatementMilliseconds {
+                continue
+            }
+            reported.insert(verdict.controlID)
+            lines.append(
+                SpoolLine.render(
+                    SpoolEvents.complianceFinding(
+                        control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
+                        subject: subject, drift: drift, run: run, timeMilliseconds: time)))
+        }
+        guard spoolFailure == nil else { return }
+        if !lines.isEmpty {
+            do {
+                try spool.appendHostBatch(lines)
+            } catch {
+                spoolFailure = error
+                return
+            }
+        }
+        for verdict in verdicts {
+            drift.record(
+                host: key, control: verdict.controlID, status: verdict.status, time: time,
+                reported: reported.contains(verdict.controlID))
+            statusCounts[verdict.status, default: 0] += 1
+        }
+    }
+
     /// Ends the run: writes the run's Scan Activity, rotates the active file, saves drift, applies retention.
     /// - Returns: the rotated file's name, if any.
     package func finish(hosts: Int, retentionDays: Int) throws(SpoolError) -> String? {

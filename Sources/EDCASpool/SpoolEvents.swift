@@ -46,6 +46,24 @@ package struct SpoolHost: Sendable, Hashable {
     }
 }
 
+/// What a finding is about, beyond the host whose facts decided it (`resources` of OCSF).
+package enum SpoolSubject: Sendable, Hashable {
+    /// The host itself (the event's `device`).
+    case server
+    /// An Exchange organization, decided on the facts of the event's `device`.
+    case organization(String)
+
+    /// The key that stands for the subject in drift state and finding uids: the host name for a server; for an
+    /// organization, `organization`, a unit separator (U+001F, which no inventory name may contain) and its name,
+    /// so that it never equals a host's name.
+    package func key(host: String) -> String {
+        switch self {
+        case .server: host
+        case .organization(let name): "organization\u{1F}" + name.lowercased()
+        }
+    }
+}
+
 /// Whether a control's status on a host is new, changed or unchanged since the previous scan.
 package enum DriftKind: String, Sendable, Hashable {
     /// No previous status is recorded for this host and control.
@@ -180,15 +198,24 @@ package enum SpoolEvents {
     /// control id and title, verdict, severity, drift, first and last seen, the facts seen), not what the control id
     /// or the device uid looks up (the control's texts and expectations, the host's operating system, the captions
     /// of the ids); the remediation only when a finding opens or changes to a status other than Pass.
+    ///
+    /// A finding about an organization (`subject`) names it in `resources` (type `Organization`), with the host whose
+    /// facts decided it as `device`; a server's finding names the host in both.
     package static func complianceFinding(
-        control: ControlMetadata, status: Status, evidence: [Evidence], host: SpoolHost, drift: Drift, run: SpoolRun,
-        timeMilliseconds: Int64, eventID: String = SpoolIdentifier.random()
+        control: ControlMetadata, status: Status, evidence: [Evidence], host: SpoolHost,
+        subject: SpoolSubject = .server, drift: Drift, run: SpoolRun, timeMilliseconds: Int64,
+        eventID: String = SpoolIdentifier.random()
     ) -> JSONOutput {
         // Finding lifecycle: a control that passes leaves nothing open (4 Resolved); any other status is open (1 New).
         let passed = status == .pass
         let (findingStatusID, findingStatus): (Int64, String) = passed ? (4, "Resolved") : (1, "New")
         let firstSeen = drift.kind == .unchanged ? drift.since ?? timeMilliseconds : timeMilliseconds
         let (complianceID, complianceWord) = complianceStatus(status)
+        let subjectName =
+            switch subject {
+            case .server: host.hostname
+            case .organization(let name): "organization \(name) (facts from \(host.hostname))"
+            }
         var compliance: [(String, JSONOutput)] = [
             ("control", .string(control.id)),
             ("standards", .array(control.frameworks.map(JSONOutput.string))),
@@ -214,11 +241,11 @@ package enum SpoolEvents {
             ("severity", .string(control.severity.rawValue)),
             ("status_id", .integer(findingStatusID)),
             ("status", .string(findingStatus)),
-            ("message", .string("\(host.hostname): \(control.id) \(status.rawValue)")),
+            ("message", .string("\(subjectName): \(control.id) \(status.rawValue)")),
             (
                 "finding_info",
                 .object([
-                    ("uid", .string(SpoolIdentifier.findingUID(host: host.hostname, control: control.id))),
+                    ("uid", .string(SpoolIdentifier.findingUID(host: subject.key(host: host.hostname), control: control.id))),
                     ("title", .string(control.title)),
                     ("first_seen_time", .integer(firstSeen)),
                     ("last_seen_time", .integer(timeMilliseconds)),
@@ -226,7 +253,7 @@ package enum SpoolEvents {
             ),
             ("compliance", .object(compliance)),
             ("device", device(host, full: false)),
-            ("resources", resources(host)),
+            ("resources", resources(host, subject: subject)),
             ("evidences", .array(evidence.map(Self.evidence))),
         ]
         if !passed && drift.kind != .unchanged {
@@ -486,8 +513,11 @@ package enum SpoolEvents {
         return .object(members)
     }
 
-    private static func resources(_ host: SpoolHost) -> JSONOutput {
-        // Every resource is an Exchange server: the role says which kind.
+    private static func resources(_ host: SpoolHost, subject: SpoolSubject) -> JSONOutput {
+        if case .organization(let name) = subject {
+            return .array([.object([("name", .string(name)), ("type", .string("Organization"))])])
+        }
+        // A resource without `type` is an Exchange server: the role says which kind.
         var members: [(String, JSONOutput)] = [("name", .string(host.hostname))]
         if let role = host.role { members.append(("role", .string(role.rawValue))) }
         return .array([.object(members)])

@@ -113,6 +113,7 @@ struct ScanCommand: AsyncParsableCommand {
                 "spool.file": "\(result.spoolFile ?? "-")",
             ])
         print(ScanSummary.table(result.outcomes))
+        if let organizations = ScanSummary.organizationTable(result.organizations) { print("\n" + organizations) }
         if let spoolFile = result.spoolFile { print("spool: \(spoolFile)") }
         if result.wasInterrupted { throw ExitCode(5) }
         if result.failedCount > 0 { throw ExitCode(4) }

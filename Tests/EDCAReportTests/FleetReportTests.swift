@@ -154,3 +154,43 @@ struct ChangesOnlyRunTests {
         #expect(report.drift.newFailures.isEmpty)
     }
 }
+
+/// An organization control's findings name the organization in `resources`: the report shows one row for the
+/// organization, whichever server's facts decided, beside the servers' own rows.
+@Suite("Report of organization findings")
+struct OrganizationFindingReportTests {
+    @Test func anOrganizationFindingIsOneRowNamedAfterTheOrganization() throws {
+        let run = SpoolRun(runID: "44444444444444444444444444444444", productVersion: "0.1.0")
+        let spec = try #require(KnownSpool.controls.first { $0.letter == "A" })
+        var control = try KnownSpool.control(spec)
+        control.subject = .organization
+        let verdict = control.evaluate(on: RegistrySnapshot(), role: .mailbox)
+        let time = Int64(1_764_172_800_000)
+        var lines: [String] = []
+        for name in ["mbx01", "mbx02"] {
+            let host = SpoolHost(hostname: name, ip: "10.0.0.1", role: .mailbox)
+            lines.append(
+                SpoolEvents.complianceFinding(
+                    control: control.metadata, status: .fail, evidence: verdict.evidence, host: host,
+                    drift: Drift(kind: .new, previous: nil), run: run, timeMilliseconds: time
+                ).compactRendered())
+        }
+        let organization = SpoolEvents.complianceFinding(
+            control: control.metadata, status: .pass, evidence: verdict.evidence,
+            host: SpoolHost(hostname: "mbx01", ip: "10.0.0.1", role: .mailbox), subject: .organization("Contoso"),
+            drift: Drift(kind: .new, previous: nil), run: run, timeMilliseconds: time
+        ).compactRendered()
+        #expect(organization.contains(#""resources":[{"name":"Contoso","type":"Organization"}]"#), "\(organization)")
+        #expect(organization.contains(#""message":"organization Contoso (facts from mbx01): EDCA-TST-001 Pass""#))
+        lines.append(organization)
+        let file = SpoolFile(
+            path: "spool/findings-20251127T000000Z.ndjson", bytes: Array((lines.joined(separator: "\n") + "\n").utf8))
+        let runs = try SpoolRuns.read([file], directory: "spool")
+        let (selected, earlier) = try runs.select(nil)
+        let report = FleetReport(run: selected, earlier: earlier, details: try KnownSpool.details())
+        #expect(Set(report.hosts.map(\.host.name)) == ["mbx01", "mbx02", "organization Contoso"])
+        let row = try #require(report.hosts.first { $0.host.name == "organization Contoso" })
+        #expect(row.host.role == "Organization")
+        #expect(row.statuses.compactMap { $0 } == [.pass])
+    }
+}

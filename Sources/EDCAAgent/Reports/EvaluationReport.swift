@@ -42,6 +42,7 @@ package struct EvaluationReport: Sendable {
             JSONOutput.object([
                 ("control", .string(control.id)),
                 ("title", .string(control.title)),
+                ("subject", .string(control.subject.rawValue)),
                 ("status", .string(verdict.status.rawValue)),
                 ("severity", .string(control.severity.rawValue)),
                 ("severityWeight", .integer(Int64(control.severityWeight))),
@@ -63,9 +64,11 @@ package struct EvaluationReport: Sendable {
         let statusWidth = Status.allCases.map(\.rawValue.count).max() ?? 0
         let idWidth = results.map(\.control.id.count).max() ?? 0
         for (control, verdict) in results {
+            // A verdict about something other than the server says what: `[Organization] title`.
+            let subject = control.subject == .server ? "" : "[\(control.subject)] "
             lines.append(
                 "\(verdict.status.rawValue.padding(to: statusWidth))  \(control.id.padding(to: idWidth))  "
-                    + "\(control.severity.rawValue.padding(to: 8))  \(control.title)")
+                    + "\(control.severity.rawValue.padding(to: 8))  \(subject)\(control.title)")
             for line in verdict.evidenceLines {
                 lines.append(String(repeating: " ", count: statusWidth + 2) + "  - " + line)
             }

@@ -15,7 +15,12 @@ package struct HostReport: Sendable {
     package init(scan: HostScan, controls: [Control]) {
         self.scan = scan
         let source = "\(scan.endpoint.host):\(scan.endpoint.port)"
-        evaluation = EvaluationReport(source: source, role: scan.role, results: Array(zip(controls, scan.verdicts)))
+        // The server controls' verdicts, then the organization controls' when this host collected them.
+        let server = controls.filter { !$0.subject.isOrganizationWide }
+        let organization = controls.filter(\.subject.isOrganizationWide)
+        evaluation = EvaluationReport(
+            source: source, role: scan.role,
+            results: Array(zip(server, scan.verdicts)) + Array(zip(organization, scan.organization?.verdicts ?? [])))
     }
 
     /// One line naming the host: computer name, address, Windows and Exchange builds, role, host key.

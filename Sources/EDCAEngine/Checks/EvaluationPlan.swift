@@ -11,6 +11,15 @@ package struct EvaluationPlan: Sendable {
     package let controls: [Control]
     /// Every read the controls need, merged and de-duplicated; ``HostFacts`` answers them in this order.
     package let reads: [FactRead]
+    /// The positions in ``controls`` of the controls evaluated on every server (subject `Server`, `Database`).
+    package let serverControlIndices: [Int]
+    /// The positions in ``controls`` of the controls evaluated once per organization (subject `Organization`,
+    /// `Mailbox`), on the facts of the one host chosen to collect them.
+    package let organizationControlIndices: [Int]
+    /// The reads the server controls need: what a host that does not collect organization facts is asked.
+    package let serverReads: [FactRead]
+    /// The reads the organization controls need (some may also be server reads).
+    package let organizationReads: [FactRead]
     private let checks: [CompiledCheck]
 
     /// Compiles controls into a plan.
@@ -21,6 +30,34 @@ package struct EvaluationPlan: Sendable {
         self.controls = controls
         self.reads = request.reads
         self.checks = controls.map { CompiledCheck($0.check, readNumbers: numbers) }
+        serverControlIndices = controls.indices.filter { !controls[$0].subject.isOrganizationWide }
+        organizationControlIndices = controls.indices.filter { controls[$0].subject.isOrganizationWide }
+        serverReads = FactRequest(checks: serverControlIndices.map { controls[$0].check }).reads
+        organizationReads = FactRequest(checks: organizationControlIndices.map { controls[$0].check }).reads
+    }
+
+    /// Whether some control is evaluated once per organization.
+    package var hasOrganizationControls: Bool { !organizationControlIndices.isEmpty }
+
+    /// Evaluates the server controls on a host, in the plan's order.
+    package func evaluateServerControls(on facts: HostFacts, role: ExchangeRole) -> [Verdict] {
+        serverControlIndices.map { evaluate(controlAt: $0, on: facts, role: role) }
+    }
+
+    /// Evaluates the organization controls on the facts of the host that collected them, in the plan's order.
+    package func evaluateOrganizationControls(on facts: HostFacts, role: ExchangeRole) -> [Verdict] {
+        organizationControlIndices.map { evaluate(controlAt: $0, on: facts, role: role) }
+    }
+
+    /// The organization controls' reads that the host answered with an error (access denied, a failed read):
+    /// facts that another host of the organization may be able to give.
+    package func organizationReadErrors(in facts: HostFacts) -> [FactRead] {
+        var numbers: [FactRead: Int] = [:]
+        for (number, read) in reads.enumerated() { numbers[read] = number }
+        return organizationReads.filter { read in
+            guard let number = numbers[read] else { return false }
+            return facts.answers[number].isError
+        }
     }
 
     /// Answers the plan's reads from a host's snapshot.
@@ -124,6 +161,30 @@ package struct HostFacts: Sendable {
 
     /// The answers, indexed like ``EvaluationPlan/reads``.
     package var answers: [Answer]
+}
+
+extension HostFacts.Answer {
+    /// Whether the read failed on the host (access denied, an error), so that the answer says nothing about the
+    /// fact; an absent key, value, service or class is data, not an error.
+    package var isError: Bool {
+        switch self {
+        case .value(let fact):
+            if case .denied = fact { true } else { false }
+        case .existence(let existence):
+            if case .unknown = existence { true } else { false }
+        case .subkeys(let subkeys):
+            if case .denied = subkeys { true } else { false }
+        case .subkeyNames(let state):
+            if case .denied = state { true } else { false }
+        case .service(let state):
+            if case .denied = state { true } else { false }
+        case .cim(let state):
+            switch state {
+            case .denied, nil: true
+            case .instances, .absent: false
+            }
+        }
+    }
 }
 
 extension HostSnapshot {

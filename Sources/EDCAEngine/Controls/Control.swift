@@ -21,7 +21,7 @@ package struct Control: Sendable {
 
     /// Creates a control from its fields.
     package init(
-        id: String, title: String, description: String, verify: Bool, subject: String, category: String,
+        id: String, title: String, description: String, verify: Bool, subject: ControlSubject, category: String,
         severity: Severity, severityWeight: Int, frameworks: [String], references: [Reference],
         requirements: [String] = [], remediation: Remediation, considerations: String, roles: [ExchangeRole],
         check: Check,
@@ -65,8 +65,8 @@ package struct Control: Sendable {
         set { metadata.verify = newValue }
     }
 
-    /// What the control is about, such as `Server`.
-    package var subject: String {
+    /// What the control is about: a server, the organization, a database.
+    package var subject: ControlSubject {
         get { metadata.subject }
         set { metadata.subject = newValue }
     }
