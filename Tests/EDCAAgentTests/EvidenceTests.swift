@@ -2,6 +2,7 @@ import EDCAAgent
 import EDCACore
 import EDCAEngine
 import EDCATestSupport
+import Foundation
 import Testing
 
 @Suite("Evidence an auditor reads")
@@ -41,5 +42,26 @@ struct EvidenceTests {
         #expect(verdict.status == .skipped)
         #expect(verdict.evidenceLines.last == "not applicable: the condition above does not hold")
         #expect(verdict.evidence.first?.subject != nil)
+    }
+}
+
+@Suite("Verdicts name their subject")
+struct SubjectOutputTests {
+    @Test("evaluate marks an organization control [Organization] in the table and gives each result its subject")
+    func evaluateNamesTheSubject() throws {
+        let catalog = try ControlCatalog.load(directory: repositoryRoot + "/Controls")
+        let server = try #require(catalog.control(id: "EDCA-SEC-043"))
+        var organization = server
+        organization.id = "EDCA-ORG-901"
+        organization.subject = .organization
+        let snapshot = try SnapshotFile.load(repositoryRoot + "/Inventory/lab/mbx01.json")
+        let report = EvaluationReport(
+            source: "mbx01.json", role: .mailbox, controls: [server, organization], snapshot: snapshot)
+        let lines = report.table().split(separator: "\n")
+        #expect(lines.contains { $0.contains("EDCA-ORG-901") && $0.contains("[Organization] \(server.title)") })
+        #expect(lines.contains { $0.contains("EDCA-SEC-043") && !$0.contains("[") })
+        let document = try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any]
+        let results = try #require(document?["results"] as? [[String: Any]])
+        #expect(results.map { $0["subject"] as? String } == ["Server", "Organization"])
     }
 }
