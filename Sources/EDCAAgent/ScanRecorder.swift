@@ -73,17 +73,19 @@ package actor ScanRecorder {
             for verdict in verdicts {
                 guard let control = controls[verdict.controlID] else { continue }
                 hostStatuses[verdict.status, default: 0] += 1
-                let drift = drift.drift(for: host.hostname, control: verdict.controlID, status: verdict.status)
+                let subject = verdict.spoolSubject
+                let key = subject.key(host: host.hostname)
+                let drift = drift.drift(for: key, control: verdict.controlID, status: verdict.status)
                 if changesOnly, drift.kind == .unchanged, let last = drift.reported,
                     end - last < restatementMilliseconds
                 {
                     unchangedOmitted? += 1
                     continue
                 }
-                reported.insert(verdict.controlID)
+                reported.insert(key + "|" + verdict.controlID)
                 let event = SpoolEvents.complianceFinding(
                     control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
-                    drift: drift, run: run, timeMilliseconds: end)
+                    subject: subject, drift: drift, run: run, timeMilliseconds: end)
                 lines.append(SpoolLine.render(event))
             }
             result = .completed
@@ -106,9 +108,10 @@ package actor ScanRecorder {
             return
         }
         for verdict in verdicts {
+            let key = verdict.spoolSubject.key(host: host.hostname)
             drift.record(
-                host: host.hostname, control: verdict.controlID, status: verdict.status, time: end,
-                reported: reported.contains(verdict.controlID))
+                host: key, control: verdict.controlID, status: verdict.status, time: end,
+                reported: reported.contains(key + "|" + verdict.controlID))
             statusCounts[verdict.status, default: 0] += 1
         }
     }
@@ -184,5 +187,12 @@ package actor ScanRecorder {
 
     private static func milliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+}
+
+extension Verdict {
+    /// What the verdict's finding is about in the spool: the host, or one of its databases.
+    var spoolSubject: SpoolSubject {
+        database.map(SpoolSubject.database) ?? .server
     }
 }

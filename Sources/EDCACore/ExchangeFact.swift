@@ -1,4 +1,4 @@
-package import EDCAJSON
+import EDCAJSON
 
 /// One allow-listed Exchange Management Shell call (a **stage key**): a `Get-*` cmdlet with fixed arguments and the
 /// only properties the stage keeps from its output. Controls name a key and properties from this list; the probe holds

@@ -9,8 +9,8 @@ package struct FindingRecord: Sendable {
     package var time: Int64
     /// The host the verdict is about (`device.hostname`).
     package var host: SpoolHostRecord
-    /// What the finding is about: `Server`, or `Organization` (then ``host`` names the organization, not the
-    /// server whose facts decided it).
+    /// What the finding is about: `Server`, `Organization` (then ``host`` names the organization, not the server
+    /// whose facts decided it) or `Database` (then ``host`` names the server and the database).
     package var subject: String
     /// The control's id (`compliance.control`).
     package var controlID: String
@@ -248,12 +248,22 @@ package enum SpoolEventDecoder {
             role: event.unmapped?.hostRole ?? event.resources?.first?.role, osName: device.osName)
     }
 
-    /// What a finding is about, as the report's rows show it: the server, or for a finding whose resource is an
-    /// organization, `organization NAME` (one row per organization, whichever server's facts decided it).
+    /// What a finding is about, as the report's rows show it: the server; for a finding whose resource is an
+    /// organization, `organization NAME` (one row per organization, whichever server's facts decided it); for a
+    /// database, `SERVER database NAME` (one row per database).
     private static func subjectHost(_ event: RawEvent) throws(EventProblem) -> SpoolHostRecord {
-        guard let resource = event.resources?.first, resource.type == "Organization" else { return try host(event) }
+        guard let resource = event.resources?.first, let type = resource.type else { return try host(event) }
         let name = try required(resource.name, "resources[0].name")
-        return SpoolHostRecord(name: "organization \(name)", ip: nil, role: "Organization", osName: nil)
+        switch type {
+        case "Organization":
+            return SpoolHostRecord(name: "organization \(name)", ip: nil, role: "Organization", osName: nil)
+        case "Database":
+            let server = try host(event)
+            return SpoolHostRecord(
+                name: "\(server.name) database \(name)", ip: server.ip, role: "Database", osName: server.osName)
+        default:
+            return try host(event)
+        }
     }
 }
 

@@ -52,6 +52,8 @@ package enum SpoolSubject: Sendable, Hashable {
     case server
     /// An Exchange organization, decided on the facts of the event's `device`.
     case organization(String)
+    /// A mailbox database of the event's `device` (a row of the `MailboxDatabase` stage key), by name.
+    case database(String)
 
     /// The key that stands for the subject in drift state and finding uids: the host name for a server; for an
     /// organization, `organization`, a unit separator (U+001F, which no inventory name may contain) and its name,
@@ -60,6 +62,7 @@ package enum SpoolSubject: Sendable, Hashable {
         switch self {
         case .server: host
         case .organization(let name): "organization\u{1F}" + name.lowercased()
+        case .database(let name): host + "\u{1F}database\u{1F}" + name.lowercased()
         }
     }
 }
@@ -200,7 +203,8 @@ package enum SpoolEvents {
     /// of the ids); the remediation only when a finding opens or changes to a status other than Pass.
     ///
     /// A finding about an organization (`subject`) names it in `resources` (type `Organization`), with the host whose
-    /// facts decided it as `device`; a server's finding names the host in both.
+    /// facts decided it as `device`; a database's names the database (type `Database`) with its server as `device`;
+    /// a server's finding names the host in both.
     package static func complianceFinding(
         control: ControlMetadata, status: Status, evidence: [Evidence], host: SpoolHost,
         subject: SpoolSubject = .server, drift: Drift, run: SpoolRun, timeMilliseconds: Int64,
@@ -215,6 +219,7 @@ package enum SpoolEvents {
             switch subject {
             case .server: host.hostname
             case .organization(let name): "organization \(name) (facts from \(host.hostname))"
+            case .database(let name): "\(host.hostname) database \(name)"
             }
         var compliance: [(String, JSONOutput)] = [
             ("control", .string(control.id)),
@@ -514,8 +519,13 @@ package enum SpoolEvents {
     }
 
     private static func resources(_ host: SpoolHost, subject: SpoolSubject) -> JSONOutput {
-        if case .organization(let name) = subject {
+        switch subject {
+        case .organization(let name):
             return .array([.object([("name", .string(name)), ("type", .string("Organization"))])])
+        case .database(let name):
+            return .array([.object([("name", .string(name)), ("type", .string("Database"))])])
+        case .server:
+            break
         }
         // A resource without `type` is an Exchange server: the role says which kind.
         var members: [(String, JSONOutput)] = [("name", .string(host.hostname))]

@@ -65,3 +65,40 @@ struct SubjectOutputTests {
         #expect(results.map { $0["subject"] as? String } == ["Server", "Organization"])
     }
 }
+
+@Suite("Database controls: one verdict per database")
+struct DatabaseSubjectTests {
+    /// A Database control that requires circular logging off, on a server with two databases (one with it on).
+    static func report(_ exchange: String) throws -> EvaluationReport {
+        let source = try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Controls/EDCA-SEC-043.json"))
+        var document = try #require(try JSONSerialization.jsonObject(with: source) as? [String: Any])
+        document["id"] = "EDCA-DB-901"
+        document["subject"] = "Database"
+        document["roles"] = ["Mailbox"]
+        document["check"] = [
+            "exchange": "MailboxDatabase", "property": "CircularLoggingEnabled", "require": "all", "equals": false,
+        ]
+        let control = try Control(json: Array(try JSONSerialization.data(withJSONObject: document)))
+        let snapshot = try HostSnapshot(json: Array(#"{"edcaSnapshot": 2, "exchange": \#(exchange)}"#.utf8))
+        return EvaluationReport(source: "test", role: .mailbox, controls: [control], snapshot: snapshot)
+    }
+
+    @Test("Each row of MailboxDatabase gets its own verdict, named by the database")
+    func oneVerdictPerDatabase() throws {
+        let report = try Self.report(
+            #"{"facts": {"MailboxDatabase": {"rows": [{"Name": "DB01", "CircularLoggingEnabled": false}, {"Name": "DB02", "CircularLoggingEnabled": true}]}}}"#
+        )
+        #expect(report.results.map { $0.verdict.database } == ["DB01", "DB02"])
+        #expect(report.results.map { $0.verdict.status } == [.pass, .fail])
+        #expect(report.table().contains("[Database DB02]"))
+    }
+
+    @Test("No database, or the stage failing, gives the one verdict the check gives")
+    func noRowsOneVerdict() throws {
+        let none = try Self.report(#"{"facts": {"MailboxDatabase": {"rows": []}}}"#)
+        #expect(none.results.count == 1 && none.results.first?.verdict.database == nil)
+        let failed = try Self.report(
+            #"{"stage": {"error": {"class": "exchange.no-network-credentials", "message": "no"}}}"#)
+        #expect(failed.results.map(\.verdict.status) == [.unknown])
+    }
+}

@@ -167,4 +167,97 @@ struct OrganizationScanTests {
         #expect(findings.count == 3, "\(findings)")
         #expect(collected == ["North": "n1", "South": "s1", "default": "d1"])
     }
+
+    /// Gives host `index` an Exchange stage answer (the snapshot's `exchange` member).
+    private func setExchange(_ fleet: SimulatedFleet, host index: Int, _ exchange: [String: Any]) throws {
+        let path = fleet.snapshotPath(ofHost: index)
+        var snapshot = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        snapshot["exchange"] = exchange
+        try JSONSerialization.data(withJSONObject: snapshot).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Adds a control made from EDCA-SEC-043's texts with this id, subject and check to `directory`.
+    private func addControl(_ directory: String, id: String, subject: String, check: [String: Any]) throws {
+        let source = try Data(contentsOf: URL(fileURLWithPath: directory + "/EDCA-SEC-043.json"))
+        var control = try #require(try JSONSerialization.jsonObject(with: source) as? [String: Any])
+        control["id"] = id
+        control["subject"] = subject
+        control["roles"] = ["Mailbox"]
+        control["check"] = check
+        try JSONSerialization.data(withJSONObject: control).write(to: URL(fileURLWithPath: directory + "/\(id).json"))
+    }
+
+    @Test("Exchange facts: a host without network credentials passes the organization on; one finding per database")
+    func exchangeOrganizationAndDatabases() throws {
+        let fleet = try SimulatedFleet(
+            [.init(snapshot: "mbx01.json"), .init(snapshot: "mbx02.json"), .init(snapshot: "mbx03.json")],
+            firstAddress: 215)
+        try setExchange(
+            fleet, host: 0,
+            ["stage": ["error": ["class": "exchange.no-network-credentials", "message": "LDAP bind failed"]]])
+        try setExchange(
+            fleet, host: 1,
+            [
+                "facts": [
+                    "OrganizationConfig": ["rows": [["MapiHttpEnabled": true]]],
+                    "MailboxDatabase": [
+                        "rows": [
+                            ["Name": "DB01", "CircularLoggingEnabled": false],
+                            ["Name": "DB02", "CircularLoggingEnabled": true],
+                        ]
+                    ],
+                ]
+            ])
+        try setExchange(
+            fleet, host: 2,
+            [
+                "facts": [
+                    "OrganizationConfig": ["rows": [["MapiHttpEnabled": false]]],
+                    "MailboxDatabase": ["rows": [["Name": "DB03", "CircularLoggingEnabled": false]]],
+                ]
+            ])
+        let controls = try fleet.controlsDirectory(with: ["EDCA-SEC-043"])
+        try addControl(
+            controls, id: "EDCA-ORG-902", subject: "Organization",
+            check: ["exchange": "OrganizationConfig", "property": "MapiHttpEnabled", "require": "all", "equals": true])
+        try addControl(
+            controls, id: "EDCA-DB-901", subject: "Database",
+            check: [
+                "exchange": "MailboxDatabase", "property": "CircularLoggingEnabled", "require": "all", "equals": false,
+            ])
+        let inventory = try inventory(
+            fleet, [("mbx-a", 0, "Contoso"), ("mbx-b", 1, "Contoso"), ("mbx-c", 2, "Contoso")])
+
+        let (run, events, spool) = try scan(fleet, inventory: inventory, controls: controls)
+
+        #expect(run.status == 0, "\(run.standardError)")
+        func control(_ event: [String: Any]) -> String? {
+            (event["compliance"] as? [String: Any])?["control"] as? String
+        }
+        func status(_ event: [String: Any]) -> String? {
+            (event["compliance"] as? [String: Any])?["status_code"] as? String
+        }
+        let organization = events.filter { control($0) == "EDCA-ORG-902" }
+        #expect(organization.count == 1)
+        #expect(organization.first.flatMap(device) == "mbx-b", "mbx-a has no network credential: mbx-b collects")
+        #expect(organization.first.flatMap(status) == "Pass", "mbx-b's organization facts, not mbx-c's")
+        let databases = events.filter { control($0) == "EDCA-DB-901" }
+        let verdicts = Set(
+            databases.map { event in
+                "\(device(event) ?? "?") \(resource(event)["type"] as? String ?? "Server") "
+                    + "\(resource(event)["name"] as? String ?? "?") \(status(event) ?? "?")"
+            })
+        #expect(
+            verdicts == [
+                "mbx-a Server mbx-a Unknown", "mbx-b Database DB01 Pass", "mbx-b Database DB02 Fail",
+                "mbx-c Database DB03 Pass",
+            ])
+        let uids = Set(databases.compactMap { ($0["finding_info"] as? [String: Any])?["uid"] as? String })
+        #expect(uids.count == 4, "each database is its own finding")
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: spool).filter { $0.hasSuffix(".ndjson") }
+        let result = try validateOCSF(files.map { spool + "/" + $0 })
+        #expect(result.status == 0, "violations of OCSF 1.8.0:\n\(result.output)")
+    }
 }

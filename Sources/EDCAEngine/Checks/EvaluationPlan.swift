@@ -21,6 +21,10 @@ package struct EvaluationPlan: Sendable {
     /// The reads the organization controls need (some may also be server reads).
     package let organizationReads: [FactRead]
     private let checks: [CompiledCheck]
+    /// The number of the `MailboxDatabase` stage key's read, and which controls of subject `Database` read it:
+    /// those give one verdict per database.
+    private let databaseRead: Int?
+    private let perDatabase: [Bool]
 
     /// Compiles controls into a plan.
     package init(controls: [Control]) {
@@ -34,14 +38,47 @@ package struct EvaluationPlan: Sendable {
         organizationControlIndices = controls.indices.filter { controls[$0].subject.isOrganizationWide }
         serverReads = FactRequest(checks: serverControlIndices.map { controls[$0].check }).reads
         organizationReads = FactRequest(checks: organizationControlIndices.map { controls[$0].check }).reads
+        let databases = ExchangeFact.named(Self.databaseKey).map { FactRead.exchange($0) }
+        databaseRead = databases.flatMap { numbers[$0] }
+        perDatabase = controls.map { control in
+            guard control.subject == .database, let databases else { return false }
+            return FactRequest(checks: [control.check]).reads.contains(databases)
+        }
+    }
+
+    /// The stage key whose rows are the databases of a server.
+    package static let databaseKey = "MailboxDatabase"
+
+    /// The verdicts of the control at `index` on a host: one, or for a control of subject `Database` that reads
+    /// the `MailboxDatabase` stage key, one per database the host answered (each evaluated as if the host had that
+    /// database alone, and named by its `Name`). No row, or an error, gives the one verdict the check gives then.
+    package func verdicts(controlAt index: Int, on facts: HostFacts, role: ExchangeRole) -> [Verdict] {
+        guard perDatabase[index], let databaseRead, case .exchange(.rows(let rows)) = facts.answers[databaseRead],
+            !rows.isEmpty
+        else { return [evaluate(controlAt: index, on: facts, role: role)] }
+        return rows.enumerated().map { number, row in
+            var one = facts
+            one.answers[databaseRead] = .exchange(.rows([row]))
+            var verdict = evaluate(controlAt: index, on: one, role: role)
+            verdict.database = Self.databaseName(row) ?? "database \(number + 1)"
+            return verdict
+        }
+    }
+
+    private static func databaseName(_ row: FactRecord) -> String? {
+        switch row["Name"] {
+        case .string(let name)?, .expandString(let name)?: name
+        default: nil
+        }
     }
 
     /// Whether some control is evaluated once per organization.
     package var hasOrganizationControls: Bool { !organizationControlIndices.isEmpty }
 
-    /// Evaluates the server controls on a host, in the plan's order.
+    /// Evaluates the server controls on a host, in the plan's order (a `Database` control: one verdict per
+    /// database, see ``verdicts(controlAt:on:role:)``).
     package func evaluateServerControls(on facts: HostFacts, role: ExchangeRole) -> [Verdict] {
-        serverControlIndices.map { evaluate(controlAt: $0, on: facts, role: role) }
+        serverControlIndices.flatMap { verdicts(controlAt: $0, on: facts, role: role) }
     }
 
     /// Evaluates the organization controls on the facts of the host that collected them, in the plan's order.
@@ -185,6 +222,8 @@ extension HostFacts.Answer {
             case .denied, nil: true
             case .instances, .absent: false
             }
+        case .exchange(let answer):
+            if case .rows = answer { false } else { true }
         }
     }
 }

@@ -128,6 +128,9 @@ package struct Verdict: Sendable {
     package var status: Status
     /// What the check saw, fact by fact.
     package var findings: [Finding]
+    /// The mailbox database the verdict is about (a control of subject `Database`: one verdict per row of the
+    /// `MailboxDatabase` stage key, named by its `Name`); nil for a verdict about the server or the organization.
+    package var database: String? = nil
 
     /// The evidence an auditor reads: the facts that decided the verdict, once each, in the order the check read
     /// them. Branches whose condition did not hold are left out unless they make the verdict (Skipped, or a group
