@@ -28,12 +28,24 @@ package struct OrganizationOutcome: Sendable {
         package var reason: String
     }
 
+    /// An organization fact (an `Organization`-scope Exchange stage key) that a host answered otherwise than the
+    /// host that collected: the organization's facts are not merged, the difference is reported.
+    package struct Difference: Sendable, Hashable {
+        /// The host whose answer differs.
+        package var host: String
+        /// The stage key.
+        package var fact: String
+    }
+
     /// The organization's name as the inventory gives it (first spelling met).
     package var organization: String
     /// The host whose facts decided the verdicts, or nil when no host of the organization could be probed.
     package var collection: Collection?
     /// The hosts asked before the one that collected (or all of them, when none could), in the order asked.
     package var passedOver: [PassedOver]
+    /// Organization facts other hosts of the organization read too (a server control needs them) and answered
+    /// otherwise than the collector, by host name then key.
+    package var differences: [Difference] = []
 }
 
 /// Decides which host of each organization collects the organization facts, with fallback: the pure state
@@ -46,6 +58,10 @@ package struct OrganizationOutcome: Sendable {
 /// read if it has not started yet, else with a second, organization-only probe once its own probe succeeded; a
 /// candidate whose own probe failed is passed over without a second try. So the collector is always the first
 /// candidate, in name order, that can collect, whatever order hosts finish in.
+///
+/// An organization's outcome is released once it is decided and every host of it has finished, so that the rows
+/// of `Organization`-scope stage keys other hosts read too (for server controls) can be compared with the
+/// collector's: a difference is reported in ``OrganizationOutcome/differences``, never merged.
 struct OrganizationCollectors {
     private enum Phase {
         case waiting
@@ -62,6 +78,16 @@ struct OrganizationCollectors {
         /// The first collection reached whose organization reads had errors, kept in case no host does better.
         var fallback: OrganizationOutcome.Collection?
         var passedOver: [OrganizationOutcome.PassedOver] = []
+        /// The decided outcome, until every host of the organization has finished.
+        var outcome: OrganizationOutcome?
+        var released = false
+        /// Every host of the organization, Edge ones included.
+        var members: [Int] = []
+        /// The organization facts (rows of Organization-scope stage keys) each host's probes answered.
+        var facts: [Int: [String: Set<FactRecord>]] = [:]
+        /// The collection's host and the one the fallback came from.
+        var collector: Int?
+        var fallbackHost: Int?
 
         var current: Int? { position < candidates.count ? candidates[position] : nil }
     }
@@ -96,6 +122,7 @@ struct OrganizationCollectors {
                 organizations.append(Organization(name: target.organization, candidates: []))
             }
             organizationOf.append(number)
+            organizations[number].members.append(index)
             if target.role != .edge { organizations[number].candidates.append(index) }
         }
         for number in organizations.indices {
@@ -149,36 +176,77 @@ struct OrganizationCollectors {
         phases[index] = .finished(failure: failure)
         guard enabled else { return [] }
         let number = organizationOf[index]
-        guard !organizations[number].decided, organizations[number].current == index else { return [] }
-        if scope == .serverAndOrganization { return attempted(index, number, result) }
-        // It became the chosen host while probing for itself only.
-        if let failure {
+        keepFacts(index, number, result)
+        guard !organizations[number].decided, organizations[number].current == index else { return release(number) }
+        if scope == .serverAndOrganization {
+            attempted(index, number, result)
+        } else if let failure {
+            // It became the chosen host while probing for itself only.
             organizations[number].passedOver.append(.init(host: targets[index].name, reason: failure))
-            return advance(number)
+            advance(number)
+        } else {
+            followUps.append(index)
         }
-        followUps.append(index)
-        return []
+        return release(number)
     }
 
     /// Takes an organization-only probe; returns the organization it decided, if it did.
     mutating func followUpFinished(_ index: Int, result: Result<HostScan, HostProbeError>) -> [OrganizationOutcome] {
         guard enabled else { return [] }
         let number = organizationOf[index]
-        guard !organizations[number].decided, organizations[number].current == index else { return [] }
-        return attempted(index, number, result)
+        keepFacts(index, number, result)
+        guard !organizations[number].decided, organizations[number].current == index else { return release(number) }
+        attempted(index, number, result)
+        return release(number)
     }
 
-    /// Decides every organization still open (the scan stopped, or ended): with the first host reached, if any.
+    /// Decides every organization still open (the scan stopped, or ended): with the first host reached, if any;
+    /// returns every outcome not released yet.
     mutating func finishRemaining() -> [OrganizationOutcome] {
         guard enabled else { return [] }
+        var outcomes: [OrganizationOutcome] = []
         // An organization of Edge servers only has no candidate, and no organization verdicts.
-        return organizations.indices.filter { !organizations[$0].decided && !organizations[$0].candidates.isEmpty }
-            .map { decide($0, with: nil) }
+        for number in organizations.indices where !organizations[number].candidates.isEmpty {
+            if !organizations[number].decided { decide(number, with: nil) }
+            outcomes += release(number, force: true)
+        }
+        return outcomes
     }
 
-    private mutating func attempted(
-        _ index: Int, _ number: Int, _ result: Result<HostScan, HostProbeError>
-    ) -> [OrganizationOutcome] {
+    /// Keeps the rows of the Organization-scope stage keys a host's probe answered.
+    private mutating func keepFacts(_ index: Int, _ number: Int, _ result: Result<HostScan, HostProbeError>) {
+        guard case .success(let scan) = result else { return }
+        var facts: [String: Set<FactRecord>] = organizations[number].facts[index] ?? [:]
+        for fact in ExchangeFact.allowed where fact.scope == .organization {
+            if case .rows(let rows)? = scan.snapshot.exchange.state(of: fact) { facts[fact.key] = Set(rows) }
+        }
+        if !facts.isEmpty { organizations[number].facts[index] = facts }
+    }
+
+    /// The organization's outcome, once decided and every host of it has finished (or `force`), with the
+    /// organization facts other hosts answered otherwise than the collector.
+    private mutating func release(_ number: Int, force: Bool = false) -> [OrganizationOutcome] {
+        let organization = organizations[number]
+        guard !organization.released, var outcome = organization.outcome else { return [] }
+        let pending = organization.members.contains { if case .finished = phases[$0] { false } else { true } }
+        guard force || (!pending && !followUps.contains { organizationOf[$0] == number }) else { return [] }
+        organizations[number].released = true
+        if let collector = organization.collector ?? organization.fallbackHost,
+            let reference = organization.facts[collector]
+        {
+            for host in organization.members where host != collector {
+                for (key, rows) in organization.facts[host] ?? [:] {
+                    if let expected = reference[key], expected != rows {
+                        outcome.differences.append(.init(host: targets[host].name, fact: key))
+                    }
+                }
+            }
+            outcome.differences.sort { ($0.host, $0.fact) < ($1.host, $1.fact) }
+        }
+        return [outcome]
+    }
+
+    private mutating func attempted(_ index: Int, _ number: Int, _ result: Result<HostScan, HostProbeError>) {
         let target = targets[index]
         let reason: String
         switch result {
@@ -191,38 +259,48 @@ struct OrganizationCollectors {
             let collection = OrganizationOutcome.Collection(
                 host: target, role: scan.role, identity: scan.identity, verdicts: organization.verdicts,
                 readErrors: organization.readErrors)
-            if organization.readErrors.isEmpty { return [decide(number, with: collection)] }
-            if organizations[number].fallback == nil { organizations[number].fallback = collection }
+            if organization.readErrors.isEmpty {
+                organizations[number].collector = index
+                decide(number, with: collection)
+                return
+            }
+            if organizations[number].fallback == nil {
+                organizations[number].fallback = collection
+                organizations[number].fallbackHost = index
+            }
             reason = "organization reads failed: " + organization.readErrors.joined(separator: "; ")
         }
         organizations[number].passedOver.append(.init(host: target.name, reason: reason))
-        return advance(number)
+        advance(number)
     }
 
     /// Moves to the next candidate, passing over those whose own probe failed; decides when none is left.
-    private mutating func advance(_ number: Int) -> [OrganizationOutcome] {
+    private mutating func advance(_ number: Int) {
         while true {
             organizations[number].position += 1
-            guard let index = organizations[number].current else { return [decide(number, with: nil)] }
+            guard let index = organizations[number].current else {
+                decide(number, with: nil)
+                return
+            }
             switch phases[index] {
             case .waiting:
                 priority.append(index)
-                return []
+                return
             case .running:
-                return []  // decided when its own probe ends
+                return  // decided when its own probe ends
             case .finished(let failure?):
                 organizations[number].passedOver.append(.init(host: targets[index].name, reason: failure))
             case .finished(failure: nil):
                 followUps.append(index)
-                return []
+                return
             }
         }
     }
 
-    private mutating func decide(_ number: Int, with collection: OrganizationOutcome.Collection?) -> OrganizationOutcome {
+    private mutating func decide(_ number: Int, with collection: OrganizationOutcome.Collection?) {
         organizations[number].decided = true
         let organization = organizations[number]
-        return OrganizationOutcome(
+        organizations[number].outcome = OrganizationOutcome(
             organization: organization.name, collection: collection ?? organization.fallback,
             passedOver: organization.passedOver)
     }

@@ -133,6 +133,12 @@ package actor ScanRecorder {
         let verdicts = collection.verdicts.filter { $0.status != .skipped }
         for verdict in verdicts {
             guard let control = controls[verdict.controlID] else { continue }
+            // The differences in the organization facts this control reads.
+            let reads = Set(
+                FactRequest(checks: [control.check]).reads.compactMap { read -> String? in
+                    if case .exchange(let fact) = read { fact.key } else { nil }
+                })
+            let differing = outcome.differences.filter { reads.contains($0.fact) }.map { "\($0.host): \($0.fact)" }
             let drift = drift.drift(for: key, control: verdict.controlID, status: verdict.status)
             if changesOnly, drift.kind == .unchanged, let last = drift.reported, time - last < restatementMilliseconds {
                 continue
@@ -142,7 +148,7 @@ package actor ScanRecorder {
                 SpoolLine.render(
                     SpoolEvents.complianceFinding(
                         control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
-                        subject: subject, drift: drift, run: run, timeMilliseconds: time)))
+                        subject: subject, differingFacts: differing, drift: drift, run: run, timeMilliseconds: time)))
         }
         guard spoolFailure == nil else { return }
         if !lines.isEmpty {

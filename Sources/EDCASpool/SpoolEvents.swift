@@ -204,11 +204,12 @@ package enum SpoolEvents {
     ///
     /// A finding about an organization (`subject`) names it in `resources` (type `Organization`), with the host whose
     /// facts decided it as `device`; a database's names the database (type `Database`) with its server as `device`;
-    /// a server's finding names the host in both.
+    /// a server's finding names the host in both. `differingFacts` (`HOST: STAGE KEY`, an organization finding's)
+    /// are organization facts another host of the organization answered otherwise than `device`.
     package static func complianceFinding(
         control: ControlMetadata, status: Status, evidence: [Evidence], host: SpoolHost,
-        subject: SpoolSubject = .server, drift: Drift, run: SpoolRun, timeMilliseconds: Int64,
-        eventID: String = SpoolIdentifier.random()
+        subject: SpoolSubject = .server, differingFacts: [String] = [], drift: Drift, run: SpoolRun,
+        timeMilliseconds: Int64, eventID: String = SpoolIdentifier.random()
     ) -> JSONOutput {
         // Finding lifecycle: a control that passes leaves nothing open (4 Resolved); any other status is open (1 New).
         let passed = status == .pass
@@ -274,6 +275,9 @@ package enum SpoolEvents {
         var unmapped: [(String, JSONOutput)] = [("drift", .string(drift.kind.rawValue))]
         if drift.kind == .changed, let previous = drift.previous {
             unmapped.append(("previous_status", .string(previous.rawValue)))
+        }
+        if !differingFacts.isEmpty {
+            unmapped.append(("organization_facts_differ", .array(differingFacts.map(JSONOutput.string))))
         }
         members.append(("unmapped", .object(unmapped)))
         return .object(members)

@@ -102,7 +102,13 @@ final class ScanProgressView: Sendable {
             metadata["findings.\(status.rawValue.lowercased())"] =
                 "\(collection.verdicts.count { $0.status == status })"
         }
-        if collection.readErrors.isEmpty {
+        if !outcome.differences.isEmpty {
+            metadata["organization.facts_differ"] =
+                "\(outcome.differences.map { "\($0.host): \($0.fact)" }.joined(separator: "; "))"
+            logger.warning(
+                "organization facts differ between servers of the organization: judged on the collector's, not merged",
+                metadata: metadata)
+        } else if collection.readErrors.isEmpty {
             logger.info("organization evaluated", metadata: metadata)
         } else {
             metadata["organization.read_errors"] = "\(collection.readErrors.joined(separator: "; "))"
@@ -172,6 +178,12 @@ enum ScanSummary {
                 outcome.organization, collection.host.name, count(.pass), count(.fail), count(.unknown), passedOver,
             ])
         }
-        return table.rendered()
+        var text = table.rendered()
+        for outcome in outcomes where !outcome.differences.isEmpty {
+            let list = outcome.differences.map { "\($0.host) (\($0.fact))" }.joined(separator: ", ")
+            text += "\nwarning: \(outcome.organization): organization facts differ from "
+                + "\(outcome.collection?.host.name ?? "the collector")'s on \(list)"
+        }
+        return text
     }
 }

@@ -188,7 +188,7 @@ struct OrganizationScanTests {
         try JSONSerialization.data(withJSONObject: control).write(to: URL(fileURLWithPath: directory + "/\(id).json"))
     }
 
-    @Test("Exchange facts: a host without network credentials passes the organization on; one finding per database")
+    @Test("Exchange facts: no network credential passes the organization on; a verdict per database; differences told")
     func exchangeOrganizationAndDatabases() throws {
         let fleet = try SimulatedFleet(
             [.init(snapshot: "mbx01.json"), .init(snapshot: "mbx02.json"), .init(snapshot: "mbx03.json")],
@@ -226,6 +226,10 @@ struct OrganizationScanTests {
             check: [
                 "exchange": "MailboxDatabase", "property": "CircularLoggingEnabled", "require": "all", "equals": false,
             ])
+        // A server control that reads the same organization fact: every server reads it, and mbx-c's differs.
+        try addControl(
+            controls, id: "EDCA-SRV-903", subject: "Server",
+            check: ["exchange": "OrganizationConfig", "property": "MapiHttpEnabled", "require": "all", "equals": true])
         let inventory = try inventory(
             fleet, [("mbx-a", 0, "Contoso"), ("mbx-b", 1, "Contoso"), ("mbx-c", 2, "Contoso")])
 
@@ -242,6 +246,16 @@ struct OrganizationScanTests {
         #expect(organization.count == 1)
         #expect(organization.first.flatMap(device) == "mbx-b", "mbx-a has no network credential: mbx-b collects")
         #expect(organization.first.flatMap(status) == "Pass", "mbx-b's organization facts, not mbx-c's")
+        let unmapped = organization.first?["unmapped"] as? [String: Any]
+        #expect(
+            unmapped?["organization_facts_differ"] as? [String] == ["mbx-c: OrganizationConfig"],
+            "mbx-c read the organization's configuration too, and differs: reported, not merged")
+        #expect(
+            run.standardOutput.contains(
+                "warning: Contoso: organization facts differ from mbx-b's on mbx-c (OrganizationConfig)"),
+            "\(run.standardOutput)")
+        let perServer = events.filter { control($0) == "EDCA-SRV-903" }.map { "\(device($0) ?? "?") \(status($0) ?? "?")" }
+        #expect(Set(perServer) == ["mbx-a Unknown", "mbx-b Pass", "mbx-c Fail"])
         let databases = events.filter { control($0) == "EDCA-DB-901" }
         let verdicts = Set(
             databases.map { event in
