@@ -251,7 +251,10 @@ package enum SpoolEvents {
             (
                 "finding_info",
                 .object([
-                    ("uid", .string(SpoolIdentifier.findingUID(host: subject.key(host: host.hostname), control: control.id))),
+                    (
+                        "uid",
+                        .string(SpoolIdentifier.findingUID(host: subject.key(host: host.hostname), control: control.id))
+                    ),
                     ("title", .string(control.title)),
                     ("first_seen_time", .integer(firstSeen)),
                     ("last_seen_time", .integer(timeMilliseconds)),

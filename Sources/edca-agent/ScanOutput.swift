@@ -181,7 +181,8 @@ enum ScanSummary {
         var text = table.rendered()
         for outcome in outcomes where !outcome.differences.isEmpty {
             let list = outcome.differences.map { "\($0.host) (\($0.fact))" }.joined(separator: ", ")
-            text += "\nwarning: \(outcome.organization): organization facts differ from "
+            text +=
+                "\nwarning: \(outcome.organization): organization facts differ from "
                 + "\(outcome.collection?.host.name ?? "the collector")'s on \(list)"
         }
         return text

@@ -133,7 +133,8 @@ struct FleetScanTests {
         for outcome in outcomes {
             guard case .success(let scan) = outcome.result else { continue }
             let rendered = scan.snapshot.jsonDocument().rendered()
-            #expect(!rendered.contains("EDCA-Test"), "\(outcome.target.name)'s own probe asked for no organization read")
+            #expect(
+                !rendered.contains("EDCA-Test"), "\(outcome.target.name)'s own probe asked for no organization read")
             #expect(scan.organization == nil)
             #expect(scan.verdicts.map(\.controlID) == ["EDCA-SEC-043"])
         }

@@ -58,7 +58,9 @@ import Testing
 
     @Test("subject is one of Server, Organization, Mailbox, Database; Organization and Mailbox are organization-wide")
     func subjectIsRead() throws {
-        for (word, subject) in [("Organization", ControlSubject.organization), ("Mailbox", .mailbox), ("Database", .database)] {
+        for (word, subject) in [
+            ("Organization", ControlSubject.organization), ("Mailbox", .mailbox), ("Database", .database),
+        ] {
             var document = ControlDocument(check: Self.valueCheck)
             document.set("subject", "\"\(word)\"")
             #expect(try decodeControl(document.text).subject == subject)
@@ -68,7 +70,8 @@ import Testing
         #expect(problems.map(\.field) == ["subject"])
         #expect(
             problems.first?.message
-                == #"expected one of Server, Organization, Mailbox, Database, found "Organisation" (did you mean 'Organization'?)"#)
+                == #"expected one of Server, Organization, Mailbox, Database, found "Organisation" (did you mean 'Organization'?)"#
+        )
     }
 
     @Test(arguments: [1, 10])

@@ -378,7 +378,8 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
             hosts:
               - {name: loose}
             """)
-        #expect(inventory.hosts.map(\.organization) == ["Contoso North", "Fabrikam", InventoryHost.defaultOrganization])
+        #expect(
+            inventory.hosts.map(\.organization) == ["Contoso North", "Fabrikam", InventoryHost.defaultOrganization])
         #expect(InventoryHost.defaultOrganization == "default")
         let everywhere = try parseValid(
             """
@@ -408,6 +409,7 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
                 defaults: {user: svc, identity: /keys/id}
                 hosts:
                   - {name: a, organisation: Contoso}
-                """).first?.contains(#"did you mean "organization"?"#) == true)
+                """
+            ).first?.contains(#"did you mean "organization"?"#) == true)
     }
 }

@@ -105,7 +105,8 @@ struct OrganizationScanTests {
             ($0["compliance"] as? [String: Any])?["control"] as? String == "EDCA-SEC-043"
         }
         #expect(Set(serverFindings.compactMap(device)) == ["mbx-a", "mbx-b", "mbx-c"])
-        #expect(serverFindings.allSatisfy { resource($0)["type"] == nil && resource($0)["name"] as? String == device($0) })
+        #expect(
+            serverFindings.allSatisfy { resource($0)["type"] == nil && resource($0)["name"] as? String == device($0) })
         #expect(run.standardOutput.contains("ORGANIZATION"), "\(run.standardOutput)")
         #expect(
             run.standardOutput.split(separator: "\n").contains { $0.hasPrefix("Contoso") && $0.contains("mbx-a") },
@@ -130,7 +131,8 @@ struct OrganizationScanTests {
 
         // mbx-a cannot be reached; mbx-b (host 0) is reached but its organization key is denied; mbx-c collects.
         let inventory = try inventory(
-            fleet, [("mbx-a", nil, "Contoso"), ("mbx-b", 0, "Contoso"), ("mbx-c", 1, "Contoso"), ("mbx-d", 2, "Contoso")])
+            fleet,
+            [("mbx-a", nil, "Contoso"), ("mbx-b", 0, "Contoso"), ("mbx-c", 1, "Contoso"), ("mbx-d", 2, "Contoso")])
         let (run, events, _) = try scan(fleet, inventory: inventory, controls: controls)
 
         #expect(run.status == 4, "one host could not be reached: \(run.standardError)")
@@ -163,7 +165,8 @@ struct OrganizationScanTests {
         #expect(run.status != 4, "\(run.standardError)")
         let findings = organizationFindings(events)
         let collected = Dictionary(
-            findings.map { (resource($0)["name"] as? String ?? "?", device($0) ?? "?") }, uniquingKeysWith: { a, _ in a })
+            findings.map { (resource($0)["name"] as? String ?? "?", device($0) ?? "?") },
+            uniquingKeysWith: { a, _ in a })
         #expect(findings.count == 3, "\(findings)")
         #expect(collected == ["North": "n1", "South": "s1", "default": "d1"])
     }
@@ -254,7 +257,9 @@ struct OrganizationScanTests {
             run.standardOutput.contains(
                 "warning: Contoso: organization facts differ from mbx-b's on mbx-c (OrganizationConfig)"),
             "\(run.standardOutput)")
-        let perServer = events.filter { control($0) == "EDCA-SRV-903" }.map { "\(device($0) ?? "?") \(status($0) ?? "?")" }
+        let perServer = events.filter { control($0) == "EDCA-SRV-903" }.map {
+            "\(device($0) ?? "?") \(status($0) ?? "?")"
+        }
         #expect(Set(perServer) == ["mbx-a Unknown", "mbx-b Pass", "mbx-c Fail"])
         let databases = events.filter { control($0) == "EDCA-DB-901" }
         let verdicts = Set(
