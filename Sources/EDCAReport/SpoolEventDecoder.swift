@@ -62,6 +62,9 @@ package struct SpoolHostRecord: Sendable, Hashable {
     package var role: String?
     /// The operating system's name, if known.
     package var osName: String?
+    /// For a row about an organization or a database, the server whose facts decided (`device.hostname`): where
+    /// its fixes run.
+    package var server: String? = nil
 }
 
 /// One host's Scan Activity: reached or not, and why not.
@@ -256,11 +259,13 @@ package enum SpoolEventDecoder {
         let name = try required(resource.name, "resources[0].name")
         switch type {
         case "Organization":
-            return SpoolHostRecord(name: "organization \(name)", ip: nil, role: "Organization", osName: nil)
+            return SpoolHostRecord(
+                name: "organization \(name)", ip: nil, role: "Organization", osName: nil, server: try host(event).name)
         case "Database":
             let server = try host(event)
             return SpoolHostRecord(
-                name: "\(server.name) database \(name)", ip: server.ip, role: "Database", osName: server.osName)
+                name: "\(server.name) database \(name)", ip: server.ip, role: "Database", osName: server.osName,
+                server: server.name)
         default:
             return try host(event)
         }
