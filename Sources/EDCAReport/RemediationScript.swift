@@ -17,7 +17,7 @@ package enum RemediationScript {
             wanted.isEmpty || wanted.contains(row.host.name.lowercased())
                 || row.host.server.map { wanted.contains($0.lowercased()) } == true
         }
-            .sorted { $0.host.name < $1.host.name }
+        .sorted { $0.host.name < $1.host.name }
         var used = Set<Int>()
         for row in rows {
             for (column, status) in row.statuses.enumerated()
