@@ -97,7 +97,7 @@ package struct HostProbe: Sendable {
         if scope.includesOrganization, plan.hasOrganizationControls {
             organization = OrganizationFacts(
                 verdicts: plan.evaluateOrganizationControls(on: facts, role: hostRole),
-                readErrors: plan.organizationReadErrors(in: facts).map(\.description))
+                readErrors: plan.organizationReadErrors(in: facts))
         }
         return HostScan(
             endpoint: endpoint, role: hostRole, identity: result.identity, snapshot: result.snapshot,

@@ -248,6 +248,10 @@ struct OrganizationScanTests {
         let organization = events.filter { control($0) == "EDCA-ORG-902" }
         #expect(organization.count == 1)
         #expect(organization.first.flatMap(device) == "mbx-b", "mbx-a has no network credential: mbx-b collects")
+        #expect(
+            run.standardError.contains(
+                "mbx-a (organization reads failed: Exchange OrganizationConfig: exchange.no-network-credentials"),
+            "the log says why mbx-a was passed over: \(run.standardError)")
         #expect(organization.first.flatMap(status) == "Pass", "mbx-b's organization facts, not mbx-c's")
         let unmapped = organization.first?["unmapped"] as? [String: Any]
         #expect(

@@ -86,14 +86,22 @@ package struct EvaluationPlan: Sendable {
         organizationControlIndices.map { evaluate(controlAt: $0, on: facts, role: role) }
     }
 
-    /// The organization controls' reads that the host answered with an error (access denied, a failed read):
-    /// facts that another host of the organization may be able to give.
-    package func organizationReadErrors(in facts: HostFacts) -> [FactRead] {
+    /// The organization controls' reads that the host answered with an error (access denied, a failed read), in
+    /// words (an Exchange stage key with its error class): facts another host of the organization may give.
+    package func organizationReadErrors(in facts: HostFacts) -> [String] {
         var numbers: [FactRead: Int] = [:]
         for (number, read) in reads.enumerated() { numbers[read] = number }
-        return organizationReads.filter { read in
-            guard let number = numbers[read] else { return false }
-            return facts.answers[number].isError
+        return organizationReads.compactMap { read in
+            guard let number = numbers[read], facts.answers[number].isError else { return nil }
+            switch (read, facts.answers[number]) {
+            case (.exchange(let fact), .exchange(.factError(let error))),
+                (.exchange(let fact), .exchange(.stageError(let error))):
+                return "Exchange \(fact.key): \(error.description)"
+            case (.exchange(let fact), _):
+                return "Exchange \(fact.key): not answered"
+            default:
+                return "\(read): unreadable"
+            }
         }
     }
 
