@@ -113,6 +113,7 @@ struct ScanCommand: AsyncParsableCommand {
                 "spool.file": "\(result.spoolFile ?? "-")",
             ])
         print(ScanSummary.table(result.outcomes))
+        for line in ScanSummary.exchangeStageErrors(result.outcomes) { print(line) }
         if let organizations = ScanSummary.organizationTable(result.organizations) { print("\n" + organizations) }
         if let spoolFile = result.spoolFile { print("spool: \(spoolFile)") }
         if result.wasInterrupted { throw ExitCode(5) }

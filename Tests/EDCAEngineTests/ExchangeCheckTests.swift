@@ -98,6 +98,19 @@ import Testing
         #expect(unset.evidenceLines.contains { $0.contains(#"[MBX01\A].MaxMessageSize: not set"#) })
     }
 
+    @Test func whenAbsentGivesTheStatusOfARowWithoutTheProperty() throws {
+        let check =
+            #"{"exchange": "TransportService", "property": "PickupDirectoryPath", "require": "all", "equals": "", "whenAbsent": "Pass"}"#
+        let unset = try verdict(check, exchange: #"{"facts": {"TransportService": {"rows": [{}]}}}"#)
+        #expect(unset.status == .pass)
+        #expect(
+            unset.evidenceLines.contains {
+                $0.contains("PickupDirectoryPath: not set") && $0.contains("when not set: Pass")
+            })
+        let set = #"{"facts": {"TransportService": {"rows": [{"PickupDirectoryPath": "C:\\Pickup"}]}}}"#
+        #expect(try verdict(check, exchange: set).status == .fail)
+    }
+
     @Test func aCallErrorIsUnknownNamingTheKeyAndClass() throws {
         let denied = try verdict(
             Self.sizeLimit,

@@ -85,6 +85,10 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-010": "Pass",  // C: is NTFS
         "EDCA-SEC-025": "Pass",  // the firewall is on for every profile (the Windows default)
         "EDCA-SEC-026": "Pass",  // Defender real-time protection on
+        "EDCA-MON-006": "Fail",  // message tracking logs subjects (the default)
+        "EDCA-MON-007": "Fail",  // four of the five receive connectors do not log the SMTP conversation
+        "EDCA-SEC-033": "Fail",  // the pickup directory is set (the default path)
+        "EDCA-TLS-013": "Fail",  // receive connectors accept 36 MB messages (the default)
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")

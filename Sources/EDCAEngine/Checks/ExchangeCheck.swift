@@ -47,8 +47,8 @@ package struct RowSelection: Sendable {
 /// after `where`, e.g. `{"exchange": "ReceiveConnector", "property": "MaxMessageSize", "where": [{"property":
 /// "Enabled", "equals": true}], "require": "all", "atMost": 26214400}`.
 ///
-/// A row without the property is `Unknown`. When no row is left the check gives `whenNoneFound`. A call that
-/// failed, or a stage that did not run, is `Unknown` with the error in the evidence.
+/// A row without the property (null) gives `whenAbsent` (default `Unknown`). When no row is left the check gives
+/// `whenNoneFound`. A call that failed, or a stage that did not run, is `Unknown` with the error in the evidence.
 package final class ExchangeCheck: Sendable {
     /// The stage key read.
     package let fact: ExchangeFact
@@ -62,12 +62,15 @@ package final class ExchangeCheck: Sendable {
     package let rule: ValueRule
     /// The status when no row is left.
     package let whenNoneFound: Status
+    /// The status of a row without the property; nil: `Unknown`.
+    package let whenAbsent: Status?
 
     /// Creates an Exchange row check.
     package init(
         fact: ExchangeFact, property: String, selection: RowSelection, quantifier: RowQuantifier, rule: ValueRule,
-        whenNoneFound: Status
+        whenNoneFound: Status, whenAbsent: Status? = nil
     ) {
+        self.whenAbsent = whenAbsent
         self.fact = fact
         self.property = property
         self.selection = selection
@@ -225,13 +228,16 @@ extension Check {
         }
         let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
-        guard let fact, let property, let selection, let quantifier, let rule, whenNoneFound.isValid else {
+        let whenAbsent = decodeStatus(&reader, "whenAbsent", problems: &problems)
+        guard let fact, let property, let selection, let quantifier, let rule, whenNoneFound.isValid,
+            whenAbsent.isValid
+        else {
             return nil
         }
         return .exchange(
             ExchangeCheck(
                 fact: fact, property: property, selection: selection, quantifier: quantifier, rule: rule,
-                whenNoneFound: whenNoneFound.value ?? .unknown))
+                whenNoneFound: whenNoneFound.value ?? .unknown, whenAbsent: whenAbsent.value))
     }
 
     /// Decodes `{"exchangeCountOf": KEY, "where": [...], <rule>}`.
@@ -290,7 +296,8 @@ extension ExchangeCheck {
         var listedPasses = 0
         for row in selected {
             let label = fact.rowIdentity.flatMap { row[$0]?.textValue }
-            let outcome: Finding.RuleOutcome = row[property].map(rule.apply) ?? .undecided
+            let outcome: Finding.RuleOutcome =
+                row[property].map(rule.apply) ?? whenAbsent.map(Finding.RuleOutcome.absent) ?? .undecided
             let status = outcome.status
             tally.add(status)
             switch (quantifier, status) {
@@ -369,8 +376,7 @@ extension Finding {
             guard let data else {
                 return Evidence(
                     subject: subject, observed: ": not set", observation: "not set",
-                    required: [describe(check.rule) + "; cannot be decided without it, so Unknown"],
-                    result: outcome.status)
+                    required: [describe(outcome, rule: check.rule)], result: outcome.status)
             }
             return Evidence(
                 subject: subject, value: .registry(data), observed: " = " + renderRecordValue(data),
