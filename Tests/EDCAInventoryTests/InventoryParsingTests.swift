@@ -316,6 +316,9 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
         #expect(inventory.hosts.allSatisfy { $0.port == 2222 && $0.identityFile == ".lab/client_ed25519" })
         #expect(Set(inventory.hosts.map(\.address)) == Set((11...16).map { "127.0.0.\($0)" }))
         #expect(inventory.hosts.first { $0.name == "edge01" }?.role == .edge)
+        // The lab snapshots' Exchange facts: mbx02 is Fabrikam's (default 2019), the others Contoso's.
+        #expect(
+            inventory.hosts.map(\.organization) == ["Contoso", "Fabrikam", "Contoso", "Contoso", "Contoso", "Contoso"])
     }
 
     @Test func kerberosHostsNeedNoIdentityAndNameTheirServicePrincipal() throws {
