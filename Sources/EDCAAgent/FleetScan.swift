@@ -104,15 +104,17 @@ package struct FleetScan: Sendable {
         self.concurrency = concurrency
     }
 
-    /// Probes every target, at most ``concurrency`` at a time, and hands each outcome to `record` as soon as the
-    /// host finishes (completion order). When `stop` is requested, no new host starts and hosts in flight finish on
-    /// their own deadlines; when the surrounding task is cancelled, hosts in flight are cancelled too. Either way
-    /// every host not started is recorded as interrupted.
+    /// Probes every target, at most ``concurrency`` at a time, and hands each outcome to `record` in the host's own
+    /// task as soon as the host finishes: calls overlap (at most ``concurrency``), so that a recorder can make the
+    /// hosts that finish together durable together; a host's slot is free once its `record` returned. When `stop`
+    /// is requested, no new host starts and hosts in flight finish on their own deadlines; when the surrounding task
+    /// is cancelled, hosts in flight are cancelled too. Either way every host not started is recorded as
+    /// interrupted.
     ///
     /// Organization controls are evaluated once per organization, on the facts of one host chosen as
     /// ``OrganizationCollectors`` says (the first host, in name order, that is not Edge and can collect them); the
     /// other hosts' requests leave out the reads only those controls need. Each organization's verdicts go to
-    /// `recordOrganization` once decided.
+    /// `recordOrganization` once decided and every host of it has finished.
     /// - Parameter summarizing: keep each outcome ``HostOutcome/summarized`` once recorded (the spool holds the
     ///   rest); false keeps them whole, for a caller that prints them.
     /// - Returns: every outcome, in the order of `targets`.
@@ -120,6 +122,19 @@ package struct FleetScan: Sendable {
         _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest = StopRequest(),
         summarizing: Bool = true, record: @Sendable (HostOutcome) async -> Void,
         recordOrganization: @Sendable (OrganizationOutcome) async -> Void = { _ in }
+    ) async -> [HostOutcome] {
+        // The host tasks call `record`; they all end before this returns, so it does not really escape.
+        await withoutActuallyEscaping(record) { record in
+            await run(
+                targets, runner: runner, stop: stop, summarizing: summarizing, recordingIn: record,
+                recordOrganization: recordOrganization)
+        }
+    }
+
+    private func run(
+        _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest, summarizing: Bool,
+        recordingIn record: @escaping @Sendable (HostOutcome) async -> Void,
+        recordOrganization: @Sendable (OrganizationOutcome) async -> Void
     ) async -> [HostOutcome] {
         let stopping = { Task.isCancelled || stop.isRequested }
         var outcomes = [HostOutcome?](repeating: nil, count: targets.count)
@@ -140,8 +155,9 @@ package struct FleetScan: Sendable {
                         result = .failure(error)
                     }
                     if scope == .organizationOnly { return .organization(index, result) }
-                    return .host(
-                        index, HostOutcome(target: target, result: result, duration: ContinuousClock.now - started))
+                    let outcome = HostOutcome(target: target, result: result, duration: ContinuousClock.now - started)
+                    await record(outcome)
+                    return .host(index, outcome)
                 }
                 return true
             }
@@ -151,7 +167,6 @@ package struct FleetScan: Sendable {
                 let decided: [OrganizationOutcome]
                 switch finished {
                 case .host(let index, let outcome):
-                    await record(outcome)
                     decided = collectors.hostFinished(index, result: outcome.result)
                     outcomes[index] = summarizing ? outcome.summarized : outcome
                 case .organization(let index, let result):
@@ -161,18 +176,17 @@ package struct FleetScan: Sendable {
                 while running < concurrency, !stopping(), startNext() {}
             }
         }
-        var result: [HostOutcome] = []
-        for (index, outcome) in outcomes.enumerated() {
-            if let outcome {
-                result.append(outcome)
-            } else {
+        // Hosts never started are recorded together too (one sync for all of them, with group commit).
+        let unstarted = outcomes.indices.filter { outcomes[$0] == nil }
+        await withTaskGroup(of: Void.self) { group in
+            for index in unstarted {
                 let interrupted = HostOutcome(target: targets[index], result: .failure(.interrupted), duration: .zero)
-                await record(interrupted)
-                result.append(interrupted)
+                outcomes[index] = interrupted
+                group.addTask { await record(interrupted) }
             }
         }
         for organization in collectors.finishRemaining() { await recordOrganization(organization) }
-        return result
+        return outcomes.compactMap { $0 }
     }
 }
 
