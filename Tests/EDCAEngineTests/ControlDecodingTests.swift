@@ -30,7 +30,7 @@ import Testing
         #expect(control.title == "Test control")
         #expect(control.description == "A control used by the engine tests.")
         #expect(control.verify)
-        #expect(control.subject == "Server")
+        #expect(control.subject == .server)
         #expect(control.category == "Platform Security")
         #expect(control.severity == .medium)
         #expect(control.severityWeight == 5)
@@ -54,6 +54,24 @@ import Testing
         var document = ControlDocument(check: Self.valueCheck)
         document.set("requirements", #"["CIS 2.3.8", "BSI SYS.1.2.3.A5"]"#)
         #expect(try decodeControl(document.text).requirements == ["CIS 2.3.8", "BSI SYS.1.2.3.A5"])
+    }
+
+    @Test("subject is one of Server, Organization, Mailbox, Database; Organization and Mailbox are organization-wide")
+    func subjectIsRead() throws {
+        for (word, subject) in [
+            ("Organization", ControlSubject.organization), ("Mailbox", .mailbox), ("Database", .database),
+        ] {
+            var document = ControlDocument(check: Self.valueCheck)
+            document.set("subject", "\"\(word)\"")
+            #expect(try decodeControl(document.text).subject == subject)
+        }
+        #expect(ControlSubject.allCases.filter(\.isOrganizationWide) == [.organization, .mailbox])
+        let problems = Self.problems(setting: "subject", to: #""Organisation""#)
+        #expect(problems.map(\.field) == ["subject"])
+        #expect(
+            problems.first?.message
+                == #"expected one of Server, Organization, Mailbox, Database, found "Organisation" (did you mean 'Organization'?)"#
+        )
     }
 
     @Test(arguments: [1, 10])

@@ -15,7 +15,14 @@ package struct HostReport: Sendable {
     package init(scan: HostScan, controls: [Control]) {
         self.scan = scan
         let source = "\(scan.endpoint.host):\(scan.endpoint.port)"
-        evaluation = EvaluationReport(source: source, role: scan.role, results: Array(zip(controls, scan.verdicts)))
+        // The server controls' verdicts (one per database for a Database control), then the organization controls'
+        // when this host collected them.
+        let byID = Dictionary(controls.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        evaluation = EvaluationReport(
+            source: source, role: scan.role,
+            results: (scan.verdicts + (scan.organization?.verdicts ?? [])).compactMap { verdict in
+                byID[verdict.controlID].map { ($0, verdict) }
+            })
     }
 
     /// One line naming the host: computer name, address, Windows and Exchange builds, role, host key.
