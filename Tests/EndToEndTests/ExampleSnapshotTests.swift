@@ -85,6 +85,8 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-010": "Pass",  // C: is NTFS
         "EDCA-SEC-025": "Pass",  // the firewall is on for every profile (the Windows default)
         "EDCA-SEC-026": "Pass",  // Defender real-time protection on
+        "EDCA-RES-001": "Pass",  // every Exchange service of a Mailbox server runs
+        "EDCA-PERF-014": "Pass",  // 64 GB on a 2019 Mailbox server (32 to 256 GB)
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")
