@@ -15,6 +15,10 @@ enum ProbeRead {
     case cim(CimClass)
     /// A CIM read naming a class outside the allow-list.
     case invalidCimClass(String)
+    /// An allow-listed Exchange stage key.
+    case exchange(ExchangeFact)
+    /// An Exchange read naming a key outside the allow-list.
+    case invalidExchangeKey(String)
     /// A service read whose name is malformed; the problem.
     case invalidService(String)
     /// A read of a known shape whose key path is malformed; the problem.
@@ -52,6 +56,8 @@ enum ProbeRead {
             } else {
                 self = .invalidCimClass(address)
             }
+        } else if names == ["exchange"], let key = strings["exchange"] {
+            self = ExchangeFact.named(key).map(ProbeRead.exchange) ?? .invalidExchangeKey(key)
         } else if names == ["service"], let name = strings["service"] {
             self = ServiceSnapshot.problem(withName: name).map(ProbeRead.invalidService) ?? .service(name)
         } else {
@@ -184,6 +190,10 @@ enum ProbeAnswers {
             }
         case .invalidCimClass(let address):
             return error("not an allow-listed CIM class: \(address)")
+        case .exchange(let fact):
+            return ExchangeStage.answer(fact, from: host.exchange)
+        case .invalidExchangeKey(let key):
+            return error("not an allow-listed Exchange stage key: \(key)")
         case .invalidPath(let problem):
             return error("invalid key path: \(problem)")
         case .invalidService(let problem):

@@ -15,6 +15,11 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     case cimProperty(className: String, instance: String?, property: String)
     /// A CIM class itself: its instances, or why there are none.
     case cimClass(String)
+    /// One property of an Exchange stage key's rows (`row` names the row by its `Identity` or `Name`, when it has
+    /// one).
+    case exchangeProperty(key: String, row: String?, property: String)
+    /// An Exchange stage key itself: its rows, or why there are none.
+    case exchangeFact(String)
 
     /// The location in words, as evidence lines start: `HKLM\...\Parameters RequireSecuritySignature`.
     package var description: String {
@@ -26,6 +31,9 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .cimProperty(let className, let instance?, let property): "\(className)[\(instance)].\(property)"
         case .cimProperty(let className, nil, let property): "\(className).\(property)"
         case .cimClass(let className): className
+        case .exchangeProperty(let key, let row?, let property): "Exchange \(key)[\(row)].\(property)"
+        case .exchangeProperty(let key, nil, let property): "Exchange \(key).\(property)"
+        case .exchangeFact(let key): "Exchange \(key)"
         }
     }
 
@@ -39,12 +47,20 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
             [("fact", "cim"), ("cim_class", className)] + (instance.map { [("cim_instance", $0)] } ?? [])
                 + [("cim_property", property)]
         case .cimClass(let className): [("fact", "cim"), ("cim_class", className)]
+        case .exchangeProperty(let key, let row, let property):
+            [("fact", "exchange"), ("exchange_key", key)] + (row.map { [("exchange_row", $0)] } ?? [])
+                + [("exchange_property", property)]
+        case .exchangeFact(let key): [("fact", "exchange"), ("exchange_key", key)]
         }
     }
 
     /// What a count observed here counts, as a field name for machines: `subkey_count`, `instance_count`.
     package var countName: String {
-        if case .cimClass = self { "instance_count" } else { "subkey_count" }
+        switch self {
+        case .cimClass: "instance_count"
+        case .exchangeFact: "row_count"
+        default: "subkey_count"
+        }
     }
 }
 

@@ -4,7 +4,7 @@ package import EDCAJSON
 /// writes and what the simulated host answers from.
 ///
 /// The file format is versioned (`docs/registry-snapshot.md`). Version 1, the first files, is the registry object
-/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services` and `cim`. A new
+/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim` and `exchange`. A new
 /// kind of fact adds a stored property here, its member to ``members`` and its decoding below; version 2 readers
 /// of an older agent then name the new member as unknown rather than silently ignoring facts.
 package struct HostSnapshot: Sendable {
@@ -13,7 +13,7 @@ package struct HostSnapshot: Sendable {
     /// The member that carries the version; its absence means version 1.
     package static let versionMember = "edcaSnapshot"
     /// The members of a version 2 document besides ``versionMember``, one per kind of fact.
-    package static let members = ["registry", "services", "cim"]
+    package static let members = ["registry", "services", "cim", "exchange"]
 
     /// The registry keys and values read.
     package var registry: RegistrySnapshot
@@ -21,15 +21,18 @@ package struct HostSnapshot: Sendable {
     package var services: ServiceSnapshot
     /// The CIM classes read (version 2 member `cim`; absent in older files).
     package var cim: CimSnapshot
+    /// The Exchange stage's answers (version 2 member `exchange`; absent in older files).
+    package var exchange: ExchangeSnapshot
 
     /// Creates a snapshot from its facts.
     package init(
         registry: RegistrySnapshot = RegistrySnapshot(), services: ServiceSnapshot = ServiceSnapshot(),
-        cim: CimSnapshot = CimSnapshot()
+        cim: CimSnapshot = CimSnapshot(), exchange: ExchangeSnapshot = ExchangeSnapshot()
     ) {
         self.registry = registry
         self.services = services
         self.cim = cim
+        self.exchange = exchange
     }
 
     /// Decodes a snapshot document of any version this agent knows.
@@ -68,6 +71,7 @@ package struct HostSnapshot: Sendable {
         let registryDocument = reader.take("registry")
         let servicesDocument = reader.take("services")
         let cimDocument = reader.take("cim")
+        let exchangeDocument = reader.take("exchange")
         reader.reportUnknownFields(knownNames: Self.members, problems: &problems)
         if !problems.isEmpty { throw SnapshotError(problems: problems) }
         self.init(
@@ -78,7 +82,10 @@ package struct HostSnapshot: Sendable {
                 try ServiceSnapshot(document: value)
             } ?? ServiceSnapshot(),
             cim: try cimDocument.map { value throws(SnapshotError) in try CimSnapshot(document: value) }
-                ?? CimSnapshot())
+                ?? CimSnapshot(),
+            exchange: try exchangeDocument.map { value throws(SnapshotError) in
+                try ExchangeSnapshot(document: value)
+            } ?? ExchangeSnapshot())
     }
 
     /// The snapshot as a document of the current version, every kind of fact sorted as its own writer sorts it.
@@ -88,6 +95,7 @@ package struct HostSnapshot: Sendable {
                 (Self.versionMember, .integer(Self.currentVersion)),
                 ("registry", registry.jsonDocument()),
             ] + (services.isEmpty ? [] : [("services", services.jsonDocument())])
-                + (cim.isEmpty ? [] : [("cim", cim.jsonDocument())]))
+                + (cim.isEmpty ? [] : [("cim", cim.jsonDocument())])
+                + (exchange.isEmpty ? [] : [("exchange", exchange.jsonDocument())]))
     }
 }

@@ -89,7 +89,8 @@ package enum ProbeResponse {
             try builder.apply(answer, to: read)
         }
         return ProbeResult(
-            snapshot: HostSnapshot(registry: builder.snapshot, services: builder.services, cim: builder.cim),
+            snapshot: HostSnapshot(
+                registry: builder.snapshot, services: builder.services, cim: builder.cim, exchange: builder.exchange),
             identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
@@ -133,6 +134,7 @@ private struct SnapshotBuilder {
     var snapshot = RegistrySnapshot()
     var services = ServiceSnapshot()
     var cim = CimSnapshot()
+    var exchange = ExchangeSnapshot()
     var readErrors: [String] = []
 
     /// Records one answer. A registry answer of the wrong shape makes its key unreadable; an answer of a newer kind
@@ -156,7 +158,32 @@ private struct SnapshotBuilder {
             try applyService(answer, name: name.text)
         case .cim(let cimClass):
             try applyCim(answer, cimClass: cimClass)
+        case .exchange(let fact):
+            applyExchange(answer, fact: fact)
         }
+    }
+
+    /// Applies an Exchange answer: `{"rows": [ROW]}`, `{"error": {"class", "message"}}` (that call failed), or
+    /// `{"stageError": {"class", "message"}}` (the stage ran no cmdlet). Any other shape, or a row outside the
+    /// allow-list, is that key's `malformed` error: the other keys and the host's other facts stand.
+    private mutating func applyExchange(_ answer: JSONValue, fact: ExchangeFact) {
+        var problems: [DecodingProblem] = []
+        let field = "Exchange \(fact.key)"
+        if case .object(let members) = answer.kind, members.count == 1, members[0].name == "stageError" {
+            if let error = ExchangeError.decode(
+                members[0].value, field: field + ".stageError", allowedClasses: ExchangeError.stageClasses,
+                problems: &problems)
+            {
+                if exchange.stageError == nil { exchange.stageError = error }
+                return
+            }
+        } else if let state = ExchangeSnapshot.decodeState(answer, of: fact, field: field, problems: &problems) {
+            exchange.set(fact, state)
+            return
+        }
+        let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "expected rows, error or stageError"
+        exchange.set(fact, .error(ExchangeError(errorClass: "malformed", message: reason)))
+        readErrors.append("\(field): malformed answer: \(reason)")
     }
 
     /// Applies a CIM answer: `{"instances": [{PROPERTY: VALUE}]}`, else `{"state": "absent"}`, `{"state":

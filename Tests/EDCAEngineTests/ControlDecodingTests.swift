@@ -159,8 +159,8 @@ import Testing
         (#""key": 1, "value": "Setting", "equals": 1"#, "check.key", "expected a string, found number"),
         (#""key": "\#(TestKey.json)", "value": 5, "equals": 1"#, "check.value", "expected a string, found number"),
         (
-            #""key": "\#(TestKey.json)", "value": "Setting", "equals": true"#, "check.equals",
-            #"expected a non-negative integer or a "0x..." string, found boolean"#
+            #""key": "\#(TestKey.json)", "value": "Setting", "equals": [1]"#, "check.equals",
+            #"expected a non-negative integer or a "0x..." string, found array"#
         ),
         (
             #""key": "\#(TestKey.json)", "value": "Setting", "between": [1]"#, "check.between",
@@ -277,7 +277,7 @@ import Testing
         #expect(
             problem.message
                 == "a check must read something: expected one of all, any, none, key, subkeysOf, subkeyCountOf, role, "
-                + "service, cim, cimCountOf")
+                + "service, cim, cimCountOf, exchange, exchangeCountOf")
         #expect(problem.position == SourcePosition(line: 15, column: 12))
     }
 
@@ -288,7 +288,7 @@ import Testing
                 $0.field == "check"
                     && $0.message
                         == "a check node is one of all, any, none, key, subkeysOf, subkeyCountOf, role, service, cim, "
-                        + "cimCountOf; found all and key"
+                        + "cimCountOf, exchange, exchangeCountOf; found all and key"
             })
     }
 
@@ -334,7 +334,8 @@ import Testing
         #expect(
             problems.map(\.message) == [
                 "no test: expected one of equals, oneOf, atLeast, atMost, greaterThan, lessThan, between, "
-                    + "equalsIgnoringCase, matches, contains, emptyList, bitsSet, bitsClear, versionAtLeast, cases or present"
+                    + "equalsIgnoringCase, matches, contains, emptyList, bitsSet, bitsClear, versionAtLeast, startsWith, "
+                    + "containsText, cases or present"
             ])
         #expect(problems.map(\.field) == ["check"])
     }

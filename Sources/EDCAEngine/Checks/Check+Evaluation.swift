@@ -45,6 +45,16 @@ extension CompiledCheck {
         case .cimCount(let check, let read):
             guard case .cim(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
             return check.evaluate(state, findings: &findings)
+        case .exchange(let check, let read):
+            guard case .exchange(let answer) = facts.answers[read] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(answer, findings: &findings)
+        case .exchangeCount(let check, let read):
+            guard case .exchange(let answer) = facts.answers[read] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(answer, findings: &findings)
         case .role(let required):
             findings.append(.role(required: required, host: role))
             return NodeOutcome(status: role == required ? .pass : .fail, nothingSet: false)

@@ -5,7 +5,7 @@ extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
-        "contains", "emptyList", "bitsSet", "bitsClear", "versionAtLeast",
+        "contains", "emptyList", "bitsSet", "bitsClear", "versionAtLeast", "startsWith", "containsText",
     ]
     /// Every field name the check language knows, for "did you mean" suggestions.
     static let fieldNames =
@@ -14,9 +14,10 @@ extension Check {
             "note",
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
-        + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf"] + comparisonNames
+        + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf"] + exchangeFieldNames + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
+        "exchange", "exchangeCountOf",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -59,6 +60,10 @@ extension Check {
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
             guard let cimClass, let rule else { return nil }
             body = .cimCount(CimCountCheck(cimClass: cimClass, rule: rule))
+        case "exchange":
+            body = decodeExchange(&reader, catalogs: catalogs, problems: &problems)
+        case "exchangeCountOf":
+            body = decodeExchangeCount(&reader, catalogs: catalogs, problems: &problems)
         default:
             body = decodeKeyOrValue(&reader, catalogs: catalogs, problems: &problems)
         }
@@ -313,7 +318,7 @@ extension Check {
     }
 
     /// Decodes the rule of a value or subkeys check: comparisons, `cases` with `otherwise`, or `present`.
-    private static func decodeRule(
+    static func decodeRule(
         _ reader: inout JSONObjectReader, allowsPresence: Bool, catalogs: [String: VersionCatalog],
         problems: inout [DecodingProblem]
     ) -> ValueRule? {
@@ -441,7 +446,7 @@ extension Check {
         return nil
     }
 
-    private static func decodeStatus(
+    static func decodeStatus(
         _ reader: inout JSONObjectReader, _ field: String, problems: inout [DecodingProblem]
     ) -> (value: Status?, isValid: Bool) {
         guard let json = reader.take(field) else { return (nil, true) }
@@ -458,7 +463,7 @@ extension Check {
         return (status, true)
     }
 
-    private static func decodeComparisons(
+    static func decodeComparisons(
         _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
     ) -> ([Comparison], valid: Bool) {
         var comparisons: [Comparison] = []
@@ -487,6 +492,7 @@ extension Check {
             if case .string(let operand) = json.kind, !operand.lowercased().hasPrefix("0x") {
                 return .equalsText(operand)
             }
+            if case .bool(let operand) = json.kind { return .equalsBool(operand) }
             return number().map(Comparison.equalsNumber)
         case "oneOf":
             guard let items = JSONRead.array(json, path, &problems) else { return nil }
@@ -531,6 +537,8 @@ extension Check {
         case "versionAtLeast": return decodeVersion(json, path: path, catalogs: catalogs, problems: &problems)
         case "equalsIgnoringCase": return text().map(Comparison.equalsIgnoringCase)
         case "contains": return text().map(Comparison.contains)
+        case "startsWith": return text().map(Comparison.startsWith)
+        case "containsText": return text().map(Comparison.containsText)
         case "emptyList": return JSONRead.bool(json, path, &problems).map(Comparison.emptyList)
         case "matches":
             guard let source = text() else { return nil }

@@ -23,6 +23,10 @@ package indirect enum Check: Sendable {
     case cim(CimCheck)
     /// Counts a CIM class's instances.
     case cimCount(CimCountCheck)
+    /// Reads one property of the rows an allow-listed Exchange cmdlet returned.
+    case exchange(ExchangeCheck)
+    /// Counts the rows an allow-listed Exchange cmdlet returned.
+    case exchangeCount(ExchangeCountCheck)
     /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
     case role(ExchangeRole)
     /// Combines checks.
@@ -266,6 +270,8 @@ extension Check {
         case .service(let check): [.service(ServiceName(check.name))]
         case .cim(let check): [.cim(check.cimClass)]
         case .cimCount(let check): [.cim(check.cimClass)]
+        case .exchange(let check): [.exchange(check.fact)]
+        case .exchangeCount(let check): [.exchange(check.fact)]
         case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads

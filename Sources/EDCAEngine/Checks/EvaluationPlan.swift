@@ -102,6 +102,8 @@ package struct HostFacts: Sendable {
         case service(ServiceState)
         /// A CIM class's instances; nil when the snapshot did not read the class.
         case cim(CimClassState?)
+        /// An Exchange stage key's rows, or why there are none.
+        case exchange(ExchangeAnswer)
     }
 
     /// What an enumeration of a key's subkeys found.
@@ -151,6 +153,8 @@ extension HostSnapshot {
             return .service(services.state(of: name.text))
         case .cim(let cimClass):
             return .cim(cim.state(of: cimClass))
+        case .exchange(let fact):
+            return .exchange(ExchangeAnswer(exchange, fact))
         }
     }
 }
@@ -164,6 +168,8 @@ indirect enum CompiledCheck: Sendable {
     case service(ServiceCheck, read: Int)
     case cim(CimCheck, read: Int)
     case cimCount(CimCountCheck, read: Int)
+    case exchange(ExchangeCheck, read: Int)
+    case exchangeCount(ExchangeCountCheck, read: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -184,6 +190,8 @@ indirect enum CompiledCheck: Sendable {
         case .service(let leaf): self = .service(leaf, read: number(.service(ServiceName(leaf.name))))
         case .cim(let leaf): self = .cim(leaf, read: number(.cim(leaf.cimClass)))
         case .cimCount(let leaf): self = .cimCount(leaf, read: number(.cim(leaf.cimClass)))
+        case .exchange(let leaf): self = .exchange(leaf, read: number(.exchange(leaf.fact)))
+        case .exchangeCount(let leaf): self = .exchangeCount(leaf, read: number(.exchange(leaf.fact)))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(
