@@ -19,7 +19,7 @@ def W(prop, **comparison):
 EN = W('Enabled', equals=True)
 
 
-def ex(key, prop, rule, where=None, require='all', none=None, gate=None):
+def ex(key, prop, rule, where=None, require='all', none=None, gate=None, absent=None):
     node = {}
     if gate:
         node['applicableIf'] = gate
@@ -30,6 +30,8 @@ def ex(key, prop, rule, where=None, require='all', none=None, gate=None):
     node.update(rule)
     if none:
         node['whenNoneFound'] = none
+    if absent:
+        node['whenAbsent'] = absent
     return node
 
 
@@ -84,8 +86,7 @@ DEPARTURES = {}
 
 # --- Get-OrganizationConfig --------------------------------------------------------------------------------------
 # An unset CustomerFeedbackEnabled (a fresh organisation) sends nothing: only true fails.
-CHECKS['EDCA-GOV-009'] = no_row('OrganizationConfig', [W('CustomerFeedbackEnabled', equals=True)],
-                                'the organisation does not send usage data to Microsoft')
+CHECKS['EDCA-GOV-009'] = ex('OrganizationConfig', 'CustomerFeedbackEnabled', {'equals': False}, absent='Pass')
 CHECKS['EDCA-IAC-008'] = ex('OrganizationConfig', 'AdSplitPermissionEnabled', {'equals': True})
 CHECKS['EDCA-SEC-001'] = group('all', [
     ex('OrganizationConfig', 'MapiHttpEnabled', {'equals': True}),
@@ -94,8 +95,9 @@ CHECKS['EDCA-SEC-001'] = group('all', [
 IAC009_PROTOCOLS = ['ActiveSync', 'Autodiscover', 'Imap', 'Mapi', 'OfflineAddressBook', 'OutlookService', 'Pop',
                     'Powershell', 'ReportingWebServices', 'Rest', 'Rpc', 'Smtp', 'WebServices']
 CHECKS['EDCA-IAC-009'] = group('all', [
-    at_least_one('OrganizationConfig', [W('DefaultAuthenticationPolicy', matches='.')],
-                 note='a default authentication policy is set (without one, Basic authentication is allowed)'),
+    ex('OrganizationConfig', 'DefaultAuthenticationPolicy',
+       cases(case('Fail', 'no default policy: Basic authentication is allowed everywhere', equals=''),
+             otherwise='Pass'), absent='Fail'),
     at_least_one('AuthenticationPolicy', otherwise='Unknown', note='authentication policies exist'),
 ] + [ex('AuthenticationPolicy', 'AllowBasicAuth' + p,
         cases(case('Pass', equals=False), otherwise='Unknown'), none='Pass') for p in IAC009_PROTOCOLS],
@@ -126,15 +128,12 @@ def mdm(prop, rule, password=True, none=None):
 
 
 CHECKS['EDCA-IAC-014'] = mdm('AllowSimplePassword', {'equals': False})
-CHECKS['EDCA-IAC-015'] = group('all', [no_row(MDM, DEF + [W('AllowNonProvisionableDevices', equals=True)],
-                                              'the default policy refuses non-provisionable devices')],
+CHECKS['EDCA-IAC-015'] = group('all', [ex(MDM, 'AllowNonProvisionableDevices', {'equals': False}, where=DEF,
+                                         absent='Pass')], gate=HAS_DEFAULT)
+# An unset history or minimum length means none: it fails.
+CHECKS['EDCA-IAC-016'] = group('all', [PW, ex(MDM, 'PasswordHistory', {'atLeast': 4}, where=DEF, absent='Fail')],
                                gate=HAS_DEFAULT)
-# An unset history or minimum length means none: a count of the default policies that meet it (0 fails).
-CHECKS['EDCA-IAC-016'] = group('all', [PW, at_least_one(MDM, DEF + [W('PasswordHistory', atLeast=4)],
-                                                        note='the default policy remembers at least 4 passwords')],
-                               gate=HAS_DEFAULT)
-CHECKS['EDCA-IAC-017'] = group('all', [PW, at_least_one(MDM, DEF + [W('MinPasswordLength', atLeast=4)],
-                                                        note='the default policy requires at least 4 characters')],
+CHECKS['EDCA-IAC-017'] = group('all', [PW, ex(MDM, 'MinPasswordLength', {'atLeast': 4}, where=DEF, absent='Fail')],
                                gate=HAS_DEFAULT)
 CHECKS['EDCA-IAC-018'] = mdm('MaxPasswordFailedAttempts', {'atMost': 10})
 CHECKS['EDCA-IAC-019'] = mdm('PasswordExpiration', {'atMost': 365 * 86400})
@@ -153,7 +152,7 @@ TS = 'TransportService'
 CHECKS['EDCA-MON-004'] = ex(TS, 'ConnectivityLogEnabled', {'equals': True})
 CHECKS['EDCA-MON-005'] = ex(TS, 'MessageTrackingLogEnabled', {'equals': True})
 CHECKS['EDCA-MON-006'] = ex(TS, 'MessageTrackingLogSubjectLoggingEnabled', {'equals': False})
-CHECKS['EDCA-SEC-033'] = no_row(TS, [W('PickupDirectoryPath', matches='.')], 'no pickup directory is set')
+CHECKS['EDCA-SEC-033'] = ex(TS, 'PickupDirectoryPath', {'equals': ''}, absent='Pass')
 CHECKS['EDCA-TLS-002'] = group('all', [
     ex(TS, 'MaxPerDomainOutboundConnections',
        cases(case('Pass', atLeast=40), otherwise='Unknown')),
@@ -176,8 +175,7 @@ CHECKS['EDCA-TLS-013'] = ex(RC, 'MaxMessageSize', {'atMost': MB25}, where=[EN])
 CHECKS['EDCA-TLS-015'] = ex(RC, 'MaxHopCount', {'atMost': 60}, where=[EN])
 CHECKS['EDCA-TLS-020'] = ex(RC, 'ConnectionTimeout', {'atMost': 300}, where=[EN])
 CHECKS['EDCA-TLS-021'] = ex(RC, 'RequireTLS', {'equals': True}, where=[EN, W('TransportRole', equals='HubTransport')])
-CHECKS['EDCA-TLS-022'] = ex(RC, 'MaxRecipientsPerMessage', {'between': [1, 2147483647]}, where=[EN])
-DEPARTURES['EDCA-TLS-022'] = 'A connector without a value is not judged.'
+CHECKS['EDCA-TLS-022'] = ex(RC, 'MaxRecipientsPerMessage', {'between': [1, 2147483647]}, where=[EN], absent='Fail')
 
 
 def internal_pattern(group_name):
@@ -192,10 +190,10 @@ CHECKS['EDCA-TLS-001'] = group('all', [
           gate={'role': 'Mailbox'}),
 ], gate=HAS_ENABLED_RC)
 CHECKS['EDCA-TLS-041'] = group('all', [
-    group('all', [no_row(RC, [EN, ANON, W('Banner', matches='(?i)exchange|15\\.\\d{1,3}\\.\\d')],
-                         'no internet-facing banner names Exchange or its build')],
-          gate=count(RC, cases(case('Pass', 'an internet-facing (anonymous) connector exists', atLeast=1),
-                               otherwise='Fail'), [EN, ANON])),
+    # An empty banner gives Exchange's default greeting, which names Microsoft ESMTP but no version.
+    ex(RC, 'Banner', cases(case('Fail', 'the banner names Exchange or its build',
+                                matches='(?i)exchange|15\\.\\d{1,3}\\.\\d'), otherwise='Pass'),
+       where=[EN, ANON], none='Skipped', absent='Pass'),
 ], gate=HAS_ENABLED_RC)
 
 # --- Edge receive connectors --------------------------------------------------------------------------------------
@@ -248,16 +246,14 @@ HYBRID = group('any', [count(SC, cases(case('Pass', 'hybrid mail flow to Exchang
 
 def hybrid_connector_rules(where):
     gate = count(SC, cases(case('Pass', atLeast=1), otherwise='Fail'), where)
-    # Every hybrid connector must meet each rule; an unset value is Unknown for that connector, and when no hybrid
-    # connector meets a rule the count fails it outright (a single connector without a TLS domain fails).
-    rules = [('RequireTLS', {'equals': True}), ('TlsAuthLevel', {'equals': 'DomainValidation'}),
-             ('TlsDomain', {'matches': '(?i)^(\\*\\.)?mail\\.protection\\.outlook\\.com\\.?$'}),
-             ('TlsCertificateName', {'matches': '^<I>.+<S>.'})]
-    members = []
-    for prop, rule in rules:
-        members.append(ex(SC, prop, rule, where=where, none='Fail'))
-        members.append(at_least_one(SC, where + [W(prop, **rule)]))
-    return group('all', members, gate=gate)
+    # Every hybrid connector must meet each rule; an unset value fails.
+    return group('all', [
+        ex(SC, 'RequireTLS', {'equals': True}, where=where, absent='Fail'),
+        ex(SC, 'TlsAuthLevel', {'equals': 'DomainValidation'}, where=where, absent='Fail'),
+        ex(SC, 'TlsDomain', {'matches': '(?i)^(\\*\\.)?mail\\.protection\\.outlook\\.com\\.?$'}, where=where,
+           absent='Fail'),
+        ex(SC, 'TlsCertificateName', {'matches': '^<I>.+<S>.'}, where=where, absent='Fail'),
+    ], gate=gate)
 
 
 CHECKS['EDCA-TLS-003'] = group('all', [hybrid_connector_rules(w) for w in HYBRID_SELECTORS])
@@ -345,10 +341,8 @@ CHECKS['EDCA-IAC-004'] = group('all', [
                                 W('Type', oneOf=['AzureAD', 'ADFS'])],
                  note='a default authorization endpoint (Entra ID or AD FS)'),
     ex('MapiVirtualDirectory.All', 'IISAuthenticationMethods', {'contains': 'OAuth'}, none='Pass'),
-    no_row('WebServicesVirtualDirectory.All', [W('OAuthAuthentication', equals=False)],
-           'no EWS directory has OAuth switched off'),
-    no_row('AutodiscoverVirtualDirectory.All', [W('OAuthAuthentication', equals=False)],
-           'no Autodiscover directory has OAuth switched off'),
+    ex('WebServicesVirtualDirectory.All', 'OAuthAuthentication', {'equals': True}, none='Pass', absent='Pass'),
+    ex('AutodiscoverVirtualDirectory.All', 'OAuthAuthentication', {'equals': True}, none='Pass', absent='Pass'),
 ])
 
 # --- Edge-only configuration ---------------------------------------------------------------------------------------
@@ -435,8 +429,7 @@ CHECKS['EDCA-SEC-034'] = group('all', [
 CHECKS['EDCA-SEC-039'] = ex('TransportAgent', 'Enabled', {'equals': True},
                             where=[W('Identity', equalsIgnoringCase='Malware Agent')])
 # Unset ErrorReportingEnabled sends nothing: only true fails.
-CHECKS['EDCA-GOV-008'] = no_row('ExchangeServer', [W('ErrorReportingEnabled', equals=True)],
-                                'error reports are not sent to Microsoft')
+CHECKS['EDCA-GOV-008'] = ex('ExchangeServer', 'ErrorReportingEnabled', {'equals': False}, absent='Pass')
 CHECKS['EDCA-DATA-015'] = ex('RpcClientAccess', 'EncryptionRequired', {'equals': True})
 
 # --- Local facts only (no cmdlet) ---------------------------------------------------------------------------------
