@@ -380,12 +380,16 @@ def generated_cases(cid):
                 for row in c['facts'][key]['rows']:
                     for prop, value in extra.items():
                         row.setdefault(prop, value)
-        out.append({'name': c['name'], 'role': c['role'], 'expect': CHANGED.get((cid, c['name']), c['expect']),
-                    'snapshot': snap(c['facts'], setup=setup)})
+        item = {'name': c['name'], 'role': c['role'], 'expect': CHANGED.get((cid, c['name']), c['expect']),
+                'snapshot': snap(c['facts'], setup=setup)}
+        if c['name'].endswith(' denied'):
+            item['evidence'] = ['Exchange %s: the call failed (denied' % c['name'][:-len(' denied')]]
+        out.append(item)
     if drafted:
         primary = drafted[0]
         out.append({'name': 'no network credential for the Exchange stage', 'role': primary['role'],
-                    'expect': 'Unknown', 'snapshot': snap(stage_error=NO_CREDENTIAL)})
+                    'expect': 'Unknown', 'snapshot': snap(stage_error=NO_CREDENTIAL, setup=HOST_SETUP[primary['host']] if cid in NEEDS_SETUP else None),
+                    'evidence': ['the Exchange stage failed (exchange.no-network-credentials', 'Kerberos with delegation']})
     for name, role, expect, snapshot in extra_cases().get(cid, []):
         out.append({'name': name, 'role': role, 'expect': expect, 'snapshot': snapshot})
     return out
