@@ -473,8 +473,11 @@ def update_examples(with_exchange):
         snapshot = load(path)
         for service in RES001_SERVICES['Mailbox']:
             snapshot['services'].setdefault(service, {'state': 'Running', 'startMode': 'Auto'})
-        if with_exchange:
+        if with_exchange and 'exchange' not in snapshot:
             snapshot['exchange'] = {'facts': example_facts(host)}
+        if with_exchange and host == 'MBX01':
+            policies = snapshot['exchange']['facts']['AuthenticationPolicy']
+            policies['rows'] = [r for r in policies['rows'] if r['Name'] == 'Block Basic Auth']
         with open(path, 'w') as f:
             json.dump(snapshot, f, indent=2, ensure_ascii=False)
             f.write('\n')

@@ -50,18 +50,22 @@ struct Faults {
     var deniedCimClasses: [CimClass] = []
     /// Services made unreadable (access denied), as `null` services in the snapshot.
     var deniedServices: [String] = []
+    /// The Exchange stage's faults: snap-in absent or failing to load, no network credential, a slow load, calls
+    /// denied by RBAC.
+    var exchange = ExchangeStage.Faults()
 
     /// How long `disconnectMidOutput` waits between writing the partial answer and killing the session process,
     /// so that sshd has forwarded what was written.
     static let disconnectDelayMilliseconds = 300
 
     /// The fault names a lab file may use.
-    static let names = [
-        "latencyMs", "banner", "profileOutput", "clixml", "exitStatus", "hang", "hangAfterPartialOutput",
-        "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
-        "deniedKeys", "fips", "constrainedLanguage", "powerShellVersion", "emptyStandardInput",
-        "truncatedStandardInput", "blocked", "wideDWORDs", "deniedCimClasses", "deniedServices",
-    ]
+    static let names =
+        [
+            "latencyMs", "banner", "profileOutput", "clixml", "exitStatus", "hang", "hangAfterPartialOutput",
+            "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
+            "deniedKeys", "fips", "constrainedLanguage", "powerShellVersion", "emptyStandardInput",
+            "truncatedStandardInput", "blocked", "wideDWORDs", "deniedCimClasses", "deniedServices",
+        ] + ExchangeStage.Faults.names
 
     /// No fault.
     init() {}
@@ -110,6 +114,8 @@ struct Faults {
                     return cimClass
                 }
             case "deniedServices": deniedServices = try Self.strings(value, field)
+            case let name where ExchangeStage.Faults.names.contains(name):
+                try exchange.read(name, value, field)
             default:
                 throw Refusal.lab(
                     "\(context): unknown fault \"\(member.name)\" (known: \(Self.names.joined(separator: ", ")))")
@@ -139,7 +145,7 @@ struct Faults {
     }
 
     /// Reads an array of strings.
-    private static func strings(_ value: JSONValue, _ context: String) throws(Refusal) -> [String] {
+    static func strings(_ value: JSONValue, _ context: String) throws(Refusal) -> [String] {
         guard case .array(let items) = value.kind else {
             throw Refusal.lab("\(context): expected an array of strings, found \(value.typeName)")
         }

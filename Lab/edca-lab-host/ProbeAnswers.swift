@@ -128,6 +128,8 @@ enum ProbeAnswers {
         var constrainedLanguage = false
         /// REG_DWORD values stored with 6 bytes: the snapshot's number, then the bytes 01 00.
         var wideDWORDs: [ValueName] = []
+        /// Seconds the Exchange stage's snap-in load takes (the `exchangeLoadSeconds` fault).
+        var exchangeLoadSeconds = 0.0
 
         /// Whether a value is stored with 6 bytes.
         func isWide(_ name: String, in path: RegistryPath) -> Bool {
@@ -140,11 +142,21 @@ enum ProbeAnswers {
     static func answers(
         to request: ProbeRequest, from snapshot: HostSnapshot, startedAt: Double, reading: Reading = Reading()
     ) -> [ResponseJSON] {
-        request.reads.map { read in
+        var host = snapshot
+        var stageStarted = false
+        return request.reads.map { read in
             if HostIO.monotonicSeconds() - startedAt >= request.deadlineSeconds {
                 return error("probe deadline reached")
             }
-            return answer(read, from: snapshot, reading: reading)
+            if case .exchange = read, !stageStarted {
+                // The stage loads the snap-in once, at the first Exchange read, within its own bound.
+                stageStarted = true
+                ExchangeStage.load(
+                    &host.exchange, seconds: reading.exchangeLoadSeconds,
+                    constrainedLanguage: reading.constrainedLanguage,
+                    secondsLeft: request.deadlineSeconds - (HostIO.monotonicSeconds() - startedAt))
+            }
+            return answer(read, from: host, reading: reading)
         }
     }
 
@@ -192,8 +204,8 @@ enum ProbeAnswers {
             return error("not an allow-listed CIM class: \(address)")
         case .exchange(let fact):
             return ExchangeStage.answer(fact, from: host.exchange)
-        case .invalidExchangeKey(let key):
-            return error("not an allow-listed Exchange stage key: \(key)")
+        case .invalidExchangeKey:
+            return error("not an allow-listed Exchange stage key")
         case .invalidPath(let problem):
             return error("invalid key path: \(problem)")
         case .invalidService(let problem):

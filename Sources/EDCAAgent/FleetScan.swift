@@ -150,10 +150,13 @@ package struct FleetScan: Sendable {
 extension HostOutcome {
     /// The outcome as a scan keeps it once `record` has it: the role and each verdict's status, without the registry
     /// snapshot, the read errors and the verdicts' findings (which the spool holds), so that a scan's memory does
-    /// not grow with what each host reported (38 controls: about 40 KiB per host).
+    /// not grow with what each host reported (38 controls: about 40 KiB per host). The Exchange stage's error, one
+    /// line that the scan's summary prints, is kept.
     package var summarized: HostOutcome {
         guard case .success(var scan) = result else { return self }
-        scan.snapshot = HostSnapshot()
+        var kept = HostSnapshot()
+        kept.exchange.stageError = scan.snapshot.exchange.stageError
+        scan.snapshot = kept
         scan.readErrors = []
         scan.verdicts = scan.verdicts.map { verdict in
             var statusOnly = verdict

@@ -62,12 +62,19 @@ package actor ScanRecorder {
         var reported: Set<String> = []
         var unchangedOmitted: Int?
         let result: HostScanOutcome.Result
+        var exchangeStageError: (errorClass: String, message: String)?
         var host = SpoolHost(hostname: outcome.target.name, ip: outcome.target.endpoint.host, role: outcome.target.role)
         switch outcome.result {
         case .success(let scan):
             host.role = scan.role
             host.osName = scan.identity.windowsProduct
             host.osBuild = scan.identity.windowsBuild
+            if let error = scan.snapshot.exchange.stageError {
+                let remedy =
+                    error.errorClass == ExchangeError.noNetworkCredentials
+                    ? " (\(ExchangeError.noNetworkCredentialsRemedy))" : ""
+                exchangeStageError = (error.errorClass, error.message + remedy)
+            }
             verdicts = scan.verdicts.filter { $0.status != .skipped }
             if changesOnly { unchangedOmitted = 0 }
             for verdict in verdicts {
@@ -96,7 +103,7 @@ package actor ScanRecorder {
         }
         let activity = HostScanOutcome(
             host: host, result: result, startMilliseconds: start, endMilliseconds: end, statusCounts: hostStatuses,
-            unchangedOmitted: unchangedOmitted)
+            unchangedOmitted: unchangedOmitted, exchangeStageError: exchangeStageError)
         lines.append(SpoolLine.render(SpoolEvents.hostScanActivity(activity, run: run, timeMilliseconds: end)))
         guard spoolFailure == nil else { return }
         do {

@@ -59,7 +59,7 @@ package enum ProbeScripts {
     /// carrying the request's nonce. It only reads.
     package static let probe = #"""
         param($Request)
-        # edca-agent registry probe. Answers each read of $Request.reads and prints one JSON document of answers
+        # edca-agent probe. Answers each read of $Request.reads and prints one JSON document of answers
         # between two marker lines. It changes nothing. Stop-Probe comes from the bootstrap that runs this script.
         $ErrorActionPreference = 'Stop'
         $started = [datetime]::UtcNow
@@ -286,6 +286,8 @@ package enum ProbeScripts {
             @{ instances = $instances }
         }
 
+        \#(exchangeStage)
+
         # The kinds of read, by the member that names them: the reader, and the other members the read must have
         # and may have. A new kind of read is a reader and a row here.
         $readers = @{
@@ -294,6 +296,7 @@ package enum ProbeScripts {
             subkeys = @{ Reader = 'Read-Subkeys'; Required = @(); Optional = @('name') }
             service = @{ Reader = 'Read-Service'; Required = @(); Optional = @() }
             cim = @{ Reader = 'Read-Cim'; Required = @(); Optional = @() }
+            exchange = @{ Reader = 'Read-Exchange'; Required = @(); Optional = @() }
         }
 
         # One read's answer: an object with exactly one kind's member, that kind's other members, all strings.
@@ -345,6 +348,8 @@ package enum ProbeScripts {
         } else {
             Write-Output $text
         }
+        # After the answer is out: closing the Exchange stage's runspace also ends a call that did not stop.
+        if ($exchangeState.Stage.Runspace) { $exchangeState.Stage.Runspace.Dispose() }
         """#
 
     /// The SHA-256 of the probe script's UTF-8 bytes, in uppercase hexadecimal, as the bootstrap checks it.

@@ -100,12 +100,17 @@ package struct HostScanOutcome: Sendable {
     package var statusCounts: [Status: Int]
     /// In a changes-only scan, how many unchanged findings were left out; nil in a full scan.
     package var unchangedOmitted: Int?
+    /// Why the probe's Exchange stage ran no cmdlet on a host that was scanned (its class and its message with
+    /// the remedy); nil when it ran or was not asked for.
+    package var exchangeStageError: (errorClass: String, message: String)?
 
     /// Creates a host outcome.
     package init(
         host: SpoolHost, result: Result, startMilliseconds: Int64, endMilliseconds: Int64,
-        statusCounts: [Status: Int] = [:], unchangedOmitted: Int? = nil
+        statusCounts: [Status: Int] = [:], unchangedOmitted: Int? = nil,
+        exchangeStageError: (errorClass: String, message: String)? = nil
     ) {
+        self.exchangeStageError = exchangeStageError
         self.host = host
         self.result = result
         self.startMilliseconds = startMilliseconds
@@ -258,8 +263,16 @@ package enum SpoolEvents {
         switch outcome.result {
         case .completed:
             activity = (2, "Completed")
-            message = "\(outcome.host.hostname): scanned"
+            message =
+                "\(outcome.host.hostname): scanned"
+                + (outcome.exchangeStageError.map { "; Exchange stage: \($0.errorClass): \($0.message)" } ?? "")
             unmapped.append(("reached", .bool(true)))
+            if let stage = outcome.exchangeStageError {
+                unmapped += [
+                    ("exchange_error_class", .string(stage.errorClass)),
+                    ("exchange_error_message", .string(stage.message)),
+                ]
+            }
         case .failed(let errorClass, let errorMessage):
             activity = (6, "Error")
             message = "\(outcome.host.hostname): not scanned: \(errorClass): \(errorMessage)"

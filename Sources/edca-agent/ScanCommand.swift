@@ -113,6 +113,7 @@ struct ScanCommand: AsyncParsableCommand {
                 "spool.file": "\(result.spoolFile ?? "-")",
             ])
         print(ScanSummary.table(result.outcomes))
+        for line in ScanSummary.exchangeStageErrors(result.outcomes) { print(line) }
         if let spoolFile = result.spoolFile { print("spool: \(spoolFile)") }
         if result.wasInterrupted { throw ExitCode(5) }
         if result.failedCount > 0 { throw ExitCode(4) }

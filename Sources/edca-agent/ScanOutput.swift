@@ -97,6 +97,11 @@ final class ScanProgressView: Sendable {
                 metadata["findings.\(status.rawValue.lowercased())"] = "\(scan.verdicts.count { $0.status == status })"
             }
             logger.info("host scanned", metadata: metadata)
+            if let stageError = scan.snapshot.exchange.stageError {
+                metadata["exchange.error_class"] = "\(stageError.errorClass)"
+                metadata["exchange.error"] = "\(stageError.description)"
+                logger.warning("Exchange stage failed; the Exchange controls are Unknown", metadata: metadata)
+            }
         case .failure(let error):
             metadata["scan.result"] = "failed"
             metadata["scan.error_class"] = "\(error.errorClass)"
@@ -126,5 +131,16 @@ enum ScanSummary {
             }
         }
         return table.rendered()
+    }
+
+    /// One line per host whose Exchange stage ran no cmdlet: the class, the message and, for a logon without a
+    /// network credential, the remedy. Its Exchange findings are Unknown; its other findings stand.
+    static func exchangeStageErrors(_ outcomes: [HostOutcome]) -> [String] {
+        outcomes.compactMap { outcome in
+            guard case .success(let scan) = outcome.result, let error = scan.snapshot.exchange.stageError else {
+                return nil
+            }
+            return "\(outcome.target.name): Exchange stage: \(error.description)"
+        }
     }
 }

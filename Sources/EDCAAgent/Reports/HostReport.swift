@@ -34,6 +34,10 @@ package struct HostReport: Sendable {
     package func table() -> String {
         var lines = [headline, ""]
         lines.append(evaluation.table())
+        if let error = scan.snapshot.exchange.stageError {
+            lines.append("")
+            lines.append("Exchange stage: \(error.description); the Exchange controls are Unknown.")
+        }
         if !scan.readErrors.isEmpty {
             lines.append("")
             lines.append("Reads the probe could not answer (their facts count as unreadable):")
@@ -56,6 +60,12 @@ package struct HostReport: Sendable {
             ("role", .string(scan.role.rawValue)),
             ("hostKeyFingerprint", .string(scan.hostKeyFingerprint)),
             ("readErrors", .array(scan.readErrors.map(JSONOutput.string))),
+            (
+                "exchangeStageError",
+                scan.snapshot.exchange.stageError.map {
+                    .object([("class", .string($0.errorClass)), ("message", .string($0.description))])
+                } ?? .null
+            ),
         ])
         return evaluation.document(extra: [("host", host)]).rendered()
     }
