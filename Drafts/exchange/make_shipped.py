@@ -15,7 +15,7 @@ import os
 import re
 import sys
 
-from shipped_checks import CHECKS, DEPARTURES, GB, IAC009_PROTOCOLS, RES001_SERVICES, SETUP
+from shipped_checks import CHECKS, DEPARTURES, EDITS, GB, IAC009_PROTOCOLS, RES001_SERVICES, SETUP
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, '..', '..'))
@@ -347,6 +347,10 @@ def shipped_control(cid):
     draft = load(os.path.join(HERE, 'Controls', cid + '.json'))
     control = {k: draft[k] for k in ORDER if k in draft}
     control['check'] = CHECKS[cid]
+    if cid in EDITS:
+        old, new = EDITS[cid]
+        assert old in control['considerations'], cid
+        control['considerations'] = control['considerations'].replace(old, new)
     if cid in DEPARTURES:
         control['considerations'] = control['considerations'].rstrip() + ' ' + DEPARTURES[cid]
     return {k: control[k] for k in ORDER if k in control}

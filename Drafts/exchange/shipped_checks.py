@@ -143,8 +143,8 @@ CHECKS['EDCA-IAC-022'] = mdm('RequireDeviceEncryption', {'equals': True}, passwo
 CHECKS['EDCA-IAC-023'] = mdm('PasswordEnabled', {'equals': True}, password=False)
 CHECKS['EDCA-IAC-024'] = mdm('MaxInactivityTimeLock', {'atMost': 900})
 for _id in ['EDCA-IAC-%03d' % n for n in range(14, 25)]:
-    DEPARTURES[_id] = ('Only the policy marked IsDefault is judged; with no default policy the result is Unknown '
-                       '(upstream falls back to the first policy by name).')
+    DEPARTURES[_id] = ('With no policy marked IsDefault the result is Unknown (upstream falls back to the first '
+                       'policy by name).')
 DEPARTURES['EDCA-IAC-015'] += ' An unset value counts as false (non-provisionable devices refused), as upstream.'
 
 # --- Get-TransportService, Get-TransportConfig -------------------------------------------------------------------
@@ -284,8 +284,8 @@ CHECKS['EDCA-IAC-011'] = group('all', [
              otherwise='Fail'), where=EVO, require='any', none='Fail'),
 ], gate=HYBRID)
 for _id in ('EDCA-TLS-003', 'EDCA-TLS-029', 'EDCA-GOV-004', 'EDCA-IAC-011'):
-    DEPARTURES[_id] = ('An organisation without hybrid mail flow (no enabled send connector with '
-                       'CloudServicesMailEnabled or a smart host in mail.protection.outlook.com) is Skipped.')
+    DEPARTURES[_id] = ('Hybrid means an enabled send connector with CloudServicesMailEnabled or a smart host in '
+                       'mail.protection.outlook.com.')
 
 # --- Get-RemoteDomain ---------------------------------------------------------------------------------------------
 RD = 'RemoteDomain'
@@ -386,6 +386,15 @@ CHECKS['EDCA-DATA-004'] = group('all', [
          'otherwise': 'Fail'},
     ]),
 ])
+# Sentences of the drafted considerations that the shipped check makes untrue, and their replacement.
+EDITS = {
+    'EDCA-DATA-004': ('The build from which signing is on by default (inferred: Exchange 2019 CU14 and SE) is not encoded '
+                      'yet: on such builds "no override, no registry value" is reported Unknown, not Fail, until the '
+                      'catalog says where the default changed.',
+                      'From Exchange 2019 CU14 (15.2.1544.4, also SE) signing is on by default (inferred): there "no '
+                      'override, no registry value" is reported Unknown, not Fail, since no fact confirms it.'),
+    'EDCA-MON-001': ('(90 days by default; shown in the evidence)', '(90 days by default; not judged here)'),
+}
 DEPARTURES['EDCA-DATA-004'] = (
     'Overrides are read for the whole organisation: one that switches signing off fails every server, even when it '
     'is limited to other servers, and only an organisation-wide override (no Server) counts as switching it on.')
