@@ -17,8 +17,8 @@ package struct ExchangeError: Sendable, Hashable {
     package static let noNetworkCredentials = "exchange.no-network-credentials"
     /// What to do about ``noNetworkCredentials``, as evidence and the scan's host error say it.
     package static let noNetworkCredentialsRemedy =
-        "the SSH logon has no network credential (key authentication); use Kerberos with delegation "
-        + "(auth: kerberos) or a password logon for this host"
+        "the SSH logon has no network credential (key authentication carries none to Active Directory); scan this "
+        + "host with Kerberos with delegation (auth: kerberos)"
 
     /// The class: one of ``stageClasses`` or ``factClasses``.
     package var errorClass: String
