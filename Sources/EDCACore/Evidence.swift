@@ -54,6 +54,24 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The location its ``fields`` name, or nil when they name none: the inverse of ``fields``, for readers of the
+    /// spool.
+    package init?(fields: [String: String]) {
+        switch fields["fact"] {
+        case "service":
+            guard let name = fields["service_name"], let field = fields["field"] else { return nil }
+            self = .service(name, field: field)
+        case "cim":
+            guard let className = fields["cim_class"] else { return nil }
+            if let property = fields["cim_property"] {
+                self = .cimProperty(className: className, instance: fields["cim_instance"], property: property)
+            } else {
+                self = .cimClass(className)
+            }
+        default: return nil
+        }
+    }
+
     /// What a count observed here counts, as a field name for machines: `subkey_count`, `instance_count`.
     package var countName: String {
         switch self {

@@ -171,11 +171,14 @@ struct ProbeCommandTests {
         #expect(run.standardOutput.contains("Fail     EDCA-SEC-043"))
         let events = try spoolEvents(in: spool)
         let findings = events.compactMap { $0["compliance"] as? [String: Any] }
-        #expect(findings.contains { $0["control"] as? String == "EDCA-SEC-043" && $0["status"] as? String == "Fail" })
+        #expect(
+            findings.contains { $0["control"] as? String == "EDCA-SEC-043" && $0["status_code"] as? String == "Fail" })
         #expect(events.filter { $0["class_uid"] as? Int == 6007 }.count == 2, "the host's Scan Activity and the run's")
         #expect(FileManager.default.fileExists(atPath: state + "/drift-state.json"))
         let version = try runAgent(["--version"]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        let product = (events.first?["metadata"] as? [String: Any])?["product"] as? [String: Any]
+        // Findings leave the agent's version to their run's Scan Activities.
+        let activity = events.first { $0["class_uid"] as? Int == 6007 }
+        let product = (activity?["metadata"] as? [String: Any])?["product"] as? [String: Any]
         #expect(product?["version"] as? String == version, "--version and the spool give one product version")
 
         let printOnly = try runAgent(host.probeArguments())
