@@ -4,6 +4,21 @@ import EDCAJSON
 package import EDCAProbe
 package import EDCATransport
 
+/// What a probe of one host collects and evaluates: its own server controls, the organization controls as well
+/// (the host chosen to collect its organization's facts), or, for a host that stands in for a chosen one that failed
+/// after its own probe, only the organization controls.
+package enum ProbeScope: Sendable, Hashable {
+    /// The server controls' reads only; the reads only organization controls need are left out.
+    case server
+    /// Every read: the server controls and the organization controls are evaluated on this host.
+    case serverAndOrganization
+    /// The organization controls' reads only, evaluated on this host.
+    case organizationOnly
+
+    var includesServer: Bool { self != .organizationOnly }
+    var includesOrganization: Bool { self != .server }
+}
+
 /// One host probed over SSH and evaluated: the pieces composed in order.
 ///
 /// Plan the controls' reads, run the constant probe command with the request on stdin, parse the framed response
@@ -14,33 +29,46 @@ package struct HostProbe: Sendable {
     package let plan: EvaluationPlan
     /// How long the probe may run on the server before it stops reading, in seconds.
     package let remoteDeadlineSeconds: Int
+    /// The request of each scope, merged and sorted once; each run gets its own nonce.
+    private let serverRequest: ProbeRequest
+    private let fullRequest: ProbeRequest
+    private let organizationRequest: ProbeRequest
 
     /// Prepares a probe for these controls.
     /// - Parameter deadline: the per-host deadline of the SSH run; the probe's own budget on the server is set
     ///   below it, so that its partial answers arrive before the connection is given up.
-    /// The request every run sends, merged and sorted once; each run gets its own nonce.
-    private let request: ProbeRequest
-
     package init(controls: [Control], deadline: Duration) {
         plan = EvaluationPlan(controls: controls)
-        remoteDeadlineSeconds = max(1, Int(deadline.components.seconds) * 3 / 4)
-        request = ProbeRequest(
-            request: FactRequest(checks: plan.controls.map(\.check)), nonce: "",
-            deadlineSeconds: remoteDeadlineSeconds)
+        let seconds = max(1, Int(deadline.components.seconds) * 3 / 4)
+        remoteDeadlineSeconds = seconds
+        let plan = self.plan
+        func request(_ reads: [FactRead]) -> ProbeRequest {
+            ProbeRequest(request: FactRequest(reads: reads), nonce: "", deadlineSeconds: seconds)
+        }
+        serverRequest = request(plan.serverReads)
+        fullRequest = request(plan.reads)
+        organizationRequest = request(plan.organizationReads)
     }
 
-    /// The request for one run, with a fresh nonce.
-    package func makeRequest() -> ProbeRequest {
-        request.withNonce(ProbeRequest.makeNonce())
+    /// The request for one run of `scope`, with a fresh nonce.
+    package func makeRequest(_ scope: ProbeScope = .serverAndOrganization) -> ProbeRequest {
+        let request =
+            switch scope {
+            case .server: serverRequest
+            case .serverAndOrganization: fullRequest
+            case .organizationOnly: organizationRequest
+            }
+        return request.withNonce(ProbeRequest.makeNonce())
     }
 
-    /// Probes one host and evaluates the controls on what it found.
+    /// Probes one host and evaluates the controls of `scope` on what it found.
     /// - Parameter role: the host's role, or nil to take it from the host's Exchange setup keys.
     /// - Throws: ``HostProbeError`` when the host cannot be probed, its output is unusable, or its role is unknown.
     package func run(
-        _ endpoint: SSHEndpoint, client: some RemoteCommandRunner, role: ExchangeRole?
+        _ endpoint: SSHEndpoint, client: some RemoteCommandRunner, role: ExchangeRole?,
+        scope: ProbeScope = .serverAndOrganization
     ) async throws(HostProbeError) -> HostScan {
-        let request = makeRequest()
+        let request = makeRequest(scope)
         let payload: [UInt8]
         do {
             payload = try request.checkedPayload()
@@ -67,11 +95,27 @@ package struct HostProbe: Sendable {
         guard let hostRole = role ?? result.identity.role else {
             throw .unknownRole(endpoint.host)
         }
-        let verdicts = plan.evaluateAll(on: plan.facts(from: result.snapshot), role: hostRole)
+        let facts = plan.facts(from: result.snapshot)
+        var organization: OrganizationFacts?
+        if scope.includesOrganization, plan.hasOrganizationControls {
+            organization = OrganizationFacts(
+                verdicts: plan.evaluateOrganizationControls(on: facts, role: hostRole),
+                readErrors: plan.organizationReadErrors(in: facts))
+        }
         return HostScan(
             endpoint: endpoint, role: hostRole, identity: result.identity, snapshot: result.snapshot,
-            verdicts: verdicts, readErrors: result.readErrors, hostKeyFingerprint: output.hostKeyFingerprint)
+            verdicts: scope.includesServer ? plan.evaluateServerControls(on: facts, role: hostRole) : [],
+            organization: organization, readErrors: result.readErrors, hostKeyFingerprint: output.hostKeyFingerprint)
     }
+}
+
+/// The organization controls evaluated on the facts of the host that collected them.
+package struct OrganizationFacts: Sendable {
+    /// One verdict per organization control, in catalog order.
+    package var verdicts: [Verdict]
+    /// The organization controls' reads the host answered with an error (denied, failed), in words; when not
+    /// empty, the scan asks the next host of the organization.
+    package var readErrors: [String]
 }
 
 /// A host probed and evaluated.
@@ -84,8 +128,10 @@ package struct HostScan: Sendable {
     package var identity: HostIdentity
     /// Every fact read, as `--save-snapshot` writes it.
     package var snapshot: HostSnapshot
-    /// One verdict per control, in catalog order.
+    /// One verdict per server control (subject `Server`, `Database`), in catalog order.
     package var verdicts: [Verdict]
+    /// The organization controls' verdicts on this host's facts, when it collected its organization's facts.
+    package var organization: OrganizationFacts?
     /// Reads the probe could not answer.
     package var readErrors: [String]
     /// The host key's SHA-256 fingerprint.

@@ -5,8 +5,8 @@ package import EDCAJSON
 ///
 /// The file format is versioned (`docs/registry-snapshot.md`). Version 1, the first files, is the registry object
 /// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim`,
-/// `certificates`, `xml`, `folders` and `acls`, and `scanTime`, when the facts were read (dates in checks are compared
-/// with it). A new
+/// `certificates`, `exchange`, `xml`, `folders` and `acls`, and `scanTime`, when the facts were read (dates in checks
+/// are compared with it). A new
 /// kind of fact adds a stored property here, its member to ``members`` and its decoding below; version 2 readers
 /// of an older agent then name the new member as unknown rather than silently ignoring facts.
 package struct HostSnapshot: Sendable {
@@ -15,7 +15,9 @@ package struct HostSnapshot: Sendable {
     /// The member that carries the version; its absence means version 1.
     package static let versionMember = "edcaSnapshot"
     /// The members of a version 2 document besides ``versionMember``, one per kind of fact.
-    package static let members = ["registry", "services", "cim", "certificates", "xml", "folders", "acls", "scanTime"]
+    package static let members = [
+        "registry", "services", "cim", "certificates", "exchange", "xml", "folders", "acls", "scanTime",
+    ]
 
     /// The registry keys and values read.
     package var registry: RegistrySnapshot
@@ -23,6 +25,8 @@ package struct HostSnapshot: Sendable {
     package var services: ServiceSnapshot
     /// The CIM classes read (version 2 member `cim`; absent in older files).
     package var cim: CimSnapshot
+    /// The Exchange stage's answers (version 2 member `exchange`; absent in older files).
+    package var exchange: ExchangeSnapshot
     /// The certificate stores read (version 2 member `certificates`; absent in older files).
     package var certificates: CertificateSnapshot
     /// When the agent read the facts, by the agent's clock (member `scanTime`, ISO 8601 UTC). Date comparisons in
@@ -40,12 +44,13 @@ package struct HostSnapshot: Sendable {
     package init(
         registry: RegistrySnapshot = RegistrySnapshot(), services: ServiceSnapshot = ServiceSnapshot(),
         cim: CimSnapshot = CimSnapshot(), certificates: CertificateSnapshot = CertificateSnapshot(),
-        xml: XmlSnapshot = XmlSnapshot(), folders: FolderSnapshot = FolderSnapshot(), acls: AclSnapshot = AclSnapshot(),
-        scanTime: Timestamp? = nil
+        exchange: ExchangeSnapshot = ExchangeSnapshot(), xml: XmlSnapshot = XmlSnapshot(),
+        folders: FolderSnapshot = FolderSnapshot(), acls: AclSnapshot = AclSnapshot(), scanTime: Timestamp? = nil
     ) {
         self.registry = registry
         self.services = services
         self.cim = cim
+        self.exchange = exchange
         self.certificates = certificates
         self.xml = xml
         self.folders = folders
@@ -89,6 +94,7 @@ package struct HostSnapshot: Sendable {
         let registryDocument = reader.take("registry")
         let servicesDocument = reader.take("services")
         let cimDocument = reader.take("cim")
+        let exchangeDocument = reader.take("exchange")
         let certificatesDocument = reader.take("certificates")
         var scanTime: Timestamp?
         if let json = reader.take("scanTime"), let text = JSONRead.string(json, "scanTime", &problems) {
@@ -118,6 +124,9 @@ package struct HostSnapshot: Sendable {
             certificates: try certificatesDocument.map { value throws(SnapshotError) in
                 try CertificateSnapshot(document: value)
             } ?? CertificateSnapshot(),
+            exchange: try exchangeDocument.map { value throws(SnapshotError) in
+                try ExchangeSnapshot(document: value)
+            } ?? ExchangeSnapshot(),
             xml: try xmlDocument.map { value throws(SnapshotError) in try XmlSnapshot(document: value) }
                 ?? XmlSnapshot(),
             folders: try foldersDocument.map { value throws(SnapshotError) in try FolderSnapshot(document: value) }
@@ -137,6 +146,7 @@ package struct HostSnapshot: Sendable {
                 + (services.isEmpty ? [] : [("services", services.jsonDocument())])
                 + (cim.isEmpty ? [] : [("cim", cim.jsonDocument())])
                 + (certificates.isEmpty ? [] : [("certificates", certificates.jsonDocument())])
+                + (exchange.isEmpty ? [] : [("exchange", exchange.jsonDocument())])
                 + (xml.isEmpty ? [] : [("xml", xml.jsonDocument())])
                 + (folders.isEmpty ? [] : [("folders", folders.jsonDocument())])
                 + (acls.isEmpty ? [] : [("acls", acls.jsonDocument())]))

@@ -91,7 +91,8 @@ package enum ProbeResponse {
         return ProbeResult(
             snapshot: HostSnapshot(
                 registry: builder.snapshot, services: builder.services, cim: builder.cim,
-                certificates: builder.certificates, xml: builder.xml, folders: builder.folders, acls: builder.acls),
+                certificates: builder.certificates, exchange: builder.exchange, xml: builder.xml,
+                folders: builder.folders, acls: builder.acls),
             identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
@@ -135,6 +136,7 @@ private struct SnapshotBuilder {
     var snapshot = RegistrySnapshot()
     var services = ServiceSnapshot()
     var cim = CimSnapshot()
+    var exchange = ExchangeSnapshot()
     var certificates = CertificateSnapshot()
     var xml = XmlSnapshot()
     var folders = FolderSnapshot()
@@ -164,6 +166,8 @@ private struct SnapshotBuilder {
             try applyCim(answer, cimClass: cimClass)
         case .certificates(let store):
             try applyCertificates(answer, store: store)
+        case .exchange(let fact):
+            applyExchange(answer, fact: fact)
         case .xml(let file, let path):
             try applyXml(answer, file: file, path: path)
         case .subfolders(let folder):
@@ -266,6 +270,29 @@ private struct SnapshotBuilder {
         case .read?, nil:
             xml.record(values, at: path, in: file)
         }
+    }
+
+    /// Applies an Exchange answer: `{"rows": [ROW]}`, `{"error": {"class", "message"}}` (that call failed), or
+    /// `{"stageError": {"class", "message"}}` (the stage ran no cmdlet). Any other shape, or a row outside the
+    /// allow-list, is that key's `malformed` error: the other keys and the host's other facts stand.
+    private mutating func applyExchange(_ answer: JSONValue, fact: ExchangeFact) {
+        var problems: [DecodingProblem] = []
+        let field = "Exchange \(fact.key)"
+        if case .object(let members) = answer.kind, members.count == 1, members[0].name == "stageError" {
+            if let error = ExchangeError.decode(
+                members[0].value, field: field + ".stageError", allowedClasses: ExchangeError.stageClasses,
+                problems: &problems)
+            {
+                if exchange.stageError == nil { exchange.stageError = error }
+                return
+            }
+        } else if let state = ExchangeSnapshot.decodeState(answer, of: fact, field: field, problems: &problems) {
+            exchange.set(fact, state)
+            return
+        }
+        let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "expected rows, error or stageError"
+        exchange.set(fact, .error(ExchangeError(errorClass: "malformed", message: reason)))
+        readErrors.append("\(field): malformed answer: \(reason)")
     }
 
     /// Applies a certificate store answer: `{"certificates": [{...}]}`, else `{"state": "absent"}`, `{"state":

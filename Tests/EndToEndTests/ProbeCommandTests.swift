@@ -2,16 +2,32 @@ import EDCATestSupport
 import Foundation
 import Testing
 
+/// The statuses of `probe --format json`, by control id. A control judged once per mailbox database has one result
+/// per database: their status when they all agree, else the distinct statuses sorted and joined with `/`
+/// (`Fail/Pass`), which no expectation spells.
+private func controlStatuses(_ run: AgentRun) throws -> [String: String] {
+    let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
+    let results = try #require(document["results"] as? [[String: Any]])
+    let statuses = Dictionary(
+        results.compactMap { result -> (String, Set<String>)? in
+            (result["control"] as? String).map { ($0, [result["status"] as? String ?? ""]) }
+        },
+        uniquingKeysWith: { $0.union($1) })
+    return statuses.mapValues { $0.sorted().joined(separator: "/") }
+}
+
 /// `edca-agent probe` against simulated Windows hosts over a real sshd. Serialized: each test starts its own sshd.
 @Suite("edca-agent probe over SSH", .serialized)
 struct ProbeCommandTests {
-    private func verdicts(_ run: AgentRun) throws -> [String: String] {
-        let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
-        let results = try #require(document["results"] as? [[String: Any]])
-        return Dictionary(
-            uniqueKeysWithValues: results.compactMap { result in
-                (result["control"] as? String).map { ($0, result["status"] as? String ?? "") }
-            })
+    private func verdicts(_ run: AgentRun) throws -> [String: String] { try controlStatuses(run) }
+
+    /// The hardened lab host passes every control it is in scope of, except EDCA-TLS-002: upstream asks for at least
+    /// 40 connections per domain there and for at most 20 in EDCA-TLS-017, so a host that passes TLS-017 is Unknown
+    /// for TLS-002 (README, "Controls"), and `probe` exits 1.
+    private func expectHardened(_ run: AgentRun) throws {
+        #expect(run.status == 1, "\(run.standardError)")
+        let others = try verdicts(run).filter { $0.value != "Pass" && $0.value != "Skipped" }
+        #expect(others == ["EDCA-TLS-002": "Unknown"])
     }
 
     @Test(
@@ -20,7 +36,7 @@ struct ProbeCommandTests {
     func passAndFail(shell: String) throws {
         let hardened = try SimulatedHost(snapshot: "mbx01.json", shell: shell)
         let pass = try runAgent(hardened.probeArguments(["--format", "json"]))
-        #expect(pass.status == 0, "\(pass.standardError)")
+        try expectHardened(pass)
         #expect(try verdicts(pass)["EDCA-SEC-043"] == "Pass")
         let document = try #require(try parsedJSON(pass.standardOutput) as? [String: Any])
         let host = try #require(document["host"] as? [String: Any])
@@ -131,7 +147,7 @@ struct ProbeCommandTests {
             snapshot: "mbx01.json", shell: "powershell",
             faults: ["banner": "Authorized use only\r\n", "profileOutput": "Loading profile...\r\n", "clixml": true])
         let run = try runAgent(host.probeArguments(["--format", "json"]))
-        #expect(run.status == 0, "\(run.standardError)")
+        try expectHardened(run)
         #expect(try verdicts(run)["EDCA-SEC-043"] == "Pass")
     }
 
@@ -145,8 +161,16 @@ struct ProbeCommandTests {
         #expect(replay.status == 0)
         let probed = try #require(try parsedJSON(probe.standardOutput) as? [String: Any])
         let replayed = try #require(try parsedJSON(replay.standardOutput) as? [String: Any])
-        let probedResults = try #require(probed["results"] as? [[String: Any]])
-        let replayedResults = try #require(replayed["results"] as? [[String: Any]])
+        // `probe` lists the server controls, then the organization controls; `evaluate` lists the catalog's order.
+        func byControl(_ results: [[String: Any]]) -> [[String: Any]] {
+            results.sorted {
+                ($0["control"] as? String ?? "", $0["database"] as? String ?? "")
+                    < ($1["control"] as? String ?? "", $1["database"] as? String ?? "")
+            }
+        }
+        let probedResults = byControl(try #require(probed["results"] as? [[String: Any]]))
+        let replayedResults = byControl(try #require(replayed["results"] as? [[String: Any]]))
+        #expect(probedResults.map { $0["control"] as? String } == replayedResults.map { $0["control"] as? String })
         #expect(probedResults.map { $0["status"] as? String } == replayedResults.map { $0["status"] as? String })
         #expect(
             probedResults.map { $0["evidence"] as? [String] } == replayedResults.map { $0["evidence"] as? [String] })
@@ -191,14 +215,7 @@ struct ProbeCommandTests {
 
 @Suite("Probe over SSH: local facts beyond the registry", .serialized)
 struct LocalFactProbeTests {
-    private func statuses(_ run: AgentRun) throws -> [String: String] {
-        let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
-        let results = try #require(document["results"] as? [[String: Any]])
-        return Dictionary(
-            uniqueKeysWithValues: results.compactMap { result in
-                (result["control"] as? String).map { ($0, result["status"] as? String ?? "") }
-            })
-    }
+    private func statuses(_ run: AgentRun) throws -> [String: String] { try controlStatuses(run) }
 
     @Test("A denied CIM class and a denied service give Unknown with evidence, never Pass; other facts still decide")
     func deniedCimClassAndService() throws {

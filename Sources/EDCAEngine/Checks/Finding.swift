@@ -23,6 +23,13 @@ package enum Finding: Sendable {
     case cimSummary(CimCheck, CimSummary, Status)
     /// A count of CIM instances (nil when the class cannot be read) and what the rule gave.
     case cimCount(CimCountCheck, count: Int?, RuleOutcome)
+    /// One Exchange row's property (`row` names it by `Identity` or `Name`; nil data: not set) and what the rule
+    /// gave.
+    case exchangeRow(ExchangeCheck, row: String?, RegistryData?, RuleOutcome)
+    /// An Exchange check that had no row to decide on, or rows passing that are not listed one by one.
+    case exchangeSummary(ExchangeCheck, ExchangeSummary, Status)
+    /// A count of Exchange rows, or why there is none, and what the rule gave.
+    case exchangeCount(ExchangeCountCheck, ExchangeCountObservation, RuleOutcome)
     /// One certificate's field (in `field`, which may be a `where` condition's that could not be tested), its
     /// HTTP.sys bindings when the check reads them, and what the rule gave.
     case certificateValue(
@@ -153,6 +160,7 @@ extension Finding: CustomStringConvertible {
 
     /// The finding as flat evidence: what was looked at, observed and required, worded for an auditor.
     package var evidence: Evidence {
+        if let evidence = Self.exchangeEvidence(self) { return evidence }
         switch self {
         case .value(let check, .composedVersion(let data), let outcome):
             let parts = check.versionParts.map(\.text).joined(separator: ".")
@@ -325,6 +333,8 @@ extension Finding: CustomStringConvertible {
             let roles = controlRoles.map(\.rawValue).joined(separator: " and ")
             return Evidence(
                 subject: nil, observed: "applies to \(roles) servers; this host is \(hostRole)", result: .skipped)
+        case .exchangeRow, .exchangeSummary, .exchangeCount:
+            preconditionFailure("Exchange findings are worded by exchangeEvidence")
         }
     }
 
