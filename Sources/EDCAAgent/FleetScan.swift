@@ -100,12 +100,15 @@ package struct FleetScan: Sendable {
     /// host finishes (completion order). When `stop` is requested, no new host starts and hosts in flight finish on
     /// their own deadlines; when the surrounding task is cancelled, hosts in flight are cancelled too. Either way
     /// every host not started is recorded as interrupted.
-    /// - Parameter summarizing: keep each outcome ``HostOutcome/summarized`` once recorded (the spool holds the
-    ///   rest); false keeps them whole, for a caller that prints them.
-    /// - Returns: every outcome, in the order of `targets`.
+    /// - Parameters:
+    ///   - summarizing: keep each outcome ``HostOutcome/summarized`` once recorded (the spool holds the rest); false
+    ///     keeps them whole, for a caller that prints them.
+    ///   - record: records an outcome and returns it as recorded: the same, or the per-host error it became (a host
+    ///     whose deadline passed while its events were written).
+    /// - Returns: every outcome as recorded, in the order of `targets`.
     package func run(
         _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest = StopRequest(),
-        summarizing: Bool = true, record: @Sendable (HostOutcome) async -> Void
+        summarizing: Bool = true, record: @Sendable (HostOutcome) async -> HostOutcome
     ) async -> [HostOutcome] {
         let stopping = { Task.isCancelled || stop.isRequested }
         var outcomes = [HostOutcome?](repeating: nil, count: targets.count)
@@ -127,8 +130,8 @@ package struct FleetScan: Sendable {
                 }
             }
             while next < targets.count, next < concurrency, !stopping() { startNext() }
-            for await (index, outcome) in group {
-                await record(outcome)
+            for await (index, finished) in group {
+                let outcome = await record(finished)
                 outcomes[index] = summarizing ? outcome.summarized : outcome
                 if next < targets.count, !stopping() { startNext() }
             }
@@ -139,8 +142,7 @@ package struct FleetScan: Sendable {
                 result.append(outcome)
             } else {
                 let interrupted = HostOutcome(target: targets[index], result: .failure(.interrupted), duration: .zero)
-                await record(interrupted)
-                result.append(interrupted)
+                result.append(await record(interrupted))
             }
         }
         return result

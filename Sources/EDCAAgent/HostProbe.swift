@@ -9,20 +9,27 @@ package import EDCATransport
 /// Plan the controls' reads, run the constant probe command with the request on stdin, parse the framed response
 /// into a snapshot, decide the role, evaluate. Every failure before evaluation is a ``HostProbeError`` for this
 /// host alone.
+///
+/// The host's deadline bounds the whole of it: the SSH run, then reading the answer and evaluating the controls
+/// (``HostProbeError/processingTimeout(host:while:)``), then writing its events (``HostScan/deadline``).
 package struct HostProbe: Sendable {
     /// The controls, compiled once.
     package let plan: EvaluationPlan
     /// How long the probe may run on the server before it stops reading, in seconds.
     package let remoteDeadlineSeconds: Int
+    /// Each host's whole deadline.
+    package let deadline: Duration
 
-    /// Prepares a probe for these controls.
-    /// - Parameter deadline: the per-host deadline of the SSH run; the probe's own budget on the server is set
-    ///   below it, so that its partial answers arrive before the connection is given up.
     /// The request every run sends, merged and sorted once; each run gets its own nonce.
     private let request: ProbeRequest
 
+    /// Prepares a probe for these controls.
+    /// - Parameter deadline: the per-host deadline of the SSH run and of the agent's processing of its answer; the
+    ///   probe's own budget on the server is set below it, so that its partial answers arrive before the connection
+    ///   is given up, and the agent has time left to read them.
     package init(controls: [Control], deadline: Duration) {
         plan = EvaluationPlan(controls: controls)
+        self.deadline = deadline
         remoteDeadlineSeconds = max(1, Int(deadline.components.seconds) * 3 / 4)
         request = ProbeRequest(
             request: FactRequest(checks: plan.controls.map(\.check)), nonce: "",
@@ -40,6 +47,7 @@ package struct HostProbe: Sendable {
     package func run(
         _ endpoint: SSHEndpoint, client: some RemoteCommandRunner, role: ExchangeRole?
     ) async throws(HostProbeError) -> HostScan {
+        let started = ContinuousClock.now
         let request = makeRequest()
         let payload: [UInt8]
         do {
@@ -53,21 +61,36 @@ package struct HostProbe: Sendable {
         } catch {
             throw .transport(error)
         }
+        // The transport's own deadline when it has one (it starts when a pool thread takes the host), else ours.
+        let until = output.deadline ?? started.advanced(by: deadline)
+        let timedOut = { (doing: String) in HostProbeError.processingTimeout(host: endpoint.host, while: doing) }
         let result: ProbeResult
         do {
             result = try ProbeResponse.parse(
                 standardOutput: output.standardOutput, standardError: output.standardError,
-                exitStatus: output.exitStatus, request: request)
+                exitStatus: output.exitStatus, request: request, deadline: until)
+        } catch  where error.code == .pastDeadline {
+            throw timedOut("reading its answer (\(output.standardOutput.count) bytes): \(error.message)")
         } catch {
             throw .probe(error)
         }
         guard let hostRole = role ?? result.identity.role else {
             throw .unknownRole(endpoint.host)
         }
-        let verdicts = plan.evaluateAll(on: plan.facts(from: result.snapshot), role: hostRole)
+        let facts = plan.facts(from: result.snapshot)
+        var verdicts: [Verdict] = []
+        verdicts.reserveCapacity(plan.controls.count)
+        for index in plan.controls.indices {
+            // One control may enumerate 100,000 subkeys: the clock is read between controls.
+            if ContinuousClock.now >= until {
+                throw timedOut("evaluating control \(index + 1) of \(plan.controls.count)")
+            }
+            verdicts.append(plan.evaluate(controlAt: index, on: facts, role: hostRole))
+        }
         return HostScan(
             endpoint: endpoint, role: hostRole, identity: result.identity, snapshot: result.snapshot,
-            verdicts: verdicts, readErrors: result.readErrors, hostKeyFingerprint: output.hostKeyFingerprint)
+            verdicts: verdicts, readErrors: result.readErrors, hostKeyFingerprint: output.hostKeyFingerprint,
+            deadline: until)
     }
 }
 
@@ -87,6 +110,23 @@ package struct HostScan: Sendable {
     package var readErrors: [String]
     /// The host key's SHA-256 fingerprint.
     package var hostKeyFingerprint: String
+    /// When the host's deadline passes: writing its events is bounded by it too (``ScanRecorder``); nil: unbounded.
+    package var deadline: ContinuousClock.Instant?
+
+    /// Creates a scan.
+    package init(
+        endpoint: SSHEndpoint, role: ExchangeRole, identity: HostIdentity, snapshot: HostSnapshot,
+        verdicts: [Verdict], readErrors: [String], hostKeyFingerprint: String, deadline: ContinuousClock.Instant? = nil
+    ) {
+        self.endpoint = endpoint
+        self.role = role
+        self.identity = identity
+        self.snapshot = snapshot
+        self.verdicts = verdicts
+        self.readErrors = readErrors
+        self.hostKeyFingerprint = hostKeyFingerprint
+        self.deadline = deadline
+    }
 }
 
 /// Why a host could not be probed or evaluated.
@@ -99,6 +139,9 @@ package enum HostProbeError: Error, Sendable, CustomStringConvertible {
     case unknownRole(String)
     /// The scan was stopped (SIGTERM or SIGINT) before this host was probed.
     case interrupted
+    /// The host answered in time, but the agent's own processing of the answer (reading it, evaluating the controls,
+    /// writing its events) did not finish within the host's deadline.
+    case processingTimeout(host: String, while: String)
 
     /// A stable error class for logs and the spool: `ssh.<code>`, `probe.<code>` or `role-unknown`.
     package var errorClass: String {
@@ -107,6 +150,7 @@ package enum HostProbeError: Error, Sendable, CustomStringConvertible {
         case .probe(let error): "probe.\(error.code.rawValue)"
         case .unknownRole: "role-unknown"
         case .interrupted: "interrupted"
+        case .processingTimeout: "agent.timeout"
         }
     }
 
@@ -118,6 +162,8 @@ package enum HostProbeError: Error, Sendable, CustomStringConvertible {
             "\(host): no Exchange role found (neither MailboxRole nor EdgeTransportRole under "
                 + #"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15); give --role Mailbox or --role Edge"#
         case .interrupted: "the scan was stopped before this host was probed"
+        case .processingTimeout(let host, let doing):
+            "\(host): the agent's processing of its answer did not finish within the host's deadline (while \(doing))"
         }
     }
 }

@@ -14,7 +14,9 @@ package actor ScanRecorder {
     private let spool: SpoolWriter
     private var drift: DriftState
     private let run: SpoolRun
-    private let controls: [String: Control]
+    /// What the events say of each control, by id (only the metadata: copying a whole `Control` per verdict cost
+    /// reference counting on every one of its fields).
+    private let controls: [String: ControlMetadata]
     private let now: @Sendable () -> Date
     private let started: Date
     /// Hosts that could not be scanned so far (not counting interrupted ones).
@@ -45,7 +47,7 @@ package actor ScanRecorder {
         self.spool = spool
         self.drift = drift
         self.run = run
-        self.controls = Dictionary(controls.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.controls = Dictionary(controls.map { ($0.id, $0.metadata) }, uniquingKeysWith: { first, _ in first })
         self.changesOnly = changesOnly
         self.restatementMilliseconds = Int64(retentionDays) * 86_400_000 / 2
     }
@@ -53,7 +55,13 @@ package actor ScanRecorder {
     /// Writes one host's events: a Compliance Finding per applicable control (skipped ones are left out) and a Scan
     /// Activity, as one batch; then records the verdicts for drift. Nothing is recorded for drift unless the batch
     /// is on disk.
-    package func record(_ outcome: HostOutcome) {
+    ///
+    /// A scan whose deadline (``HostScan/deadline``) passes while its findings are built is recorded as the
+    /// per-host error `agent.timeout` instead, without findings.
+    /// - Returns: the outcome as recorded: `outcome`, or the timeout it became.
+    @discardableResult
+    package func record(_ outcome: HostOutcome) -> HostOutcome {
+        var outcome = outcome
         let end = Self.milliseconds(now())
         let start = end - outcome.milliseconds
         var lines: [String] = []
@@ -63,14 +71,22 @@ package actor ScanRecorder {
         var unchangedOmitted: Int?
         let result: HostScanOutcome.Result
         var host = SpoolHost(hostname: outcome.target.name, ip: outcome.target.endpoint.host, role: outcome.target.role)
-        switch outcome.result {
-        case .success(let scan):
+        if case .success(let scan) = outcome.result {
             host.role = scan.role
             host.osName = scan.identity.windowsProduct
             host.osBuild = scan.identity.windowsBuild
             verdicts = scan.verdicts.filter { $0.status != .skipped }
             if changesOnly { unchangedOmitted = 0 }
             for verdict in verdicts {
+                // A verdict with 100,000 subkeys' evidence takes long to write: the clock is read after each event.
+                if let deadline = scan.deadline, ContinuousClock.now >= deadline {
+                    outcome.result = .failure(
+                        .processingTimeout(
+                            host: outcome.target.endpoint.host,
+                            while: "writing its events (\(lines.count) of \(verdicts.count) written)"))
+                    (lines, hostStatuses, verdicts, reported, unchangedOmitted) = ([], [:], [], [], nil)
+                    break
+                }
                 guard let control = controls[verdict.controlID] else { continue }
                 hostStatuses[verdict.status, default: 0] += 1
                 let drift = drift.drift(for: host.hostname, control: verdict.controlID, status: verdict.status)
@@ -82,10 +98,13 @@ package actor ScanRecorder {
                 }
                 reported.insert(verdict.controlID)
                 let event = SpoolEvents.complianceFinding(
-                    control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
+                    control: control, status: verdict.status, evidence: verdict.evidence, host: host,
                     drift: drift, run: run, timeMilliseconds: end)
                 lines.append(SpoolLine.render(event))
             }
+        }
+        switch outcome.result {
+        case .success:
             result = .completed
         case .failure(.interrupted):
             hostsInterrupted += 1
@@ -98,12 +117,12 @@ package actor ScanRecorder {
             host: host, result: result, startMilliseconds: start, endMilliseconds: end, statusCounts: hostStatuses,
             unchangedOmitted: unchangedOmitted)
         lines.append(SpoolLine.render(SpoolEvents.hostScanActivity(activity, run: run, timeMilliseconds: end)))
-        guard spoolFailure == nil else { return }
+        guard spoolFailure == nil else { return outcome }
         do {
             try spool.appendHostBatch(lines)
         } catch {
             spoolFailure = error
-            return
+            return outcome
         }
         for verdict in verdicts {
             drift.record(
@@ -111,6 +130,7 @@ package actor ScanRecorder {
                 reported: reported.contains(verdict.controlID))
             statusCounts[verdict.status, default: 0] += 1
         }
+        return outcome
     }
 
     /// Ends the run: writes the run's Scan Activity, rotates the active file, saves drift, applies retention.

@@ -240,8 +240,8 @@ package enum ScanSession {
             concurrency: settings.concurrency)
         let runner = RetryingRunner(client, retries: settings.retries, backoff: settings.retryBackoff)
         let summarizing = recorder != nil && !settings.keepsDetails
-        return await scan.run(hosts, runner: runner, stop: stop, summarizing: summarizing) { outcome in
-            await recorder?.record(outcome)
+        return await scan.run(hosts, runner: runner, stop: stop, summarizing: summarizing) { finished in
+            let outcome = await recorder?.record(finished) ?? finished
             let current = progress.withLock { progress in
                 progress.hostFinished(failed: outcome.isFailure, after: clock.now - started)
                 return progress
@@ -249,6 +249,7 @@ package enum ScanSession {
             events(.hostFinished(outcome, current))
             // A spool that cannot be written (a full disk) makes every further probe wasted: stop starting hosts.
             if await recorder?.spoolFailure != nil { stop.request() }
+            return outcome
         }
     }
 }

@@ -77,7 +77,7 @@ final class HostRun {
         let status = try waitForExitStatus(channel)
         return CommandOutput(
             exitStatus: status, standardOutput: standardOutput, standardError: standardError,
-            hostKeyFingerprint: fingerprint)
+            hostKeyFingerprint: fingerprint, deadline: deadline)
     }
 
     // MARK: - The error funnel
