@@ -57,9 +57,12 @@ package struct ProbeRequest: Sendable {
     /// A fresh nonce from the system's random source, as ``makeNonce(using:)`` makes it. Scans use this one: passing
     /// `SystemRandomNumberGenerator` (which has no storage) `inout` makes ThreadSanitizer fault on its address.
     package static func makeNonce() -> String {
-        var nonce = ""
-        for _ in 0..<4 { nonce += hexWord(UInt32.random(in: .min ... .max)) }
-        return nonce
+        // Two 64-bit draws: each draw from the system's source is a system call.
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next()
+        let low = generator.next()
+        return hexWord(UInt32(truncatingIfNeeded: high >> 32)) + hexWord(UInt32(truncatingIfNeeded: high))
+            + hexWord(UInt32(truncatingIfNeeded: low >> 32)) + hexWord(UInt32(truncatingIfNeeded: low))
     }
 
     private static func hexWord(_ word: UInt32) -> String {
