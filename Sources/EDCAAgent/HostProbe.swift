@@ -11,7 +11,9 @@ package import EDCATransport
 /// host alone.
 ///
 /// The host's deadline bounds the whole of it: the SSH run, then reading the answer and evaluating the controls
-/// (``HostProbeError/processingTimeout(host:while:)``), then writing its events (``HostScan/deadline``).
+/// (``HostProbeError/processingTimeout(host:while:)``), then writing its events (``HostScan/timeLeft``). The agent's
+/// own work on an answer gets what the deadline had left when the answer arrived; time spent waiting for one of the
+/// agent's threads or for the spool's writer is not counted, so a busy agent does not fail hosts that answered.
 package struct HostProbe: Sendable {
     /// The controls, compiled once.
     package let plan: EvaluationPlan
@@ -61,8 +63,10 @@ package struct HostProbe: Sendable {
         } catch {
             throw .transport(error)
         }
-        // The transport's own deadline when it has one (it starts when a pool thread takes the host), else ours.
-        let until = output.deadline ?? started.advanced(by: deadline)
+        // What the host's deadline had left when its answer was complete (the transport's, which starts when a pool
+        // thread takes the host; else ours), counted from now: waiting for a thread of the agent does not count.
+        let now = ContinuousClock.now
+        let until = now.advanced(by: output.timeLeft ?? (deadline - (now - started)))
         let timedOut = { (doing: String) in HostProbeError.processingTimeout(host: endpoint.host, while: doing) }
         let result: ProbeResult
         do {
@@ -90,7 +94,7 @@ package struct HostProbe: Sendable {
         return HostScan(
             endpoint: endpoint, role: hostRole, identity: result.identity, snapshot: result.snapshot,
             verdicts: verdicts, readErrors: result.readErrors, hostKeyFingerprint: output.hostKeyFingerprint,
-            deadline: until)
+            timeLeft: ContinuousClock.now.duration(to: until))
     }
 }
 
@@ -110,13 +114,14 @@ package struct HostScan: Sendable {
     package var readErrors: [String]
     /// The host key's SHA-256 fingerprint.
     package var hostKeyFingerprint: String
-    /// When the host's deadline passes: writing its events is bounded by it too (``ScanRecorder``); nil: unbounded.
-    package var deadline: ContinuousClock.Instant?
+    /// What the host's deadline had left once the controls were evaluated: writing its events gets that much time
+    /// (``ScanRecorder``, counted from when it starts, not from when the host waited for the spool); nil: unbounded.
+    package var timeLeft: Duration?
 
     /// Creates a scan.
     package init(
         endpoint: SSHEndpoint, role: ExchangeRole, identity: HostIdentity, snapshot: HostSnapshot,
-        verdicts: [Verdict], readErrors: [String], hostKeyFingerprint: String, deadline: ContinuousClock.Instant? = nil
+        verdicts: [Verdict], readErrors: [String], hostKeyFingerprint: String, timeLeft: Duration? = nil
     ) {
         self.endpoint = endpoint
         self.role = role
@@ -125,7 +130,7 @@ package struct HostScan: Sendable {
         self.verdicts = verdicts
         self.readErrors = readErrors
         self.hostKeyFingerprint = hostKeyFingerprint
-        self.deadline = deadline
+        self.timeLeft = timeLeft
     }
 }
 

@@ -56,8 +56,8 @@ package actor ScanRecorder {
     /// Activity, as one batch; then records the verdicts for drift. Nothing is recorded for drift unless the batch
     /// is on disk.
     ///
-    /// A scan whose deadline (``HostScan/deadline``) passes while its findings are built is recorded as the
-    /// per-host error `agent.timeout` instead, without findings.
+    /// A scan whose time left (``HostScan/timeLeft``, counted from the start of this call) runs out while its findings
+    /// are built is recorded as the per-host error `agent.timeout` instead, without findings.
     /// - Returns: the outcome as recorded: `outcome`, or the timeout it became.
     @discardableResult
     package func record(_ outcome: HostOutcome) -> HostOutcome {
@@ -72,6 +72,7 @@ package actor ScanRecorder {
         let result: HostScanOutcome.Result
         var host = SpoolHost(hostname: outcome.target.name, ip: outcome.target.endpoint.host, role: outcome.target.role)
         if case .success(let scan) = outcome.result {
+            let deadline = scan.timeLeft.map { ContinuousClock.now.advanced(by: $0) }
             host.role = scan.role
             host.osName = scan.identity.windowsProduct
             host.osBuild = scan.identity.windowsBuild
@@ -79,7 +80,7 @@ package actor ScanRecorder {
             if changesOnly { unchangedOmitted = 0 }
             for verdict in verdicts {
                 // A verdict with 100,000 subkeys' evidence takes long to write: the clock is read after each event.
-                if let deadline = scan.deadline, ContinuousClock.now >= deadline {
+                if let deadline, ContinuousClock.now >= deadline {
                     outcome.result = .failure(
                         .processingTimeout(
                             host: outcome.target.endpoint.host,

@@ -54,13 +54,14 @@ struct FleetScanTests {
             guard case .failure(let error) = outcomes[index].result else { return nil }
             return error.errorClass
         }
+        let results = outcomes.map { "\($0.target.name): \($0.result) after \($0.duration)" }
         #expect(outcomes.map(\.target.name) == targets.map(\.name))
-        #expect(status(0) == .pass)
-        #expect(status(1) == .fail)
-        #expect(status(2) == .unknown)
-        #expect(errorClass(3) == "ssh.timeout")
-        #expect(status(4) == .pass)
-        #expect(errorClass(5) == "ssh.connect")
+        #expect(status(0) == .pass, "\(results)")
+        #expect(status(1) == .fail, "\(results)")
+        #expect(status(2) == .unknown, "\(results)")
+        #expect(errorClass(3) == "ssh.timeout", "\(results)")
+        #expect(status(4) == .pass, "\(results)")
+        #expect(errorClass(5) == "ssh.connect", "\(results)")
         if case .success(let edge) = outcomes[2].result { #expect(edge.role == .edge) }
         #expect(elapsed < .seconds(60), "the hung host must not hold up the fleet beyond its own deadline: \(elapsed)")
     }
@@ -142,7 +143,7 @@ struct FleetScanTests {
             _ endpoint: SSHEndpoint, command: String, standardInput: [UInt8]
         ) async throws(SSHError) -> CommandOutput {
             var output = try await client.run(endpoint, command: command, standardInput: standardInput)
-            if endpoint.host == host { output.deadline = ContinuousClock.now.advanced(by: left) }
+            if endpoint.host == host { output.timeLeft = left }
             return output
         }
     }

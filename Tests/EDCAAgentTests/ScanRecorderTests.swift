@@ -77,7 +77,7 @@ struct ScanRecorderTests {
             endpoint: target.endpoint, role: .mailbox, identity: HostIdentity(snapshot: snapshot.registry),
             snapshot: snapshot, verdicts: plan.evaluateAll(on: plan.facts(from: snapshot), role: .mailbox),
             readErrors: [], hostKeyFingerprint: "SHA256:x",
-            deadline: ContinuousClock.now.advanced(by: pastDeadline ? .seconds(-1) : .seconds(60)))
+            timeLeft: pastDeadline ? .zero : .seconds(60))
         let recorder = ScanRecorder(
             spool: try SpoolWriter.open(directory: directory.path + "/spool"),
             drift: try DriftState.load(directory: directory.path + "/state"),
