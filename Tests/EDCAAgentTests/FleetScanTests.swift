@@ -124,7 +124,6 @@ struct FleetScanTests {
         }
         #expect(error.errorClass == "agent.timeout")
         #expect(error.description.contains("did not finish within the host's deadline"), "\(error)")
-        #expect(outcomes[1].duration < .seconds(30), "processing stopped at the deadline: \(outcomes[1].duration)")
         // The spool agrees: the late host has its Scan Activity with the error and no findings.
         let lines = try String(contentsOfFile: rotated, encoding: .utf8).split(separator: "\n").map(String.init)
         let late = lines.filter { $0.contains(#""hostname":"\#(fleet.addresses[1])""#) }
