@@ -44,7 +44,7 @@ enum CatalogFacts {
                 probe: .subkeyValues(
                     name: "InstanceId", style: .classInstance, requireAll: true, good: [.dword(1)], bad: [.dword(0)],
                     odd: [.string("x")]))
-        case .service, .cim, .cimCount, .role, .group, .gated:
+        case .service, .cim, .cimCount, .certificates, .compare, .role, .group, .gated:
             preconditionFailure("not a leaf that reads the registry")
         }
     }
@@ -97,6 +97,8 @@ enum CatalogFacts {
                         .description),
                 .string(DottedVersion(components: operand.components.map { $0 / 2 }).description), .string("n/a"),
             ]
+        case .dateBefore, .dateAfter:
+            [.string("2020-01-01T00:00:00Z"), .string("2030-01-01T00:00:00Z"), .string("not a date")]
         }
     }
 
@@ -172,7 +174,7 @@ extension Check {
     /// left out: the generated hosts carry registry facts only, so their services read as not installed.
     var leaves: [Check] {
         switch self {
-        case .service, .cim, .cimCount: []
+        case .service, .cim, .cimCount, .certificates, .compare: []
         case .value, .key, .subkeys, .subkeyCount, .role: [self]
         case .group(let group): group.members.flatMap(\.leaves)
         case .gated(let gate, let body): gate.leaves + body.leaves

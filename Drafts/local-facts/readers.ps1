@@ -193,54 +193,6 @@ function Read-EdcaCimFacts {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# certificate: entries of a LocalMachine store
-# ---------------------------------------------------------------------------------------------------------------
-# Non-admin: yes. The public part of every certificate in LocalMachine stores is readable; HasPrivateKey is known
-# without access to the key.
-$EdcaCurveByParameters = @{ '06082a8648ce3d030107' = 256; '06052b81040022' = 384; '06052b81040023' = 521 }
-
-function Read-EdcaCertificateFacts {
-    param([string[]]$Stores, [datetime]$Deadline)
-    $result = @{}
-    foreach ($store in $Stores) {
-        $address = "LocalMachine\$store"
-        if ($EdcaAllowedCertificateStores -notcontains $store) { $result[$address] = @{ state = 'error'; message = 'store not allow-listed' }; continue }
-        if (Test-EdcaDeadlinePassed $Deadline) { $result[$address] = $EdcaDeadlineAnswer; continue }
-        try {
-            $certificates = @(Get-ChildItem -LiteralPath "Cert:\LocalMachine\$store" -ErrorAction Stop)
-        } catch {
-            $result[$address] = ConvertTo-EdcaErrorAnswer $_; continue
-        }
-        $entries = @()
-        foreach ($certificate in $certificates) {
-            $keyAlgorithm = [string]$certificate.PublicKey.Oid.FriendlyName
-            $keySize = $null
-            if ($keyAlgorithm -eq 'RSA' -or $keyAlgorithm -eq 'DSA') {
-                try { $keySize = [int]$certificate.PublicKey.Key.KeySize } catch { $keySize = $null }
-            } else {
-                # ECC: the curve OID is in the parameters; .Key is not supported for ECC on .NET Framework.
-                $hex = -join ($certificate.PublicKey.EncodedParameters.RawData | ForEach-Object { '{0:x2}' -f $_ })
-                if ($EdcaCurveByParameters.ContainsKey($hex)) { $keySize = $EdcaCurveByParameters[$hex] }
-            }
-            $entries += , @{
-                thumbprint         = [string]$certificate.Thumbprint
-                subject            = [string]$certificate.Subject
-                issuer             = [string]$certificate.Issuer
-                dnsNames           = @($certificate.DnsNameList | ForEach-Object { [string]$_.Unicode })
-                notBefore          = ConvertTo-EdcaUtcText $certificate.NotBefore
-                notAfter           = ConvertTo-EdcaUtcText $certificate.NotAfter
-                keyAlgorithm       = $keyAlgorithm
-                keySize            = $keySize
-                signatureAlgorithm = [string]$certificate.SignatureAlgorithm.FriendlyName
-                hasPrivateKey      = [bool]$certificate.HasPrivateKey
-            }
-        }
-        $result[$address] = @{ entries = $entries }
-    }
-    return $result
-}
-
-# ---------------------------------------------------------------------------------------------------------------
 # xml: attributes of elements in a file under an allow-listed root
 # ---------------------------------------------------------------------------------------------------------------
 # Element path grammar (checked before use): '/' name ( '/' name )* with at most one predicate [@attr='literal'] per
@@ -672,7 +624,6 @@ function Read-EdcaVolumeFacts {
 # @{
 #     service     = Read-EdcaServiceFacts -Names @('MSExchangeMitigation', 'MSExchangePOP3') -Deadline $deadline
 #     cim         = Read-EdcaCimFacts -Request @{ 'root\cimv2:Win32_ComputerSystem' = @('Manufacturer', 'Model') } -Deadline $deadline
-#     certificate = Read-EdcaCertificateFacts -Stores @('My') -Deadline $deadline
 #     xml         = Read-EdcaXmlFacts -Items @(@{ root = 'ExchangeInstall'; file = 'Bin\EdgeTransport.exe.config'; select = "/configuration/appSettings/add[@key='TemporaryStoragePath']"; attributes = @('@value') }) -Deadline $deadline
 #     defender    = Read-EdcaDefenderFacts -Deadline $deadline
 #     netAdapter  = Read-EdcaNetAdapterFacts -Deadline $deadline

@@ -11,7 +11,8 @@ package enum FuzzTargets {
     /// The nonce of ``probeRequest``; the seed corpus frames its responses with it.
     static let nonce = "00112233445566778899aabbccddeeff"
 
-    /// A request with one read of each kind (registry value, subkeys, key, service, CIM class), plus the host-identity reads every probe makes.
+    /// A request with one read of each kind (registry value, subkeys, key, service, CIM class, certificate store),
+    /// plus the host-identity reads every probe makes.
     static let probeRequest: ProbeRequest = {
         var request = FactRequest(checks: [])
         let server = #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#
@@ -26,6 +27,7 @@ package enum FuzzTargets {
         }
         request.add(.service(ServiceName("MSExchangeMitigation")))
         if let system = CimClass.named("Win32_ComputerSystem") { request.add(.cim(system)) }
+        if let store = CertificateStore.named("My") { request.add(.certificates(store)) }
         return ProbeRequest(request: request, nonce: nonce, deadlineSeconds: 30)
     }()
 
@@ -52,7 +54,7 @@ package enum FuzzTargets {
         _ = try? Inventory.parse(yaml: text, file: "fuzz.yaml")
     }
 
-    /// A snapshot file of any version (`HostSnapshot(json:)`: registry, services, CIM).
+    /// A snapshot file of any version (`HostSnapshot(json:)`: registry, services, CIM, certificates, scan time).
     package static func snapshot(_ bytes: [UInt8]) {
         _ = try? HostSnapshot(json: bytes)
     }

@@ -50,6 +50,8 @@ struct Faults {
     var deniedCimClasses: [CimClass] = []
     /// Services made unreadable (access denied), as `null` services in the snapshot.
     var deniedServices: [String] = []
+    /// Certificate stores that cannot be opened (access denied), as `null` stores in the snapshot.
+    var deniedCertificateStores: [CertificateStore] = []
 
     /// How long `disconnectMidOutput` waits between writing the partial answer and killing the session process,
     /// so that sshd has forwarded what was written.
@@ -61,6 +63,7 @@ struct Faults {
         "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
         "deniedKeys", "fips", "constrainedLanguage", "powerShellVersion", "emptyStandardInput",
         "truncatedStandardInput", "blocked", "wideDWORDs", "deniedCimClasses", "deniedServices",
+        "deniedCertificateStores",
     ]
 
     /// No fault.
@@ -110,6 +113,14 @@ struct Faults {
                     return cimClass
                 }
             case "deniedServices": deniedServices = try Self.strings(value, field)
+            case "deniedCertificateStores":
+                deniedCertificateStores = try Self.strings(value, field).map {
+                    (text) throws(Refusal) -> CertificateStore in
+                    guard let store = CertificateStore.named(text) else {
+                        throw Refusal.lab("\(field): not an allow-listed certificate store: \(text)")
+                    }
+                    return store
+                }
             default:
                 throw Refusal.lab(
                     "\(context): unknown fault \"\(member.name)\" (known: \(Self.names.joined(separator: ", ")))")
@@ -302,7 +313,7 @@ struct Faults {
                 }
             }
             return nil
-        case .null, .integer, .string, .rawString:
+        case .null, .integer, .bool, .string, .rawString:
             return nil
         }
     }

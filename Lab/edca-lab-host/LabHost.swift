@@ -47,8 +47,9 @@ import EDCAJSON
 ///   first half of the request.
 /// - `blocked` (bool): security software kills powershell.exe before it writes anything (SIGKILL, no output).
 /// - `wideDWORDs` (array of `{"key": K, "name": N}`): those REG_DWORD values are stored with 6 bytes of data.
-/// - `deniedCimClasses` (array of CIM class names) and `deniedServices` (array of service names): made unreadable,
-///   exactly like `null` classes and services in the snapshot.
+/// - `deniedCimClasses` (array of CIM class names), `deniedServices` (array of service names) and
+///   `deniedCertificateStores` (array of store names such as `My`): made unreadable, exactly like `null` classes,
+///   services and stores in the snapshot.
 enum LabHost {
     /// The usage line for a wrong command line.
     static let usage = "usage: edca-lab-host --lab LAB.json (as sshd's ForceCommand; see LabHost.swift)"

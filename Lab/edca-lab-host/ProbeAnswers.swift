@@ -15,6 +15,10 @@ enum ProbeRead {
     case cim(CimClass)
     /// A CIM read naming a class outside the allow-list.
     case invalidCimClass(String)
+    /// The certificates of an allow-listed local machine store.
+    case certificates(CertificateStore)
+    /// A certificate read naming a store outside the allow-list.
+    case invalidCertificateStore(String)
     /// A service read whose name is malformed; the problem.
     case invalidService(String)
     /// A read of a known shape whose key path is malformed; the problem.
@@ -51,6 +55,12 @@ enum ProbeRead {
                 self = .cim(cimClass)
             } else {
                 self = .invalidCimClass(address)
+            }
+        } else if names == ["certificates"], let address = strings["certificates"] {
+            if let store = CertificateStore.named(address), address.contains("\\") {
+                self = .certificates(store)
+            } else {
+                self = .invalidCertificateStore(address)
             }
         } else if names == ["service"], let name = strings["service"] {
             self = ServiceSnapshot.problem(withName: name).map(ProbeRead.invalidService) ?? .service(name)
@@ -184,6 +194,15 @@ enum ProbeAnswers {
             }
         case .invalidCimClass(let address):
             return error("not an allow-listed CIM class: \(address)")
+        case .certificates(let store):
+            switch host.certificates.state(of: store) {
+            case .entries(let entries):
+                return .members(["certificates": .array(entries.map(certificate))])
+            case .absent, nil: return state("absent")
+            case .denied: return state("denied")
+            }
+        case .invalidCertificateStore(let address):
+            return error("not an allow-listed certificate store: \(address)")
         case .invalidPath(let problem):
             return error("invalid key path: \(problem)")
         case .invalidService(let problem):
@@ -211,6 +230,22 @@ enum ProbeAnswers {
         case .keyAbsent: return state("keyAbsent")
         case .denied: return denied(path, from: snapshot)
         }
+    }
+
+    /// One certificate as the probe's reader writes it: dates in ISO 8601 UTC, the key size in bits.
+    private static func certificate(_ entry: CertificateEntry) -> ResponseJSON {
+        .object([
+            ResponseJSONMember("thumbprint", .string(entry.thumbprint)),
+            ResponseJSONMember("subject", .string(entry.subject)),
+            ResponseJSONMember("issuer", .string(entry.issuer)),
+            ResponseJSONMember("dnsNames", .array(entry.dnsNames.map(ResponseJSON.string))),
+            ResponseJSONMember("notBefore", .string(entry.notBefore.description)),
+            ResponseJSONMember("notAfter", .string(entry.notAfter.description)),
+            ResponseJSONMember("keyAlgorithm", .string(entry.keyAlgorithm)),
+            ResponseJSONMember("keySize", .integer(entry.keySize)),
+            ResponseJSONMember("signatureAlgorithm", .string(entry.signatureAlgorithm)),
+            ResponseJSONMember("hasPrivateKey", .bool(entry.hasPrivateKey)),
+        ])
     }
 
     /// One CIM instance as `Get-CimInstance` piped to `ConvertTo-Json` shows it: numbers, strings, arrays.

@@ -4,6 +4,8 @@ enum ResponseJSON {
     case null
     /// A non-negative integer.
     case integer(UInt64)
+    /// `true` or `false`.
+    case bool(Bool)
     /// A string.
     case string(String)
     /// A string whose content is these bytes, written unchanged even when they are not UTF-8 (the nonUTF8 fault).
@@ -35,6 +37,8 @@ enum ResponseJSON {
             output.append(contentsOf: "null".utf8)
         case .integer(let number):
             output.append(contentsOf: String(number).utf8)
+        case .bool(let flag):
+            output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .string(let text):
             Self.writeString(Array(text.utf8), into: &output)
         case .rawString(let bytes):

@@ -96,19 +96,31 @@ package struct FleetScan: Sendable {
         self.concurrency = concurrency
     }
 
-    /// Probes every target, at most ``concurrency`` at a time, and hands each outcome to `record` as soon as the
-    /// host finishes (completion order). When `stop` is requested, no new host starts and hosts in flight finish on
-    /// their own deadlines; when the surrounding task is cancelled, hosts in flight are cancelled too. Either way
-    /// every host not started is recorded as interrupted.
+    /// Probes every target, at most ``concurrency`` at a time, and hands each outcome to `record` in the host's own
+    /// task as soon as the host finishes: calls overlap (at most ``concurrency``), so that a recorder can make the
+    /// hosts that finish together durable together; a host's slot is free once its `record` returned. When `stop`
+    /// is requested, no new host starts and hosts in flight finish on their own deadlines; when the surrounding task
+    /// is cancelled, hosts in flight are cancelled too. Either way every host not started is recorded as
+    /// interrupted.
     /// - Parameters:
     ///   - summarizing: keep each outcome ``HostOutcome/summarized`` once recorded (the spool holds the rest); false
     ///     keeps them whole, for a caller that prints them.
     ///   - record: records an outcome and returns it as recorded: the same, or the per-host error it became (a host
-    ///     whose deadline passed while its events were written).
+    ///     whose time ran out while its events were built).
     /// - Returns: every outcome as recorded, in the order of `targets`.
     package func run(
         _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest = StopRequest(),
         summarizing: Bool = true, record: @Sendable (HostOutcome) async -> HostOutcome
+    ) async -> [HostOutcome] {
+        // The host tasks call `record`; they all end before this returns, so it does not really escape.
+        await withoutActuallyEscaping(record) { record in
+            await run(targets, runner: runner, stop: stop, summarizing: summarizing, recordingIn: record)
+        }
+    }
+
+    private func run(
+        _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest, summarizing: Bool,
+        recordingIn record: @escaping @Sendable (HostOutcome) async -> HostOutcome
     ) async -> [HostOutcome] {
         let stopping = { Task.isCancelled || stop.isRequested }
         var outcomes = [HostOutcome?](repeating: nil, count: targets.count)
@@ -126,26 +138,26 @@ package struct FleetScan: Sendable {
                     } catch {
                         result = .failure(error)
                     }
-                    return (index, HostOutcome(target: target, result: result, duration: ContinuousClock.now - started))
+                    let outcome = HostOutcome(target: target, result: result, duration: ContinuousClock.now - started)
+                    return (index, await record(outcome))
                 }
             }
             while next < targets.count, next < concurrency, !stopping() { startNext() }
-            for await (index, finished) in group {
-                let outcome = await record(finished)
+            for await (index, outcome) in group {
                 outcomes[index] = summarizing ? outcome.summarized : outcome
                 if next < targets.count, !stopping() { startNext() }
             }
         }
-        var result: [HostOutcome] = []
-        for (index, outcome) in outcomes.enumerated() {
-            if let outcome {
-                result.append(outcome)
-            } else {
+        // Hosts never started are recorded together too (one sync for all of them, with group commit).
+        let unstarted = outcomes.indices.filter { outcomes[$0] == nil }
+        await withTaskGroup(of: Void.self) { group in
+            for index in unstarted {
                 let interrupted = HostOutcome(target: targets[index], result: .failure(.interrupted), duration: .zero)
-                result.append(await record(interrupted))
+                outcomes[index] = interrupted
+                group.addTask { _ = await record(interrupted) }
             }
         }
-        return result
+        return outcomes.compactMap { $0 }
     }
 }
 

@@ -68,7 +68,7 @@ package struct HostProbe: Sendable {
         let now = ContinuousClock.now
         let until = now.advanced(by: output.timeLeft ?? (deadline - (now - started)))
         let timedOut = { (doing: String) in HostProbeError.processingTimeout(host: endpoint.host, while: doing) }
-        let result: ProbeResult
+        var result: ProbeResult
         do {
             result = try ProbeResponse.parse(
                 standardOutput: output.standardOutput, standardError: output.standardError,
@@ -78,6 +78,9 @@ package struct HostProbe: Sendable {
         } catch {
             throw .probe(error)
         }
+        // The scan time is the agent's clock when the answer arrived, never the server's: date rules compare with
+        // it, and a saved snapshot carries it so that `evaluate` judges the facts as of their scan.
+        result.snapshot.scanTime = Timestamp.now()
         guard let hostRole = role ?? result.identity.role else {
             throw .unknownRole(endpoint.host)
         }

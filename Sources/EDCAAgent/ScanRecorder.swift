@@ -7,11 +7,15 @@ import EDCATransport
 package import Foundation
 
 /// The one owner of the spool and the drift state during a scan: turns each host's outcome into OCSF events,
-/// appends them as one batch, and keeps the counts for the run's summary.
+/// appends them as one batch, makes the batch durable, and keeps the counts for the run's summary.
 ///
-/// An actor, because outcomes arrive from concurrent host tasks and the spool needs one writer.
+/// An actor, because outcomes arrive from concurrent host tasks and the spool needs one writer. Batches are made
+/// durable by group commit: hosts that finish while an `fdatasync` runs share the next one.
 package actor ScanRecorder {
     private let spool: SpoolWriter
+    private let commit: GroupCommit
+    /// Batches appended so far: the number ``GroupCommit`` makes durable through.
+    private var batchesAppended = 0
     private var drift: DriftState
     private let run: SpoolRun
     /// What the events say of each control, by id (only the metadata: copying a whole `Control` per verdict cost
@@ -45,6 +49,7 @@ package actor ScanRecorder {
         self.now = now
         started = now()
         self.spool = spool
+        commit = GroupCommit(sync: spool.syncer)
         self.drift = drift
         self.run = run
         self.controls = Dictionary(controls.map { ($0.id, $0.metadata) }, uniquingKeysWith: { first, _ in first })
@@ -53,14 +58,14 @@ package actor ScanRecorder {
     }
 
     /// Writes one host's events: a Compliance Finding per applicable control (skipped ones are left out) and a Scan
-    /// Activity, as one batch; then records the verdicts for drift. Nothing is recorded for drift unless the batch
-    /// is on disk.
+    /// Activity, as one batch; returns once the batch is on disk (a sync shared with the hosts that finished
+    /// meanwhile), and only then records the verdicts for drift. Calls may overlap: each host's batch stays whole.
     ///
-    /// A scan whose time left (``HostScan/timeLeft``, counted from the start of this call) runs out while its findings
-    /// are built is recorded as the per-host error `agent.timeout` instead, without findings.
+    /// A scan whose time left (``HostScan/timeLeft``, counted from the start of this call) runs out while its
+    /// findings are built is recorded as the per-host error `agent.timeout` instead, without findings.
     /// - Returns: the outcome as recorded: `outcome`, or the timeout it became.
     @discardableResult
-    package func record(_ outcome: HostOutcome) -> HostOutcome {
+    package func record(_ outcome: HostOutcome) async -> HostOutcome {
         var outcome = outcome
         let end = Self.milliseconds(now())
         let start = end - outcome.milliseconds
@@ -119,10 +124,12 @@ package actor ScanRecorder {
             unchangedOmitted: unchangedOmitted)
         lines.append(SpoolLine.render(SpoolEvents.hostScanActivity(activity, run: run, timeMilliseconds: end)))
         guard spoolFailure == nil else { return outcome }
-        do {
-            try spool.appendHostBatch(lines)
+        do throws(SpoolError) {
+            try spool.appendBatch(lines)
+            batchesAppended += 1
+            try await commit.durable(through: batchesAppended)
         } catch {
-            spoolFailure = error
+            if spoolFailure == nil { spoolFailure = error }
             return outcome
         }
         for verdict in verdicts {
@@ -151,6 +158,11 @@ package actor ScanRecorder {
         try drift.save()
         _ = try spool.removeRotated(olderThan: retentionDays, now: finished)
         return rotated
+    }
+
+    /// How many `fdatasync`s of the spool file the run made so far (group commits, the run's last event, rotation).
+    package func syncCount() async -> Int {
+        await commit.syncs + spool.syncCount
     }
 
     /// The spool's total size in bytes, for the size warning; nil when it cannot be read.

@@ -118,6 +118,8 @@ package struct ScanResult: Sendable {
     package var outcomes: [HostOutcome]
     /// The spool file this run was rotated into, if the session spooled.
     package var spoolFile: String?
+    /// How many `fdatasync`s of the spool file the run made, if the session spooled.
+    package var spoolSyncs: Int?
 
     /// Hosts that could not be scanned, interrupted ones included.
     package var failedCount: Int {
@@ -216,7 +218,7 @@ package enum ScanSession {
             throw .spool(error)
         }
         if let size = await recorder.spoolSize(), size > spoolSizeWarning { events(.spoolLarge(bytes: size)) }
-        return ScanResult(outcomes: outcomes, spoolFile: spoolFile)
+        return ScanResult(outcomes: outcomes, spoolFile: spoolFile, spoolSyncs: await recorder.syncCount())
     }
 
     /// The probe's command line, bootstrap, script and payload for these settings' controls, as they would run on
@@ -241,12 +243,14 @@ package enum ScanSession {
         let runner = RetryingRunner(client, retries: settings.retries, backoff: settings.retryBackoff)
         let summarizing = recorder != nil && !settings.keepsDetails
         return await scan.run(hosts, runner: runner, stop: stop, summarizing: summarizing) { finished in
+            // Reported finished only once its events are on disk (the recorder returns then), as recorded (a host
+            // whose time ran out while its events were built is a timeout).
             let outcome = await recorder?.record(finished) ?? finished
-            let current = progress.withLock { progress in
+            // Hosts record concurrently; `events` is called one at a time, under the progress lock.
+            progress.withLock { progress in
                 progress.hostFinished(failed: outcome.isFailure, after: clock.now - started)
-                return progress
+                events(.hostFinished(outcome, progress))
             }
-            events(.hostFinished(outcome, current))
             // A spool that cannot be written (a full disk) makes every further probe wasted: stop starting hosts.
             if await recorder?.spoolFailure != nil { stop.request() }
             return outcome

@@ -34,6 +34,7 @@ package struct CimClass: Sendable, Hashable {
             namespace: #"root\cimv2"#, name: "Win32_Processor",
             properties: ["DeviceID", "NumberOfCores", "NumberOfLogicalProcessors", "MaxClockSpeed"],
             keyProperty: "DeviceID"),
+        CimClass(namespace: #"root\cimv2"#, name: "Win32_PhysicalMemory", properties: ["Capacity"]),
         CimClass(
             namespace: #"root\cimv2"#, name: "Win32_PageFileSetting",
             properties: ["Name", "InitialSize", "MaximumSize"], keyProperty: "Name"),
@@ -46,6 +47,13 @@ package struct CimClass: Sendable, Hashable {
         CimClass(
             namespace: #"root\StandardCimv2"#, name: "MSFT_NetFirewallProfile", properties: ["Name", "Enabled"],
             keyProperty: "Name", policyStore: "ActiveStore"),
+        CimClass(
+            namespace: #"root\StandardCimv2"#, name: "MSFT_NetAdapterRssSettingData",
+            properties: ["Name", "InterfaceDescription", "Enabled"], keyProperty: "Name"),
+        CimClass(
+            namespace: #"root\StandardCimv2"#, name: "MSFT_NetAdapterStatisticsSettingData",
+            properties: ["Name", "InterfaceDescription", "ReceivedDiscardedPackets", "OutboundDiscardedPackets"],
+            keyProperty: "Name"),
         CimClass(
             namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpComputerStatus",
             properties: ["AMServiceEnabled", "AntivirusEnabled", "RealTimeProtectionEnabled", "AMRunningMode"]),

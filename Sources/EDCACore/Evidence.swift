@@ -15,6 +15,10 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     case cimProperty(className: String, instance: String?, property: String)
     /// A CIM class itself: its instances, or why there are none.
     case cimClass(String)
+    /// One field of a certificate in a local machine store (`thumbprint` names the certificate).
+    case certificate(store: String, thumbprint: String, field: String)
+    /// A certificate store itself: its certificates, or why there are none.
+    case certificateStore(String)
 
     /// The location in words, as evidence lines start: `HKLM\...\Parameters RequireSecuritySignature`.
     package var description: String {
@@ -26,6 +30,8 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .cimProperty(let className, let instance?, let property): "\(className)[\(instance)].\(property)"
         case .cimProperty(let className, nil, let property): "\(className).\(property)"
         case .cimClass(let className): className
+        case .certificate(let store, let thumbprint, let field): "certificate \(store)\\\(thumbprint) \(field)"
+        case .certificateStore(let store): "certificate store \(store)"
         }
     }
 
@@ -39,12 +45,37 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
             [("fact", "cim"), ("cim_class", className)] + (instance.map { [("cim_instance", $0)] } ?? [])
                 + [("cim_property", property)]
         case .cimClass(let className): [("fact", "cim"), ("cim_class", className)]
+        case .certificate(let store, let thumbprint, let field):
+            [("fact", "certificate"), ("certificate_store", store), ("thumbprint", thumbprint), ("field", field)]
+        case .certificateStore(let store): [("fact", "certificate"), ("certificate_store", store)]
+        }
+    }
+
+    /// The location its ``fields`` name, or nil when they name none: the inverse of ``fields``, for readers of the
+    /// spool.
+    package init?(fields: [String: String]) {
+        switch fields["fact"] {
+        case "service":
+            guard let name = fields["service_name"], let field = fields["field"] else { return nil }
+            self = .service(name, field: field)
+        case "cim":
+            guard let className = fields["cim_class"] else { return nil }
+            if let property = fields["cim_property"] {
+                self = .cimProperty(className: className, instance: fields["cim_instance"], property: property)
+            } else {
+                self = .cimClass(className)
+            }
+        default: return nil
         }
     }
 
     /// What a count observed here counts, as a field name for machines: `subkey_count`, `instance_count`.
     package var countName: String {
-        if case .cimClass = self { "instance_count" } else { "subkey_count" }
+        switch self {
+        case .cimClass: "instance_count"
+        case .certificateStore: "certificate_count"
+        default: "subkey_count"
+        }
     }
 }
 

@@ -16,12 +16,14 @@ package enum FactRead: Sendable, Hashable {
     case service(ServiceName)
     /// Read the allow-listed properties of every instance of one allow-listed CIM class (probe member `cim`).
     case cim(CimClass)
+    /// Read every certificate of one allow-listed local machine store (probe member `certificates`).
+    case certificates(CertificateStore)
 
     /// The registry key the read starts from, for a registry read.
     package var registryKey: RegistryPath? {
         switch self {
         case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
-        case .service, .cim: nil
+        case .service, .cim, .certificates: nil
         }
     }
 
@@ -35,6 +37,7 @@ package enum FactRead: Sendable, Hashable {
         case .subkeyNames(let key): (0, key.name.folded, 3, "")
         case .service(let name): (1, name.folded, 0, "")
         case .cim(let cimClass): (2, cimClass.address.lowercased(), 0, "")
+        case .certificates(let store): (3, store.address.lowercased(), 0, "")
         }
     }
 }
@@ -52,6 +55,8 @@ extension FactRead: CustomStringConvertible {
             "CIM \(cimClass.address): " + cimClass.properties.joined(separator: ", ")
                 + (cimClass.filter.map { " where \($0.property) is one of " + $0.values.joined(separator: ", ") } ?? "")
                 + (cimClass.policyStore.map { " (policy store \($0))" } ?? "")
+        case .certificates(let store):
+            "certificates in \(store.address): " + CertificateEntry.fieldNames.joined(separator: ", ")
         }
     }
 }

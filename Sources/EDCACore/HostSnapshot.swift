@@ -4,7 +4,8 @@ package import EDCAJSON
 /// writes and what the simulated host answers from.
 ///
 /// The file format is versioned (`docs/registry-snapshot.md`). Version 1, the first files, is the registry object
-/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services` and `cim`. A new
+/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim` and `certificates`, and `scanTime`, when the facts were
+/// read (dates in checks are compared with it). A new
 /// kind of fact adds a stored property here, its member to ``members`` and its decoding below; version 2 readers
 /// of an older agent then name the new member as unknown rather than silently ignoring facts.
 package struct HostSnapshot: Sendable {
@@ -13,7 +14,7 @@ package struct HostSnapshot: Sendable {
     /// The member that carries the version; its absence means version 1.
     package static let versionMember = "edcaSnapshot"
     /// The members of a version 2 document besides ``versionMember``, one per kind of fact.
-    package static let members = ["registry", "services", "cim"]
+    package static let members = ["registry", "services", "cim", "certificates", "scanTime"]
 
     /// The registry keys and values read.
     package var registry: RegistrySnapshot
@@ -21,15 +22,24 @@ package struct HostSnapshot: Sendable {
     package var services: ServiceSnapshot
     /// The CIM classes read (version 2 member `cim`; absent in older files).
     package var cim: CimSnapshot
+    /// The certificate stores read (version 2 member `certificates`; absent in older files).
+    package var certificates: CertificateSnapshot
+    /// When the agent read the facts, by the agent's clock (member `scanTime`, ISO 8601 UTC). Date comparisons in
+    /// checks are made against it, so replaying a saved snapshot judges it as of its scan; nil in older files, where
+    /// such comparisons are Unknown.
+    package var scanTime: Timestamp?
 
     /// Creates a snapshot from its facts.
     package init(
         registry: RegistrySnapshot = RegistrySnapshot(), services: ServiceSnapshot = ServiceSnapshot(),
-        cim: CimSnapshot = CimSnapshot()
+        cim: CimSnapshot = CimSnapshot(), certificates: CertificateSnapshot = CertificateSnapshot(),
+        scanTime: Timestamp? = nil
     ) {
         self.registry = registry
         self.services = services
         self.cim = cim
+        self.certificates = certificates
+        self.scanTime = scanTime
     }
 
     /// Decodes a snapshot document of any version this agent knows.
@@ -68,6 +78,18 @@ package struct HostSnapshot: Sendable {
         let registryDocument = reader.take("registry")
         let servicesDocument = reader.take("services")
         let cimDocument = reader.take("cim")
+        let certificatesDocument = reader.take("certificates")
+        var scanTime: Timestamp?
+        if let json = reader.take("scanTime"), let text = JSONRead.string(json, "scanTime", &problems) {
+            scanTime = Timestamp(iso8601: text)
+            if scanTime == nil {
+                problems.append(
+                    DecodingProblem(
+                        position: json.position, field: "scanTime",
+                        message:
+                            "expected an ISO 8601 date and time such as \"2026-12-03T12:00:00Z\", found \"\(text)\""))
+            }
+        }
         reader.reportUnknownFields(knownNames: Self.members, problems: &problems)
         if !problems.isEmpty { throw SnapshotError(problems: problems) }
         self.init(
@@ -78,16 +100,22 @@ package struct HostSnapshot: Sendable {
                 try ServiceSnapshot(document: value)
             } ?? ServiceSnapshot(),
             cim: try cimDocument.map { value throws(SnapshotError) in try CimSnapshot(document: value) }
-                ?? CimSnapshot())
+                ?? CimSnapshot(),
+            certificates: try certificatesDocument.map { value throws(SnapshotError) in
+                try CertificateSnapshot(document: value)
+            } ?? CertificateSnapshot(),
+            scanTime: scanTime)
     }
 
     /// The snapshot as a document of the current version, every kind of fact sorted as its own writer sorts it.
     package func jsonDocument() -> JSONOutput {
         .object(
             [
-                (Self.versionMember, .integer(Self.currentVersion)),
-                ("registry", registry.jsonDocument()),
-            ] + (services.isEmpty ? [] : [("services", services.jsonDocument())])
-                + (cim.isEmpty ? [] : [("cim", cim.jsonDocument())]))
+                (Self.versionMember, .integer(Self.currentVersion))
+            ] + (scanTime.map { [("scanTime", .string($0.description))] } ?? [])
+                + [("registry", registry.jsonDocument())]
+                + (services.isEmpty ? [] : [("services", services.jsonDocument())])
+                + (cim.isEmpty ? [] : [("cim", cim.jsonDocument())])
+                + (certificates.isEmpty ? [] : [("certificates", certificates.jsonDocument())]))
     }
 }

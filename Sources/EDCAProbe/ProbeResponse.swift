@@ -101,7 +101,9 @@ package enum ProbeResponse {
             try builder.apply(answer, to: read)
         }
         return ProbeResult(
-            snapshot: HostSnapshot(registry: builder.snapshot, services: builder.services, cim: builder.cim),
+            snapshot: HostSnapshot(
+                registry: builder.snapshot, services: builder.services, cim: builder.cim,
+                certificates: builder.certificates),
             identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
@@ -148,6 +150,7 @@ private struct SnapshotBuilder {
     var snapshot = RegistrySnapshot()
     var services = ServiceSnapshot()
     var cim = CimSnapshot()
+    var certificates = CertificateSnapshot()
     var readErrors: [String] = []
     /// When the host's deadline passes, if it has one.
     let deadline: ContinuousClock.Instant?
@@ -190,7 +193,33 @@ private struct SnapshotBuilder {
             try applyService(answer, name: name.text)
         case .cim(let cimClass):
             try applyCim(answer, cimClass: cimClass)
+        case .certificates(let store):
+            try applyCertificates(answer, store: store)
         }
+    }
+
+    /// Applies a certificate store answer: `{"certificates": [{...}]}`, else `{"state": "absent"}`, `{"state":
+    /// "denied"}` or `{"state": "error", "message": ...}` (the store is then unreadable and named in the errors).
+    /// - Throws: ``ProbeError`` `malformedResponse` naming the store for any other shape, a missing or unknown
+    ///   field, or a date that is not ISO 8601.
+    private mutating func applyCertificates(_ answer: JSONValue, store: CertificateStore) throws(ProbeError) {
+        let fact = "certificate store \(store.address)"
+        guard case .object(let members) = answer.kind,
+            let list = members.first(where: { $0.name == "certificates" })?.value
+        else {
+            let reason = try unreadable(answer, fact: fact, expected: "certificates")
+            certificates.set(store, reason == .absent ? .absent : .denied)
+            return
+        }
+        var problems: [DecodingProblem] = []
+        guard let state = CertificateSnapshot.decodeState(list, field: fact, problems: &problems),
+            case .entries = state
+        else {
+            let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "not an array of certificates"
+            throw ProbeError(
+                code: .malformedResponse, message: "the probe's answer for \(fact) is malformed: \(reason)")
+        }
+        certificates.set(store, state)
     }
 
     /// Applies a CIM answer: `{"instances": [{PROPERTY: VALUE}]}`, else `{"state": "absent"}`, `{"state":

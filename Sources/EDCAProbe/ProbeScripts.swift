@@ -248,10 +248,13 @@ package enum ProbeScripts {
             'root\cimv2:Win32_OperatingSystem' = @{ Properties = @('Version', 'BuildNumber', 'SystemDrive', 'Caption') }
             'root\cimv2:Win32_ComputerSystem' = @{ Properties = @('Manufacturer', 'Model', 'NumberOfLogicalProcessors', 'NumberOfProcessors', 'TotalPhysicalMemory', 'AutomaticManagedPagefile') }
             'root\cimv2:Win32_Processor' = @{ Properties = @('DeviceID', 'NumberOfCores', 'NumberOfLogicalProcessors', 'MaxClockSpeed') }
+            'root\cimv2:Win32_PhysicalMemory' = @{ Properties = @('Capacity') }
             'root\cimv2:Win32_PageFileSetting' = @{ Properties = @('Name', 'InitialSize', 'MaximumSize') }
             'root\cimv2:Win32_OptionalFeature' = @{ Properties = @('Name', 'InstallState'); Filter = "Name='MSMQ-Server' OR Name='MSMQ-Services' OR Name='WCF-MSMQ-Activation45'" }
             'root\cimv2:Win32_Volume' = @{ Properties = @('DriveLetter', 'FileSystem', 'BlockSize'); Filter = 'BootVolume=True' }
             'root\StandardCimv2:MSFT_NetFirewallProfile' = @{ Properties = @('Name', 'Enabled'); PolicyStore = 'ActiveStore' }
+            'root\StandardCimv2:MSFT_NetAdapterRssSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'Enabled') }
+            'root\StandardCimv2:MSFT_NetAdapterStatisticsSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'ReceivedDiscardedPackets', 'OutboundDiscardedPackets') }
             'root\Microsoft\Windows\Defender:MSFT_MpComputerStatus' = @{ Properties = @('AMServiceEnabled', 'AntivirusEnabled', 'RealTimeProtectionEnabled', 'AMRunningMode') }
             'root\Microsoft\Windows\DeviceGuard:Win32_DeviceGuard' = @{ Properties = @('SecurityServicesRunning', 'SecurityServicesConfigured', 'VirtualizationBasedSecurityStatus') }
         }
@@ -286,6 +289,43 @@ package enum ProbeScripts {
             @{ instances = $instances }
         }
 
+        # The certificate stores a control may name (CertificateStore.allowed in the agent), read through the
+        # certificate provider, which works in Constrained Language. Dates go out in ISO 8601 UTC; the key size of
+        # an ECC key, which .NET Framework cannot open as a key object, comes from its curve's name (nistP256: 256).
+        $certificateStores = @('LocalMachine\My', 'LocalMachine\WebHosting')
+        function Read-Certificates($Read) {
+            $store = $Read.certificates
+            if ($certificateStores -notcontains $store) { return Get-ErrorAnswer 'not an allow-listed certificate store' }
+            try {
+                $found = @(Get-ChildItem -LiteralPath ('Cert:\' + $store) -ErrorAction Stop)
+            } catch {
+                $category = [string]$_.CategoryInfo.Category
+                if ($category -eq 'PermissionDenied' -or $category -eq 'SecurityError') { return @{ state = 'denied' } }
+                if ($category -eq 'ObjectNotFound') { return @{ state = 'absent' } }
+                return Get-ErrorAnswer $_.Exception.Message
+            }
+            $certificates = @(foreach ($cert in $found) {
+                $keySize = 0
+                try { $keySize = [int]$cert.PublicKey.Key.KeySize } catch {
+                    $curve = [string]$cert.PublicKey.EncodedParameters.Oid.FriendlyName
+                    if ($curve -match '(\d{3})$') { $keySize = [int]$Matches[1] }
+                }
+                @{
+                    thumbprint = [string]$cert.Thumbprint
+                    subject = [string]$cert.Subject
+                    issuer = [string]$cert.Issuer
+                    dnsNames = @(foreach ($name in $cert.DnsNameList) { [string]$name.Unicode })
+                    notBefore = $cert.NotBefore.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
+                    notAfter = $cert.NotAfter.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
+                    keyAlgorithm = [string]$cert.PublicKey.Oid.FriendlyName
+                    keySize = $keySize
+                    signatureAlgorithm = [string]$cert.SignatureAlgorithm.FriendlyName
+                    hasPrivateKey = [bool]$cert.HasPrivateKey
+                }
+            })
+            @{ certificates = $certificates }
+        }
+
         # The kinds of read, by the member that names them: the reader, and the other members the read must have
         # and may have. A new kind of read is a reader and a row here.
         $readers = @{
@@ -294,6 +334,7 @@ package enum ProbeScripts {
             subkeys = @{ Reader = 'Read-Subkeys'; Required = @(); Optional = @('name') }
             service = @{ Reader = 'Read-Service'; Required = @(); Optional = @() }
             cim = @{ Reader = 'Read-Cim'; Required = @(); Optional = @() }
+            certificates = @{ Reader = 'Read-Certificates'; Required = @(); Optional = @() }
         }
 
         # One read's answer: an object with exactly one kind's member, that kind's other members, all strings.

@@ -218,7 +218,7 @@ package enum SpoolEventDecoder {
         var record = FindingRecord(
             runID: runID, time: time, host: try host(event), subject: "Server",
             controlID: try required(compliance.control, "compliance.control"), title: "", description: "",
-            category: unmapped?.category ?? "", severity: event.severity ?? "",
+            category: unmapped?.category ?? "", severity: event.severity ?? severityWord(event.severityID),
             severityWeight: unmapped?.severityWeight, verify: unmapped?.verify, automatable: unmapped?.automatable,
             frameworks: compliance.standards ?? [], status: status, drift: unmapped?.drift,
             // 1.8.0 events name the previous status only when it changed.
@@ -238,6 +238,12 @@ package enum SpoolEventDecoder {
             ReferenceRecord(name: names.count == urls.count ? names[index] : url, url: url)
         }
         return record
+    }
+
+    /// OCSF's caption of `severity_id` (events since the lean findings leave the caption out), as `Severity` names it.
+    private static func severityWord(_ id: Int64?) -> String {
+        let words: [Int64: Severity] = [1: .informational, 2: .low, 3: .medium, 4: .high, 5: .critical]
+        return id.flatMap { words[$0]?.rawValue } ?? ""
     }
 
     private static func host(_ event: RawEvent) throws(EventProblem) -> SpoolHostRecord {
@@ -277,11 +283,22 @@ private struct RawEvent {
         var isDefault: Bool?
         var observation: String?
         var result: String?
+        /// A fact's named fields in `data` (`fact`, `service_name`, `cim_class`, ..., `value`, the roles).
+        var fields: [String: String] = [:]
+        /// A count of subkeys or instances.
+        var count: Int64?
 
-        /// `KEY NAME = DATA, observation: result`, or the line the event wrote.
+        /// `KEY NAME = DATA, observation: result` (a service or CIM fact: `LOCATION = VALUE`; the role: `this host
+        /// is ROLE; required: ROLE`), or the line the event wrote.
         var line: String? {
             if let description { return description }
             var text = [path, valueName].compactMap { $0 }.joined(separator: " ")
+            if let location = FactLocation(fields: fields) { text = location.description }
+            if let role = fields["host_role"] {
+                text = "this host is \(role)" + (fields["required_role"].map { "; required: \($0)" } ?? "")
+            }
+            if let value = fields["value"] { text += " = \(value)" }
+            if let count { text += " = \(count)" }
             if let data { text += " = \(data)" }
             if let observation {
                 text += text.isEmpty ? observation : ", \(observation)"
@@ -325,6 +342,7 @@ private struct RawEvent {
     var metadata: Metadata?
     var classUID: Int?
     var severity: String?
+    var severityID: Int64?
     var findingInfo: FindingInfo?
     var compliance: Compliance?
     var device: Device?
@@ -345,6 +363,7 @@ private struct RawEvent {
             case "time": event.time = try c.integer("time")
             case "class_uid": event.classUID = try c.integer("class_uid").map(Int.init)
             case "severity": event.severity = try c.string("severity")
+            case "severity_id": event.severityID = try c.integer("severity_id")
             case "start_time": event.startTime = try c.integer("start_time")
             case "end_time": event.endTime = try c.integer("end_time")
             case "metadata":
@@ -421,6 +440,11 @@ private struct RawEvent {
                                 case "description": evidence.description = try c.string("evidences[].data.description")
                                 case "observation": evidence.observation = try c.string("evidences[].data.observation")
                                 case "result": evidence.result = try c.string("evidences[].data.result")
+                                case "subkey_count", "instance_count":
+                                    evidence.count = try c.integer("evidences[].data.\(name)")
+                                case "fact", "service_name", "field", "cim_class", "cim_instance", "cim_property",
+                                    "value", "required_role", "host_role":
+                                    evidence.fields[name] = try c.string("evidences[].data.\(name)")
                                 default: try c.skip("evidences[].data")
                                 }
                             }

@@ -178,15 +178,16 @@ package enum SpoolEvents {
     ///
     /// Lean by design (`docs/spool.md`, "What an event carries"): what a SIEM search needs to stand alone (host,
     /// control id and title, verdict, severity, drift, first and last seen, the facts seen), not what the control id
-    /// or the device uid looks up (the control's texts and expectations, the host's operating system, the captions
-    /// of the ids); the remediation only when a finding opens or changes to a status other than Pass.
+    /// or the device uid looks up (the control's texts, remediation, references and expectations, the host's
+    /// operating system) nor what the event's own ids say already (OCSF's captions of its enums, a message made of
+    /// host, control and status).
     package static func complianceFinding(
         control: ControlMetadata, status: Status, evidence: [Evidence], host: SpoolHost, drift: Drift, run: SpoolRun,
         timeMilliseconds: Int64, eventID: String = SpoolIdentifier.random()
     ) -> JSONOutput {
         // Finding lifecycle: a control that passes leaves nothing open (4 Resolved); any other status is open (1 New).
         let passed = status == .pass
-        let (findingStatusID, findingStatus): (Int64, String) = passed ? (4, "Resolved") : (1, "New")
+        let findingStatusID: Int64 = passed ? 4 : 1
         let firstSeen = drift.kind == .unchanged ? drift.since ?? timeMilliseconds : timeMilliseconds
         let (complianceID, complianceWord) = complianceStatus(status)
         var compliance: [(String, JSONOutput)] = [
@@ -196,10 +197,10 @@ package enum SpoolEvents {
         if !control.requirements.isEmpty {
             compliance.append(("requirements", .array(control.requirements.map(JSONOutput.string))))
         }
-        compliance += [
-            ("status_id", .integer(complianceID)), ("status", .string(complianceWord)),
-            ("status_code", .string(status.rawValue)),
-        ]
+        compliance.append(("status_id", .integer(complianceID)))
+        // OCSF's caption only for 99 (Other), where the id alone does not say which status it is.
+        if complianceID == 99 { compliance.append(("status", .string(complianceWord))) }
+        compliance.append(("status_code", .string(status.rawValue)))
         var members: [(String, JSONOutput)] = [
             ("time", .integer(timeMilliseconds)),
             (
@@ -211,10 +212,7 @@ package enum SpoolEvents {
             ("activity_id", .integer(1)),
             ("type_uid", .integer(200_301)),
             ("severity_id", .integer(severityID(control.severity))),
-            ("severity", .string(control.severity.rawValue)),
             ("status_id", .integer(findingStatusID)),
-            ("status", .string(findingStatus)),
-            ("message", .string("\(host.hostname): \(control.id) \(status.rawValue)")),
             (
                 "finding_info",
                 .object([
@@ -229,16 +227,6 @@ package enum SpoolEvents {
             ("resources", resources(host)),
             ("evidences", .array(evidence.map(Self.evidence))),
         ]
-        if !passed && drift.kind != .unchanged {
-            members.append(
-                (
-                    "remediation",
-                    .object([
-                        ("desc", .string(control.remediation.description)),
-                        ("references", .array(control.references.map { .string($0.url) })),
-                    ])
-                ))
-        }
         var unmapped: [(String, JSONOutput)] = [("drift", .string(drift.kind.rawValue))]
         if drift.kind == .changed, let previous = drift.previous {
             unmapped.append(("previous_status", .string(previous.rawValue)))
@@ -390,15 +378,26 @@ package enum SpoolEvents {
         if case .count(let count) = item.value {
             data.append((item.subject?.countName ?? "subkey_count", .unsigned(count)))
         }
-        // The observation is left out when the value was read as stored: the typed data says so.
-        if let observation = item.observation, !(item.origin == .stored && item.value != nil) {
+        // The observation is left out when the data says it: a value read as stored, or Windows' default
+        // (`reg_value.is_default`).
+        if let observation = item.observation, !dataSaysObservation(item) {
             data.append(("observation", .string(observation)))
         }
         if let result = item.result { data.append(("result", .string(result.rawValue))) }
-        // The evidence line (`edca-agent evaluate`'s) only where no registry object carries the facts.
-        if members.isEmpty { data.append(("description", .string(item.description))) }
+        // The evidence line (`edca-agent evaluate`'s) only where no field names the fact: a summary of a group.
+        // Elsewhere it would repeat the fact's fields and add the control's expectation, looked up by its id.
+        if item.subject == nil { data.append(("description", .string(item.description))) }
         members.append(("data", .object(data)))
         return .object(members)
+    }
+
+    /// Whether the typed data says what the observation would: a value read as stored, or a registry value's
+    /// Windows default (`reg_value.is_default`).
+    private static func dataSaysObservation(_ item: Evidence) -> Bool {
+        switch (item.origin, item.value) {
+        case (.stored, _?), (.windowsDefault, .registry?): true
+        default: false
+        }
     }
 
     private static func registryValue(path: String, name: String, _ item: Evidence) -> JSONOutput {
@@ -411,12 +410,10 @@ package enum SpoolEvents {
         return .object(members)
     }
 
-    /// `type` (REG_*), `type_id` (OCSF's enum) and OCSF's typed data field; `data` (the data as text) only for
-    /// REG_NONE, which has no typed field, and for a REG_QWORD above `long_t`'s range.
+    /// `type_id` (OCSF's enum; its caption `type`, REG_*, is the schema's) and OCSF's typed data field; `data`
+    /// (the data as text) only for REG_NONE, which has no typed field, and for a REG_QWORD above `long_t`'s range.
     private static func registryData(_ data: RegistryData) -> [(String, JSONOutput)] {
-        var members: [(String, JSONOutput)] = [
-            ("type", .string(data.typeName)), ("type_id", .integer(ocsfTypeID(data))),
-        ]
+        var members: [(String, JSONOutput)] = [("type_id", .integer(ocsfTypeID(data)))]
         switch data {
         case .dword(let number):
             members.append(("reg_integer_data", .integer(Int64(number))))
@@ -458,11 +455,11 @@ package enum SpoolEvents {
             ("uid", .string(eventID)),
             ("correlation_uid", .string(run.runID)),
             ("version", .string(SpoolRun.ocsfVersion)),
-            (
-                "product",
-                .object([("name", .string(SpoolRun.productName)), ("version", .string(run.productVersion))])
-            ),
         ]
+        // The agent's version is the same for a whole run: a finding leaves it to its run's Scan Activities.
+        var product: [(String, JSONOutput)] = [("name", .string(SpoolRun.productName))]
+        if eventCode == nil { product.append(("version", .string(run.productVersion))) }
+        members.append(("product", .object(product)))
         if let logName { members.append(("log_name", .string(logName))) }
         if let eventCode { members.append(("event_code", .string(eventCode))) }
         // `device` belongs to OCSF's `host` profile, which an event using it declares.

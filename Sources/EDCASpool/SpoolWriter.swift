@@ -10,7 +10,9 @@ package import Foundation
 ///
 /// - Each event is one complete line written by one `write(2)` under `O_APPEND`; a failed or short write is cut
 ///   back off the file before the error is reported, so no partial line stays behind.
-/// - ``appendHostBatch(_:)`` ends with `fdatasync`, so a host's events are durable once it returns.
+/// - ``appendHostBatch(_:)`` ends with `fdatasync`, so a host's events are durable once it returns; a scan appends
+///   with ``appendBatch(_:)`` and makes batches durable together through a ``GroupCommit`` (one `fdatasync` for
+///   all hosts finished while the previous one ran).
 /// - ``open(directory:group:)`` repairs a torn last line (a crash or power loss in the middle of a write) by
 ///   truncating the file back to just after its last newline.
 /// - One writer at a time: the caller holds the scan lock.
@@ -129,14 +131,34 @@ package final class SpoolWriter {
 
     /// Appends a host's event lines, then `fdatasync`: once this returns, the host's events survive a power loss.
     package func appendHostBatch(_ lines: [String]) throws(SpoolError) {
-        for line in lines { try append(line) }
+        try appendBatch(lines)
         try sync()
+    }
+
+    /// Appends event lines without a sync: the caller makes them durable (``sync()``, or a ``GroupCommit`` over
+    /// ``syncer``) before it reports them written.
+    package func appendBatch(_ lines: [String]) throws(SpoolError) {
+        for line in lines { try append(line) }
     }
 
     /// `fdatasync` of the active file.
     package func sync() throws(SpoolError) {
-        while fdatasync(descriptor) != 0 {
-            if errno != EINTR { throw SpoolError.system(.sync, path: activePath) }
+        try syncer()
+        syncCount += 1
+    }
+
+    /// How many times ``sync()`` ran (the ``syncer``'s calls are its caller's to count).
+    package private(set) var syncCount = 0
+
+    /// `fdatasync` of the active file, callable from any thread: a ``GroupCommit`` runs it away from the writer.
+    /// It stays valid until the next ``rotate(at:)``, which opens another file.
+    package var syncer: @Sendable () throws(SpoolError) -> Void {
+        let descriptor = self.descriptor
+        let path = activePath
+        return { () throws(SpoolError) in
+            while fdatasync(descriptor) != 0 {
+                if errno != EINTR { throw SpoolError.system(.sync, path: path) }
+            }
         }
     }
 

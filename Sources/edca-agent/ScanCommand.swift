@@ -111,6 +111,7 @@ struct ScanCommand: AsyncParsableCommand {
             metadata: [
                 "scan.hosts": "\(result.outcomes.count)", "scan.failed": "\(result.failedCount)",
                 "spool.file": "\(result.spoolFile ?? "-")",
+                "spool.syncs": "\(result.spoolSyncs.map(String.init) ?? "-")",
             ])
         print(ScanSummary.table(result.outcomes))
         if let spoolFile = result.spoolFile { print("spool: \(spoolFile)") }

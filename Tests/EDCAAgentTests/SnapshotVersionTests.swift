@@ -25,7 +25,9 @@ struct SnapshotVersionTests {
     @Test func versionTwoRoundTrips() throws {
         let original = try SnapshotFile.load(repositoryRoot + "/Inventory/lab/mbx02.json")
         let written = original.jsonDocument().rendered()
-        #expect(written.hasPrefix("{\n  \"edcaSnapshot\": 2,\n  \"registry\": {"))
+        #expect(
+            written.hasPrefix(
+                "{\n  \"edcaSnapshot\": 2,\n  \"scanTime\": \"2026-12-03T09:00:00Z\",\n  \"registry\": {"))
         let path = try write(written)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let reread = try SnapshotFile.load(path)

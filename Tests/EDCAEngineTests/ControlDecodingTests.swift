@@ -277,7 +277,7 @@ import Testing
         #expect(
             problem.message
                 == "a check must read something: expected one of all, any, none, key, subkeysOf, subkeyCountOf, role, "
-                + "service, cim, cimCountOf")
+                + "service, cim, cimCountOf, certificates, compare")
         #expect(problem.position == SourcePosition(line: 15, column: 12))
     }
 
@@ -288,7 +288,7 @@ import Testing
                 $0.field == "check"
                     && $0.message
                         == "a check node is one of all, any, none, key, subkeysOf, subkeyCountOf, role, service, cim, "
-                        + "cimCountOf; found all and key"
+                        + "cimCountOf, certificates, compare; found all and key"
             })
     }
 
@@ -334,7 +334,8 @@ import Testing
         #expect(
             problems.map(\.message) == [
                 "no test: expected one of equals, oneOf, atLeast, atMost, greaterThan, lessThan, between, "
-                    + "equalsIgnoringCase, matches, contains, emptyList, bitsSet, bitsClear, versionAtLeast, cases or present"
+                    + "equalsIgnoringCase, matches, contains, emptyList, bitsSet, bitsClear, versionAtLeast, dateBefore, "
+                    + "dateAfter, cases or present"
             ])
         #expect(problems.map(\.field) == ["check"])
     }

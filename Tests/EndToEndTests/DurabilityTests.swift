@@ -3,8 +3,10 @@ import Foundation
 import Testing
 
 /// SIGKILL of `edca-agent scan` at random moments (50 trials), each trial followed by the next start (a real `scan`
-/// of one fast host on the same spool and state): the spool never holds a torn or duplicated event, and a host whose
-/// batch was written (its Scan Activity is there) never lost one of its findings. Also a spool that fills up.
+/// of one fast host on the same spool and state): the spool never holds a torn or duplicated event, a host whose
+/// batch was written (its Scan Activity is there) never lost one of its findings, and a host the scan reported
+/// finished (its log line) has its batch in the spool. Hosts finish in clusters (four at a time, the same latency),
+/// so their batches are made durable by shared syncs (group commit). Also a spool that fills up.
 @Suite("Spool durability under SIGKILL", .serialized)
 struct DurabilityTests {
     /// Slow simulated hosts (per-host latency) behind one sshd, a fast one for the repair run, and controls enough
@@ -18,8 +20,11 @@ struct DurabilityTests {
         init(seed: UInt64) throws {
             var generator = SplitMix64(seed: seed ^ 0x5EED)
             let snapshots = ["mbx01.json", "mbx02.json", "edge01.json", "mbx03.json"]
+            // Hosts start four at a time (concurrency 4) and each group of four has one latency, so they finish
+            // together and their batches meet in the spool's group commit.
+            let groupLatencies = (0..<3).map { _ in Int.random(in: 50...300, using: &generator) }
             let hosts = (0...Self.slowHosts).map { index in
-                let latency = index == Self.slowHosts ? 0 : Int.random(in: 50...300, using: &generator)
+                let latency = index == Self.slowHosts ? 0 : groupLatencies[index / 4]
                 return SimulatedFleet.Host(
                     snapshot: snapshots[index % snapshots.count], faults: ["latencyMs": latency])
             }
@@ -150,21 +155,30 @@ struct DurabilityTests {
         #expect(first.filter { $0.classUID == 2003 }.count == Lab.slowHosts * Lab.controlCount)
         let maximumDelay = Int(
             Double(fullRun.components.seconds) * 1000 + Double(fullRun.components.attoseconds) / 1e15)
-        print("DurabilityTests: an undisturbed scan takes \(maximumDelay) ms")
+        // One sync per host at most (group commit shares them), plus the run's last event and the rotation.
+        let syncs = try #require(
+            baseline.standardError.firstMatch(of: /spool\.syncs=(\d+)/).flatMap { Int($0.1) },
+            "the scan does not log its syncs: \(baseline.standardError)")
+        #expect(syncs >= 1 && syncs <= Lab.slowHosts + 2, "\(syncs) syncs for \(Lab.slowHosts) hosts")
+        print(
+            "DurabilityTests: an undisturbed scan takes \(maximumDelay) ms and \(syncs) syncs for \(Lab.slowHosts) hosts"
+        )
 
         let trials = 50
         var killedMidRun = 0
         var partialBatches = 0
         var tornLines = 0
         var injectedFragments = 0
+        var reportedHosts = 0
         for trial in 0..<trials {
             let context = "seed \(seed) trial \(trial)"
             // Stratified: trial k's delay is random within the k-th of `trials` equal slices of 0...1.1 runs.
             let slice = Double(maximumDelay) * 1.1 / Double(trials)
             let delay = Int(slice * (Double(trial) + Double.random(in: 0..<1, using: &generator)))
             let before = try lab.spoolFiles()
-            let child = try ChildProcess(
-                agentBinary.path, lab.scanArguments(inventory: "fleet"), output: lab.directory + "/scan.log")
+            let log = lab.directory + "/scan.log"
+            try? FileManager.default.removeItem(atPath: log)
+            let child = try ChildProcess(agentBinary.path, lab.scanArguments(inventory: "fleet"), output: log)
             usleep(useconds_t(delay * 1000))
             if child.isRunning { kill(child.pid, SIGKILL) }  // not yet reaped, so the pid is still this child's
             child.stop()
@@ -180,6 +194,17 @@ struct DurabilityTests {
             if !whole.isEmpty && !runActivity && hostActivities.count < Lab.slowHosts { killedMidRun += 1 }
             let findingHosts = Set(killedEvents.filter { $0.classUID == 2003 }.compactMap(\.host))
             if findingHosts.count > hostActivities.count { partialBatches += 1 }
+            // What the scan reported written is in the spool: every host its log calls finished has its batch.
+            let reported = try hostsReportedFinished(inLog: log)
+            reportedHosts += reported.count
+            // (A kill after the run's end finds its events rotated already.)
+            var writtenFiles = try lab.spoolFiles().filter { before[$0.key] == nil && $0.key != "findings.ndjson" }
+            writtenFiles["findings.ndjson (killed, whole lines)"] = whole
+            let written = Set(
+                try checkSpool(writtenFiles, context: context).filter { $0.classUID == 6007 }.compactMap(\.host))
+            for host in reported where !written.contains(host) {
+                Issue.record("\(context): the scan reported \(host) finished, but its batch is not in the spool")
+            }
             // SIGKILL cannot tear one small write(2) of a regular file; to exercise the repair as a power loss would
             // need it, half of the trials that did not tear a line get a fragment of one appended.
             if active.last.map({ $0 == UInt8(ascii: "\n") }) ?? true, Bool.random(using: &generator) {
@@ -211,8 +236,17 @@ struct DurabilityTests {
         let elapsed = ContinuousClock.now - began
         print(
             "DurabilityTests: \(trials) trials in \(elapsed): \(killedMidRun) killed mid-run, \(partialBatches) with a "
-                + "host's batch cut short, \(tornLines) torn by the kill, \(injectedFragments) fragments injected")
+                + "host's batch cut short, \(tornLines) torn by the kill, \(injectedFragments) fragments injected, "
+                + "\(reportedHosts) hosts reported finished before the kill")
         #expect(killedMidRun >= trials / 4, "too few kills landed in the middle of a run (seed \(seed))")
+    }
+
+    /// The hosts a scan's log reports finished (`host scanned` or `host not scanned`), from its whole lines.
+    private func hostsReportedFinished(inLog path: String) throws -> [String] {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            .filter { $0.hasSuffix("host scanned") || $0.hasSuffix("host not scanned") }
+            .compactMap { line in line.firstMatch(of: /host\.name=(\S+)/).map { String($0.1) } }
     }
 
     /// A spool on a small tmpfs that fills in the middle of a scan: the scan reports the full disk, naming the spool

@@ -208,7 +208,7 @@ struct FaultRow: Sendable, CustomTestStringConvertible {
                 #expect(line.utf8.count + 1 <= 16 * 1024)
                 let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
                 let compliance = try #require(event["compliance"] as? [String: Any])
-                #expect(compliance["status"] as? String == "Fail", "subkey 7 has NetbiosOptions 0")
+                #expect(compliance["status_code"] as? String == "Fail", "subkey 7 has NetbiosOptions 0")
                 #expect((event["metadata"] as? [String: Any])?["is_truncated"] as? Bool == true)
                 let dropped = (event["unmapped"] as? [String: Any])?["evidences_dropped"] as? Int ?? 0
                 #expect(dropped > 99_000, "the evidence of 100,000 subkeys cannot fit in one line")

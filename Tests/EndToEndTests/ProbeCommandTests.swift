@@ -162,11 +162,14 @@ struct ProbeCommandTests {
         #expect(run.standardOutput.contains("Fail     EDCA-SEC-043"))
         let events = try spoolEvents(in: spool)
         let findings = events.compactMap { $0["compliance"] as? [String: Any] }
-        #expect(findings.contains { $0["control"] as? String == "EDCA-SEC-043" && $0["status"] as? String == "Fail" })
+        #expect(
+            findings.contains { $0["control"] as? String == "EDCA-SEC-043" && $0["status_code"] as? String == "Fail" })
         #expect(events.filter { $0["class_uid"] as? Int == 6007 }.count == 2, "the host's Scan Activity and the run's")
         #expect(FileManager.default.fileExists(atPath: state + "/drift-state.json"))
         let version = try runAgent(["--version"]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        let product = (events.first?["metadata"] as? [String: Any])?["product"] as? [String: Any]
+        // Findings leave the agent's version to their run's Scan Activities.
+        let activity = events.first { $0["class_uid"] as? Int == 6007 }
+        let product = (activity?["metadata"] as? [String: Any])?["product"] as? [String: Any]
         #expect(product?["version"] as? String == version, "--version and the spool give one product version")
 
         let printOnly = try runAgent(host.probeArguments())
@@ -214,12 +217,56 @@ struct LocalFactProbeTests {
         #expect(run.standardOutput.contains("service MSExchangeMitigation state: cannot be read (access denied)"))
     }
 
+    @Test("An unreadable certificate store gives Unknown with evidence, never Pass; other facts still decide")
+    func deniedCertificateStore() throws {
+        let host = try SimulatedHost(snapshot: "mbx01.json", faults: ["deniedCertificateStores": ["My"]])
+        let run = try runAgent(host.probeArguments(["--format", "json"]))
+        #expect(run.status == 1, "\(run.standardError)")
+        let verdicts = try statuses(run)
+        #expect(verdicts["EDCA-DATA-001"] == "Unknown")
+        #expect(verdicts["EDCA-GOV-003"] == "Pass", "the service is still readable")
+        #expect(run.standardOutput.contains(#"certificate store LocalMachine\\My: cannot be opened (access denied)"#))
+    }
+
+    @Test("A saved snapshot carries the scan time, and evaluate judges certificate expiry as of that time")
+    func snapshotScanTime() throws {
+        let host = try SimulatedHost(snapshot: "mbx02.json")
+        let saved = NSTemporaryDirectory() + "edca-scan-time-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        let probe = try runAgent(host.probeArguments(["--save-snapshot", saved]))
+        #expect(FileManager.default.fileExists(atPath: saved), "\(probe.standardError)")
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: saved))) as? [String: Any])
+        let scanTime = try #require(document["scanTime"] as? String)
+        #expect(scanTime.hasSuffix("Z") && scanTime.count == 20, "\(scanTime)")
+        // Move the saved scan time back to before the store's expired certificate expired: evaluate then uses it.
+        var earlier = document
+        earlier["scanTime"] = "2025-12-01T00:00:00Z"
+        try JSONSerialization.data(withJSONObject: earlier).write(to: URL(fileURLWithPath: saved))
+        let replay = try runAgent([
+            "evaluate", "--snapshot", saved, "--role", "Mailbox", "--control", "EDCA-DATA-001", "--controls",
+            repositoryRoot + "/Controls",
+        ])
+        #expect(replay.standardOutput.hasPrefix("Pass"), "\(replay.standardOutput)")
+        earlier["scanTime"] = "2026-01-01T00:00:00Z"
+        try JSONSerialization.data(withJSONObject: earlier).write(to: URL(fileURLWithPath: saved))
+        let later = try runAgent([
+            "evaluate", "--snapshot", saved, "--role", "Mailbox", "--control", "EDCA-DATA-001", "--controls",
+            repositoryRoot + "/Controls",
+        ])
+        #expect(later.standardOutput.hasPrefix("Unknown"), "\(later.standardOutput)")
+        #expect(later.standardOutput.contains("not bound in HTTP.sys"))
+    }
+
     @Test("The same host unchanged passes the CIM and service controls")
     func readableHost() throws {
         let host = try SimulatedHost(snapshot: "mbx01.json")
         let run = try runAgent(host.probeArguments(["--format", "json"]))
         let verdicts = try statuses(run)
-        for id in ["EDCA-PERF-006", "EDCA-PERF-008", "EDCA-GOV-003", "EDCA-SEC-029", "EDCA-SEC-010", "EDCA-SEC-025"] {
+        for id in [
+            "EDCA-PERF-006", "EDCA-PERF-008", "EDCA-GOV-003", "EDCA-SEC-029", "EDCA-SEC-010", "EDCA-SEC-025",
+            "EDCA-DATA-001",
+        ] {
             #expect(verdicts[id] == "Pass", "\(id)")
         }
     }

@@ -13,6 +13,12 @@ struct ReportCommandTests {
         return String(try #require(line, "docs/spool.md shows no finding as a spool line"))
     }
 
+    /// The run id of the documented finding.
+    static func documentedRunID() throws -> String {
+        let line = try documentedFindingLine()
+        return String(try #require(line.firstMatch(of: /"correlation_uid":"([0-9a-f]+)"/)?.1))
+    }
+
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var spoolText: String?
@@ -33,7 +39,7 @@ struct ReportCommandTests {
                 error: "/findings.ndjson:2: the last line is torn (no newline at its end)"),
             Case(
                 name: "a run id that does not exist", spoolText: line + "\n", extraArguments: ["--run", "0badc0de"],
-                status: 65, error: "no run 0badc0de in the spool; its newest runs: 7011b9ceba9f290f6a5242bfdfe87e7f"),
+                status: 65, error: "no run 0badc0de in the spool; its newest runs: \(try documentedRunID())"),
             Case(
                 name: "a newer format version",
                 spoolText: line.replacing(/"version":"1\.\d+\.\d+"/, with: #""version":"9.1.0""#) + "\n",
@@ -78,7 +84,7 @@ struct ReportCommandTests {
         #expect(report.status == 0, "\(report.standardError)")
         #expect(
             report.standardOutput.contains(
-                "run 7011b9ceba9f290f6a5242bfdfe87e7f: 1 servers, 1 controls, total score 0%"))
+                "run \(try Self.documentedRunID()): 1 servers, 1 controls, total score 0%"))
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(html.contains("\"name\":\"mbx02\""))
         #expect(!html.contains("<!--edca:"))

@@ -18,7 +18,7 @@ extension CompiledCheck {
             if !partReads.isEmpty, state.isUnset, let version = Self.composeVersion(partReads, facts) {
                 return check.evaluate(composedVersion: version, findings: &findings)
             }
-            return check.evaluate(state, findings: &findings)
+            return check.evaluate(state, scanTime: facts.scanTime, findings: &findings)
         case .key(let check, let read):
             guard case .existence(let existence) = facts.answers[read] else {
                 preconditionFailure("answer of the wrong kind")
@@ -28,7 +28,7 @@ extension CompiledCheck {
             guard case .subkeys(let subkeys) = facts.answers[read] else {
                 preconditionFailure("answer of the wrong kind")
             }
-            return check.evaluate(subkeys, findings: &findings)
+            return check.evaluate(subkeys, scanTime: facts.scanTime, findings: &findings)
         case .subkeyCount(let check, let read):
             guard case .subkeyNames(let subkeys) = facts.answers[read] else {
                 preconditionFailure("answer of the wrong kind")
@@ -38,13 +38,30 @@ extension CompiledCheck {
             guard case .service(let state) = facts.answers[read] else {
                 preconditionFailure("answer of the wrong kind")
             }
-            return check.evaluate(state, findings: &findings)
+            return check.evaluate(state, scanTime: facts.scanTime, findings: &findings)
         case .cim(let check, let read):
             guard case .cim(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
-            return check.evaluate(state, findings: &findings)
+            return check.evaluate(state, scanTime: facts.scanTime, findings: &findings)
         case .cimCount(let check, let read):
             guard case .cim(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
             return check.evaluate(state, findings: &findings)
+        case .certificates(let check, let read, let bindingReads):
+            guard case .certificates(let state) = facts.answers[read] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            let bindings = bindingReads.map { number -> HostFacts.SubkeyValues in
+                guard case .subkeys(let answer) = facts.answers[number] else {
+                    preconditionFailure("answer of the wrong kind")
+                }
+                return answer
+            }
+            return check.evaluate(state, bindings: bindings, scanTime: facts.scanTime, findings: &findings)
+        case .compare(let check, let left, let right):
+            guard case .cim(let leftState) = facts.answers[left], case .cim(let rightState) = facts.answers[right]
+            else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(left: leftState, right: rightState, findings: &findings)
         case .role(let required):
             findings.append(.role(required: required, host: role))
             return NodeOutcome(status: role == required ? .pass : .fail, nothingSet: false)
@@ -95,20 +112,20 @@ extension CompiledCheck {
 }
 
 extension ValueCheck {
-    fileprivate func evaluate(_ state: ValueFact, findings: inout [Finding]) -> NodeOutcome {
+    fileprivate func evaluate(_ state: ValueFact, scanTime: Timestamp?, findings: inout [Finding]) -> NodeOutcome {
         let observation: Finding.Observation
         let outcome: Finding.RuleOutcome
         switch state {
         case .present(let data):
             observation = .data(data)
-            outcome = rule.apply(to: data)
+            outcome = rule.apply(to: data, scanTime: scanTime)
         case .denied:
             observation = .denied
             outcome = .undecided
         case .valueAbsent:
-            (observation, outcome) = rule.applyToAbsentValue(absence, keyAbsent: false)
+            (observation, outcome) = rule.applyToAbsentValue(absence, keyAbsent: false, scanTime: scanTime)
         case .keyAbsent:
-            (observation, outcome) = rule.applyToAbsentValue(absence, keyAbsent: true)
+            (observation, outcome) = rule.applyToAbsentValue(absence, keyAbsent: true, scanTime: scanTime)
         }
         findings.append(.value(self, observation, outcome))
         return NodeOutcome(status: outcome.status, nothingSet: observation.isUnset && !rule.isPresenceTest)
@@ -140,7 +157,7 @@ extension SubkeyCountCheck {
 }
 
 extension ServiceCheck {
-    fileprivate func evaluate(_ state: ServiceState, findings: inout [Finding]) -> NodeOutcome {
+    fileprivate func evaluate(_ state: ServiceState, scanTime: Timestamp?, findings: inout [Finding]) -> NodeOutcome {
         switch state {
         case .present(let facts):
             let text =
@@ -148,7 +165,7 @@ extension ServiceCheck {
                 case .state: facts.state
                 case .startMode: facts.startMode
                 }
-            let outcome = rule.apply(to: .string(text))
+            let outcome = rule.apply(to: .string(text), scanTime: scanTime)
             findings.append(.service(self, .present(text), outcome))
             return NodeOutcome(status: outcome.status, nothingSet: false)
         case .absent:
@@ -162,7 +179,7 @@ extension ServiceCheck {
 }
 
 extension CimCheck {
-    fileprivate func evaluate(_ state: CimClassState?, findings: inout [Finding]) -> NodeOutcome {
+    fileprivate func evaluate(_ state: CimClassState?, scanTime: Timestamp?, findings: inout [Finding]) -> NodeOutcome {
         let instances: [CimInstance]
         switch state {
         case .instances(let list): instances = list
@@ -170,15 +187,31 @@ extension CimCheck {
             findings.append(.cimSummary(self, .classAbsent, whenNoneFound))
             return NodeOutcome(status: whenNoneFound, nothingSet: true)
         case .denied:
-            findings.append(.cimSummary(self, .denied, .unknown))
-            return NodeOutcome(status: .unknown, nothingSet: false)
+            findings.append(.cimSummary(self, .denied, whenDenied))
+            return NodeOutcome(status: whenDenied, nothingSet: false)
         }
         var tally = StatusTally()
         var kept = 0
-        for instance in instances {
+        instanceLoop: for instance in instances {
+            for condition in conditions {
+                switch condition.test(instance, scanTime: scanTime) {
+                case .holds: continue
+                case .fails: continue instanceLoop
+                case .wrongType, .noScanTime:
+                    // A condition that cannot be tested leaves the instance undecided.
+                    tally.add(.unknown)
+                    let label = cimClass.keyProperty.flatMap { instance[$0]?.textValue }
+                    findings.append(
+                        .cimValue(
+                            self, instance: label, instance[condition.field] ?? .none,
+                            .wrongType(
+                                expected: "data the condition on \(condition.field) can test")))
+                    continue instanceLoop
+                }
+            }
             guard let data = instance[property] else { continue }
             kept += 1
-            let outcome = rule.apply(to: data)
+            let outcome = rule.apply(to: data, scanTime: scanTime)
             tally.add(outcome.status)
             let label = cimClass.keyProperty.flatMap { instance[$0]?.textValue }
             findings.append(.cimValue(self, instance: label, data, outcome))
@@ -229,7 +262,9 @@ extension KeyCheck {
 }
 
 extension SubkeysCheck {
-    fileprivate func evaluate(_ answer: HostFacts.SubkeyValues, findings: inout [Finding]) -> NodeOutcome {
+    fileprivate func evaluate(
+        _ answer: HostFacts.SubkeyValues, scanTime: Timestamp?, findings: inout [Finding]
+    ) -> NodeOutcome {
         let subkeys: [HostFacts.SubkeyValue]
         switch answer {
         case .entries(let list): subkeys = list
@@ -249,14 +284,14 @@ extension SubkeysCheck {
             switch subkeys[index].value {
             case .present(let data):
                 observation = .data(data)
-                outcome = rule.apply(to: data)
+                outcome = rule.apply(to: data, scanTime: scanTime)
             case .denied:
                 observation = .denied
                 outcome = .undecided
             case .valueAbsent, .keyAbsent:
                 guard let windowsDefault else { continue }
                 observation = .windowsDefault(windowsDefault)
-                outcome = rule.apply(to: windowsDefault)
+                outcome = rule.apply(to: windowsDefault, scanTime: scanTime)
             }
             kept += 1
             let status = outcome.status
@@ -315,16 +350,17 @@ struct StatusTally {
 }
 
 extension ValueRule {
-    /// Applies the rule to data that is present.
-    func apply(to data: RegistryData) -> Finding.RuleOutcome {
+    /// Applies the rule to data that is present; date comparisons relative to the scan time use `scanTime`.
+    func apply(to data: RegistryData, scanTime: Timestamp? = nil) -> Finding.RuleOutcome {
         switch self {
         case .require(let comparisons):
             var holds = true
             for index in comparisons.indices {
-                switch comparisons[index].test(data) {
+                switch comparisons[index].test(data, scanTime: scanTime) {
                 case .holds: continue
                 case .fails: holds = false
                 case .wrongType(let expected): return .wrongType(expected: expected)
+                case .noScanTime: return .noScanTime
                 }
             }
             return .required(holds ? .pass : .fail)
@@ -332,10 +368,11 @@ extension ValueRule {
             for caseIndex in cases.indices {
                 var holds = true
                 for index in cases[caseIndex].comparisons.indices {
-                    switch cases[caseIndex].comparisons[index].test(data) {
+                    switch cases[caseIndex].comparisons[index].test(data, scanTime: scanTime) {
                     case .holds: continue
                     case .fails: holds = false
                     case .wrongType(let expected): return .wrongType(expected: expected)
+                    case .noScanTime: return .noScanTime
                     }
                 }
                 if holds { return .matchedCase(index: caseIndex, cases[caseIndex].status) }
@@ -348,7 +385,7 @@ extension ValueRule {
 
     /// Applies the rule to a value that is not set, as `absence` says.
     func applyToAbsentValue(
-        _ absence: Absence, keyAbsent: Bool
+        _ absence: Absence, keyAbsent: Bool, scanTime: Timestamp? = nil
     ) -> (Finding.Observation, Finding.RuleOutcome) {
         let unset: Finding.Observation = keyAbsent ? .keyAbsent : .valueAbsent
         if case .presence(let mustExist) = self {
@@ -357,7 +394,7 @@ extension ValueRule {
         switch absence {
         case .unknown: return (unset, .undecided)
         case .status(let status): return (unset, .absent(status))
-        case .windowsDefault(let data): return (.windowsDefault(data), apply(to: data))
+        case .windowsDefault(let data): return (.windowsDefault(data), apply(to: data, scanTime: scanTime))
         }
     }
 
@@ -375,7 +412,7 @@ extension Finding.RuleOutcome {
         case .required(let status), .otherwise(let status), .presence(let status), .absent(let status),
             .matchedCase(_, let status):
             status
-        case .wrongType, .undecided: .unknown
+        case .wrongType, .undecided, .noScanTime: .unknown
         }
     }
 }

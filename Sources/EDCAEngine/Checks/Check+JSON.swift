@@ -5,7 +5,7 @@ extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
-        "contains", "emptyList", "bitsSet", "bitsClear", "versionAtLeast",
+        "contains", "emptyList", "bitsSet", "bitsClear", "versionAtLeast", "dateBefore", "dateAfter",
     ]
     /// Every field name the check language knows, for "did you mean" suggestions.
     static let fieldNames =
@@ -14,9 +14,12 @@ extension Check {
             "note",
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
-        + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf"] + comparisonNames
+        + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf", "certificates", "where"]
+        + ["compare", "within", "whenDenied"]
+        + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
+        "certificates", "compare",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -54,6 +57,10 @@ extension Check {
             body = decodeService(&reader, catalogs: catalogs, problems: &problems)
         case "cim":
             body = decodeCim(&reader, catalogs: catalogs, problems: &problems)
+        case "certificates":
+            body = decodeCertificates(&reader, catalogs: catalogs, problems: &problems)
+        case "compare":
+            body = decodeCompare(&reader, problems: &problems)
         case "cimCountOf":
             let cimClass = decodeCimClass(&reader, "cimCountOf", problems: &problems)
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
@@ -221,11 +228,28 @@ extension Check {
         }
         let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
-        guard let cimClass, let property, let quantifier, let rule, whenNoneFound.isValid else { return nil }
+        var conditions: [FieldCondition]? = []
+        if let json = reader.take("where") {
+            conditions = decodeConditions(
+                json, path: reader.path(of: "where"), known: cimClass?.properties ?? [], catalogs: catalogs,
+                problems: &problems
+            ) { text in cimClass.flatMap { $0.property(text) } }
+        }
+        let deniedStatus = decodeStatus(&reader, "whenDenied", problems: &problems)
+        let whenDenied = deniedStatus.value ?? .unknown
+        if whenDenied != .unknown, whenDenied != .skipped {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: "whenDenied"),
+                    message: "an unreadable class never passes or fails: expected Unknown or Skipped"))
+        }
+        guard let cimClass, let property, let quantifier, let rule, whenNoneFound.isValid, deniedStatus.isValid,
+            whenDenied == .unknown || whenDenied == .skipped, let conditions
+        else { return nil }
         return .cim(
             CimCheck(
                 cimClass: cimClass, property: property, quantifier: quantifier, rule: rule,
-                whenNoneFound: whenNoneFound.value ?? .unknown))
+                whenNoneFound: whenNoneFound.value ?? .unknown, whenDenied: whenDenied, conditions: conditions))
     }
 
     private static func decodeRole(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {
@@ -313,7 +337,7 @@ extension Check {
     }
 
     /// Decodes the rule of a value or subkeys check: comparisons, `cases` with `otherwise`, or `present`.
-    private static func decodeRule(
+    static func decodeRule(
         _ reader: inout JSONObjectReader, allowsPresence: Bool, catalogs: [String: VersionCatalog],
         problems: inout [DecodingProblem]
     ) -> ValueRule? {
@@ -441,7 +465,7 @@ extension Check {
         return nil
     }
 
-    private static func decodeStatus(
+    static func decodeStatus(
         _ reader: inout JSONObjectReader, _ field: String, problems: inout [DecodingProblem]
     ) -> (value: Status?, isValid: Bool) {
         guard let json = reader.take(field) else { return (nil, true) }
@@ -458,7 +482,7 @@ extension Check {
         return (status, true)
     }
 
-    private static func decodeComparisons(
+    static func decodeComparisons(
         _ reader: inout JSONObjectReader, catalogs: [String: VersionCatalog], problems: inout [DecodingProblem]
     ) -> ([Comparison], valid: Bool) {
         var comparisons: [Comparison] = []
@@ -529,6 +553,8 @@ extension Check {
             }
             return .between(low, high)
         case "versionAtLeast": return decodeVersion(json, path: path, catalogs: catalogs, problems: &problems)
+        case "dateBefore": return decodeDate(json, path: path, problems: &problems).map(Comparison.dateBefore)
+        case "dateAfter": return decodeDate(json, path: path, problems: &problems).map(Comparison.dateAfter)
         case "equalsIgnoringCase": return text().map(Comparison.equalsIgnoringCase)
         case "contains": return text().map(Comparison.contains)
         case "emptyList": return JSONRead.bool(json, path, &problems).map(Comparison.emptyList)
@@ -543,6 +569,38 @@ extension Check {
                 return nil
             }
         default:
+            return nil
+        }
+    }
+
+    /// A date operand: an ISO 8601 date (`"2027-01-01"`, `"2027-01-01T00:00:00Z"`), `"scanTime"`, or
+    /// `{"daysFromScan": N}` (N days after the scan time; before it when negative).
+    private static func decodeDate(
+        _ json: JSONValue, path: String, problems: inout [DecodingProblem]
+    ) -> Comparison.DateOperand? {
+        let expected = "an ISO 8601 date such as \"2027-01-01T00:00:00Z\", \"scanTime\", or {\"daysFromScan\": N}"
+        switch json.kind {
+        case .string("scanTime"):
+            return .scanTime(plusDays: 0)
+        case .string(let text):
+            if let instant = Timestamp(iso8601: text) { return .fixed(instant) }
+            problems.append(
+                DecodingProblem(
+                    position: json.position, field: path, message: "expected \(expected), found \"\(text)\""))
+            return nil
+        case .object:
+            guard var reader = JSONObjectReader(json, path: path, problems: &problems) else { return nil }
+            defer { reader.reportUnknownFields(knownNames: ["daysFromScan"], problems: &problems) }
+            guard let days = reader.require("daysFromScan", problems: &problems) else { return nil }
+            guard case .number(let number) = days.kind, let count = number.integerValue, abs(count) <= 36_500 else {
+                problems.append(
+                    JSONRead.mismatch(
+                        days, reader.path(of: "daysFromScan"), expected: "a whole number of days from -36500 to 36500"))
+                return nil
+            }
+            return .scanTime(plusDays: count)
+        default:
+            problems.append(JSONRead.mismatch(json, path, expected: expected))
             return nil
         }
     }

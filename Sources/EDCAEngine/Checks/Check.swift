@@ -23,6 +23,10 @@ package indirect enum Check: Sendable {
     case cim(CimCheck)
     /// Counts a CIM class's instances.
     case cimCount(CimCountCheck)
+    /// Reads one field of the certificates of a local machine store.
+    case certificates(CertificateCheck)
+    /// Compares two quantities summed over CIM instances.
+    case compare(CompareCheck)
     /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
     case role(ExchangeRole)
     /// Combines checks.
@@ -192,7 +196,8 @@ package final class ServiceCheck: Sendable {
 /// `{"cim": "Win32_ComputerSystem", "property": "NumberOfLogicalProcessors", "require": "all", "atMost": 48}`.
 ///
 /// An instance without the property (null) is ignored; when none is left, or the class does not exist, the check
-/// gives `whenNoneFound`. An unreadable class is `Unknown`.
+/// gives `whenNoneFound`. An unreadable class is `Unknown`, unless the check gives `whenDenied: "Skipped"`: inside a
+/// group whose other members decide, the class is then left out rather than making the group `Unknown`.
 package final class CimCheck: Sendable {
     /// The class read.
     package let cimClass: CimClass
@@ -204,17 +209,23 @@ package final class CimCheck: Sendable {
     package let rule: ValueRule
     /// The status when no instance has the property.
     package let whenNoneFound: Status
+    /// The status when the class cannot be read: `Unknown`, or `Skipped` to leave this signal out of a group.
+    package let whenDenied: Status
+    /// Conditions on other properties an instance must meet to be judged (`where`); usually empty.
+    package let conditions: [FieldCondition]
 
     /// Creates a CIM check.
     package init(
         cimClass: CimClass, property: String, quantifier: SubkeysCheck.Quantifier, rule: ValueRule,
-        whenNoneFound: Status
+        whenNoneFound: Status, whenDenied: Status = .unknown, conditions: [FieldCondition] = []
     ) {
+        self.conditions = conditions
         self.cimClass = cimClass
         self.property = property
         self.quantifier = quantifier
         self.rule = rule
         self.whenNoneFound = whenNoneFound
+        self.whenDenied = whenDenied
     }
 }
 
@@ -266,6 +277,8 @@ extension Check {
         case .service(let check): [.service(ServiceName(check.name))]
         case .cim(let check): [.cim(check.cimClass)]
         case .cimCount(let check): [.cim(check.cimClass)]
+        case .certificates(let check): check.reads
+        case .compare(let check): check.reads
         case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads

@@ -36,6 +36,37 @@ package enum Comparison: Sendable {
     /// The string is a version (``DottedVersion``) at least the operand; `catalogEntry` names where the operand
     /// came from (`exchange-builds: ExchangeSE`) when it was read from a ``VersionCatalog``.
     case versionAtLeast(DottedVersion, catalogEntry: String?)
+    /// The string is an ISO 8601 date (``Timestamp``) earlier than the operand (`"dateBefore": {"daysFromScan": 30}`:
+    /// a certificate expiring within 30 days of the scan).
+    case dateBefore(DateOperand)
+    /// The string is an ISO 8601 date later than the operand (`"dateAfter": "scanTime"`: not yet expired).
+    case dateAfter(DateOperand)
+
+    /// The date a date comparison compares with: fixed, or relative to the scan time, which the engine takes from
+    /// the host's facts (``HostFacts/scanTime``), never from its own clock.
+    package enum DateOperand: Sendable, Equatable, CustomStringConvertible {
+        /// A fixed instant (`"2027-01-01"`, `"2027-01-01T00:00:00Z"`).
+        case fixed(Timestamp)
+        /// The scan time moved by a number of days (`"scanTime"` is 0; `{"daysFromScan": -90}` is 90 days before).
+        case scanTime(plusDays: Int64)
+
+        /// The instant, given the scan time; nil when it is relative and there is no scan time.
+        func resolved(scanTime: Timestamp?) -> Timestamp? {
+            switch self {
+            case .fixed(let instant): instant
+            case .scanTime(let days): scanTime?.adding(days: days)
+            }
+        }
+
+        package var description: String {
+            switch self {
+            case .fixed(let instant): instant.description
+            case .scanTime(0): "the scan time"
+            case .scanTime(let days) where days > 0: "the scan time + \(days) day\(days == 1 ? "" : "s")"
+            case .scanTime(let days): "the scan time - \(-days) day\(days == -1 ? "" : "s")"
+            }
+        }
+    }
 
     /// The outcome of testing one datum.
     package enum Outcome: Sendable, Equatable {
@@ -45,11 +76,16 @@ package enum Comparison: Sendable {
         case fails
         /// The datum's type cannot be tested this way; the text says what was expected.
         case wrongType(expected: String)
+        /// The test compares with the scan time, and the facts carry none (a snapshot saved by an older agent).
+        case noScanTime
     }
 
-    /// Tests one datum. Numeric tests read `REG_SZ` numbers as numbers (``RegistryData/numericValue``).
-    package func test(_ data: RegistryData) -> Outcome {
+    /// Tests one datum. Numeric tests read `REG_SZ` numbers as numbers (``RegistryData/numericValue``); date tests
+    /// compare with `scanTime` when their operand is relative to it.
+    package func test(_ data: RegistryData, scanTime: Timestamp? = nil) -> Outcome {
         switch self {
+        case .dateBefore(let operand): date(data, operand, scanTime) { $0 < $1 }
+        case .dateAfter(let operand): date(data, operand, scanTime) { $0 > $1 }
         case .equalsNumber(let operand): number(data) { $0 == operand }
         case .oneOfNumbers(let operands): number(data) { operands.contains($0) }
         case .atLeast(let operand): number(data) { $0 >= operand }
@@ -82,6 +118,17 @@ package enum Comparison: Sendable {
                 .wrongType(expected: "a REG_MULTI_SZ list")
             }
         }
+    }
+
+    private func date(
+        _ data: RegistryData, _ operand: DateOperand, _ scanTime: Timestamp?,
+        _ predicate: (Timestamp, Timestamp) -> Bool
+    ) -> Outcome {
+        guard let value = data.textValue.flatMap(Timestamp.init(iso8601:)) else {
+            return .wrongType(expected: "an ISO 8601 date such as \"2027-03-01T12:00:00Z\"")
+        }
+        guard let bound = operand.resolved(scanTime: scanTime) else { return .noScanTime }
+        return predicate(value, bound) ? .holds : .fails
     }
 
     private func number(_ data: RegistryData, _ predicate: (UInt64) -> Bool) -> Outcome {
@@ -117,6 +164,8 @@ extension Comparison: CustomStringConvertible {
         case .bitsClear(let mask): "bits \(hex(mask)) clear"
         case .versionAtLeast(let operand, let entry?): "version >= \(operand) (\(entry))"
         case .versionAtLeast(let operand, nil): "version >= \(operand)"
+        case .dateBefore(let operand): "a date before \(operand)"
+        case .dateAfter(let operand): "a date after \(operand)"
         }
     }
 }

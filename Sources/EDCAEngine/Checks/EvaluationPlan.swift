@@ -25,7 +25,7 @@ package struct EvaluationPlan: Sendable {
 
     /// Answers the plan's reads from a host's snapshot.
     package func facts(from snapshot: HostSnapshot) -> HostFacts {
-        HostFacts(answers: reads.map { snapshot.answer($0) })
+        HostFacts(answers: reads.map { snapshot.answer($0) }, scanTime: snapshot.scanTime)
     }
 
     /// Answers the plan's reads from a registry snapshot (a host of registry facts only).
@@ -102,6 +102,8 @@ package struct HostFacts: Sendable {
         case service(ServiceState)
         /// A CIM class's instances; nil when the snapshot did not read the class.
         case cim(CimClassState?)
+        /// A certificate store's certificates; nil when the snapshot did not read the store.
+        case certificates(CertificateStoreState?)
     }
 
     /// What an enumeration of a key's subkeys found.
@@ -124,6 +126,15 @@ package struct HostFacts: Sendable {
 
     /// The answers, indexed like ``EvaluationPlan/reads``.
     package var answers: [Answer]
+    /// When the facts were read (``HostSnapshot/scanTime``): what date comparisons relative to the scan compare
+    /// with. Nil for a snapshot saved by an older agent; such comparisons are then Unknown.
+    package var scanTime: Timestamp?
+
+    /// Creates the facts of one host.
+    package init(answers: [Answer], scanTime: Timestamp? = nil) {
+        self.answers = answers
+        self.scanTime = scanTime
+    }
 }
 
 extension HostSnapshot {
@@ -151,6 +162,8 @@ extension HostSnapshot {
             return .service(services.state(of: name.text))
         case .cim(let cimClass):
             return .cim(cim.state(of: cimClass))
+        case .certificates(let store):
+            return .certificates(certificates.state(of: store))
         }
     }
 }
@@ -164,6 +177,8 @@ indirect enum CompiledCheck: Sendable {
     case service(ServiceCheck, read: Int)
     case cim(CimCheck, read: Int)
     case cimCount(CimCountCheck, read: Int)
+    case certificates(CertificateCheck, read: Int, bindingReads: [Int])
+    case compare(CompareCheck, left: Int, right: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -184,6 +199,11 @@ indirect enum CompiledCheck: Sendable {
         case .service(let leaf): self = .service(leaf, read: number(.service(ServiceName(leaf.name))))
         case .cim(let leaf): self = .cim(leaf, read: number(.cim(leaf.cimClass)))
         case .cimCount(let leaf): self = .cimCount(leaf, read: number(.cim(leaf.cimClass)))
+        case .certificates(let leaf):
+            let reads = leaf.reads
+            self = .certificates(leaf, read: number(reads[0]), bindingReads: reads.dropFirst().map(number))
+        case .compare(let leaf):
+            self = .compare(leaf, left: number(.cim(leaf.left.cimClass)), right: number(.cim(leaf.right.cimClass)))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

@@ -23,6 +23,14 @@ package enum Finding: Sendable {
     case cimSummary(CimCheck, CimSummary, Status)
     /// A count of CIM instances (nil when the class cannot be read) and what the rule gave.
     case cimCount(CimCountCheck, count: Int?, RuleOutcome)
+    /// One certificate's field (in `field`, which may be a `where` condition's that could not be tested), its
+    /// HTTP.sys bindings when the check reads them, and what the rule gave.
+    case certificateValue(
+        CertificateCheck, CertificateEntry, bindings: [String]?, field: String, RegistryData, RuleOutcome)
+    /// A certificate check that found no certificate to decide on, or could not read what it needs.
+    case certificateSummary(CertificateCheck, CertificateSummary, Status)
+    /// Two quantities compared, each read or why not, and the status.
+    case comparison(CompareCheck, left: CompareCheck.Quantity.Reading, right: CompareCheck.Quantity.Reading, Status)
     /// A role test: the role it requires and the host's.
     case role(required: ExchangeRole, host: ExchangeRole)
     /// A group none of whose values is set, which gives this status.
@@ -74,6 +82,18 @@ package enum Finding: Sendable {
         case noneHasProperty(instanceCount: Int)
     }
 
+    /// Why a certificate check had no certificate to decide on.
+    package enum CertificateSummary: Sendable {
+        /// The store does not exist on the host (or was not read).
+        case storeAbsent
+        /// The store cannot be opened.
+        case denied
+        /// The HTTP.sys bindings the check joins cannot be read.
+        case bindingsDenied
+        /// The store has this many certificates, none of which meets the conditions.
+        case noneKept(certificateCount: Int)
+    }
+
     /// What a read of a key's existence found.
     package enum KeyObservation: Sendable {
         /// The key exists.
@@ -113,6 +133,8 @@ package enum Finding: Sendable {
         case absent(Status)
         /// The value is absent or unreadable and nothing is declared: the check cannot decide.
         case undecided
+        /// A date is compared with the scan time, and the facts carry none.
+        case noScanTime
     }
 }
 
@@ -195,6 +217,55 @@ extension Finding: CustomStringConvertible {
                 subject: .cimClass(check.cimClass.name), observed: ": cannot be read (access denied)",
                 observation: "access denied", required: ["\(Self.describe(check.rule)); so Unknown"],
                 result: outcome.status)
+        case .certificateValue(let check, let entry, let bindings, let field, let data, let outcome):
+            let subject = FactLocation.certificate(
+                store: check.store.address, thumbprint: entry.thumbprint, field: field)
+            var evidence: Evidence
+            if field == check.field {
+                evidence = Self.valueEvidence(
+                    subject, .data(data), outcome, rule: check.rule, namesRegistryTypes: false)
+                if !check.conditions.isEmpty { evidence.required[0] += ";" + check.conditionsText }
+            } else {
+                let why =
+                    switch outcome {
+                    case .wrongType(let expected): "not \(expected)"
+                    default: "the facts carry no scan time to compare dates with"
+                    }
+                evidence = Evidence(
+                    subject: subject, value: .registry(data),
+                    observed: " = " + Self.renderPlain(.data(data), hex: false),
+                    observation: "set", required: ["condition" + check.conditionsText + "; \(why), so Unknown"],
+                    result: outcome.status)
+            }
+            var about = [entry.subject]
+            if entry.hasPrivateKey { about.append("with private key") }
+            if let bindings, field != "httpsBindings" {
+                about.append(
+                    bindings.isEmpty ? "not bound in HTTP.sys" : "bound to " + bindings.joined(separator: ", "))
+            }
+            evidence.observed += " (" + about.joined(separator: ", ") + ")"
+            return evidence
+        case .certificateSummary(let check, let summary, let status):
+            let seen =
+                switch summary {
+                case .storeAbsent: "no certificate (the store does not exist or was not read)"
+                case .denied: "cannot be opened (access denied)"
+                case .bindingsDenied: "its HTTP.sys bindings (SslBindingInfo) cannot be read (access denied)"
+                case .noneKept(0): "no certificate"
+                case .noneKept(let count): "none of its \(count) certificates meets the conditions"
+                }
+            let denied: Bool =
+                switch summary {
+                case .denied, .bindingsDenied: true
+                default: false
+                }
+            return Evidence(
+                subject: .certificateStore(check.store.address), observed: ": \(seen)",
+                observation: denied ? "access denied" : "not set",
+                required: ["\(check.field): \(Self.describe(check.rule))\(check.conditionsText); counts as \(status)"],
+                result: status)
+        case .comparison(let check, let left, let right, let status):
+            return check.evidence(left: left, right: right, status)
         case .role(let required, let host):
             return Evidence(
                 subject: .hostRole, value: .role(host), expected: .role(required), observed: " \(host)",
@@ -338,6 +409,8 @@ extension Finding: CustomStringConvertible {
             return describe(rule) + "; when not set: \(status)"
         case (.undecided, _):
             return describe(rule) + "; cannot be decided without it, so Unknown"
+        case (.noScanTime, _):
+            return describe(rule) + "; the facts carry no scan time to compare dates with, so Unknown"
         default:
             return describe(rule)
         }
