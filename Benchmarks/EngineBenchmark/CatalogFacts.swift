@@ -44,7 +44,7 @@ enum CatalogFacts {
                 probe: .subkeyValues(
                     name: "InstanceId", style: .classInstance, requireAll: true, good: [.dword(1)], bad: [.dword(0)],
                     odd: [.string("x")]))
-        case .service, .cim, .cimCount, .certificates, .compare, .role, .group, .gated:
+        case .service, .cim, .cimCount, .exchange, .exchangeCount, .certificates, .compare, .role, .group, .gated:
             preconditionFailure("not a leaf that reads the registry")
         }
     }
@@ -75,6 +75,7 @@ enum CatalogFacts {
     private static func candidates(_ comparison: Comparison) -> [HostDatum] {
         switch comparison {
         case .equalsNumber(let operand): neighbours(operand)
+        case .equalsBool(let operand): [number(operand ? 1 : 0), number(operand ? 0 : 1)]
         case .oneOfNumbers(let operands): operands.map(number) + [number((operands.max() ?? 0) &+ 1)]
         case .atLeast(let operand), .atMost(let operand), .greaterThan(let operand), .lessThan(let operand):
             neighbours(operand)
@@ -88,6 +89,7 @@ enum CatalogFacts {
             // A guess at a matching text: the pattern without its metacharacters.
             [.string(pattern.source.filter { !"^$()[]{}*+?|\\.".contains($0) }), .string("unmatched")]
         case .contains(let operand): [.multiString(["Other", operand]), .multiString(["Other"]), .string(operand)]
+        case .startsWith(let operand), .containsText(let operand): [.string(operand), .string("other"), number(0)]
         case .emptyList: [.multiString([]), .multiString([""]), .multiString(["\\??\\C:\\x"]), .string("")]
         case .versionAtLeast(let operand, _):
             [
@@ -174,7 +176,7 @@ extension Check {
     /// left out: the generated hosts carry registry facts only, so their services read as not installed.
     var leaves: [Check] {
         switch self {
-        case .service, .cim, .cimCount, .certificates, .compare: []
+        case .service, .cim, .cimCount, .exchange, .exchangeCount, .certificates, .compare: []
         case .value, .key, .subkeys, .subkeyCount, .role: [self]
         case .group(let group): group.members.flatMap(\.leaves)
         case .gated(let gate, let body): gate.leaves + body.leaves

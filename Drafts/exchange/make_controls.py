@@ -151,21 +151,29 @@ def main():
     os.makedirs(os.path.join(HERE, 'Controls'), exist_ok=True)
     seen = set()
     body = []
+    shipped = set()
     for group, intro, controls in data.GROUPS:
         body.append('## %s\n\n%s\n' % (group, intro))
         for c in controls:
             assert c['id'] not in seen, c['id']
             seen.add(c['id'])
+            # A control that ships (Controls/<id>.json of the repository) is no longer drafted here.
+            if os.path.exists(os.path.join(HERE, '..', '..', 'Controls', c['id'] + '.json')):
+                shipped.add(c['id'])
+                continue
             with open(os.path.join(HERE, 'Controls', c['id'] + '.json'), 'w') as f:
                 json.dump(control_json(c), f, indent=2, ensure_ascii=False)
                 f.write('\n')
             body.append(section(c))
     missing = sorted(set(META) - seen)
     head = open(os.path.join(HERE, 'controls-head.md')).read()
-    head = head.replace('{{COUNT}}', str(len(seen))).replace('{{MISSING}}', ', '.join(x[5:] for x in missing) or 'none')
+    head = head.replace('{{COUNT}}', str(len(seen) - len(shipped))).replace(
+        '{{MISSING}}', ', '.join(x[5:] for x in missing) or 'none').replace(
+        '{{SHIPPED}}', ', '.join(x[5:] for x in sorted(shipped)) or 'none')
     with open(os.path.join(HERE, 'controls.md'), 'w') as f:
         f.write(head + '\n' + '\n'.join(body))
-    print('%d controls written, %d left: %s' % (len(seen), len(missing), ' '.join(missing)))
+    print('%d controls drafted, %d shipped, %d left: %s' % (len(seen) - len(shipped), len(shipped), len(missing),
+                                                          ' '.join(missing)))
 
 
 if __name__ == '__main__':

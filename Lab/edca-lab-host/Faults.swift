@@ -50,6 +50,9 @@ struct Faults {
     var deniedCimClasses: [CimClass] = []
     /// Services made unreadable (access denied), as `null` services in the snapshot.
     var deniedServices: [String] = []
+    /// The Exchange stage's faults: snap-in absent or failing to load, no network credential, a slow load, calls
+    /// denied by RBAC.
+    var exchange = ExchangeStage.Faults()
     /// Certificate stores that cannot be opened (access denied), as `null` stores in the snapshot.
     var deniedCertificateStores: [CertificateStore] = []
 
@@ -58,13 +61,14 @@ struct Faults {
     static let disconnectDelayMilliseconds = 300
 
     /// The fault names a lab file may use.
-    static let names = [
-        "latencyMs", "banner", "profileOutput", "clixml", "exitStatus", "hang", "hangAfterPartialOutput",
-        "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
-        "deniedKeys", "fips", "constrainedLanguage", "powerShellVersion", "emptyStandardInput",
-        "truncatedStandardInput", "blocked", "wideDWORDs", "deniedCimClasses", "deniedServices",
-        "deniedCertificateStores",
-    ]
+    static let names =
+        [
+            "latencyMs", "banner", "profileOutput", "clixml", "exitStatus", "hang", "hangAfterPartialOutput",
+            "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
+            "deniedKeys", "fips", "constrainedLanguage", "powerShellVersion", "emptyStandardInput",
+            "truncatedStandardInput", "blocked", "wideDWORDs", "deniedCimClasses", "deniedServices",
+            "deniedCertificateStores",
+        ] + ExchangeStage.Faults.names
 
     /// No fault.
     init() {}
@@ -113,6 +117,8 @@ struct Faults {
                     return cimClass
                 }
             case "deniedServices": deniedServices = try Self.strings(value, field)
+            case let name where ExchangeStage.Faults.names.contains(name):
+                try exchange.read(name, value, field)
             case "deniedCertificateStores":
                 deniedCertificateStores = try Self.strings(value, field).map {
                     (text) throws(Refusal) -> CertificateStore in
@@ -150,7 +156,7 @@ struct Faults {
     }
 
     /// Reads an array of strings.
-    private static func strings(_ value: JSONValue, _ context: String) throws(Refusal) -> [String] {
+    static func strings(_ value: JSONValue, _ context: String) throws(Refusal) -> [String] {
         guard case .array(let items) = value.kind else {
             throw Refusal.lab("\(context): expected an array of strings, found \(value.typeName)")
         }

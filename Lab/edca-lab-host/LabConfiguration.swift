@@ -37,6 +37,7 @@ struct LabConfiguration {
             for key in faults.deniedKeys { snapshot.registry.setDenied(key) }
             for cimClass in faults.deniedCimClasses { snapshot.cim.set(cimClass, .denied) }
             for name in faults.deniedServices { snapshot.services.set(name, .denied) }
+            faults.exchange.apply(to: &snapshot.exchange)
             for store in faults.deniedCertificateStores { snapshot.certificates.set(store, .denied) }
             return snapshot
         }

@@ -98,7 +98,8 @@ enum LabHost {
         if faults.hang { HostIO.waitUntilSessionEnds() }
         HostIO.sleep(milliseconds: faults.latencyMilliseconds)
         let reading = ProbeAnswers.Reading(
-            constrainedLanguage: faults.windows.constrainedLanguage, wideDWORDs: faults.wideDWORDs)
+            constrainedLanguage: faults.windows.constrainedLanguage, wideDWORDs: faults.wideDWORDs,
+            exchangeLoadSeconds: faults.exchange.loadSeconds)
         let answers = ProbeAnswers.answers(to: request, from: snapshot, startedAt: scriptStart, reading: reading)
 
         let response = faults.responseBody(nonce: request.nonce, answers: answers)

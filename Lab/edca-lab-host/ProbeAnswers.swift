@@ -15,6 +15,10 @@ enum ProbeRead {
     case cim(CimClass)
     /// A CIM read naming a class outside the allow-list.
     case invalidCimClass(String)
+    /// An allow-listed Exchange stage key.
+    case exchange(ExchangeFact)
+    /// An Exchange read naming a key outside the allow-list.
+    case invalidExchangeKey(String)
     /// The certificates of an allow-listed local machine store.
     case certificates(CertificateStore)
     /// A certificate read naming a store outside the allow-list.
@@ -56,6 +60,8 @@ enum ProbeRead {
             } else {
                 self = .invalidCimClass(address)
             }
+        } else if names == ["exchange"], let key = strings["exchange"] {
+            self = ExchangeFact.named(key).map(ProbeRead.exchange) ?? .invalidExchangeKey(key)
         } else if names == ["certificates"], let address = strings["certificates"] {
             if let store = CertificateStore.named(address), address.contains("\\") {
                 self = .certificates(store)
@@ -132,6 +138,8 @@ enum ProbeAnswers {
         var constrainedLanguage = false
         /// REG_DWORD values stored with 6 bytes: the snapshot's number, then the bytes 01 00.
         var wideDWORDs: [ValueName] = []
+        /// Seconds the Exchange stage's snap-in load takes (the `exchangeLoadSeconds` fault).
+        var exchangeLoadSeconds = 0.0
 
         /// Whether a value is stored with 6 bytes.
         func isWide(_ name: String, in path: RegistryPath) -> Bool {
@@ -144,11 +152,21 @@ enum ProbeAnswers {
     static func answers(
         to request: ProbeRequest, from snapshot: HostSnapshot, startedAt: Double, reading: Reading = Reading()
     ) -> [ResponseJSON] {
-        request.reads.map { read in
+        var host = snapshot
+        var stageStarted = false
+        return request.reads.map { read in
             if HostIO.monotonicSeconds() - startedAt >= request.deadlineSeconds {
                 return error("probe deadline reached")
             }
-            return answer(read, from: snapshot, reading: reading)
+            if case .exchange = read, !stageStarted {
+                // The stage loads the snap-in once, at the first Exchange read, within its own bound.
+                stageStarted = true
+                ExchangeStage.load(
+                    &host.exchange, seconds: reading.exchangeLoadSeconds,
+                    constrainedLanguage: reading.constrainedLanguage,
+                    secondsLeft: request.deadlineSeconds - (HostIO.monotonicSeconds() - startedAt))
+            }
+            return answer(read, from: host, reading: reading)
         }
     }
 
@@ -194,6 +212,10 @@ enum ProbeAnswers {
             }
         case .invalidCimClass(let address):
             return error("not an allow-listed CIM class: \(address)")
+        case .exchange(let fact):
+            return ExchangeStage.answer(fact, from: host.exchange)
+        case .invalidExchangeKey:
+            return error("not an allow-listed Exchange stage key")
         case .certificates(let store):
             switch host.certificates.state(of: store) {
             case .entries(let entries):

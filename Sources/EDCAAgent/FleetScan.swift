@@ -30,12 +30,18 @@ package struct ScanTarget: Sendable, Hashable {
     package var endpoint: SSHEndpoint
     /// The role to evaluate for, or nil to take it from the host's Exchange setup keys.
     package var role: ExchangeRole?
+    /// The Exchange organization the host belongs to; its organization controls are evaluated once per scan.
+    package var organization: String
 
     /// Creates a target.
-    package init(name: String, endpoint: SSHEndpoint, role: ExchangeRole?) {
+    package init(
+        name: String, endpoint: SSHEndpoint, role: ExchangeRole?,
+        organization: String = InventoryHost.defaultOrganization
+    ) {
         self.name = name
         self.endpoint = endpoint
         self.role = role
+        self.organization = organization
     }
 
     /// A target reached at `address`:`port` as `user`, its host key optionally pinned (`SHA256:...`), logged on to
@@ -43,21 +49,23 @@ package struct ScanTarget: Sendable, Hashable {
     /// `host/<kerberosName>` (`host/<address>` when nil).
     package init(
         name: String, address: String, port: Int, user: String, fingerprint: String?, role: ExchangeRole?,
-        authentication: HostAuthentication = .key, kerberosName: String? = nil
+        authentication: HostAuthentication = .key, kerberosName: String? = nil,
+        organization: String = InventoryHost.defaultOrganization
     ) {
         self.init(
             name: name,
             endpoint: SSHEndpoint(
                 host: address, port: port, user: user, pinnedFingerprint: fingerprint,
                 authentication: authentication == .kerberos ? .kerberos(serverName: kerberosName) : .publicKey),
-            role: role)
+            role: role, organization: organization)
     }
 
     /// An inventory host as a target.
     package init(_ host: InventoryHost) {
         self.init(
             name: host.name, address: host.address, port: host.port, user: host.user, fingerprint: host.fingerprint,
-            role: host.role, authentication: host.authentication, kerberosName: host.kerberosName)
+            role: host.role, authentication: host.authentication, kerberosName: host.kerberosName,
+            organization: host.organization)
     }
 
     /// The host name or address connected to.
@@ -102,6 +110,11 @@ package struct FleetScan: Sendable {
     /// is requested, no new host starts and hosts in flight finish on their own deadlines; when the surrounding task
     /// is cancelled, hosts in flight are cancelled too. Either way every host not started is recorded as
     /// interrupted.
+    ///
+    /// Organization controls are evaluated once per organization, on the facts of one host chosen as
+    /// ``OrganizationCollectors`` says (the first host, in name order, that is not Edge and can collect them); the
+    /// other hosts' requests leave out the reads only those controls need. Each organization's verdicts go to
+    /// `recordOrganization` once decided and every host of it has finished.
     /// - Parameters:
     ///   - summarizing: keep each outcome ``HostOutcome/summarized`` once recorded (the spool holds the rest); false
     ///     keeps them whole, for a caller that prints them.
@@ -110,42 +123,59 @@ package struct FleetScan: Sendable {
     /// - Returns: every outcome as recorded, in the order of `targets`.
     package func run(
         _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest = StopRequest(),
-        summarizing: Bool = true, record: @Sendable (HostOutcome) async -> HostOutcome
+        summarizing: Bool = true, record: @Sendable (HostOutcome) async -> HostOutcome,
+        recordOrganization: @Sendable (OrganizationOutcome) async -> Void = { _ in }
     ) async -> [HostOutcome] {
         // The host tasks call `record`; they all end before this returns, so it does not really escape.
         await withoutActuallyEscaping(record) { record in
-            await run(targets, runner: runner, stop: stop, summarizing: summarizing, recordingIn: record)
+            await run(
+                targets, runner: runner, stop: stop, summarizing: summarizing, recordingIn: record,
+                recordOrganization: recordOrganization)
         }
     }
 
     private func run(
         _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest, summarizing: Bool,
-        recordingIn record: @escaping @Sendable (HostOutcome) async -> HostOutcome
+        recordingIn record: @escaping @Sendable (HostOutcome) async -> HostOutcome,
+        recordOrganization: @Sendable (OrganizationOutcome) async -> Void
     ) async -> [HostOutcome] {
         let stopping = { Task.isCancelled || stop.isRequested }
         var outcomes = [HostOutcome?](repeating: nil, count: targets.count)
-        await withTaskGroup(of: (Int, HostOutcome).self) { group in
-            var next = 0
-            func startNext() {
-                let index = next
+        var collectors = OrganizationCollectors(targets: targets, enabled: probe.plan.hasOrganizationControls)
+        await withTaskGroup(of: FinishedProbe.self) { group in
+            var running = 0
+            func startNext() -> Bool {
+                guard let (index, scope) = collectors.next() else { return false }
                 let target = targets[index]
-                next += 1
+                running += 1
                 group.addTask {
                     let started = ContinuousClock.now
                     let result: Result<HostScan, HostProbeError>
                     do throws(HostProbeError) {
-                        result = .success(try await probe.run(target.endpoint, client: runner, role: target.role))
+                        result = .success(
+                            try await probe.run(target.endpoint, client: runner, role: target.role, scope: scope))
                     } catch {
                         result = .failure(error)
                     }
+                    if scope == .organizationOnly { return .organization(index, result) }
                     let outcome = HostOutcome(target: target, result: result, duration: ContinuousClock.now - started)
-                    return (index, await record(outcome))
+                    return .host(index, await record(outcome))
                 }
+                return true
             }
-            while next < targets.count, next < concurrency, !stopping() { startNext() }
-            for await (index, outcome) in group {
-                outcomes[index] = summarizing ? outcome.summarized : outcome
-                if next < targets.count, !stopping() { startNext() }
+            while running < concurrency, !stopping(), startNext() {}
+            while let finished = await group.next() {
+                running -= 1
+                let decided: [OrganizationOutcome]
+                switch finished {
+                case .host(let index, let outcome):
+                    decided = collectors.hostFinished(index, result: outcome.result)
+                    outcomes[index] = summarizing ? outcome.summarized : outcome
+                case .organization(let index, let result):
+                    decided = collectors.followUpFinished(index, result: result)
+                }
+                for organization in decided { await recordOrganization(organization) }
+                while running < concurrency, !stopping(), startNext() {}
             }
         }
         // Hosts never started are recorded together too (one sync for all of them, with group commit).
@@ -157,18 +187,29 @@ package struct FleetScan: Sendable {
                 group.addTask { _ = await record(interrupted) }
             }
         }
+        for organization in collectors.finishRemaining() { await recordOrganization(organization) }
         return outcomes.compactMap { $0 }
     }
+}
+
+/// A finished probe of a fleet scan: a host's own, or a second one for its organization's reads only.
+private enum FinishedProbe: Sendable {
+    case host(Int, HostOutcome)
+    case organization(Int, Result<HostScan, HostProbeError>)
 }
 
 extension HostOutcome {
     /// The outcome as a scan keeps it once `record` has it: the role and each verdict's status, without the registry
     /// snapshot, the read errors and the verdicts' findings (which the spool holds), so that a scan's memory does
-    /// not grow with what each host reported (38 controls: about 40 KiB per host).
+    /// not grow with what each host reported (38 controls: about 40 KiB per host). The Exchange stage's error, one
+    /// line that the scan's summary prints, is kept.
     package var summarized: HostOutcome {
         guard case .success(var scan) = result else { return self }
-        scan.snapshot = HostSnapshot()
+        var kept = HostSnapshot()
+        kept.exchange.stageError = scan.snapshot.exchange.stageError
+        scan.snapshot = kept
         scan.readErrors = []
+        scan.organization = nil
         scan.verdicts = scan.verdicts.map { verdict in
             var statusOnly = verdict
             statusOnly.findings = []

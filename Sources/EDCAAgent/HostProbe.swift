@@ -4,6 +4,21 @@ import EDCAJSON
 package import EDCAProbe
 package import EDCATransport
 
+/// What a probe of one host collects and evaluates: its own server controls, the organization controls as well
+/// (the host chosen to collect its organization's facts), or, for a host that stands in for a chosen one that failed
+/// after its own probe, only the organization controls.
+package enum ProbeScope: Sendable, Hashable {
+    /// The server controls' reads only; the reads only organization controls need are left out.
+    case server
+    /// Every read: the server controls and the organization controls are evaluated on this host.
+    case serverAndOrganization
+    /// The organization controls' reads only, evaluated on this host.
+    case organizationOnly
+
+    var includesServer: Bool { self != .organizationOnly }
+    var includesOrganization: Bool { self != .server }
+}
+
 /// One host probed over SSH and evaluated: the pieces composed in order.
 ///
 /// Plan the controls' reads, run the constant probe command with the request on stdin, parse the framed response
@@ -21,36 +36,48 @@ package struct HostProbe: Sendable {
     package let remoteDeadlineSeconds: Int
     /// Each host's whole deadline.
     package let deadline: Duration
-
-    /// The request every run sends, merged and sorted once; each run gets its own nonce.
-    private let request: ProbeRequest
+    /// The request of each scope, merged and sorted once; each run gets its own nonce.
+    private let serverRequest: ProbeRequest
+    private let fullRequest: ProbeRequest
+    private let organizationRequest: ProbeRequest
 
     /// Prepares a probe for these controls.
-    /// - Parameter deadline: the per-host deadline of the SSH run and of the agent's processing of its answer; the
-    ///   probe's own budget on the server is set below it, so that its partial answers arrive before the connection
-    ///   is given up, and the agent has time left to read them.
+    /// - Parameter deadline: the per-host deadline of the SSH run; the probe's own budget on the server is set
+    ///   below it, so that its partial answers arrive before the connection is given up.
     package init(controls: [Control], deadline: Duration) {
         plan = EvaluationPlan(controls: controls)
         self.deadline = deadline
-        remoteDeadlineSeconds = max(1, Int(deadline.components.seconds) * 3 / 4)
-        request = ProbeRequest(
-            request: FactRequest(checks: plan.controls.map(\.check)), nonce: "",
-            deadlineSeconds: remoteDeadlineSeconds)
+        let seconds = max(1, Int(deadline.components.seconds) * 3 / 4)
+        remoteDeadlineSeconds = seconds
+        let plan = self.plan
+        func request(_ reads: [FactRead]) -> ProbeRequest {
+            ProbeRequest(request: FactRequest(reads: reads), nonce: "", deadlineSeconds: seconds)
+        }
+        serverRequest = request(plan.serverReads)
+        fullRequest = request(plan.reads)
+        organizationRequest = request(plan.organizationReads)
     }
 
-    /// The request for one run, with a fresh nonce.
-    package func makeRequest() -> ProbeRequest {
-        request.withNonce(ProbeRequest.makeNonce())
+    /// The request for one run of `scope`, with a fresh nonce.
+    package func makeRequest(_ scope: ProbeScope = .serverAndOrganization) -> ProbeRequest {
+        let request =
+            switch scope {
+            case .server: serverRequest
+            case .serverAndOrganization: fullRequest
+            case .organizationOnly: organizationRequest
+            }
+        return request.withNonce(ProbeRequest.makeNonce())
     }
 
-    /// Probes one host and evaluates the controls on what it found.
+    /// Probes one host and evaluates the controls of `scope` on what it found.
     /// - Parameter role: the host's role, or nil to take it from the host's Exchange setup keys.
     /// - Throws: ``HostProbeError`` when the host cannot be probed, its output is unusable, or its role is unknown.
     package func run(
-        _ endpoint: SSHEndpoint, client: some RemoteCommandRunner, role: ExchangeRole?
+        _ endpoint: SSHEndpoint, client: some RemoteCommandRunner, role: ExchangeRole?,
+        scope: ProbeScope = .serverAndOrganization
     ) async throws(HostProbeError) -> HostScan {
         let started = ContinuousClock.now
-        let request = makeRequest()
+        let request = makeRequest(scope)
         let payload: [UInt8]
         do {
             payload = try request.checkedPayload()
@@ -85,20 +112,30 @@ package struct HostProbe: Sendable {
             throw .unknownRole(endpoint.host)
         }
         let facts = plan.facts(from: result.snapshot)
-        var verdicts: [Verdict] = []
-        verdicts.reserveCapacity(plan.controls.count)
-        for index in plan.controls.indices {
-            // One control may enumerate 100,000 subkeys: the clock is read between controls.
-            if ContinuousClock.now >= until {
-                throw timedOut("evaluating control \(index + 1) of \(plan.controls.count)")
-            }
-            verdicts.append(plan.evaluate(controlAt: index, on: facts, role: hostRole))
+        if ContinuousClock.now >= until { throw timedOut("resolving its facts") }
+        var organization: OrganizationFacts?
+        if scope.includesOrganization, plan.hasOrganizationControls {
+            organization = OrganizationFacts(
+                verdicts: plan.evaluateOrganizationControls(on: facts, role: hostRole),
+                readErrors: plan.organizationReadErrors(in: facts))
+            if ContinuousClock.now >= until { throw timedOut("evaluating the organization controls") }
         }
+        let verdicts = scope.includesServer ? plan.evaluateServerControls(on: facts, role: hostRole) : []
+        if ContinuousClock.now >= until { throw timedOut("evaluating the controls") }
         return HostScan(
             endpoint: endpoint, role: hostRole, identity: result.identity, snapshot: result.snapshot,
-            verdicts: verdicts, readErrors: result.readErrors, hostKeyFingerprint: output.hostKeyFingerprint,
-            timeLeft: ContinuousClock.now.duration(to: until))
+            verdicts: verdicts, organization: organization, readErrors: result.readErrors,
+            hostKeyFingerprint: output.hostKeyFingerprint, timeLeft: ContinuousClock.now.duration(to: until))
     }
+}
+
+/// The organization controls evaluated on the facts of the host that collected them.
+package struct OrganizationFacts: Sendable {
+    /// One verdict per organization control, in catalog order.
+    package var verdicts: [Verdict]
+    /// The organization controls' reads the host answered with an error (denied, failed), in words; when not
+    /// empty, the scan asks the next host of the organization.
+    package var readErrors: [String]
 }
 
 /// A host probed and evaluated.
@@ -111,8 +148,10 @@ package struct HostScan: Sendable {
     package var identity: HostIdentity
     /// Every fact read, as `--save-snapshot` writes it.
     package var snapshot: HostSnapshot
-    /// One verdict per control, in catalog order.
+    /// One verdict per server control (subject `Server`, `Database`), in catalog order.
     package var verdicts: [Verdict]
+    /// The organization controls' verdicts on this host's facts, when it collected its organization's facts.
+    package var organization: OrganizationFacts?
     /// Reads the probe could not answer.
     package var readErrors: [String]
     /// The host key's SHA-256 fingerprint.
@@ -124,13 +163,15 @@ package struct HostScan: Sendable {
     /// Creates a scan.
     package init(
         endpoint: SSHEndpoint, role: ExchangeRole, identity: HostIdentity, snapshot: HostSnapshot,
-        verdicts: [Verdict], readErrors: [String], hostKeyFingerprint: String, timeLeft: Duration? = nil
+        verdicts: [Verdict], organization: OrganizationFacts? = nil, readErrors: [String],
+        hostKeyFingerprint: String, timeLeft: Duration? = nil
     ) {
         self.endpoint = endpoint
         self.role = role
         self.identity = identity
         self.snapshot = snapshot
         self.verdicts = verdicts
+        self.organization = organization
         self.readErrors = readErrors
         self.hostKeyFingerprint = hostKeyFingerprint
         self.timeLeft = timeLeft
@@ -148,7 +189,7 @@ package enum HostProbeError: Error, Sendable, CustomStringConvertible {
     /// The scan was stopped (SIGTERM or SIGINT) before this host was probed.
     case interrupted
     /// The host answered in time, but the agent's own processing of the answer (reading it, evaluating the controls,
-    /// writing its events) did not finish within the host's deadline.
+    /// writing its events) did not finish within what the host's deadline had left.
     case processingTimeout(host: String, while: String)
 
     /// A stable error class for logs and the spool: `ssh.<code>`, `probe.<code>` or `role-unknown`.

@@ -18,9 +18,7 @@ package actor ScanRecorder {
     private var batchesAppended = 0
     private var drift: DriftState
     private let run: SpoolRun
-    /// What the events say of each control, by id (only the metadata: copying a whole `Control` per verdict cost
-    /// reference counting on every one of its fields).
-    private let controls: [String: ControlMetadata]
+    private let controls: [String: Control]
     private let now: @Sendable () -> Date
     private let started: Date
     /// Hosts that could not be scanned so far (not counting interrupted ones).
@@ -52,7 +50,7 @@ package actor ScanRecorder {
         commit = GroupCommit(sync: spool.syncer)
         self.drift = drift
         self.run = run
-        self.controls = Dictionary(controls.map { ($0.id, $0.metadata) }, uniquingKeysWith: { first, _ in first })
+        self.controls = Dictionary(controls.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.changesOnly = changesOnly
         self.restatementMilliseconds = Int64(retentionDays) * 86_400_000 / 2
     }
@@ -75,12 +73,19 @@ package actor ScanRecorder {
         var reported: Set<String> = []
         var unchangedOmitted: Int?
         let result: HostScanOutcome.Result
+        var exchangeStageError: (errorClass: String, message: String)?
         var host = SpoolHost(hostname: outcome.target.name, ip: outcome.target.endpoint.host, role: outcome.target.role)
         if case .success(let scan) = outcome.result {
             let deadline = scan.timeLeft.map { ContinuousClock.now.advanced(by: $0) }
             host.role = scan.role
             host.osName = scan.identity.windowsProduct
             host.osBuild = scan.identity.windowsBuild
+            if let error = scan.snapshot.exchange.stageError {
+                let remedy =
+                    error.errorClass == ExchangeError.noNetworkCredentials
+                    ? " (\(ExchangeError.noNetworkCredentialsRemedy))" : ""
+                exchangeStageError = (error.errorClass, error.message + remedy)
+            }
             verdicts = scan.verdicts.filter { $0.status != .skipped }
             if changesOnly { unchangedOmitted = 0 }
             for verdict in verdicts {
@@ -91,21 +96,24 @@ package actor ScanRecorder {
                             host: outcome.target.endpoint.host,
                             while: "writing its events (\(lines.count) of \(verdicts.count) written)"))
                     (lines, hostStatuses, verdicts, reported, unchangedOmitted) = ([], [:], [], [], nil)
+                    exchangeStageError = nil
                     break
                 }
                 guard let control = controls[verdict.controlID] else { continue }
                 hostStatuses[verdict.status, default: 0] += 1
-                let drift = drift.drift(for: host.hostname, control: verdict.controlID, status: verdict.status)
+                let subject = verdict.spoolSubject
+                let key = subject.key(host: host.hostname)
+                let drift = drift.drift(for: key, control: verdict.controlID, status: verdict.status)
                 if changesOnly, drift.kind == .unchanged, let last = drift.reported,
                     end - last < restatementMilliseconds
                 {
                     unchangedOmitted? += 1
                     continue
                 }
-                reported.insert(verdict.controlID)
+                reported.insert(key + "|" + verdict.controlID)
                 let event = SpoolEvents.complianceFinding(
-                    control: control, status: verdict.status, evidence: verdict.evidence, host: host,
-                    drift: drift, run: run, timeMilliseconds: end)
+                    control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
+                    subject: subject, drift: drift, run: run, timeMilliseconds: end)
                 lines.append(SpoolLine.render(event))
             }
         }
@@ -121,7 +129,7 @@ package actor ScanRecorder {
         }
         let activity = HostScanOutcome(
             host: host, result: result, startMilliseconds: start, endMilliseconds: end, statusCounts: hostStatuses,
-            unchangedOmitted: unchangedOmitted)
+            unchangedOmitted: unchangedOmitted, exchangeStageError: exchangeStageError)
         lines.append(SpoolLine.render(SpoolEvents.hostScanActivity(activity, run: run, timeMilliseconds: end)))
         guard spoolFailure == nil else { return outcome }
         do throws(SpoolError) {
@@ -133,12 +141,66 @@ package actor ScanRecorder {
             return outcome
         }
         for verdict in verdicts {
+            let key = verdict.spoolSubject.key(host: host.hostname)
             drift.record(
-                host: host.hostname, control: verdict.controlID, status: verdict.status, time: end,
-                reported: reported.contains(verdict.controlID))
+                host: key, control: verdict.controlID, status: verdict.status, time: end,
+                reported: reported.contains(key + "|" + verdict.controlID))
             statusCounts[verdict.status, default: 0] += 1
         }
         return outcome
+    }
+
+    /// Writes one organization's findings (Compliance Findings naming the organization in `resources`, with the
+    /// host whose facts decided them as `device`), as one batch; then records them for drift under the
+    /// organization's key. An organization that no host could collect writes nothing: its hosts' Scan Activities
+    /// say why they were not reached.
+    package func record(organization outcome: OrganizationOutcome) async {
+        guard let collection = outcome.collection else { return }
+        let time = Self.milliseconds(now())
+        let subject = SpoolSubject.organization(outcome.organization)
+        let host = SpoolHost(
+            hostname: collection.host.name, ip: collection.host.endpoint.host, role: collection.role,
+            osName: collection.identity.windowsProduct, osBuild: collection.identity.windowsBuild)
+        let key = subject.key(host: host.hostname)
+        var lines: [String] = []
+        var reported: Set<String> = []
+        let verdicts = collection.verdicts.filter { $0.status != .skipped }
+        for verdict in verdicts {
+            guard let control = controls[verdict.controlID] else { continue }
+            // The differences in the organization facts this control reads.
+            let reads = Set(
+                FactRequest(checks: [control.check]).reads.compactMap { read -> String? in
+                    if case .exchange(let fact) = read { fact.key } else { nil }
+                })
+            let differing = outcome.differences.filter { reads.contains($0.fact) }.map { "\($0.host): \($0.fact)" }
+            let drift = drift.drift(for: key, control: verdict.controlID, status: verdict.status)
+            if changesOnly, drift.kind == .unchanged, let last = drift.reported, time - last < restatementMilliseconds {
+                continue
+            }
+            reported.insert(verdict.controlID)
+            lines.append(
+                SpoolLine.render(
+                    SpoolEvents.complianceFinding(
+                        control: control.metadata, status: verdict.status, evidence: verdict.evidence, host: host,
+                        subject: subject, differingFacts: differing, drift: drift, run: run, timeMilliseconds: time)))
+        }
+        guard spoolFailure == nil else { return }
+        if !lines.isEmpty {
+            do throws(SpoolError) {
+                try spool.appendBatch(lines)
+                batchesAppended += 1
+                try await commit.durable(through: batchesAppended)
+            } catch {
+                if spoolFailure == nil { spoolFailure = error }
+                return
+            }
+        }
+        for verdict in verdicts {
+            drift.record(
+                host: key, control: verdict.controlID, status: verdict.status, time: time,
+                reported: reported.contains(verdict.controlID))
+            statusCounts[verdict.status, default: 0] += 1
+        }
     }
 
     /// Ends the run: writes the run's Scan Activity, rotates the active file, saves drift, applies retention.
@@ -172,5 +234,12 @@ package actor ScanRecorder {
 
     private static func milliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+}
+
+extension Verdict {
+    /// What the verdict's finding is about in the spool: the host, or one of its databases.
+    var spoolSubject: SpoolSubject {
+        database.map(SpoolSubject.database) ?? .server
     }
 }

@@ -104,6 +104,8 @@ package enum ScanEvent: Sendable {
     case started(ScanProgress)
     /// One host finished (with its full scan, before the session keeps only its summary), and where the scan is.
     case hostFinished(HostOutcome, ScanProgress)
+    /// One organization's controls were evaluated, or no host of it could collect its facts.
+    case organizationFinished(OrganizationOutcome)
     /// After the run, the spool holds more than ``ScanSession/spoolSizeWarning`` bytes.
     case spoolLarge(bytes: Int64)
     /// Opening the spool met a problem that does not stop it: a group not applied, an active file of another OCSF
@@ -116,6 +118,9 @@ package struct ScanResult: Sendable {
     /// One outcome per host, in the order given: ``HostOutcome/summarized`` when spooled (unless
     /// ``ScanSettings/keepsDetails``), else in full.
     package var outcomes: [HostOutcome]
+    /// One outcome per organization with a host that is not Edge, when some control is organization-wide, in
+    /// the order they were decided.
+    package var organizations: [OrganizationOutcome] = []
     /// The spool file this run was rotated into, if the session spooled.
     package var spoolFile: String?
     /// How many `fdatasync`s of the spool file the run made, if the session spooled.
@@ -208,9 +213,16 @@ package enum ScanSession {
         } catch {
             throw .sshSetup(error)
         }
-        let outcomes = await probe(hosts, settings: settings, client: client, recorder: recorder, stop: stop, events)
+        let organizations = Mutex<[OrganizationOutcome]>([])
+        let outcomes = await probe(hosts, settings: settings, client: client, recorder: recorder, stop: stop) { event in
+            if case .organizationFinished(let outcome) = event { organizations.withLock { $0.append(outcome) } }
+            events(event)
+        }
         client.shutdown()
-        guard let recorder, let spooling = settings.spooling else { return ScanResult(outcomes: outcomes) }
+        let decided = organizations.withLock { $0 }
+        guard let recorder, let spooling = settings.spooling else {
+            return ScanResult(outcomes: outcomes, organizations: decided)
+        }
         let spoolFile: String?
         do {
             spoolFile = try await recorder.finish(hosts: hosts.count, retentionDays: spooling.retentionDays)
@@ -218,7 +230,8 @@ package enum ScanSession {
             throw .spool(error)
         }
         if let size = await recorder.spoolSize(), size > spoolSizeWarning { events(.spoolLarge(bytes: size)) }
-        return ScanResult(outcomes: outcomes, spoolFile: spoolFile, spoolSyncs: await recorder.syncCount())
+        return ScanResult(
+            outcomes: outcomes, organizations: decided, spoolFile: spoolFile, spoolSyncs: await recorder.syncCount())
     }
 
     /// The probe's command line, bootstrap, script and payload for these settings' controls, as they would run on
@@ -254,6 +267,9 @@ package enum ScanSession {
             // A spool that cannot be written (a full disk) makes every further probe wasted: stop starting hosts.
             if await recorder?.spoolFailure != nil { stop.request() }
             return outcome
+        } recordOrganization: { organization in
+            await recorder?.record(organization: organization)
+            progress.withLock { _ in events(.organizationFinished(organization)) }
         }
     }
 }

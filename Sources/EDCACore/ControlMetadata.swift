@@ -40,8 +40,8 @@ package struct ControlMetadata: Sendable {
     package var description: String
     /// Whether the control counts in weighted scores and generated remediation (upstream's `verify`).
     package var verify: Bool
-    /// What the control is about, such as `Server`.
-    package var subject: String
+    /// What the control is about: a server, the organization, a database.
+    package var subject: ControlSubject
     /// The category, such as `Platform Security`.
     package var category: String
     /// How serious a failure is.
@@ -64,7 +64,7 @@ package struct ControlMetadata: Sendable {
 
     /// Creates the metadata of a control.
     package init(
-        id: String, title: String, description: String, verify: Bool, subject: String, category: String,
+        id: String, title: String, description: String, verify: Bool, subject: ControlSubject, category: String,
         severity: Severity, severityWeight: Int, frameworks: [String], references: [Reference],
         requirements: [String] = [], remediation: Remediation, considerations: String, roles: [ExchangeRole]
     ) {
@@ -97,6 +97,26 @@ package enum Severity: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case low = "Low"
     /// Informational.
     case informational = "Informational"
+
+    package var description: String { rawValue }
+}
+
+/// What a control's verdict is about (the control file's `subject`): each server, or something the servers share.
+package enum ControlSubject: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// Each server: one verdict per scanned host.
+    case server = "Server"
+    /// The Exchange organization: one verdict per organization per scan, on the facts of one chosen host.
+    case organization = "Organization"
+    /// Every mailbox of the organization, judged as a whole: evaluated like ``organization``.
+    case mailbox = "Mailbox"
+    /// A mailbox database: one verdict per database.
+    case database = "Database"
+
+    /// Whether the control is evaluated once per organization (``organization`` and ``mailbox``) rather than on
+    /// every server.
+    package var isOrganizationWide: Bool {
+        self == .organization || self == .mailbox
+    }
 
     package var description: String { rawValue }
 }

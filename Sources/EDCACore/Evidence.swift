@@ -15,6 +15,11 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     case cimProperty(className: String, instance: String?, property: String)
     /// A CIM class itself: its instances, or why there are none.
     case cimClass(String)
+    /// One property of an Exchange stage key's rows (`row` names the row by its `Identity` or `Name`, when it has
+    /// one).
+    case exchangeProperty(key: String, row: String?, property: String)
+    /// An Exchange stage key itself: its rows, or why there are none.
+    case exchangeFact(String)
     /// One field of a certificate in a local machine store (`thumbprint` names the certificate).
     case certificate(store: String, thumbprint: String, field: String)
     /// A certificate store itself: its certificates, or why there are none.
@@ -30,6 +35,9 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .cimProperty(let className, let instance?, let property): "\(className)[\(instance)].\(property)"
         case .cimProperty(let className, nil, let property): "\(className).\(property)"
         case .cimClass(let className): className
+        case .exchangeProperty(let key, let row?, let property): "Exchange \(key)[\(row)].\(property)"
+        case .exchangeProperty(let key, nil, let property): "Exchange \(key).\(property)"
+        case .exchangeFact(let key): "Exchange \(key)"
         case .certificate(let store, let thumbprint, let field): "certificate \(store)\\\(thumbprint) \(field)"
         case .certificateStore(let store): "certificate store \(store)"
         }
@@ -45,6 +53,10 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
             [("fact", "cim"), ("cim_class", className)] + (instance.map { [("cim_instance", $0)] } ?? [])
                 + [("cim_property", property)]
         case .cimClass(let className): [("fact", "cim"), ("cim_class", className)]
+        case .exchangeProperty(let key, let row, let property):
+            [("fact", "exchange"), ("exchange_key", key)] + (row.map { [("exchange_row", $0)] } ?? [])
+                + [("exchange_property", property)]
+        case .exchangeFact(let key): [("fact", "exchange"), ("exchange_key", key)]
         case .certificate(let store, let thumbprint, let field):
             [("fact", "certificate"), ("certificate_store", store), ("thumbprint", thumbprint), ("field", field)]
         case .certificateStore(let store): [("fact", "certificate"), ("certificate_store", store)]
@@ -65,6 +77,13 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
             } else {
                 self = .cimClass(className)
             }
+        case "exchange":
+            guard let key = fields["exchange_key"] else { return nil }
+            if let property = fields["exchange_property"] {
+                self = .exchangeProperty(key: key, row: fields["exchange_row"], property: property)
+            } else {
+                self = .exchangeFact(key)
+            }
         default: return nil
         }
     }
@@ -73,6 +92,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     package var countName: String {
         switch self {
         case .cimClass: "instance_count"
+        case .exchangeFact: "row_count"
         case .certificateStore: "certificate_count"
         default: "subkey_count"
         }

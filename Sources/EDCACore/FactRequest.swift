@@ -16,6 +16,9 @@ package enum FactRead: Sendable, Hashable {
     case service(ServiceName)
     /// Read the allow-listed properties of every instance of one allow-listed CIM class (probe member `cim`).
     case cim(CimClass)
+    /// Run one allow-listed Exchange Management Shell call and keep its allow-listed properties (probe member
+    /// `exchange` with the stage key; the probe runs its Exchange stage only when a request has one).
+    case exchange(ExchangeFact)
     /// Read every certificate of one allow-listed local machine store (probe member `certificates`).
     case certificates(CertificateStore)
 
@@ -23,7 +26,7 @@ package enum FactRead: Sendable, Hashable {
     package var registryKey: RegistryPath? {
         switch self {
         case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
-        case .service, .cim, .certificates: nil
+        case .service, .cim, .certificates, .exchange: nil
         }
     }
 
@@ -37,6 +40,7 @@ package enum FactRead: Sendable, Hashable {
         case .subkeyNames(let key): (0, key.name.folded, 3, "")
         case .service(let name): (1, name.folded, 0, "")
         case .cim(let cimClass): (2, cimClass.address.lowercased(), 0, "")
+        case .exchange(let fact): (4, fact.key.lowercased(), 0, "")
         case .certificates(let store): (3, store.address.lowercased(), 0, "")
         }
     }
@@ -55,6 +59,9 @@ extension FactRead: CustomStringConvertible {
             "CIM \(cimClass.address): " + cimClass.properties.joined(separator: ", ")
                 + (cimClass.filter.map { " where \($0.property) is one of " + $0.values.joined(separator: ", ") } ?? "")
                 + (cimClass.policyStore.map { " (policy store \($0))" } ?? "")
+        case .exchange(let fact):
+            "Exchange \(fact.key) (\(fact.cmdlet)\(fact.arguments.isEmpty ? "" : " " + fact.arguments)): "
+                + fact.properties.joined(separator: ", ")
         case .certificates(let store):
             "certificates in \(store.address): " + CertificateEntry.fieldNames.joined(separator: ", ")
         }

@@ -4,7 +4,8 @@ package import EDCAJSON
 /// writes and what the simulated host answers from.
 ///
 /// The file format is versioned (`docs/registry-snapshot.md`). Version 1, the first files, is the registry object
-/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim` and `certificates`, and `scanTime`, when the facts were
+/// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim`,
+/// `certificates` and `exchange`, and `scanTime`, when the facts were
 /// read (dates in checks are compared with it). A new
 /// kind of fact adds a stored property here, its member to ``members`` and its decoding below; version 2 readers
 /// of an older agent then name the new member as unknown rather than silently ignoring facts.
@@ -14,7 +15,7 @@ package struct HostSnapshot: Sendable {
     /// The member that carries the version; its absence means version 1.
     package static let versionMember = "edcaSnapshot"
     /// The members of a version 2 document besides ``versionMember``, one per kind of fact.
-    package static let members = ["registry", "services", "cim", "certificates", "scanTime"]
+    package static let members = ["registry", "services", "cim", "certificates", "exchange", "scanTime"]
 
     /// The registry keys and values read.
     package var registry: RegistrySnapshot
@@ -22,6 +23,8 @@ package struct HostSnapshot: Sendable {
     package var services: ServiceSnapshot
     /// The CIM classes read (version 2 member `cim`; absent in older files).
     package var cim: CimSnapshot
+    /// The Exchange stage's answers (version 2 member `exchange`; absent in older files).
+    package var exchange: ExchangeSnapshot
     /// The certificate stores read (version 2 member `certificates`; absent in older files).
     package var certificates: CertificateSnapshot
     /// When the agent read the facts, by the agent's clock (member `scanTime`, ISO 8601 UTC). Date comparisons in
@@ -33,11 +36,12 @@ package struct HostSnapshot: Sendable {
     package init(
         registry: RegistrySnapshot = RegistrySnapshot(), services: ServiceSnapshot = ServiceSnapshot(),
         cim: CimSnapshot = CimSnapshot(), certificates: CertificateSnapshot = CertificateSnapshot(),
-        scanTime: Timestamp? = nil
+        exchange: ExchangeSnapshot = ExchangeSnapshot(), scanTime: Timestamp? = nil
     ) {
         self.registry = registry
         self.services = services
         self.cim = cim
+        self.exchange = exchange
         self.certificates = certificates
         self.scanTime = scanTime
     }
@@ -78,6 +82,7 @@ package struct HostSnapshot: Sendable {
         let registryDocument = reader.take("registry")
         let servicesDocument = reader.take("services")
         let cimDocument = reader.take("cim")
+        let exchangeDocument = reader.take("exchange")
         let certificatesDocument = reader.take("certificates")
         var scanTime: Timestamp?
         if let json = reader.take("scanTime"), let text = JSONRead.string(json, "scanTime", &problems) {
@@ -104,6 +109,9 @@ package struct HostSnapshot: Sendable {
             certificates: try certificatesDocument.map { value throws(SnapshotError) in
                 try CertificateSnapshot(document: value)
             } ?? CertificateSnapshot(),
+            exchange: try exchangeDocument.map { value throws(SnapshotError) in
+                try ExchangeSnapshot(document: value)
+            } ?? ExchangeSnapshot(),
             scanTime: scanTime)
     }
 
@@ -116,6 +124,7 @@ package struct HostSnapshot: Sendable {
                 + [("registry", registry.jsonDocument())]
                 + (services.isEmpty ? [] : [("services", services.jsonDocument())])
                 + (cim.isEmpty ? [] : [("cim", cim.jsonDocument())])
-                + (certificates.isEmpty ? [] : [("certificates", certificates.jsonDocument())]))
+                + (certificates.isEmpty ? [] : [("certificates", certificates.jsonDocument())])
+                + (exchange.isEmpty ? [] : [("exchange", exchange.jsonDocument())]))
     }
 }

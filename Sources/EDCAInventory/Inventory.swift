@@ -37,6 +37,13 @@ package struct InventoryHost: Sendable, Hashable {
     package var enabled: Bool
     /// The group the host is declared in, or `nil` for the top-level `hosts` list.
     package var group: String?
+    /// The Exchange organization the host belongs to (``defaultOrganization`` when the inventory names none):
+    /// organization controls are evaluated once per organization per scan.
+    package var organization: String = defaultOrganization
+
+    /// The organization of hosts whose inventory names none: an inventory that describes one organization
+    /// needs no `organization` key.
+    package static let defaultOrganization = "default"
 
     /// Creates a host.
     package init(

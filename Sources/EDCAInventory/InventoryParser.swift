@@ -16,6 +16,7 @@ private struct HostSettings {
     var enabled: Bool?
     var authentication: HostAuthentication?
     var kerberosName: String?
+    var organization: String?
 
     /// These settings with `overrides` applied on top; tags are merged.
     func overridden(by overrides: HostSettings) -> HostSettings {
@@ -30,6 +31,7 @@ private struct HostSettings {
         merged.enabled = overrides.enabled ?? enabled
         merged.authentication = overrides.authentication ?? authentication
         merged.kerberosName = overrides.kerberosName ?? kerberosName
+        merged.organization = overrides.organization ?? organization
         return merged
     }
 }
@@ -47,7 +49,9 @@ private func mergedTags(_ first: [String], _ second: [String]) -> [String] {
 /// Turns inventory YAML into hosts, collecting every problem instead of stopping at the first.
 struct InventoryParser {
     /// The keys that set host settings, at every level.
-    static let settingKeys = ["port", "user", "identity", "role", "fingerprint", "tags", "enabled", "auth"]
+    static let settingKeys = [
+        "port", "user", "identity", "role", "fingerprint", "tags", "enabled", "auth", "organization",
+    ]
     /// The keys of a host entry.
     static let hostKeys = ["name", "address"] + settingKeys + ["kerberosName"]
     /// The keys of a group.
@@ -195,6 +199,8 @@ struct InventoryParser {
                 settings.enabled = bool(value, field: field)
             case "auth":
                 settings.authentication = authentication(value, field: field)
+            case "organization":
+                settings.organization = nonEmptyString(value, field: field)
             case "kerberosName":
                 if let name = nonEmptyString(value, field: field) {
                     if let problem = addressProblem(name) {
@@ -262,6 +268,7 @@ struct InventoryParser {
                 group: group)
             host.authentication = authentication
             host.kerberosName = settings.kerberosName
+            host.organization = settings.organization ?? InventoryHost.defaultOrganization
             hosts.append(host)
         }
         return hosts

@@ -116,6 +116,7 @@ package struct ProbeRequest: Sendable {
             case .subkeyNames(let key): .object([("subkeys", .string(key.text))])
             case .service(let name): .object([("service", .string(name.text))])
             case .cim(let cimClass): .object([("cim", .string(cimClass.address))])
+            case .exchange(let fact): .object([("exchange", .string(fact.key))])
             case .certificates(let store): .object([("certificates", .string(store.address))])
             }
         }

@@ -103,7 +103,7 @@ package enum ProbeResponse {
         return ProbeResult(
             snapshot: HostSnapshot(
                 registry: builder.snapshot, services: builder.services, cim: builder.cim,
-                certificates: builder.certificates),
+                certificates: builder.certificates, exchange: builder.exchange),
             identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
@@ -150,6 +150,7 @@ private struct SnapshotBuilder {
     var snapshot = RegistrySnapshot()
     var services = ServiceSnapshot()
     var cim = CimSnapshot()
+    var exchange = ExchangeSnapshot()
     var certificates = CertificateSnapshot()
     var readErrors: [String] = []
     /// When the host's deadline passes, if it has one.
@@ -195,7 +196,32 @@ private struct SnapshotBuilder {
             try applyCim(answer, cimClass: cimClass)
         case .certificates(let store):
             try applyCertificates(answer, store: store)
+        case .exchange(let fact):
+            applyExchange(answer, fact: fact)
         }
+    }
+
+    /// Applies an Exchange answer: `{"rows": [ROW]}`, `{"error": {"class", "message"}}` (that call failed), or
+    /// `{"stageError": {"class", "message"}}` (the stage ran no cmdlet). Any other shape, or a row outside the
+    /// allow-list, is that key's `malformed` error: the other keys and the host's other facts stand.
+    private mutating func applyExchange(_ answer: JSONValue, fact: ExchangeFact) {
+        var problems: [DecodingProblem] = []
+        let field = "Exchange \(fact.key)"
+        if case .object(let members) = answer.kind, members.count == 1, members[0].name == "stageError" {
+            if let error = ExchangeError.decode(
+                members[0].value, field: field + ".stageError", allowedClasses: ExchangeError.stageClasses,
+                problems: &problems)
+            {
+                if exchange.stageError == nil { exchange.stageError = error }
+                return
+            }
+        } else if let state = ExchangeSnapshot.decodeState(answer, of: fact, field: field, problems: &problems) {
+            exchange.set(fact, state)
+            return
+        }
+        let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "expected rows, error or stageError"
+        exchange.set(fact, .error(ExchangeError(errorClass: "malformed", message: reason)))
+        readErrors.append("\(field): malformed answer: \(reason)")
     }
 
     /// Applies a certificate store answer: `{"certificates": [{...}]}`, else `{"state": "absent"}`, `{"state":

@@ -59,7 +59,7 @@ package enum ProbeScripts {
     /// carrying the request's nonce. It only reads.
     package static let probe = #"""
         param($Request)
-        # edca-agent registry probe. Answers each read of $Request.reads and prints one JSON document of answers
+        # edca-agent probe. Answers each read of $Request.reads and prints one JSON document of answers
         # between two marker lines. It changes nothing. Stop-Probe comes from the bootstrap that runs this script.
         $ErrorActionPreference = 'Stop'
         $started = [datetime]::UtcNow
@@ -289,6 +289,7 @@ package enum ProbeScripts {
             @{ instances = $instances }
         }
 
+        \#(exchangeStage)
         # The certificate stores a control may name (CertificateStore.allowed in the agent), read through the
         # certificate provider, which works in Constrained Language. Dates go out in ISO 8601 UTC; the key size of
         # an ECC key, which .NET Framework cannot open as a key object, comes from its curve's name (nistP256: 256).
@@ -334,6 +335,7 @@ package enum ProbeScripts {
             subkeys = @{ Reader = 'Read-Subkeys'; Required = @(); Optional = @('name') }
             service = @{ Reader = 'Read-Service'; Required = @(); Optional = @() }
             cim = @{ Reader = 'Read-Cim'; Required = @(); Optional = @() }
+            exchange = @{ Reader = 'Read-Exchange'; Required = @(); Optional = @() }
             certificates = @{ Reader = 'Read-Certificates'; Required = @(); Optional = @() }
         }
 
@@ -386,6 +388,8 @@ package enum ProbeScripts {
         } else {
             Write-Output $text
         }
+        # After the answer is out: closing the Exchange stage's runspace also ends a call that did not stop.
+        if ($exchangeState.Stage.Runspace) { $exchangeState.Stage.Runspace.Dispose() }
         """#
 
     /// The SHA-256 of the probe script's UTF-8 bytes, in uppercase hexadecimal, as the bootstrap checks it.

@@ -12,8 +12,12 @@ package enum RemediationScript {
         _ report: FleetReport, hosts selected: [String] = [], generatedAt: String, productVersion: String
     ) -> String {
         let wanted = Set(selected.map { $0.lowercased() })
-        let rows = report.hosts.filter { wanted.isEmpty || wanted.contains($0.host.name.lowercased()) }
-            .sorted { $0.host.name < $1.host.name }
+        // A host selects its own row and the organization and database rows whose fixes run on it.
+        let rows = report.hosts.filter { row in
+            wanted.isEmpty || wanted.contains(row.host.name.lowercased())
+                || row.host.server.map { wanted.contains($0.lowercased()) } == true
+        }
+        .sorted { $0.host.name < $1.host.name }
         var used = Set<Int>()
         for row in rows {
             for (column, status) in row.statuses.enumerated()
@@ -64,8 +68,12 @@ package enum RemediationScript {
                 .sorted { report.controls[$0].id < report.controls[$1].id }
             guard !failed.isEmpty else { continue }
             matched += 1
-            let computer = String(row.host.name.split(separator: ".").first ?? Substring(row.host.name)).uppercased()
-            lines.append("# \(sanitized(row.host.name)): \(failed.count) failed control(s)")
+            // An organization's or a database's fixes run on the server whose facts decided (once, for an
+            // organization).
+            let server = row.host.server ?? row.host.name
+            let computer = String(server.split(separator: ".").first ?? Substring(server)).uppercased()
+            let on = row.host.server.map { " (runs on \(sanitized($0)))" } ?? ""
+            lines.append("# \(sanitized(row.host.name)): \(failed.count) failed control(s)\(on)")
             lines.append("if ($env:COMPUTERNAME -eq \(quoted(computer))) {")
             let scripted = failed.filter { isScripted(report.controls[$0]) }
             lines += scripted.map { "    \(functionName(report.controls[$0].id))" }

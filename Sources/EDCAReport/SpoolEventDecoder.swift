@@ -9,7 +9,8 @@ package struct FindingRecord: Sendable {
     package var time: Int64
     /// The host the verdict is about (`device.hostname`).
     package var host: SpoolHostRecord
-    /// What the finding is about: `Server` today; organization and database subjects later.
+    /// What the finding is about: `Server`, `Organization` (then ``host`` names the organization, not the server
+    /// whose facts decided it) or `Database` (then ``host`` names the server and the database).
     package var subject: String
     /// The control's id (`compliance.control`).
     package var controlID: String
@@ -61,6 +62,9 @@ package struct SpoolHostRecord: Sendable, Hashable {
     package var role: String?
     /// The operating system's name, if known.
     package var osName: String?
+    /// For a row about an organization or a database, the server whose facts decided (`device.hostname`): where
+    /// its fixes run.
+    package var server: String? = nil
 }
 
 /// One host's Scan Activity: reached or not, and why not.
@@ -216,7 +220,7 @@ package enum SpoolEventDecoder {
             throw EventProblem("compliance.status: unknown status \"\(statusWord)\"")
         }
         var record = FindingRecord(
-            runID: runID, time: time, host: try host(event), subject: "Server",
+            runID: runID, time: time, host: try subjectHost(event), subject: event.resources?.first?.type ?? "Server",
             controlID: try required(compliance.control, "compliance.control"), title: "", description: "",
             category: unmapped?.category ?? "", severity: event.severity ?? severityWord(event.severityID),
             severityWeight: unmapped?.severityWeight, verify: unmapped?.verify, automatable: unmapped?.automatable,
@@ -250,7 +254,27 @@ package enum SpoolEventDecoder {
         let device = try required(event.device, "device")
         return SpoolHostRecord(
             name: try required(device.hostname, "device.hostname"), ip: device.ip,
-            role: event.unmapped?.hostRole ?? event.resources?.first ?? nil, osName: device.osName)
+            role: event.unmapped?.hostRole ?? event.resources?.first?.role, osName: device.osName)
+    }
+
+    /// What a finding is about, as the report's rows show it: the server; for a finding whose resource is an
+    /// organization, `organization NAME` (one row per organization, whichever server's facts decided it); for a
+    /// database, `SERVER database NAME` (one row per database).
+    private static func subjectHost(_ event: RawEvent) throws(EventProblem) -> SpoolHostRecord {
+        guard let resource = event.resources?.first, let type = resource.type else { return try host(event) }
+        let name = try required(resource.name, "resources[0].name")
+        switch type {
+        case "Organization":
+            return SpoolHostRecord(
+                name: "organization \(name)", ip: nil, role: "Organization", osName: nil, server: try host(event).name)
+        case "Database":
+            let server = try host(event)
+            return SpoolHostRecord(
+                name: "\(server.name) database \(name)", ip: server.ip, role: "Database", osName: server.osName,
+                server: server.name)
+        default:
+            return try host(event)
+        }
     }
 }
 
@@ -346,7 +370,13 @@ private struct RawEvent {
     var findingInfo: FindingInfo?
     var compliance: Compliance?
     var device: Device?
-    var resources: [String?]?
+    struct Resource {
+        var name: String?
+        var type: String?
+        var role: String?
+    }
+
+    var resources: [Resource]?
     var evidences: [String?]?
     var remediation: Remediation?
     var unmapped: Unmapped?
@@ -418,15 +448,20 @@ private struct RawEvent {
                 }
                 event.device = device
             case "resources":
-                var roles: [String?] = []
+                var resources: [Resource] = []
                 try c.array("resources") { (c: inout JSONCursor) throws(JSONCursor.Problem) in
-                    var role: String?
+                    var resource = Resource()
                     try c.object("resources[]") { (c: inout JSONCursor, name: String) throws(JSONCursor.Problem) in
-                        if name == "role" { role = try c.string("resources[].role") } else { try c.skip("resources[]") }
+                        switch name {
+                        case "name": resource.name = try c.string("resources[].name")
+                        case "type": resource.type = try c.string("resources[].type")
+                        case "role": resource.role = try c.string("resources[].role")
+                        default: try c.skip("resources[]")
+                        }
                     }
-                    roles.append(role)
+                    resources.append(resource)
                 }
-                event.resources = roles
+                event.resources = resources
             case "evidences" where full:
                 var lines: [String?] = []
                 try c.array("evidences") { (c: inout JSONCursor) throws(JSONCursor.Problem) in

@@ -46,6 +46,27 @@ package struct SpoolHost: Sendable, Hashable {
     }
 }
 
+/// What a finding is about, beyond the host whose facts decided it (`resources` of OCSF).
+package enum SpoolSubject: Sendable, Hashable {
+    /// The host itself (the event's `device`).
+    case server
+    /// An Exchange organization, decided on the facts of the event's `device`.
+    case organization(String)
+    /// A mailbox database of the event's `device` (a row of the `MailboxDatabase` stage key), by name.
+    case database(String)
+
+    /// The key that stands for the subject in drift state and finding uids: the host name for a server; for an
+    /// organization, `organization`, a unit separator (U+001F, which no inventory name may contain) and its name,
+    /// so that it never equals a host's name.
+    package func key(host: String) -> String {
+        switch self {
+        case .server: host
+        case .organization(let name): "organization\u{1F}" + name.lowercased()
+        case .database(let name): host + "\u{1F}database\u{1F}" + name.lowercased()
+        }
+    }
+}
+
 /// Whether a control's status on a host is new, changed or unchanged since the previous scan.
 package enum DriftKind: String, Sendable, Hashable {
     /// No previous status is recorded for this host and control.
@@ -100,12 +121,17 @@ package struct HostScanOutcome: Sendable {
     package var statusCounts: [Status: Int]
     /// In a changes-only scan, how many unchanged findings were left out; nil in a full scan.
     package var unchangedOmitted: Int?
+    /// Why the probe's Exchange stage ran no cmdlet on a host that was scanned (its class and its message with
+    /// the remedy); nil when it ran or was not asked for.
+    package var exchangeStageError: (errorClass: String, message: String)?
 
     /// Creates a host outcome.
     package init(
         host: SpoolHost, result: Result, startMilliseconds: Int64, endMilliseconds: Int64,
-        statusCounts: [Status: Int] = [:], unchangedOmitted: Int? = nil
+        statusCounts: [Status: Int] = [:], unchangedOmitted: Int? = nil,
+        exchangeStageError: (errorClass: String, message: String)? = nil
     ) {
+        self.exchangeStageError = exchangeStageError
         self.host = host
         self.result = result
         self.startMilliseconds = startMilliseconds
@@ -181,8 +207,14 @@ package enum SpoolEvents {
     /// or the device uid looks up (the control's texts, remediation, references and expectations, the host's
     /// operating system) nor what the event's own ids say already (OCSF's captions of its enums, a message made of
     /// host, control and status).
+    ///
+    /// A finding about an organization (`subject`) names it in `resources` (type `Organization`), with the host whose
+    /// facts decided it as `device`; a database's names the database (type `Database`) with its server as `device`;
+    /// a server's finding names the host in both. `differingFacts` (`HOST: STAGE KEY`, an organization finding's)
+    /// are organization facts another host of the organization answered otherwise than `device`.
     package static func complianceFinding(
-        control: ControlMetadata, status: Status, evidence: [Evidence], host: SpoolHost, drift: Drift, run: SpoolRun,
+        control: ControlMetadata, status: Status, evidence: [Evidence], host: SpoolHost,
+        subject: SpoolSubject = .server, differingFacts: [String] = [], drift: Drift, run: SpoolRun,
         timeMilliseconds: Int64, eventID: String = SpoolIdentifier.random()
     ) -> JSONOutput {
         // Finding lifecycle: a control that passes leaves nothing open (4 Resolved); any other status is open (1 New).
@@ -216,7 +248,10 @@ package enum SpoolEvents {
             (
                 "finding_info",
                 .object([
-                    ("uid", .string(SpoolIdentifier.findingUID(host: host.hostname, control: control.id))),
+                    (
+                        "uid",
+                        .string(SpoolIdentifier.findingUID(host: subject.key(host: host.hostname), control: control.id))
+                    ),
                     ("title", .string(control.title)),
                     ("first_seen_time", .integer(firstSeen)),
                     ("last_seen_time", .integer(timeMilliseconds)),
@@ -224,12 +259,15 @@ package enum SpoolEvents {
             ),
             ("compliance", .object(compliance)),
             ("device", device(host, full: false)),
-            ("resources", resources(host)),
+            ("resources", resources(host, subject: subject)),
             ("evidences", .array(evidence.map(Self.evidence))),
         ]
         var unmapped: [(String, JSONOutput)] = [("drift", .string(drift.kind.rawValue))]
         if drift.kind == .changed, let previous = drift.previous {
             unmapped.append(("previous_status", .string(previous.rawValue)))
+        }
+        if !differingFacts.isEmpty {
+            unmapped.append(("organization_facts_differ", .array(differingFacts.map(JSONOutput.string))))
         }
         members.append(("unmapped", .object(unmapped)))
         return .object(members)
@@ -246,8 +284,16 @@ package enum SpoolEvents {
         switch outcome.result {
         case .completed:
             activity = (2, "Completed")
-            message = "\(outcome.host.hostname): scanned"
+            message =
+                "\(outcome.host.hostname): scanned"
+                + (outcome.exchangeStageError.map { "; Exchange stage: \($0.errorClass): \($0.message)" } ?? "")
             unmapped.append(("reached", .bool(true)))
+            if let stage = outcome.exchangeStageError {
+                unmapped += [
+                    ("exchange_error_class", .string(stage.errorClass)),
+                    ("exchange_error_message", .string(stage.message)),
+                ]
+            }
         case .failed(let errorClass, let errorMessage):
             activity = (6, "Error")
             message = "\(outcome.host.hostname): not scanned: \(errorClass): \(errorMessage)"
@@ -483,8 +529,16 @@ package enum SpoolEvents {
         return .object(members)
     }
 
-    private static func resources(_ host: SpoolHost) -> JSONOutput {
-        // Every resource is an Exchange server: the role says which kind.
+    private static func resources(_ host: SpoolHost, subject: SpoolSubject) -> JSONOutput {
+        switch subject {
+        case .organization(let name):
+            return .array([.object([("name", .string(name)), ("type", .string("Organization"))])])
+        case .database(let name):
+            return .array([.object([("name", .string(name)), ("type", .string("Database"))])])
+        case .server:
+            break
+        }
+        // A resource without `type` is an Exchange server: the role says which kind.
         var members: [(String, JSONOutput)] = [("name", .string(host.hostname))]
         if let role = host.role { members.append(("role", .string(role.rawValue))) }
         return .array([.object(members)])

@@ -126,7 +126,9 @@ struct ProbeCommand: AsyncParsableCommand {
             }
             let report = HostReport(scan: scan, controls: selected)
             print(format == .json ? report.json() : report.table())
-            let allPassed = scan.verdicts.allSatisfy { $0.status == .pass || $0.status == .skipped }
+            let allPassed = (scan.verdicts + (scan.organization?.verdicts ?? [])).allSatisfy {
+                $0.status == .pass || $0.status == .skipped
+            }
             if !allPassed { throw ExitCode(1) }
         case nil:
             throw ExitCode(1)  // a session of one host gives one outcome

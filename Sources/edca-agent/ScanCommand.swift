@@ -114,6 +114,8 @@ struct ScanCommand: AsyncParsableCommand {
                 "spool.syncs": "\(result.spoolSyncs.map(String.init) ?? "-")",
             ])
         print(ScanSummary.table(result.outcomes))
+        for line in ScanSummary.exchangeStageErrors(result.outcomes) { print(line) }
+        if let organizations = ScanSummary.organizationTable(result.organizations) { print("\n" + organizations) }
         if let spoolFile = result.spoolFile { print("spool: \(spoolFile)") }
         if result.wasInterrupted { throw ExitCode(5) }
         if result.failedCount > 0 { throw ExitCode(4) }

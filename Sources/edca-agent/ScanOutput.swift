@@ -66,6 +66,9 @@ final class ScanProgressView: Sendable {
             } else {
                 log(outcome)
             }
+        case .organizationFinished(let outcome):
+            if isTerminal { finish() }
+            log(outcome)
         case .spoolWarning(let warning):
             logger.warning("\(warning)", metadata: ["spool.directory": "\(spoolDirectory)"])
         case .spoolLarge(let bytes):
@@ -84,6 +87,37 @@ final class ScanProgressView: Sendable {
         }
     }
 
+    private func log(_ outcome: OrganizationOutcome) {
+        var metadata: Logger.Metadata = ["organization.name": "\(outcome.organization)"]
+        if !outcome.passedOver.isEmpty {
+            metadata["organization.passed_over"] =
+                "\(outcome.passedOver.map { "\($0.host) (\($0.reason))" }.joined(separator: "; "))"
+        }
+        guard let collection = outcome.collection else {
+            logger.warning("organization not evaluated: no host of it could be probed", metadata: metadata)
+            return
+        }
+        metadata["organization.facts_from"] = "\(collection.host.name)"
+        for status in [Status.pass, .fail, .unknown] {
+            metadata["findings.\(status.rawValue.lowercased())"] =
+                "\(collection.verdicts.count { $0.status == status })"
+        }
+        if !outcome.differences.isEmpty {
+            metadata["organization.facts_differ"] =
+                "\(outcome.differences.map { "\($0.host): \($0.fact)" }.joined(separator: "; "))"
+            logger.warning(
+                "organization facts differ between servers of the organization: judged on the collector's, not merged",
+                metadata: metadata)
+        } else if collection.readErrors.isEmpty {
+            logger.info("organization evaluated", metadata: metadata)
+        } else {
+            metadata["organization.read_errors"] = "\(collection.readErrors.joined(separator: "; "))"
+            logger.warning(
+                "organization evaluated with unreadable facts: no host of it answered every organization read",
+                metadata: metadata)
+        }
+    }
+
     private func log(_ outcome: HostOutcome) {
         var metadata: Logger.Metadata = [
             "host.name": "\(outcome.target.name)", "host.address": "\(outcome.target.address)",
@@ -97,6 +131,11 @@ final class ScanProgressView: Sendable {
                 metadata["findings.\(status.rawValue.lowercased())"] = "\(scan.verdicts.count { $0.status == status })"
             }
             logger.info("host scanned", metadata: metadata)
+            if let stageError = scan.snapshot.exchange.stageError {
+                metadata["exchange.error_class"] = "\(stageError.errorClass)"
+                metadata["exchange.error"] = "\(stageError.description)"
+                logger.warning("Exchange stage failed; the Exchange controls are Unknown", metadata: metadata)
+            }
         case .failure(let error):
             metadata["scan.result"] = "failed"
             metadata["scan.error_class"] = "\(error.errorClass)"
@@ -126,5 +165,42 @@ enum ScanSummary {
             }
         }
         return table.rendered()
+    }
+
+    /// One row per organization: the host its facts came from and its verdicts, or why it was not evaluated;
+    /// nil when the scan evaluated no organization control.
+    static func organizationTable(_ outcomes: [OrganizationOutcome]) -> String? {
+        guard !outcomes.isEmpty else { return nil }
+        var table = TextTable(header: ["ORGANIZATION", "FACTS FROM", "PASS", "FAIL", "UNKNOWN", "PASSED OVER"])
+        for outcome in outcomes.sorted(by: { $0.organization.lowercased() < $1.organization.lowercased() }) {
+            let passedOver = outcome.passedOver.isEmpty ? "-" : outcome.passedOver.map(\.host).joined(separator: ", ")
+            guard let collection = outcome.collection else {
+                table.rows.append([outcome.organization, "not evaluated: no host reached", "-", "-", "-", passedOver])
+                continue
+            }
+            let count = { (status: Status) in String(collection.verdicts.count { $0.status == status }) }
+            table.rows.append([
+                outcome.organization, collection.host.name, count(.pass), count(.fail), count(.unknown), passedOver,
+            ])
+        }
+        var text = table.rendered()
+        for outcome in outcomes where !outcome.differences.isEmpty {
+            let list = outcome.differences.map { "\($0.host) (\($0.fact))" }.joined(separator: ", ")
+            text +=
+                "\nwarning: \(outcome.organization): organization facts differ from "
+                + "\(outcome.collection?.host.name ?? "the collector")'s on \(list)"
+        }
+        return text
+    }
+
+    /// One line per host whose Exchange stage ran no cmdlet: the class, the message and, for a logon without a
+    /// network credential, the remedy. Its Exchange findings are Unknown; its other findings stand.
+    static func exchangeStageErrors(_ outcomes: [HostOutcome]) -> [String] {
+        outcomes.compactMap { outcome in
+            guard case .success(let scan) = outcome.result, let error = scan.snapshot.exchange.stageError else {
+                return nil
+            }
+            return "\(outcome.target.name): Exchange stage: \(error.description)"
+        }
     }
 }

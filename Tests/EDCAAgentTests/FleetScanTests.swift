@@ -2,10 +2,12 @@ import EDCAAgent
 import EDCACore
 import EDCAEngine
 import EDCAJSON
+import EDCAProbe
 import EDCASpool
 import EDCATestSupport
 import EDCATransport
 import Foundation
+import Synchronization
 import Testing
 
 /// Fleet scans of simulated hosts behind real sshds on loopback addresses.
@@ -54,14 +56,13 @@ struct FleetScanTests {
             guard case .failure(let error) = outcomes[index].result else { return nil }
             return error.errorClass
         }
-        let results = outcomes.map { "\($0.target.name): \($0.result) after \($0.duration)" }
         #expect(outcomes.map(\.target.name) == targets.map(\.name))
-        #expect(status(0) == .pass, "\(results)")
-        #expect(status(1) == .fail, "\(results)")
-        #expect(status(2) == .unknown, "\(results)")
-        #expect(errorClass(3) == "ssh.timeout", "\(results)")
-        #expect(status(4) == .pass, "\(results)")
-        #expect(errorClass(5) == "ssh.connect", "\(results)")
+        #expect(status(0) == .pass)
+        #expect(status(1) == .fail)
+        #expect(status(2) == .unknown)
+        #expect(errorClass(3) == "ssh.timeout")
+        #expect(status(4) == .pass)
+        #expect(errorClass(5) == "ssh.connect")
         if case .success(let edge) = outcomes[2].result { #expect(edge.role == .edge) }
         #expect(elapsed < .seconds(60), "the hung host must not hold up the fleet beyond its own deadline: \(elapsed)")
     }
@@ -86,6 +87,58 @@ struct FleetScanTests {
         }
         #expect(outcomes.count == targets.count)
         #expect(!interrupted.isEmpty && interrupted.count < targets.count)
+    }
+
+    @Test("Only the host chosen for its organization reads what organization controls need; a stand-in is asked again")
+    func organizationReads() async throws {
+        let fleet = try SimulatedFleet(
+            [.init(snapshot: "mbx01.json"), .init(snapshot: "mbx02.json"), .init(snapshot: "mbx03.json")],
+            firstAddress: 220)
+        let key = #"HKLM\SOFTWARE\EDCA-Test\Organization"#
+        let directory = try fleet.controlsDirectory(with: ["EDCA-SEC-043"])
+        var control = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: directory + "/EDCA-SEC-043.json"))) as? [String: Any])
+        control["id"] = "EDCA-ORG-901"
+        control["subject"] = "Organization"
+        control["check"] = ["key": key, "value": "Marker", "equals": 1]
+        try JSONSerialization.data(withJSONObject: control).write(
+            to: URL(fileURLWithPath: directory + "/EDCA-ORG-901.json"))
+        let catalog = try ControlCatalog.load(directory: directory)
+        let options = SSHOptions(knownHostsPath: fleet.knownHostsPath, identityFile: fleet.clientKeyPath)
+        let client = try SSHClient(options: options, threads: 3)
+        defer { client.shutdown() }
+        var targets = targets(fleet)
+        // "0-gone" sorts first: chosen, unreachable; host 0 (127.0.0.220) stands in, probed twice at concurrency 4.
+        targets.insert(
+            ScanTarget(
+                name: "0-gone",
+                endpoint: SSHEndpoint(host: "127.0.0.250", port: try SSHServerFixture.freePort(), user: fleet.user),
+                role: nil),
+            at: 1)
+        let probe = HostProbe(controls: catalog.controls, deadline: .seconds(10))
+        #expect(probe.makeRequest(.server).reads.allSatisfy { $0.registryKey?.text != key })
+        #expect(probe.makeRequest(.serverAndOrganization).reads.contains { $0.registryKey?.text == key })
+        let organizations = Mutex<[OrganizationOutcome]>([])
+        let outcomes = await FleetScan(probe: probe, concurrency: 4).run(targets, runner: client, summarizing: false) {
+            $0
+        } recordOrganization: { outcome in
+            organizations.withLock { $0.append(outcome) }
+        }
+
+        let decided = organizations.withLock { $0 }
+        #expect(decided.count == 1)
+        #expect(decided.first?.collection?.host.name == "127.0.0.220")
+        #expect(decided.first?.passedOver.map(\.host) == ["0-gone"])
+        #expect(decided.first?.passedOver.first?.reason.hasPrefix("ssh.connect") == true)
+        for outcome in outcomes {
+            guard case .success(let scan) = outcome.result else { continue }
+            let rendered = scan.snapshot.jsonDocument().rendered()
+            #expect(
+                !rendered.contains("EDCA-Test"), "\(outcome.target.name)'s own probe asked for no organization read")
+            #expect(scan.organization == nil)
+            #expect(scan.verdicts.map(\.controlID) == ["EDCA-SEC-043"])
+        }
     }
 
     @Test(

@@ -30,7 +30,7 @@ import Testing
         #expect(control.title == "Test control")
         #expect(control.description == "A control used by the engine tests.")
         #expect(control.verify)
-        #expect(control.subject == "Server")
+        #expect(control.subject == .server)
         #expect(control.category == "Platform Security")
         #expect(control.severity == .medium)
         #expect(control.severityWeight == 5)
@@ -54,6 +54,24 @@ import Testing
         var document = ControlDocument(check: Self.valueCheck)
         document.set("requirements", #"["CIS 2.3.8", "BSI SYS.1.2.3.A5"]"#)
         #expect(try decodeControl(document.text).requirements == ["CIS 2.3.8", "BSI SYS.1.2.3.A5"])
+    }
+
+    @Test("subject is one of Server, Organization, Mailbox, Database; Organization and Mailbox are organization-wide")
+    func subjectIsRead() throws {
+        for (word, subject) in [
+            ("Organization", ControlSubject.organization), ("Mailbox", .mailbox), ("Database", .database),
+        ] {
+            var document = ControlDocument(check: Self.valueCheck)
+            document.set("subject", "\"\(word)\"")
+            #expect(try decodeControl(document.text).subject == subject)
+        }
+        #expect(ControlSubject.allCases.filter(\.isOrganizationWide) == [.organization, .mailbox])
+        let problems = Self.problems(setting: "subject", to: #""Organisation""#)
+        #expect(problems.map(\.field) == ["subject"])
+        #expect(
+            problems.first?.message
+                == #"expected one of Server, Organization, Mailbox, Database, found "Organisation" (did you mean 'Organization'?)"#
+        )
     }
 
     @Test(arguments: [1, 10])
@@ -159,8 +177,8 @@ import Testing
         (#""key": 1, "value": "Setting", "equals": 1"#, "check.key", "expected a string, found number"),
         (#""key": "\#(TestKey.json)", "value": 5, "equals": 1"#, "check.value", "expected a string, found number"),
         (
-            #""key": "\#(TestKey.json)", "value": "Setting", "equals": true"#, "check.equals",
-            #"expected a non-negative integer or a "0x..." string, found boolean"#
+            #""key": "\#(TestKey.json)", "value": "Setting", "equals": [1]"#, "check.equals",
+            #"expected a non-negative integer or a "0x..." string, found array"#
         ),
         (
             #""key": "\#(TestKey.json)", "value": "Setting", "between": [1]"#, "check.between",
@@ -277,7 +295,7 @@ import Testing
         #expect(
             problem.message
                 == "a check must read something: expected one of all, any, none, key, subkeysOf, subkeyCountOf, role, "
-                + "service, cim, cimCountOf, certificates, compare")
+                + "service, cim, cimCountOf, certificates, compare, exchange, exchangeCountOf")
         #expect(problem.position == SourcePosition(line: 15, column: 12))
     }
 
@@ -288,7 +306,7 @@ import Testing
                 $0.field == "check"
                     && $0.message
                         == "a check node is one of all, any, none, key, subkeysOf, subkeyCountOf, role, service, cim, "
-                        + "cimCountOf, certificates, compare; found all and key"
+                        + "cimCountOf, certificates, compare, exchange, exchangeCountOf; found all and key"
             })
     }
 
@@ -334,8 +352,8 @@ import Testing
         #expect(
             problems.map(\.message) == [
                 "no test: expected one of equals, oneOf, atLeast, atMost, greaterThan, lessThan, between, "
-                    + "equalsIgnoringCase, matches, contains, emptyList, bitsSet, bitsClear, versionAtLeast, dateBefore, "
-                    + "dateAfter, cases or present"
+                    + "equalsIgnoringCase, matches, contains, emptyList, bitsSet, bitsClear, versionAtLeast, startsWith, "
+                    + "containsText, dateBefore, dateAfter, cases or present"
             ])
         #expect(problems.map(\.field) == ["check"])
     }

@@ -97,7 +97,7 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
                 "test.yaml:2:1: grups: unknown key \"grups\"; did you mean \"groups\"?",
                 "test.yaml:5:5: hosts[0].adress: unknown key \"adress\"; did you mean \"address\"?",
                 "test.yaml:6:5: hosts[0].colour: unknown key \"colour\"; expected one of: name, address, port, user, "
-                    + "identity, role, fingerprint, tags, enabled, auth, kerberosName",
+                    + "identity, role, fingerprint, tags, enabled, auth, organization, kerberosName",
             ])
     }
 
@@ -316,6 +316,9 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
         #expect(inventory.hosts.allSatisfy { $0.port == 2222 && $0.identityFile == ".lab/client_ed25519" })
         #expect(Set(inventory.hosts.map(\.address)) == Set((11...16).map { "127.0.0.\($0)" }))
         #expect(inventory.hosts.first { $0.name == "edge01" }?.role == .edge)
+        // The lab snapshots' Exchange facts: mbx02 is Fabrikam's (default 2019), the others Contoso's.
+        #expect(
+            inventory.hosts.map(\.organization) == ["Contoso", "Fabrikam", "Contoso", "Contoso", "Contoso", "Contoso"])
     }
 
     @Test func kerberosHostsNeedNoIdentityAndNameTheirServicePrincipal() throws {
@@ -360,5 +363,56 @@ func problems(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation)
                 "test.yaml:6:53: groups.g.hosts[0].kerberosName: \"mbx 01\" is not a DNS name or IP address: only "
                     + "letters, digits, '.', '-' and ':' (IPv6) are allowed",
             ])
+    }
+}
+
+@Suite struct InventoryOrganizationTests {
+    @Test("organization is set in defaults, a group or a host; hosts without one are in the default organization")
+    func organizationMerges() throws {
+        let inventory = try parseValid(
+            """
+            defaults: {user: svc, identity: /keys/id}
+            groups:
+              north:
+                organization: Contoso North
+                hosts:
+                  - {name: n1}
+                  - {name: n2, organization: Fabrikam}
+            hosts:
+              - {name: loose}
+            """)
+        #expect(
+            inventory.hosts.map(\.organization) == ["Contoso North", "Fabrikam", InventoryHost.defaultOrganization])
+        #expect(InventoryHost.defaultOrganization == "default")
+        let everywhere = try parseValid(
+            """
+            defaults: {user: svc, identity: /keys/id, organization: Contoso}
+            hosts:
+              - {name: a}
+            """)
+        #expect(everywhere.hosts.first?.organization == "Contoso")
+    }
+
+    @Test("A bad organization names the file, line and field")
+    func badOrganization() {
+        #expect(
+            problems(
+                """
+                defaults: {user: svc, identity: /keys/id}
+                hosts:
+                  - {name: a, organization: [x]}
+                  - {name: b, organization: ""}
+                """) == [
+                    "test.yaml:3:29: hosts[0].organization: must be a string, not a list",
+                    "test.yaml:4:29: hosts[1].organization: must not be empty",
+                ])
+        #expect(
+            problems(
+                """
+                defaults: {user: svc, identity: /keys/id}
+                hosts:
+                  - {name: a, organisation: Contoso}
+                """
+            ).first?.contains(#"did you mean "organization"?"#) == true)
     }
 }

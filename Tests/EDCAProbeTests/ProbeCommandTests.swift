@@ -109,7 +109,8 @@ struct ProbeCommandTests {
         }
         let payload = ProbeRequest(request: request, nonce: String(repeating: "0", count: 32), deadlineSeconds: 45)
             .payload()
-        #expect(payload.count < ProbeRequest.payloadSizeLimit / 4, "\(payload.count) bytes")
+        // The reads take about 220 KB; the probe script, with the Exchange stage's table, about 45 KB more.
+        #expect(payload.count < ProbeRequest.payloadSizeLimit / 3, "\(payload.count) bytes")
     }
 
     @Test("A request over the payload limit is refused before anything is sent")

@@ -154,3 +154,65 @@ struct ChangesOnlyRunTests {
         #expect(report.drift.newFailures.isEmpty)
     }
 }
+
+/// An organization control's findings name the organization in `resources`: the report shows one row for the
+/// organization, whichever server's facts decided, beside the servers' own rows.
+@Suite("Report of organization findings")
+struct OrganizationFindingReportTests {
+    @Test func anOrganizationFindingIsOneRowNamedAfterTheOrganization() throws {
+        let run = SpoolRun(runID: "44444444444444444444444444444444", productVersion: "0.1.0")
+        let spec = try #require(KnownSpool.controls.first { $0.letter == "A" })
+        var control = try KnownSpool.control(spec)
+        control.subject = .organization
+        let verdict = control.evaluate(on: RegistrySnapshot(), role: .mailbox)
+        let time = Int64(1_764_172_800_000)
+        var lines: [String] = []
+        for name in ["mbx01", "mbx02"] {
+            let host = SpoolHost(hostname: name, ip: "10.0.0.1", role: .mailbox)
+            lines.append(
+                SpoolEvents.complianceFinding(
+                    control: control.metadata, status: .fail, evidence: verdict.evidence, host: host,
+                    drift: Drift(kind: .new, previous: nil), run: run, timeMilliseconds: time
+                ).compactRendered())
+        }
+        let organization = SpoolEvents.complianceFinding(
+            control: control.metadata, status: .pass, evidence: verdict.evidence,
+            host: SpoolHost(hostname: "mbx01", ip: "10.0.0.1", role: .mailbox), subject: .organization("Contoso"),
+            drift: Drift(kind: .new, previous: nil), run: run, timeMilliseconds: time
+        ).compactRendered()
+        #expect(organization.contains(#""resources":[{"name":"Contoso","type":"Organization"}]"#), "\(organization)")
+        #expect(!organization.contains(#""message""#), "lean findings have no message: resources name the organization")
+        lines.append(organization)
+        let file = SpoolFile(
+            path: "spool/findings-20251127T000000Z.ndjson", bytes: Array((lines.joined(separator: "\n") + "\n").utf8))
+        let runs = try SpoolRuns.read([file], directory: "spool")
+        let (selected, earlier) = try runs.select(nil)
+        let report = FleetReport(run: selected, earlier: earlier, details: try KnownSpool.details())
+        #expect(Set(report.hosts.map(\.host.name)) == ["mbx01", "mbx02", "organization Contoso"])
+        let row = try #require(report.hosts.first { $0.host.name == "organization Contoso" })
+        #expect(row.host.role == "Organization")
+        #expect(row.statuses.compactMap { $0 } == [.pass])
+        #expect(row.host.server == "mbx01", "the server whose facts decided")
+    }
+
+    @Test func anOrganizationsFixesRunOnceOnTheServerThatCollected() throws {
+        let run = SpoolRun(runID: "55555555555555555555555555555555", productVersion: "0.1.0")
+        let spec = try #require(KnownSpool.controls.first { $0.letter == "A" })
+        var control = try KnownSpool.control(spec)
+        control.subject = .organization
+        let verdict = control.evaluate(on: RegistrySnapshot(), role: .mailbox)
+        let line = SpoolEvents.complianceFinding(
+            control: control.metadata, status: .fail, evidence: verdict.evidence,
+            host: SpoolHost(hostname: "mbx02.corp", ip: "10.0.0.2", role: .mailbox), subject: .organization("Contoso"),
+            drift: Drift(kind: .new, previous: nil), run: run, timeMilliseconds: 1_764_172_800_000
+        ).compactRendered()
+        let file = SpoolFile(path: "spool/findings-20251128T000000Z.ndjson", bytes: Array((line + "\n").utf8))
+        let (selected, earlier) = try SpoolRuns.read([file], directory: "spool").select(nil)
+        let report = FleetReport(run: selected, earlier: earlier, details: try KnownSpool.details())
+        for hosts in [[], ["MBX02.corp"]] {
+            let script = RemediationScript.render(report, hosts: hosts, generatedAt: "now", productVersion: "0.1.0")
+            #expect(script.contains("# organization Contoso: 1 failed control(s) (runs on mbx02.corp)\r\n"))
+            #expect(script.contains("if ($env:COMPUTERNAME -eq 'MBX02') {\r\n"), "\(script)")
+        }
+    }
+}

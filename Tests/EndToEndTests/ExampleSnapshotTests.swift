@@ -32,7 +32,10 @@ struct ExampleSnapshotTests {
     func hardenedServerPassesEverything() throws {
         let verdicts = try verdicts("Inventory/examples/hardened-exchange-se-mailbox.json")
         #expect(Set(verdicts.keys) == (try shippedIDs()))
-        let others = verdicts.filter { $0.value != "Pass" && $0.value != "Skipped" }
+        // EDCA-TLS-002 asks for at least 40 connections per domain where EDCA-TLS-017 asks for at most 20 (both
+        // upstream's): a server that passes TLS-017 is Unknown for TLS-002, which never fails.
+        let others = verdicts.filter { $0.value != "Pass" && $0.value != "Skipped" && $0.key != "EDCA-TLS-002" }
+        #expect(verdicts["EDCA-TLS-002"] == "Unknown")
         #expect(others.isEmpty, "not Pass or Skipped: \(others.sorted { $0.key < $1.key })")
     }
 
@@ -85,12 +88,106 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-010": "Pass",  // C: is NTFS
         "EDCA-SEC-025": "Pass",  // the firewall is on for every profile (the Windows default)
         "EDCA-SEC-026": "Pass",  // Defender real-time protection on
+        "EDCA-RES-001": "Pass",  // every Exchange service of a Mailbox server runs
+        "EDCA-PERF-014": "Pass",  // 64 GB on a 2019 Mailbox server (32 to 256 GB)
+        // The Exchange controls on Fabrikam's facts (Drafts/exchange/lab-facts: Exchange 2019 CU14 as setup left it,
+        // one server, no hybrid, no DAG, no authentication or device policy set). Unknown: DATA-004 (no override
+        // confirms the default-on signing of CU14), IAC-009 (modern authentication off), TLS-002 (the defaults,
+        // 20 connections per domain and a 15-minute retry interval, are below HealthChecker's baseline; never Fail). Skipped: hybrid and Edge-only controls, no IRM licensing.
+        "EDCA-DATA-004": "Unknown",
+        "EDCA-DATA-014": "Pass",
+        "EDCA-DATA-015": "Pass",
+        "EDCA-DATA-016": "Skipped",
+        "EDCA-GOV-001": "Fail",
+        "EDCA-GOV-004": "Skipped",
+        "EDCA-GOV-005": "Pass",
+        "EDCA-GOV-006": "Pass",
+        "EDCA-GOV-007": "Pass",
+        "EDCA-GOV-008": "Pass",
+        "EDCA-GOV-009": "Pass",
+        "EDCA-IAC-004": "Fail",
+        "EDCA-IAC-008": "Fail",
+        "EDCA-IAC-009": "Unknown",
+        "EDCA-IAC-011": "Skipped",
+        "EDCA-IAC-012": "Pass",
+        "EDCA-IAC-013": "Pass",
+        "EDCA-IAC-014": "Fail",
+        "EDCA-IAC-015": "Fail",
+        "EDCA-IAC-016": "Fail",
+        "EDCA-IAC-017": "Fail",
+        "EDCA-IAC-018": "Fail",
+        "EDCA-IAC-019": "Fail",
+        "EDCA-IAC-020": "Fail",
+        "EDCA-IAC-021": "Fail",
+        "EDCA-IAC-022": "Fail",
+        "EDCA-IAC-023": "Fail",
+        "EDCA-IAC-024": "Fail",
+        "EDCA-MON-001": "Pass",
+        "EDCA-MON-004": "Pass",
+        "EDCA-MON-005": "Pass",
+        "EDCA-MON-006": "Fail",  // message tracking logs subjects (the default)
+        "EDCA-MON-007": "Fail",  // four of the five receive connectors do not log the SMTP conversation
+        "EDCA-MON-008": "Fail",
+        "EDCA-MON-012": "Pass",
+        "EDCA-RES-004": "Pass",
+        "EDCA-RES-005": "Pass",
+        "EDCA-RES-006": "Fail",
+        "EDCA-RES-007": "Pass",
+        "EDCA-RES-009": "Pass",
+        "EDCA-RES-011": "Fail",
+        "EDCA-SEC-001": "Pass",
+        "EDCA-SEC-006": "Pass",
+        "EDCA-SEC-032": "Pass",
+        "EDCA-SEC-033": "Fail",  // the pickup directory is set (the default path)
+        "EDCA-SEC-034": "Fail",
+        "EDCA-SEC-039": "Pass",
+        "EDCA-TLS-001": "Pass",
+        "EDCA-TLS-002": "Unknown",
+        "EDCA-TLS-003": "Skipped",
+        "EDCA-TLS-004": "Fail",
+        "EDCA-TLS-005": "Fail",
+        "EDCA-TLS-006": "Fail",
+        "EDCA-TLS-007": "Fail",
+        "EDCA-TLS-008": "Pass",
+        "EDCA-TLS-009": "Pass",
+        "EDCA-TLS-010": "Pass",
+        "EDCA-TLS-011": "Pass",
+        "EDCA-TLS-012": "Fail",
+        "EDCA-TLS-013": "Fail",  // receive connectors accept 36 MB messages (the default)
         "EDCA-DATA-001": "Unknown",  // last year's expired certificate, with its key, is bound nowhere in HTTP.sys
         "EDCA-PERF-003": "Pass",  // a virtual machine: 16 virtual processors, 8 cores on each of 2 sockets
         "EDCA-PERF-007": "Fail",  // the VMXNET3 adapter's RSS is off, its driver's default
         "EDCA-PERF-011": "Fail",  // the VMXNET3 adapter's small receive ring has dropped 5412 packets
         "EDCA-PERF-013": "Skipped",  // Windows manages the page file (EDCA-PERF-008 fails that)
         "EDCA-PERF-016": "Pass",  // TcpAckFrequency set on no interface (Windows' default)
+        "EDCA-TLS-014": "Fail",
+        "EDCA-TLS-015": "Pass",
+        "EDCA-TLS-016": "Pass",
+        "EDCA-TLS-017": "Pass",
+        "EDCA-TLS-018": "Pass",
+        "EDCA-TLS-019": "Pass",
+        "EDCA-TLS-020": "Fail",
+        "EDCA-TLS-021": "Fail",
+        "EDCA-TLS-022": "Pass",
+        "EDCA-TLS-029": "Skipped",
+        "EDCA-TLS-030": "Skipped",
+        "EDCA-TLS-031": "Skipped",
+        "EDCA-TLS-032": "Skipped",
+        "EDCA-TLS-033": "Skipped",
+        "EDCA-TLS-034": "Skipped",
+        "EDCA-TLS-035": "Skipped",
+        "EDCA-TLS-037": "Skipped",
+        "EDCA-TLS-038": "Skipped",
+        "EDCA-TLS-039": "Skipped",
+        "EDCA-TLS-040": "Skipped",
+        "EDCA-TLS-041": "Pass",
+        "EDCA-TLS-042": "Skipped",
+        "EDCA-TLS-043": "Skipped",
+        "EDCA-TLS-044": "Skipped",
+        "EDCA-TLS-045": "Skipped",
+        "EDCA-TLS-046": "Skipped",
+        "EDCA-TLS-047": "Skipped",
+        "EDCA-TLS-048": "Skipped",
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")

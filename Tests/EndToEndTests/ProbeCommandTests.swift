@@ -14,13 +14,22 @@ struct ProbeCommandTests {
             })
     }
 
+    /// The hardened lab host passes every control it is in scope of, except EDCA-TLS-002: upstream asks for at least
+    /// 40 connections per domain there and for at most 20 in EDCA-TLS-017, so a host that passes TLS-017 is Unknown
+    /// for TLS-002 (README, "Controls"), and `probe` exits 1.
+    private func expectHardened(_ run: AgentRun) throws {
+        #expect(run.status == 1, "\(run.standardError)")
+        let others = try verdicts(run).filter { $0.value != "Pass" && $0.value != "Skipped" }
+        #expect(others == ["EDCA-TLS-002": "Unknown"])
+    }
+
     @Test(
         "SEC-043 passes on a hardened host and fails on another, whichever shell the server's OpenSSH uses",
         arguments: ["cmd", "powershell"])
     func passAndFail(shell: String) throws {
         let hardened = try SimulatedHost(snapshot: "mbx01.json", shell: shell)
         let pass = try runAgent(hardened.probeArguments(["--format", "json"]))
-        #expect(pass.status == 0, "\(pass.standardError)")
+        try expectHardened(pass)
         #expect(try verdicts(pass)["EDCA-SEC-043"] == "Pass")
         let document = try #require(try parsedJSON(pass.standardOutput) as? [String: Any])
         let host = try #require(document["host"] as? [String: Any])
@@ -131,7 +140,7 @@ struct ProbeCommandTests {
             snapshot: "mbx01.json", shell: "powershell",
             faults: ["banner": "Authorized use only\r\n", "profileOutput": "Loading profile...\r\n", "clixml": true])
         let run = try runAgent(host.probeArguments(["--format", "json"]))
-        #expect(run.status == 0, "\(run.standardError)")
+        try expectHardened(run)
         #expect(try verdicts(run)["EDCA-SEC-043"] == "Pass")
     }
 

@@ -97,7 +97,7 @@ package enum ControlListing {
                 ("title", .string(control.title)),
                 ("description", .string(control.description)),
                 ("verify", .bool(control.verify)),
-                ("subject", .string(control.subject)),
+                ("subject", .string(control.subject.rawValue)),
                 ("category", .string(control.category)),
                 ("severity", .string(control.severity.rawValue)),
                 ("severityWeight", .integer(Int64(control.severityWeight))),

@@ -23,7 +23,10 @@ package struct EvaluationReport: Sendable {
         self.source = source
         self.role = role
         let plan = EvaluationPlan(controls: controls)
-        self.results = Array(zip(controls, plan.evaluateAll(on: plan.facts(from: snapshot), role: role)))
+        let facts = plan.facts(from: snapshot)
+        self.results = controls.indices.flatMap { index in
+            plan.verdicts(controlAt: index, on: facts, role: role).map { (controls[index], $0) }
+        }
     }
 
     /// How many verdicts have each status, in the order Pass, Fail, Unknown, Skipped, Error.
@@ -42,6 +45,8 @@ package struct EvaluationReport: Sendable {
             JSONOutput.object([
                 ("control", .string(control.id)),
                 ("title", .string(control.title)),
+                ("subject", .string(control.subject.rawValue)),
+                ("database", verdict.database.map(JSONOutput.string) ?? .null),
                 ("status", .string(verdict.status.rawValue)),
                 ("severity", .string(control.severity.rawValue)),
                 ("severityWeight", .integer(Int64(control.severityWeight))),
@@ -63,9 +68,12 @@ package struct EvaluationReport: Sendable {
         let statusWidth = Status.allCases.map(\.rawValue.count).max() ?? 0
         let idWidth = results.map(\.control.id.count).max() ?? 0
         for (control, verdict) in results {
+            // A verdict about something other than the server says what: `[Organization] title`.
+            let subject =
+                control.subject == .server ? "" : "[\(control.subject)\(verdict.database.map { " \($0)" } ?? "")] "
             lines.append(
                 "\(verdict.status.rawValue.padding(to: statusWidth))  \(control.id.padding(to: idWidth))  "
-                    + "\(control.severity.rawValue.padding(to: 8))  \(control.title)")
+                    + "\(control.severity.rawValue.padding(to: 8))  \(subject)\(control.title)")
             for line in verdict.evidenceLines {
                 lines.append(String(repeating: " ", count: statusWidth + 2) + "  - " + line)
             }

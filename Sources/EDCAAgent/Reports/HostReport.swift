@@ -15,7 +15,14 @@ package struct HostReport: Sendable {
     package init(scan: HostScan, controls: [Control]) {
         self.scan = scan
         let source = "\(scan.endpoint.host):\(scan.endpoint.port)"
-        evaluation = EvaluationReport(source: source, role: scan.role, results: Array(zip(controls, scan.verdicts)))
+        // The server controls' verdicts (one per database for a Database control), then the organization controls'
+        // when this host collected them.
+        let byID = Dictionary(controls.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        evaluation = EvaluationReport(
+            source: source, role: scan.role,
+            results: (scan.verdicts + (scan.organization?.verdicts ?? [])).compactMap { verdict in
+                byID[verdict.controlID].map { ($0, verdict) }
+            })
     }
 
     /// One line naming the host: computer name, address, Windows and Exchange builds, role, host key.
@@ -34,6 +41,10 @@ package struct HostReport: Sendable {
     package func table() -> String {
         var lines = [headline, ""]
         lines.append(evaluation.table())
+        if let error = scan.snapshot.exchange.stageError {
+            lines.append("")
+            lines.append("Exchange stage: \(error.description); the Exchange controls are Unknown.")
+        }
         if !scan.readErrors.isEmpty {
             lines.append("")
             lines.append("Reads the probe could not answer (their facts count as unreadable):")
@@ -56,6 +67,12 @@ package struct HostReport: Sendable {
             ("role", .string(scan.role.rawValue)),
             ("hostKeyFingerprint", .string(scan.hostKeyFingerprint)),
             ("readErrors", .array(scan.readErrors.map(JSONOutput.string))),
+            (
+                "exchangeStageError",
+                scan.snapshot.exchange.stageError.map {
+                    .object([("class", .string($0.errorClass)), ("message", .string($0.description))])
+                } ?? .null
+            ),
         ])
         return evaluation.document(extra: [("host", host)]).rendered()
     }

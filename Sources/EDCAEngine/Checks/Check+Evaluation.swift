@@ -45,6 +45,16 @@ extension CompiledCheck {
         case .cimCount(let check, let read):
             guard case .cim(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
             return check.evaluate(state, findings: &findings)
+        case .exchange(let check, let read):
+            guard case .exchange(let answer) = facts.answers[read] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(answer, scanTime: facts.scanTime, findings: &findings)
+        case .exchangeCount(let check, let read):
+            guard case .exchange(let answer) = facts.answers[read] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(answer, scanTime: facts.scanTime, findings: &findings)
         case .certificates(let check, let read, let bindingReads):
             guard case .certificates(let state) = facts.answers[read] else {
                 preconditionFailure("answer of the wrong kind")

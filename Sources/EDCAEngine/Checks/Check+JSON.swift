@@ -5,7 +5,8 @@ extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
-        "contains", "emptyList", "bitsSet", "bitsClear", "versionAtLeast", "dateBefore", "dateAfter",
+        "contains", "emptyList", "bitsSet", "bitsClear", "versionAtLeast", "startsWith", "containsText",
+        "dateBefore", "dateAfter",
     ]
     /// Every field name the check language knows, for "did you mean" suggestions.
     static let fieldNames =
@@ -15,11 +16,11 @@ extension Check {
         ]
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
         + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf", "certificates", "where"]
-        + ["compare", "within", "whenDenied"]
+        + ["compare", "within", "whenDenied"] + exchangeFieldNames
         + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
-        "certificates", "compare",
+        "certificates", "compare", "exchange", "exchangeCountOf",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -66,6 +67,10 @@ extension Check {
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
             guard let cimClass, let rule else { return nil }
             body = .cimCount(CimCountCheck(cimClass: cimClass, rule: rule))
+        case "exchange":
+            body = decodeExchange(&reader, catalogs: catalogs, problems: &problems)
+        case "exchangeCountOf":
+            body = decodeExchangeCount(&reader, catalogs: catalogs, problems: &problems)
         default:
             body = decodeKeyOrValue(&reader, catalogs: catalogs, problems: &problems)
         }
@@ -511,6 +516,7 @@ extension Check {
             if case .string(let operand) = json.kind, !operand.lowercased().hasPrefix("0x") {
                 return .equalsText(operand)
             }
+            if case .bool(let operand) = json.kind { return .equalsBool(operand) }
             return number().map(Comparison.equalsNumber)
         case "oneOf":
             guard let items = JSONRead.array(json, path, &problems) else { return nil }
@@ -557,6 +563,8 @@ extension Check {
         case "dateAfter": return decodeDate(json, path: path, problems: &problems).map(Comparison.dateAfter)
         case "equalsIgnoringCase": return text().map(Comparison.equalsIgnoringCase)
         case "contains": return text().map(Comparison.contains)
+        case "startsWith": return text().map(Comparison.startsWith)
+        case "containsText": return text().map(Comparison.containsText)
         case "emptyList": return JSONRead.bool(json, path, &problems).map(Comparison.emptyList)
         case "matches":
             guard let source = text() else { return nil }

@@ -23,6 +23,10 @@ package indirect enum Check: Sendable {
     case cim(CimCheck)
     /// Counts a CIM class's instances.
     case cimCount(CimCountCheck)
+    /// Reads one property of the rows an allow-listed Exchange cmdlet returned.
+    case exchange(ExchangeCheck)
+    /// Counts the rows an allow-listed Exchange cmdlet returned.
+    case exchangeCount(ExchangeCountCheck)
     /// Reads one field of the certificates of a local machine store.
     case certificates(CertificateCheck)
     /// Compares two quantities summed over CIM instances.
@@ -277,6 +281,8 @@ extension Check {
         case .service(let check): [.service(ServiceName(check.name))]
         case .cim(let check): [.cim(check.cimClass)]
         case .cimCount(let check): [.cim(check.cimClass)]
+        case .exchange(let check): [.exchange(check.fact)]
+        case .exchangeCount(let check): [.exchange(check.fact)]
         case .certificates(let check): check.reads
         case .compare(let check): check.reads
         case .role: []

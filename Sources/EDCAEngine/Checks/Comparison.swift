@@ -5,6 +5,8 @@ import EDCAJSON
 package enum Comparison: Sendable {
     /// The number equals the operand (`"equals": 1`).
     case equalsNumber(UInt64)
+    /// The boolean (stored as 1 or 0) equals the operand (`"equals": true`).
+    case equalsBool(Bool)
     /// The string equals the operand exactly (`"equals": "Value"`).
     case equalsText(String)
     /// The number is one of the operands.
@@ -27,6 +29,10 @@ package enum Comparison: Sendable {
     case matches(RegexPattern)
     /// The `REG_MULTI_SZ` list has an item equal to the operand, ignoring case.
     case contains(String)
+    /// The string (or an item of the list) starts with the operand, ignoring case.
+    case startsWith(String)
+    /// The string (or an item of the list) contains the operand, ignoring case.
+    case containsText(String)
     /// The `REG_MULTI_SZ` list has no item other than empty strings (`true`), or has one (`false`).
     case emptyList(Bool)
     /// Every bit of the mask is set.
@@ -80,21 +86,28 @@ package enum Comparison: Sendable {
         case noScanTime
     }
 
-    /// Tests one datum. Numeric tests read `REG_SZ` numbers as numbers (``RegistryData/numericValue``); date tests
-    /// compare with `scanTime` when their operand is relative to it.
+    /// Tests one datum. Numeric tests read `REG_SZ` numbers as numbers (``RegistryData/numericValue``), and the
+    /// text `Unlimited` (an Exchange limit that is not set) as larger than any number; date tests compare with
+    /// `scanTime` when their operand is relative to it.
     package func test(_ data: RegistryData, scanTime: Timestamp? = nil) -> Outcome {
         switch self {
         case .dateBefore(let operand): date(data, operand, scanTime) { $0 < $1 }
         case .dateAfter(let operand): date(data, operand, scanTime) { $0 > $1 }
         case .equalsNumber(let operand): number(data) { $0 == operand }
+        case .equalsBool(let operand):
+            if let value = data.numericValue, value <= 1 {
+                (value == 1) == operand ? .holds : .fails
+            } else {
+                .wrongType(expected: "a boolean")
+            }
         case .oneOfNumbers(let operands): number(data) { operands.contains($0) }
-        case .atLeast(let operand): number(data) { $0 >= operand }
+        case .atLeast(let operand): number(data, unlimited: .holds) { $0 >= operand }
         case .atMost(let operand): number(data) { $0 <= operand }
-        case .greaterThan(let operand): number(data) { $0 > operand }
+        case .greaterThan(let operand): number(data, unlimited: .holds) { $0 > operand }
         case .lessThan(let operand): number(data) { $0 < operand }
         case .between(let low, let high): number(data) { $0 >= low && $0 <= high }
-        case .bitsSet(let mask): number(data) { $0 & mask == mask }
-        case .bitsClear(let mask): number(data) { $0 & mask == 0 }
+        case .bitsSet(let mask): number(data, unlimited: .wrongType(expected: "a number")) { $0 & mask == mask }
+        case .bitsClear(let mask): number(data, unlimited: .wrongType(expected: "a number")) { $0 & mask == 0 }
         case .equalsText(let operand): text(data) { $0 == operand }
         case .oneOfTexts(let operands): text(data) { operands.contains($0) }
         case .equalsIgnoringCase(let operand): text(data) { RegistryName.sameName($0, operand) }
@@ -105,6 +118,8 @@ package enum Comparison: Sendable {
             } else {
                 .wrongType(expected: "a version such as \"15.2.1748.43\" (REG_SZ)")
             }
+        case .startsWith(let operand): texts(data) { $0.lowercased().hasPrefix(operand.lowercased()) }
+        case .containsText(let operand): texts(data) { $0.lowercased().contains(operand.lowercased()) }
         case .contains(let operand):
             if case .multiString(let items) = data {
                 items.contains { RegistryName.sameName($0, operand) } ? .holds : .fails
@@ -120,6 +135,18 @@ package enum Comparison: Sendable {
         }
     }
 
+    /// Tests a number; the text `Unlimited` (ignoring case) is larger than any number, so it gives `unlimited`
+    /// (which holds only for `atLeast` and `greaterThan`).
+    private func number(
+        _ data: RegistryData, unlimited: Outcome = .fails, _ predicate: (UInt64) -> Bool
+    ) -> Outcome {
+        guard let value = data.numericValue else {
+            if let text = data.textValue, RegistryName.sameName(text, "Unlimited") { return unlimited }
+            return .wrongType(expected: "a number")
+        }
+        return predicate(value) ? .holds : .fails
+    }
+
     private func date(
         _ data: RegistryData, _ operand: DateOperand, _ scanTime: Timestamp?,
         _ predicate: (Timestamp, Timestamp) -> Bool
@@ -131,9 +158,10 @@ package enum Comparison: Sendable {
         return predicate(value, bound) ? .holds : .fails
     }
 
-    private func number(_ data: RegistryData, _ predicate: (UInt64) -> Bool) -> Outcome {
-        guard let value = data.numericValue else { return .wrongType(expected: "a number") }
-        return predicate(value) ? .holds : .fails
+    /// Tests a string, or each item of a list (holding when one item does).
+    private func texts(_ data: RegistryData, _ predicate: (String) -> Bool) -> Outcome {
+        if case .multiString(let items) = data { return items.contains(where: predicate) ? .holds : .fails }
+        return text(data, predicate)
     }
 
     private func text(_ data: RegistryData, _ predicate: (String) -> Bool) -> Outcome {
@@ -147,6 +175,7 @@ extension Comparison: CustomStringConvertible {
     package var description: String {
         switch self {
         case .equalsNumber(let operand): "\(operand)"
+        case .equalsBool(let operand): "\(operand)"
         case .equalsText(let operand): quoted(operand)
         case .oneOfNumbers(let operands): "one of " + operands.map(String.init).joined(separator: ", ")
         case .oneOfTexts(let operands): "one of " + operands.map(quoted).joined(separator: ", ")
@@ -158,6 +187,8 @@ extension Comparison: CustomStringConvertible {
         case .equalsIgnoringCase(let operand): "\(quoted(operand)) (ignoring case)"
         case .matches(let pattern): "matches /\(pattern.source)/"
         case .contains(let operand): "a list containing \(quoted(operand)) (ignoring case)"
+        case .startsWith(let operand): "starting with \(quoted(operand)) (ignoring case)"
+        case .containsText(let operand): "text containing \(quoted(operand)) (ignoring case)"
         case .emptyList(true): "an empty list"
         case .emptyList(false): "a list with at least one item"
         case .bitsSet(let mask): "bits \(hex(mask)) set"

@@ -11,7 +11,20 @@ package struct EvaluationPlan: Sendable {
     package let controls: [Control]
     /// Every read the controls need, merged and de-duplicated; ``HostFacts`` answers them in this order.
     package let reads: [FactRead]
+    /// The positions in ``controls`` of the controls evaluated on every server (subject `Server`, `Database`).
+    package let serverControlIndices: [Int]
+    /// The positions in ``controls`` of the controls evaluated once per organization (subject `Organization`,
+    /// `Mailbox`), on the facts of the one host chosen to collect them.
+    package let organizationControlIndices: [Int]
+    /// The reads the server controls need: what a host that does not collect organization facts is asked.
+    package let serverReads: [FactRead]
+    /// The reads the organization controls need (some may also be server reads).
+    package let organizationReads: [FactRead]
     private let checks: [CompiledCheck]
+    /// The number of the `MailboxDatabase` stage key's read, and which controls of subject `Database` read it:
+    /// those give one verdict per database.
+    private let databaseRead: Int?
+    private let perDatabase: [Bool]
 
     /// Compiles controls into a plan.
     package init(controls: [Control]) {
@@ -21,6 +34,75 @@ package struct EvaluationPlan: Sendable {
         self.controls = controls
         self.reads = request.reads
         self.checks = controls.map { CompiledCheck($0.check, readNumbers: numbers) }
+        serverControlIndices = controls.indices.filter { !controls[$0].subject.isOrganizationWide }
+        organizationControlIndices = controls.indices.filter { controls[$0].subject.isOrganizationWide }
+        serverReads = FactRequest(checks: serverControlIndices.map { controls[$0].check }).reads
+        organizationReads = FactRequest(checks: organizationControlIndices.map { controls[$0].check }).reads
+        let databases = ExchangeFact.named(Self.databaseKey).map { FactRead.exchange($0) }
+        databaseRead = databases.flatMap { numbers[$0] }
+        perDatabase = controls.map { control in
+            guard control.subject == .database, let databases else { return false }
+            return FactRequest(checks: [control.check]).reads.contains(databases)
+        }
+    }
+
+    /// The stage key whose rows are the databases of a server.
+    package static let databaseKey = "MailboxDatabase"
+
+    /// The verdicts of the control at `index` on a host: one, or for a control of subject `Database` that reads
+    /// the `MailboxDatabase` stage key, one per database the host answered (each evaluated as if the host had that
+    /// database alone, and named by its `Name`). No row, or an error, gives the one verdict the check gives then.
+    package func verdicts(controlAt index: Int, on facts: HostFacts, role: ExchangeRole) -> [Verdict] {
+        guard perDatabase[index], let databaseRead, case .exchange(.rows(let rows)) = facts.answers[databaseRead],
+            !rows.isEmpty
+        else { return [evaluate(controlAt: index, on: facts, role: role)] }
+        return rows.enumerated().map { number, row in
+            var one = facts
+            one.answers[databaseRead] = .exchange(.rows([row]))
+            var verdict = evaluate(controlAt: index, on: one, role: role)
+            verdict.database = Self.databaseName(row) ?? "database \(number + 1)"
+            return verdict
+        }
+    }
+
+    private static func databaseName(_ row: FactRecord) -> String? {
+        switch row["Name"] {
+        case .string(let name)?, .expandString(let name)?: name
+        default: nil
+        }
+    }
+
+    /// Whether some control is evaluated once per organization.
+    package var hasOrganizationControls: Bool { !organizationControlIndices.isEmpty }
+
+    /// Evaluates the server controls on a host, in the plan's order (a `Database` control: one verdict per
+    /// database, see ``verdicts(controlAt:on:role:)``).
+    package func evaluateServerControls(on facts: HostFacts, role: ExchangeRole) -> [Verdict] {
+        serverControlIndices.flatMap { verdicts(controlAt: $0, on: facts, role: role) }
+    }
+
+    /// Evaluates the organization controls on the facts of the host that collected them, in the plan's order.
+    package func evaluateOrganizationControls(on facts: HostFacts, role: ExchangeRole) -> [Verdict] {
+        organizationControlIndices.map { evaluate(controlAt: $0, on: facts, role: role) }
+    }
+
+    /// The organization controls' reads that the host answered with an error (access denied, a failed read), in
+    /// words (an Exchange stage key with its error class): facts another host of the organization may give.
+    package func organizationReadErrors(in facts: HostFacts) -> [String] {
+        var numbers: [FactRead: Int] = [:]
+        for (number, read) in reads.enumerated() { numbers[read] = number }
+        return organizationReads.compactMap { read in
+            guard let number = numbers[read], facts.answers[number].isError else { return nil }
+            switch (read, facts.answers[number]) {
+            case (.exchange(let fact), .exchange(.factError(let error))),
+                (.exchange(let fact), .exchange(.stageError(let error))):
+                return "Exchange \(fact.key): \(error.description)"
+            case (.exchange(let fact), _):
+                return "Exchange \(fact.key): not answered"
+            default:
+                return "\(read): unreadable"
+            }
+        }
     }
 
     /// Answers the plan's reads from a host's snapshot.
@@ -102,6 +184,8 @@ package struct HostFacts: Sendable {
         case service(ServiceState)
         /// A CIM class's instances; nil when the snapshot did not read the class.
         case cim(CimClassState?)
+        /// An Exchange stage key's rows, or why there are none.
+        case exchange(ExchangeAnswer)
         /// A certificate store's certificates; nil when the snapshot did not read the store.
         case certificates(CertificateStoreState?)
     }
@@ -137,6 +221,37 @@ package struct HostFacts: Sendable {
     }
 }
 
+extension HostFacts.Answer {
+    /// Whether the read failed on the host (access denied, an error), so that the answer says nothing about the
+    /// fact; an absent key, value, service or class is data, not an error.
+    package var isError: Bool {
+        switch self {
+        case .value(let fact):
+            if case .denied = fact { true } else { false }
+        case .existence(let existence):
+            if case .unknown = existence { true } else { false }
+        case .subkeys(let subkeys):
+            if case .denied = subkeys { true } else { false }
+        case .subkeyNames(let state):
+            if case .denied = state { true } else { false }
+        case .service(let state):
+            if case .denied = state { true } else { false }
+        case .cim(let state):
+            switch state {
+            case .denied, nil: true
+            case .instances, .absent: false
+            }
+        case .exchange(let answer):
+            if case .rows = answer { false } else { true }
+        case .certificates(let state):
+            switch state {
+            case .denied, nil: true
+            case .entries, .absent: false
+            }
+        }
+    }
+}
+
 extension HostSnapshot {
     /// What the snapshot says in answer to one read: one case per kind of read, each answered from its part of the
     /// snapshot.
@@ -162,6 +277,8 @@ extension HostSnapshot {
             return .service(services.state(of: name.text))
         case .cim(let cimClass):
             return .cim(cim.state(of: cimClass))
+        case .exchange(let fact):
+            return .exchange(ExchangeAnswer(exchange, fact))
         case .certificates(let store):
             return .certificates(certificates.state(of: store))
         }
@@ -177,6 +294,8 @@ indirect enum CompiledCheck: Sendable {
     case service(ServiceCheck, read: Int)
     case cim(CimCheck, read: Int)
     case cimCount(CimCountCheck, read: Int)
+    case exchange(ExchangeCheck, read: Int)
+    case exchangeCount(ExchangeCountCheck, read: Int)
     case certificates(CertificateCheck, read: Int, bindingReads: [Int])
     case compare(CompareCheck, left: Int, right: Int)
     case role(ExchangeRole)
@@ -199,6 +318,8 @@ indirect enum CompiledCheck: Sendable {
         case .service(let leaf): self = .service(leaf, read: number(.service(ServiceName(leaf.name))))
         case .cim(let leaf): self = .cim(leaf, read: number(.cim(leaf.cimClass)))
         case .cimCount(let leaf): self = .cimCount(leaf, read: number(.cim(leaf.cimClass)))
+        case .exchange(let leaf): self = .exchange(leaf, read: number(.exchange(leaf.fact)))
+        case .exchangeCount(let leaf): self = .exchangeCount(leaf, read: number(.exchange(leaf.fact)))
         case .certificates(let leaf):
             let reads = leaf.reads
             self = .certificates(leaf, read: number(reads[0]), bindingReads: reads.dropFirst().map(number))

@@ -23,6 +23,13 @@ package enum Finding: Sendable {
     case cimSummary(CimCheck, CimSummary, Status)
     /// A count of CIM instances (nil when the class cannot be read) and what the rule gave.
     case cimCount(CimCountCheck, count: Int?, RuleOutcome)
+    /// One Exchange row's property (`row` names it by `Identity` or `Name`; nil data: not set) and what the rule
+    /// gave.
+    case exchangeRow(ExchangeCheck, row: String?, RegistryData?, RuleOutcome)
+    /// An Exchange check that had no row to decide on, or rows passing that are not listed one by one.
+    case exchangeSummary(ExchangeCheck, ExchangeSummary, Status)
+    /// A count of Exchange rows, or why there is none, and what the rule gave.
+    case exchangeCount(ExchangeCountCheck, ExchangeCountObservation, RuleOutcome)
     /// One certificate's field (in `field`, which may be a `where` condition's that could not be tested), its
     /// HTTP.sys bindings when the check reads them, and what the rule gave.
     case certificateValue(
@@ -145,6 +152,7 @@ extension Finding: CustomStringConvertible {
 
     /// The finding as flat evidence: what was looked at, observed and required, worded for an auditor.
     package var evidence: Evidence {
+        if let evidence = Self.exchangeEvidence(self) { return evidence }
         switch self {
         case .value(let check, .composedVersion(let data), let outcome):
             let parts = check.versionParts.map(\.text).joined(separator: ".")
@@ -309,6 +317,8 @@ extension Finding: CustomStringConvertible {
             let roles = controlRoles.map(\.rawValue).joined(separator: " and ")
             return Evidence(
                 subject: nil, observed: "applies to \(roles) servers; this host is \(hostRole)", result: .skipped)
+        case .exchangeRow, .exchangeSummary, .exchangeCount:
+            preconditionFailure("Exchange findings are worded by exchangeEvidence")
         }
     }
 
@@ -397,7 +407,7 @@ extension Finding: CustomStringConvertible {
         return notes.isEmpty ? shown : shown + " (" + notes.joined(separator: "; ") + ")"
     }
 
-    private static func describe(_ outcome: RuleOutcome, rule: ValueRule) -> String {
+    static func describe(_ outcome: RuleOutcome, rule: ValueRule) -> String {
         switch (outcome, rule) {
         case (.matchedCase(let index, _), .cases(let cases, _)) where cases.indices.contains(index):
             return "case " + describe(cases[index])
@@ -416,7 +426,7 @@ extension Finding: CustomStringConvertible {
         }
     }
 
-    private static func describe(_ rule: ValueRule) -> String {
+    static func describe(_ rule: ValueRule) -> String {
         switch rule {
         case .require(let comparisons): "required: " + comparisons.map(\.description).joined(separator: " and ")
         case .cases(let cases, let otherwise):

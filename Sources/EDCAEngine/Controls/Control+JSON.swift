@@ -47,7 +47,7 @@ extension Control {
         let title = text("title")
         let description = text("description")
         let verify = reader.require("verify", problems: &problems).flatMap { JSONRead.bool($0, "verify", &problems) }
-        let subject = text("subject")
+        let subject = Self.decodeSubject(reader.require("subject", problems: &problems), &problems)
         let category = text("category")
         let severity = Self.decodeSeverity(reader.require("severity", problems: &problems), &problems)
         let weight = Self.decodeWeight(reader.require("severityWeight", problems: &problems), &problems)
@@ -101,6 +101,16 @@ extension Control {
         var message = "expected one of \(names.joined(separator: ", ")), found \"\(text)\""
         if let suggestion = closestName(to: text, among: names) { message += " (did you mean '\(suggestion)'?)" }
         problems.append(DecodingProblem(position: json.position, field: "severity", message: message))
+        return nil
+    }
+
+    private static func decodeSubject(_ json: JSONValue?, _ problems: inout [DecodingProblem]) -> ControlSubject? {
+        guard let json, let text = JSONRead.string(json, "subject", &problems) else { return nil }
+        if let subject = ControlSubject(rawValue: text) { return subject }
+        let names = ControlSubject.allCases.map(\.rawValue)
+        var message = "expected one of \(names.joined(separator: ", ")), found \"\(text)\""
+        if let suggestion = closestName(to: text, among: names) { message += " (did you mean '\(suggestion)'?)" }
+        problems.append(DecodingProblem(position: json.position, field: "subject", message: message))
         return nil
     }
 

@@ -21,7 +21,7 @@ package struct Control: Sendable {
 
     /// Creates a control from its fields.
     package init(
-        id: String, title: String, description: String, verify: Bool, subject: String, category: String,
+        id: String, title: String, description: String, verify: Bool, subject: ControlSubject, category: String,
         severity: Severity, severityWeight: Int, frameworks: [String], references: [Reference],
         requirements: [String] = [], remediation: Remediation, considerations: String, roles: [ExchangeRole],
         check: Check,
@@ -65,8 +65,8 @@ package struct Control: Sendable {
         set { metadata.verify = newValue }
     }
 
-    /// What the control is about, such as `Server`.
-    package var subject: String {
+    /// What the control is about: a server, the organization, a database.
+    package var subject: ControlSubject {
         get { metadata.subject }
         set { metadata.subject = newValue }
     }
@@ -128,6 +128,9 @@ package struct Verdict: Sendable {
     package var status: Status
     /// What the check saw, fact by fact.
     package var findings: [Finding]
+    /// The mailbox database the verdict is about (a control of subject `Database`: one verdict per row of the
+    /// `MailboxDatabase` stage key, named by its `Name`); nil for a verdict about the server or the organization.
+    package var database: String? = nil
 
     /// The evidence an auditor reads: the facts that decided the verdict, once each, in the order the check read
     /// them. Branches whose condition did not hold are left out unless they make the verdict (Skipped, or a group
