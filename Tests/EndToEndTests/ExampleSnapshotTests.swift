@@ -13,13 +13,7 @@ struct ExampleSnapshotTests {
         #expect(run.status == 0, "\(run.standardError)")
         let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
         let results = try #require(document["results"] as? [[String: Any]])
-        return Dictionary(
-            uniqueKeysWithValues: results.compactMap { result in
-                guard let id = result["control"] as? String, let status = result["status"] as? String else {
-                    return nil
-                }
-                return (id, status)
-            })
+        return statusesByControl(results)
     }
 
     private func shippedIDs() throws -> Set<String> {
