@@ -57,11 +57,10 @@ struct ScanSessionTests {
             Issue.record("host0 was not scanned: \(result.outcomes[0].result)")
             return
         }
-        // Every server control is judged on the host (a Database control once per database); organization-wide
-        // controls are judged once per organization, not among the host's verdicts.
+        let serverControls = settings.controls.filter { !$0.subject.isOrganizationWide }
         #expect(
-            Set(scan.verdicts.map(\.controlID))
-                == Set(settings.controls.filter { !$0.subject.isOrganizationWide }.map(\.id)))
+            Set(scan.verdicts.map(\.controlID)) == Set(serverControls.map(\.id)),
+            "organization controls are judged once per organization")
         #expect(scan.verdicts.allSatisfy { $0.findings.isEmpty }, "a spooled session keeps statuses, not findings")
         let spoolFile = try #require(result.spoolFile)
         #expect(try scanActivities(spoolFile).count == 4, "one Scan Activity per host and one for the run")

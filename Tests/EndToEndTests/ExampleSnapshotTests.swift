@@ -7,23 +7,13 @@ import Testing
 /// ship by default, before running them.
 @Suite("The example snapshots against the whole catalog")
 struct ExampleSnapshotTests {
-    /// The statuses of `evaluate --format json` on a snapshot, by control id. A control judged once per mailbox
-    /// database has one result per database: their statuses when they all agree, else the distinct statuses sorted
-    /// and joined with `/` (`Fail/Pass`), which no expectation below spells.
+    /// The statuses of `evaluate --format json` on a snapshot, by control id.
     private func verdicts(_ snapshot: String) throws -> [String: String] {
         let run = try runAgent(["evaluate", "--snapshot", snapshot, "--role", "Mailbox", "--format", "json"])
         #expect(run.status == 0, "\(run.standardError)")
         let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
         let results = try #require(document["results"] as? [[String: Any]])
-        let statuses = Dictionary(
-            results.compactMap { result -> (String, Set<String>)? in
-                guard let id = result["control"] as? String, let status = result["status"] as? String else {
-                    return nil
-                }
-                return (id, [status])
-            },
-            uniquingKeysWith: { $0.union($1) })
-        return statuses.mapValues { $0.sorted().joined(separator: "/") }
+        return statusesByControl(results)
     }
 
     private func shippedIDs() throws -> Set<String> {

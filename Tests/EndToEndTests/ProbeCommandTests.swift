@@ -2,24 +2,14 @@ import EDCATestSupport
 import Foundation
 import Testing
 
-/// The statuses of `probe --format json`, by control id. A control judged once per mailbox database has one result
-/// per database: their status when they all agree, else the distinct statuses sorted and joined with `/`
-/// (`Fail/Pass`), which no expectation spells.
-private func controlStatuses(_ run: AgentRun) throws -> [String: String] {
-    let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
-    let results = try #require(document["results"] as? [[String: Any]])
-    let statuses = Dictionary(
-        results.compactMap { result -> (String, Set<String>)? in
-            (result["control"] as? String).map { ($0, [result["status"] as? String ?? ""]) }
-        },
-        uniquingKeysWith: { $0.union($1) })
-    return statuses.mapValues { $0.sorted().joined(separator: "/") }
-}
-
 /// `edca-agent probe` against simulated Windows hosts over a real sshd. Serialized: each test starts its own sshd.
 @Suite("edca-agent probe over SSH", .serialized)
 struct ProbeCommandTests {
-    private func verdicts(_ run: AgentRun) throws -> [String: String] { try controlStatuses(run) }
+    private func verdicts(_ run: AgentRun) throws -> [String: String] {
+        let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
+        let results = try #require(document["results"] as? [[String: Any]])
+        return statusesByControl(results)
+    }
 
     /// The hardened lab host passes every control it is in scope of, except EDCA-TLS-002: upstream asks for at least
     /// 40 connections per domain there and for at most 20 in EDCA-TLS-017, so a host that passes TLS-017 is Unknown
@@ -161,15 +151,8 @@ struct ProbeCommandTests {
         #expect(replay.status == 0)
         let probed = try #require(try parsedJSON(probe.standardOutput) as? [String: Any])
         let replayed = try #require(try parsedJSON(replay.standardOutput) as? [String: Any])
-        // `probe` lists the server controls, then the organization controls; `evaluate` lists the catalog's order.
-        func byControl(_ results: [[String: Any]]) -> [[String: Any]] {
-            results.sorted {
-                ($0["control"] as? String ?? "", $0["database"] as? String ?? "")
-                    < ($1["control"] as? String ?? "", $1["database"] as? String ?? "")
-            }
-        }
-        let probedResults = byControl(try #require(probed["results"] as? [[String: Any]]))
-        let replayedResults = byControl(try #require(replayed["results"] as? [[String: Any]]))
+        let probedResults = try #require(probed["results"] as? [[String: Any]])
+        let replayedResults = try #require(replayed["results"] as? [[String: Any]])
         #expect(probedResults.map { $0["control"] as? String } == replayedResults.map { $0["control"] as? String })
         #expect(probedResults.map { $0["status"] as? String } == replayedResults.map { $0["status"] as? String })
         #expect(
@@ -215,7 +198,11 @@ struct ProbeCommandTests {
 
 @Suite("Probe over SSH: local facts beyond the registry", .serialized)
 struct LocalFactProbeTests {
-    private func statuses(_ run: AgentRun) throws -> [String: String] { try controlStatuses(run) }
+    private func statuses(_ run: AgentRun) throws -> [String: String] {
+        let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
+        let results = try #require(document["results"] as? [[String: Any]])
+        return statusesByControl(results)
+    }
 
     @Test("A denied CIM class and a denied service give Unknown with evidence, never Pass; other facts still decide")
     func deniedCimClassAndService() throws {
@@ -308,4 +295,17 @@ struct LocalFactProbeTests {
             #expect(verdicts[id] == "Pass", "\(id)")
         }
     }
+}
+
+/// The statuses of `probe` or `evaluate --format json` results, by control id. A control judged once per subject (a
+/// Database control gives one verdict per database) shows its one status when all agree, else its distinct statuses
+/// joined by `/` in alphabetical order, so that a test naming one status fails on a mixed result.
+func statusesByControl(_ results: [[String: Any]]) -> [String: String] {
+    var statuses: [String: [String]] = [:]
+    for result in results {
+        guard let id = result["control"] as? String else { continue }
+        let status = result["status"] as? String ?? ""
+        if !(statuses[id, default: []].contains(status)) { statuses[id, default: []].append(status) }
+    }
+    return statuses.mapValues { $0.sorted().joined(separator: "/") }
 }

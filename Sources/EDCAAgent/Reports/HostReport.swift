@@ -15,13 +15,17 @@ package struct HostReport: Sendable {
     package init(scan: HostScan, controls: [Control]) {
         self.scan = scan
         let source = "\(scan.endpoint.host):\(scan.endpoint.port)"
-        // The server controls' verdicts (one per database for a Database control), then the organization controls'
-        // when this host collected them.
-        let byID = Dictionary(controls.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // The server controls' verdicts (one per database for a Database control) and the organization controls'
+        // when this host collected them, in the catalog's order as `evaluate` lists them.
+        let position = Dictionary(
+            controls.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let verdicts = (scan.verdicts + (scan.organization?.verdicts ?? [])).enumerated().compactMap {
+            (offset, verdict) in position[verdict.controlID].map { (index: $0, offset: offset, verdict: verdict) }
+        }
         evaluation = EvaluationReport(
             source: source, role: scan.role,
-            results: (scan.verdicts + (scan.organization?.verdicts ?? [])).compactMap { verdict in
-                byID[verdict.controlID].map { ($0, verdict) }
+            results: verdicts.sorted { ($0.index, $0.offset) < ($1.index, $1.offset) }.map {
+                (controls[$0.index], $0.verdict)
             })
     }
 
