@@ -35,6 +35,8 @@ package enum Comparison: Sendable {
     case containsText(String)
     /// The `REG_MULTI_SZ` list has no item other than empty strings (`true`), or has one (`false`).
     case emptyList(Bool)
+    /// The list has at least this many non-empty items (`"itemsAtLeast": 2`: a database with two copies).
+    case itemsAtLeast(UInt64)
     /// Every bit of the mask is set.
     case bitsSet(UInt64)
     /// Every bit of the mask is clear.
@@ -132,6 +134,12 @@ package enum Comparison: Sendable {
             } else {
                 .wrongType(expected: "a REG_MULTI_SZ list")
             }
+        case .itemsAtLeast(let minimum):
+            if case .multiString(let items) = data {
+                items.filter { !$0.isEmpty }.count >= minimum ? .holds : .fails
+            } else {
+                .wrongType(expected: "a REG_MULTI_SZ list")
+            }
         }
     }
 
@@ -191,6 +199,7 @@ extension Comparison: CustomStringConvertible {
         case .containsText(let operand): "text containing \(quoted(operand)) (ignoring case)"
         case .emptyList(true): "an empty list"
         case .emptyList(false): "a list with at least one item"
+        case .itemsAtLeast(let minimum): "a list with at least \(minimum) item\(minimum == 1 ? "" : "s")"
         case .bitsSet(let mask): "bits \(hex(mask)) set"
         case .bitsClear(let mask): "bits \(hex(mask)) clear"
         case .versionAtLeast(let operand, let entry?): "version >= \(operand) (\(entry))"

@@ -241,6 +241,11 @@ extension HostFacts.Answer {
             case .denied, nil: true
             case .instances, .absent: false
             }
+        case .certificates(let state):
+            switch state {
+            case .denied, nil: true
+            case .entries, .absent: false
+            }
         case .exchange(let answer):
             if case .rows = answer { false } else { true }
         }
