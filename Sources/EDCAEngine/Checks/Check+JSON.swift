@@ -5,7 +5,7 @@ extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
-        "contains", "emptyList", "itemsAtLeast", "bitsSet", "bitsClear", "versionAtLeast", "startsWith", "containsText",
+        "contains", "emptyList", "itemsAtLeast", "sameAsProperty", "lessThanProperty", "bitsSet", "bitsClear", "versionAtLeast", "startsWith", "containsText",
         "dateBefore", "dateAfter",
     ]
     /// Every field name the check language knows, for "did you mean" suggestions.
@@ -566,6 +566,8 @@ extension Check {
         case "startsWith": return text().map(Comparison.startsWith)
         case "containsText": return text().map(Comparison.containsText)
         case "emptyList": return JSONRead.bool(json, path, &problems).map(Comparison.emptyList)
+        case "sameAsProperty": return text().map(Comparison.sameAsProperty)
+        case "lessThanProperty": return text().map(Comparison.lessThanProperty)
         case "itemsAtLeast": return decodeNumber(json, path: path, problems: &problems).map(Comparison.itemsAtLeast)
         case "matches":
             guard let source = text() else { return nil }

@@ -21,7 +21,7 @@ package struct RowCondition: Sendable {
     /// Whether a row matches.
     func matches(_ row: FactRecord, scanTime: Timestamp?) -> Bool {
         guard let data = row[property] else { return false }
-        return comparison.test(data, scanTime: scanTime) == .holds
+        return comparison.resolved(in: row).test(data, scanTime: scanTime) == .holds
     }
 }
 
@@ -298,7 +298,7 @@ extension ExchangeCheck {
         for row in selected {
             let label = fact.rowIdentity.flatMap { row[$0]?.textValue }
             let outcome: Finding.RuleOutcome =
-                row[property].map { rule.apply(to: $0, scanTime: scanTime) } ?? whenAbsent.map(
+                row[property].map { rule.resolved(in: row).apply(to: $0, scanTime: scanTime) } ?? whenAbsent.map(
                     Finding.RuleOutcome.absent) ?? .undecided
             let status = outcome.status
             tally.add(status)
