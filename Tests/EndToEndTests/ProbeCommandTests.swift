@@ -8,10 +8,11 @@ struct ProbeCommandTests {
     private func verdicts(_ run: AgentRun) throws -> [String: String] {
         let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
         let results = try #require(document["results"] as? [[String: Any]])
+        // One result per mailbox database for a database control: they must agree, or the verdict shows both.
         return Dictionary(
-            uniqueKeysWithValues: results.compactMap { result in
+            results.compactMap { result in
                 (result["control"] as? String).map { ($0, result["status"] as? String ?? "") }
-            })
+            }, uniquingKeysWith: { first, second in first == second ? first : "\(first)/\(second)" })
     }
 
     /// The hardened lab host passes every control it is in scope of, except EDCA-TLS-002: upstream asks for at least
@@ -203,10 +204,11 @@ struct LocalFactProbeTests {
     private func statuses(_ run: AgentRun) throws -> [String: String] {
         let document = try #require(try parsedJSON(run.standardOutput) as? [String: Any])
         let results = try #require(document["results"] as? [[String: Any]])
+        // One result per mailbox database for a database control: they must agree, or the verdict shows both.
         return Dictionary(
-            uniqueKeysWithValues: results.compactMap { result in
+            results.compactMap { result in
                 (result["control"] as? String).map { ($0, result["status"] as? String ?? "") }
-            })
+            }, uniquingKeysWith: { first, second in first == second ? first : "\(first)/\(second)" })
     }
 
     @Test("A denied CIM class and a denied service give Unknown with evidence, never Pass; other facts still decide")

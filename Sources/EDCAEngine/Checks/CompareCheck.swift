@@ -158,8 +158,8 @@ extension CompareCheck {
             // Both sides with units show in the left side's unit, so that they read side by side.
             let unitOf = left.unit != nil && quantity.unit != nil ? left : quantity
             switch reading {
-            case .value(let value, 0):
-                return " (\(unitOf.render(value)))"
+            case .value(_, 0):
+                return ""  // a fixed number: its text says it
             case .value(let value, let count):
                 return " = \(unitOf.render(value)) (\(count == 1 ? "1 instance" : "sum of \(count) instances"))"
             case .unreadable(let why): return ": \(why)"
