@@ -94,6 +94,23 @@ import Testing
         #expect(try verdict(count, exchange: quotas("2", "1")).status == .fail)
     }
 
+    @Test(arguments: [
+        // Another property that the key's rows do not have.
+        #"{"exchange": "Mailbox", "property": "UserPrincipalName", "require": "all", "sameAsProperty": "PrimarySmtp"}"#,
+        #"{"exchange": "Mailbox", "property": "UserPrincipalName", "where": [{"property": "PrimarySmtpAddress", "sameAsProperty": "Nope"}], "require": "all", "matches": "@"}"#,
+        // A leaf without rows.
+        #"{"key": "HKLM\\SOFTWARE\\X", "value": "A", "lessThanProperty": "B"}"#,
+        #"{"exchangeCountOf": "Mailbox", "sameAsProperty": "PrimarySmtpAddress"}"#,
+    ])
+    func rowComparisonsNameAPropertyOfTheRows(check: String) {
+        let problems = controlProblems(ControlDocument(check: check).text)
+        #expect(
+            problems.contains {
+                $0.field.hasPrefix("check")
+                    && ($0.message.contains("not an allow-listed property") || $0.message.contains("same row"))
+            }, "\(problems.map(\.description))")
+    }
+
     @Test func unlimitedIsLargerThanAnyNumber() throws {
         let unlimited = Self.facts([Self.connector("Default MBX01", enabled: true, size: #""Unlimited""#)])
         let atMost = try verdict(Self.sizeLimit, exchange: unlimited)

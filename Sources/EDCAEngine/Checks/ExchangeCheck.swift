@@ -195,7 +195,11 @@ extension Check {
                 valid = false
                 continue
             }
-            guard let property, comparisonsValid, let comparison = comparisons.first else {
+            guard let property, comparisonsValid, let comparison = comparisons.first,
+                case .require(let checked) = checkRowComparisons(
+                    .require([comparison]), reader: itemReader, rowsOf: fact, problems: &problems),
+                let comparison = checked.first
+            else {
                 valid = false
                 continue
             }
@@ -227,7 +231,7 @@ extension Check {
                         message: "expected \"all\", \"any\" or \"none\", found \"\(text)\""))
             }
         }
-        let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
+        let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems, rowsOf: fact)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
         let whenAbsent = decodeStatus(&reader, "whenAbsent", problems: &problems)
         guard let fact, let property, let selection, let quantifier, let rule, whenNoneFound.isValid,
