@@ -115,12 +115,15 @@ package struct FleetScan: Sendable {
     /// ``OrganizationCollectors`` says (the first host, in name order, that is not Edge and can collect them); the
     /// other hosts' requests leave out the reads only those controls need. Each organization's verdicts go to
     /// `recordOrganization` once decided and every host of it has finished.
-    /// - Parameter summarizing: keep each outcome ``HostOutcome/summarized`` once recorded (the spool holds the
-    ///   rest); false keeps them whole, for a caller that prints them.
-    /// - Returns: every outcome, in the order of `targets`.
+    /// - Parameters:
+    ///   - summarizing: keep each outcome ``HostOutcome/summarized`` once recorded (the spool holds the rest); false
+    ///     keeps them whole, for a caller that prints them.
+    ///   - record: records an outcome and returns it as recorded: the same, or the per-host error it became (a host
+    ///     whose time ran out while its events were built).
+    /// - Returns: every outcome as recorded, in the order of `targets`.
     package func run(
         _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest = StopRequest(),
-        summarizing: Bool = true, record: @Sendable (HostOutcome) async -> Void,
+        summarizing: Bool = true, record: @Sendable (HostOutcome) async -> HostOutcome,
         recordOrganization: @Sendable (OrganizationOutcome) async -> Void = { _ in }
     ) async -> [HostOutcome] {
         // The host tasks call `record`; they all end before this returns, so it does not really escape.
@@ -133,7 +136,7 @@ package struct FleetScan: Sendable {
 
     private func run(
         _ targets: [ScanTarget], runner: some RemoteCommandRunner, stop: StopRequest, summarizing: Bool,
-        recordingIn record: @escaping @Sendable (HostOutcome) async -> Void,
+        recordingIn record: @escaping @Sendable (HostOutcome) async -> HostOutcome,
         recordOrganization: @Sendable (OrganizationOutcome) async -> Void
     ) async -> [HostOutcome] {
         let stopping = { Task.isCancelled || stop.isRequested }
@@ -156,8 +159,7 @@ package struct FleetScan: Sendable {
                     }
                     if scope == .organizationOnly { return .organization(index, result) }
                     let outcome = HostOutcome(target: target, result: result, duration: ContinuousClock.now - started)
-                    await record(outcome)
-                    return .host(index, outcome)
+                    return .host(index, await record(outcome))
                 }
                 return true
             }
@@ -182,7 +184,7 @@ package struct FleetScan: Sendable {
             for index in unstarted {
                 let interrupted = HostOutcome(target: targets[index], result: .failure(.interrupted), duration: .zero)
                 outcomes[index] = interrupted
-                group.addTask { await record(interrupted) }
+                group.addTask { _ = await record(interrupted) }
             }
         }
         for organization in collectors.finishRemaining() { await recordOrganization(organization) }

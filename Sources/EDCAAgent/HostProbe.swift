@@ -24,11 +24,18 @@ package enum ProbeScope: Sendable, Hashable {
 /// Plan the controls' reads, run the constant probe command with the request on stdin, parse the framed response
 /// into a snapshot, decide the role, evaluate. Every failure before evaluation is a ``HostProbeError`` for this
 /// host alone.
+///
+/// The host's deadline bounds the whole of it: the SSH run, then reading the answer and evaluating the controls
+/// (``HostProbeError/processingTimeout(host:while:)``), then writing its events (``HostScan/timeLeft``). The agent's
+/// own work on an answer gets what the deadline had left when the answer arrived; time spent waiting for one of the
+/// agent's threads or for the spool's writer is not counted, so a busy agent does not fail hosts that answered.
 package struct HostProbe: Sendable {
     /// The controls, compiled once.
     package let plan: EvaluationPlan
     /// How long the probe may run on the server before it stops reading, in seconds.
     package let remoteDeadlineSeconds: Int
+    /// Each host's whole deadline.
+    package let deadline: Duration
     /// The request of each scope, merged and sorted once; each run gets its own nonce.
     private let serverRequest: ProbeRequest
     private let fullRequest: ProbeRequest
@@ -39,6 +46,7 @@ package struct HostProbe: Sendable {
     ///   below it, so that its partial answers arrive before the connection is given up.
     package init(controls: [Control], deadline: Duration) {
         plan = EvaluationPlan(controls: controls)
+        self.deadline = deadline
         let seconds = max(1, Int(deadline.components.seconds) * 3 / 4)
         remoteDeadlineSeconds = seconds
         let plan = self.plan
@@ -68,6 +76,7 @@ package struct HostProbe: Sendable {
         _ endpoint: SSHEndpoint, client: some RemoteCommandRunner, role: ExchangeRole?,
         scope: ProbeScope = .serverAndOrganization
     ) async throws(HostProbeError) -> HostScan {
+        let started = ContinuousClock.now
         let request = makeRequest(scope)
         let payload: [UInt8]
         do {
@@ -81,11 +90,18 @@ package struct HostProbe: Sendable {
         } catch {
             throw .transport(error)
         }
+        // What the host's deadline had left when its answer was complete (the transport's, which starts when a pool
+        // thread takes the host; else ours), counted from now: waiting for a thread of the agent does not count.
+        let now = ContinuousClock.now
+        let until = now.advanced(by: output.timeLeft ?? (deadline - (now - started)))
+        let timedOut = { (doing: String) in HostProbeError.processingTimeout(host: endpoint.host, while: doing) }
         var result: ProbeResult
         do {
             result = try ProbeResponse.parse(
                 standardOutput: output.standardOutput, standardError: output.standardError,
-                exitStatus: output.exitStatus, request: request)
+                exitStatus: output.exitStatus, request: request, deadline: until)
+        } catch  where error.code == .pastDeadline {
+            throw timedOut("reading its answer (\(output.standardOutput.count) bytes): \(error.message)")
         } catch {
             throw .probe(error)
         }
@@ -96,16 +112,20 @@ package struct HostProbe: Sendable {
             throw .unknownRole(endpoint.host)
         }
         let facts = plan.facts(from: result.snapshot)
+        if ContinuousClock.now >= until { throw timedOut("resolving its facts") }
         var organization: OrganizationFacts?
         if scope.includesOrganization, plan.hasOrganizationControls {
             organization = OrganizationFacts(
                 verdicts: plan.evaluateOrganizationControls(on: facts, role: hostRole),
                 readErrors: plan.organizationReadErrors(in: facts))
+            if ContinuousClock.now >= until { throw timedOut("evaluating the organization controls") }
         }
+        let verdicts = scope.includesServer ? plan.evaluateServerControls(on: facts, role: hostRole) : []
+        if ContinuousClock.now >= until { throw timedOut("evaluating the controls") }
         return HostScan(
             endpoint: endpoint, role: hostRole, identity: result.identity, snapshot: result.snapshot,
-            verdicts: scope.includesServer ? plan.evaluateServerControls(on: facts, role: hostRole) : [],
-            organization: organization, readErrors: result.readErrors, hostKeyFingerprint: output.hostKeyFingerprint)
+            verdicts: verdicts, organization: organization, readErrors: result.readErrors,
+            hostKeyFingerprint: output.hostKeyFingerprint, timeLeft: ContinuousClock.now.duration(to: until))
     }
 }
 
@@ -136,6 +156,26 @@ package struct HostScan: Sendable {
     package var readErrors: [String]
     /// The host key's SHA-256 fingerprint.
     package var hostKeyFingerprint: String
+    /// What the host's deadline had left once the controls were evaluated: writing its events gets that much time
+    /// (``ScanRecorder``, counted from when it starts, not from when the host waited for the spool); nil: unbounded.
+    package var timeLeft: Duration?
+
+    /// Creates a scan.
+    package init(
+        endpoint: SSHEndpoint, role: ExchangeRole, identity: HostIdentity, snapshot: HostSnapshot,
+        verdicts: [Verdict], organization: OrganizationFacts? = nil, readErrors: [String],
+        hostKeyFingerprint: String, timeLeft: Duration? = nil
+    ) {
+        self.endpoint = endpoint
+        self.role = role
+        self.identity = identity
+        self.snapshot = snapshot
+        self.verdicts = verdicts
+        self.organization = organization
+        self.readErrors = readErrors
+        self.hostKeyFingerprint = hostKeyFingerprint
+        self.timeLeft = timeLeft
+    }
 }
 
 /// Why a host could not be probed or evaluated.
@@ -148,6 +188,9 @@ package enum HostProbeError: Error, Sendable, CustomStringConvertible {
     case unknownRole(String)
     /// The scan was stopped (SIGTERM or SIGINT) before this host was probed.
     case interrupted
+    /// The host answered in time, but the agent's own processing of the answer (reading it, evaluating the controls,
+    /// writing its events) did not finish within what the host's deadline had left.
+    case processingTimeout(host: String, while: String)
 
     /// A stable error class for logs and the spool: `ssh.<code>`, `probe.<code>` or `role-unknown`.
     package var errorClass: String {
@@ -156,6 +199,7 @@ package enum HostProbeError: Error, Sendable, CustomStringConvertible {
         case .probe(let error): "probe.\(error.code.rawValue)"
         case .unknownRole: "role-unknown"
         case .interrupted: "interrupted"
+        case .processingTimeout: "agent.timeout"
         }
     }
 
@@ -167,6 +211,8 @@ package enum HostProbeError: Error, Sendable, CustomStringConvertible {
             "\(host): no Exchange role found (neither MailboxRole nor EdgeTransportRole under "
                 + #"HKLM\SOFTWARE\Microsoft\ExchangeServer\v15); give --role Mailbox or --role Edge"#
         case .interrupted: "the scan was stopped before this host was probed"
+        case .processingTimeout(let host, let doing):
+            "\(host): the agent's processing of its answer did not finish within the host's deadline (while \(doing))"
         }
     }
 }

@@ -58,7 +58,13 @@ package actor ScanRecorder {
     /// Writes one host's events: a Compliance Finding per applicable control (skipped ones are left out) and a Scan
     /// Activity, as one batch; returns once the batch is on disk (a sync shared with the hosts that finished
     /// meanwhile), and only then records the verdicts for drift. Calls may overlap: each host's batch stays whole.
-    package func record(_ outcome: HostOutcome) async {
+    ///
+    /// A scan whose time left (``HostScan/timeLeft``, counted from the start of this call) runs out while its
+    /// findings are built is recorded as the per-host error `agent.timeout` instead, without findings.
+    /// - Returns: the outcome as recorded: `outcome`, or the timeout it became.
+    @discardableResult
+    package func record(_ outcome: HostOutcome) async -> HostOutcome {
+        var outcome = outcome
         let end = Self.milliseconds(now())
         let start = end - outcome.milliseconds
         var lines: [String] = []
@@ -69,8 +75,8 @@ package actor ScanRecorder {
         let result: HostScanOutcome.Result
         var exchangeStageError: (errorClass: String, message: String)?
         var host = SpoolHost(hostname: outcome.target.name, ip: outcome.target.endpoint.host, role: outcome.target.role)
-        switch outcome.result {
-        case .success(let scan):
+        if case .success(let scan) = outcome.result {
+            let deadline = scan.timeLeft.map { ContinuousClock.now.advanced(by: $0) }
             host.role = scan.role
             host.osName = scan.identity.windowsProduct
             host.osBuild = scan.identity.windowsBuild
@@ -83,6 +89,16 @@ package actor ScanRecorder {
             verdicts = scan.verdicts.filter { $0.status != .skipped }
             if changesOnly { unchangedOmitted = 0 }
             for verdict in verdicts {
+                // A verdict with 100,000 subkeys' evidence takes long to write: the clock is read after each event.
+                if let deadline, ContinuousClock.now >= deadline {
+                    outcome.result = .failure(
+                        .processingTimeout(
+                            host: outcome.target.endpoint.host,
+                            while: "writing its events (\(lines.count) of \(verdicts.count) written)"))
+                    (lines, hostStatuses, verdicts, reported, unchangedOmitted) = ([], [:], [], [], nil)
+                    exchangeStageError = nil
+                    break
+                }
                 guard let control = controls[verdict.controlID] else { continue }
                 hostStatuses[verdict.status, default: 0] += 1
                 let subject = verdict.spoolSubject
@@ -100,6 +116,9 @@ package actor ScanRecorder {
                     subject: subject, drift: drift, run: run, timeMilliseconds: end)
                 lines.append(SpoolLine.render(event))
             }
+        }
+        switch outcome.result {
+        case .success:
             result = .completed
         case .failure(.interrupted):
             hostsInterrupted += 1
@@ -112,14 +131,14 @@ package actor ScanRecorder {
             host: host, result: result, startMilliseconds: start, endMilliseconds: end, statusCounts: hostStatuses,
             unchangedOmitted: unchangedOmitted, exchangeStageError: exchangeStageError)
         lines.append(SpoolLine.render(SpoolEvents.hostScanActivity(activity, run: run, timeMilliseconds: end)))
-        guard spoolFailure == nil else { return }
+        guard spoolFailure == nil else { return outcome }
         do throws(SpoolError) {
             try spool.appendBatch(lines)
             batchesAppended += 1
             try await commit.durable(through: batchesAppended)
         } catch {
             if spoolFailure == nil { spoolFailure = error }
-            return
+            return outcome
         }
         for verdict in verdicts {
             let key = verdict.spoolSubject.key(host: host.hostname)
@@ -128,6 +147,7 @@ package actor ScanRecorder {
                 reported: reported.contains(key + "|" + verdict.controlID))
             statusCounts[verdict.status, default: 0] += 1
         }
+        return outcome
     }
 
     /// Writes one organization's findings (Compliance Findings naming the organization in `resources`, with the

@@ -255,9 +255,10 @@ package enum ScanSession {
             concurrency: settings.concurrency)
         let runner = RetryingRunner(client, retries: settings.retries, backoff: settings.retryBackoff)
         let summarizing = recorder != nil && !settings.keepsDetails
-        return await scan.run(hosts, runner: runner, stop: stop, summarizing: summarizing) { outcome in
-            // Reported finished only once its events are on disk (the recorder returns then).
-            await recorder?.record(outcome)
+        return await scan.run(hosts, runner: runner, stop: stop, summarizing: summarizing) { finished in
+            // Reported finished only once its events are on disk (the recorder returns then), as recorded (a host
+            // whose time ran out while its events were built is a timeout).
+            let outcome = await recorder?.record(finished) ?? finished
             // Hosts record concurrently; `events` is called one at a time, under the progress lock.
             progress.withLock { progress in
                 progress.hostFinished(failed: outcome.isFailure, after: clock.now - started)
@@ -265,6 +266,7 @@ package enum ScanSession {
             }
             // A spool that cannot be written (a full disk) makes every further probe wasted: stop starting hosts.
             if await recorder?.spoolFailure != nil { stop.request() }
+            return outcome
         } recordOrganization: { organization in
             await recorder?.record(organization: organization)
             progress.withLock { _ in events(.organizationFinished(organization)) }

@@ -174,6 +174,8 @@ extension [Evidence] {
     /// required to be (when that is new) to the first one rather than repeating the fact; repeated notes go.
     /// Linear in the count: a host with 100,000 subkeys gives as many pieces of evidence.
     package func mergingRepeatedFacts() -> [Evidence] {
+        // Most verdicts have a few pieces of evidence: comparing them costs less than hashing their texts.
+        if count <= 16 { return mergingRepeatedFactsByComparison() }
         var merged: [Evidence] = []
         merged.reserveCapacity(count)
         var indexOfFact: [SeenFact: Int] = [:]
@@ -186,6 +188,34 @@ extension [Evidence] {
             let fact = SeenFact(subject: subject, observed: item.observed, value: item.value)
             guard let index = indexOfFact[fact] else {
                 indexOfFact[fact] = merged.count
+                merged.append(item)
+                continue
+            }
+            for rule in item.required where !merged[index].required.contains(rule) {
+                merged[index].required.append(rule)
+            }
+            if merged[index].result == nil { merged[index].result = item.result }
+        }
+        return merged
+    }
+}
+
+extension [Evidence] {
+    /// ``mergingRepeatedFacts()`` by comparing each piece with those kept: quadratic, for a few pieces.
+    fileprivate func mergingRepeatedFactsByComparison() -> [Evidence] {
+        var merged: [Evidence] = []
+        merged.reserveCapacity(count)
+        for item in self {
+            guard let subject = item.subject else {
+                // A note equals only a note, and notes are never changed once kept.
+                if !merged.contains(item) { merged.append(item) }
+                continue
+            }
+            guard
+                let index = merged.firstIndex(where: {
+                    $0.subject == subject && $0.observed == item.observed && $0.value == item.value
+                })
+            else {
                 merged.append(item)
                 continue
             }

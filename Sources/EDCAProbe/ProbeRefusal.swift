@@ -82,7 +82,7 @@ enum ProbeRefusal {
             return "powershell.exe printed nothing and ended\(detail); security software (AppLocker, WDAC, an "
                 + "EDR) likely blocked or killed it: allow the constant command line (edca-agent probe HOST "
                 + "--print-script)"
-        case .noResponse, .malformedResponse, .requestTooLarge:
+        case .noResponse, .malformedResponse, .requestTooLarge, .pastDeadline:
             return "the probe failed\(detail)"
         }
     }

@@ -25,6 +25,8 @@ package struct ProbeError: Error, Sendable, Equatable, CustomStringConvertible {
         case constrainedLanguage = "constrained-language"
         /// No output at all, then the process ended: security software likely blocked or killed powershell.exe.
         case blocked
+        /// The host's deadline passed while its answer was being read (a huge answer, or one that arrived late).
+        case pastDeadline = "past-deadline"
     }
 
     /// The kind of failure.
@@ -57,12 +59,21 @@ package enum ProbeResponse {
     /// Only the text between the two marker lines carrying the request's nonce counts; banners, profile output and
     /// stderr are ignored. Answers are matched to reads by position; answers beyond the reads are ignored, and an
     /// answer that does not fit its read makes that read's facts unreadable.
+    /// - Parameter deadline: when the host's deadline passes; reading stops with `pastDeadline` once it has (checked
+    ///   before and after the JSON is parsed, and every ``SnapshotBuilder/factsBetweenDeadlineChecks`` facts).
     /// - Throws: ``ProbeError`` when there is no framed response, or it is cut short or malformed.
     package static func parse(
-        standardOutput: [UInt8], standardError: [UInt8], exitStatus: Int32?, request: ProbeRequest
+        standardOutput: [UInt8], standardError: [UInt8], exitStatus: Int32?, request: ProbeRequest,
+        deadline: ContinuousClock.Instant? = nil
     ) throws(ProbeError) -> ProbeResult {
+        func checkDeadline(_ doing: String) throws(ProbeError) {
+            guard let deadline, ContinuousClock.now >= deadline else { return }
+            throw ProbeError(code: .pastDeadline, message: "the host's deadline passed while \(doing)")
+        }
+        try checkDeadline("finding the answer")
         let body = try framedBody(
             standardOutput, standardError: standardError, exitStatus: exitStatus, request: request)
+        try checkDeadline("finding the answer")
         let document: JSONValue
         do {
             document = try JSONParser.parse(body, maxDepth: maxDepth)
@@ -84,7 +95,8 @@ package enum ProbeResponse {
                 code: .malformedResponse,
                 message: "the probe answered \(answers.count) of \(request.reads.count) reads")
         }
-        var builder = SnapshotBuilder()
+        try checkDeadline("parsing the answer's JSON (\(body.count) bytes)")
+        var builder = SnapshotBuilder(deadline: deadline)
         for (read, answer) in zip(request.reads, answers) {
             try builder.apply(answer, to: read)
         }
@@ -132,16 +144,38 @@ package enum ProbeResponse {
 
 /// Builds a snapshot from answers, read by read.
 private struct SnapshotBuilder {
+    /// How many facts (answers, and subkeys within an answer) are recorded between two looks at the clock.
+    static let factsBetweenDeadlineChecks = 1024
+
     var snapshot = RegistrySnapshot()
     var services = ServiceSnapshot()
     var cim = CimSnapshot()
     var exchange = ExchangeSnapshot()
     var certificates = CertificateSnapshot()
     var readErrors: [String] = []
+    /// When the host's deadline passes, if it has one.
+    let deadline: ContinuousClock.Instant?
+    private var factsRecorded = 0
+
+    init(deadline: ContinuousClock.Instant?) {
+        self.deadline = deadline
+    }
+
+    /// Counts one fact and, every ``factsBetweenDeadlineChecks``, stops with `pastDeadline` once the deadline passed:
+    /// one answer may list 100,000 subkeys.
+    private mutating func countFact() throws(ProbeError) {
+        factsRecorded += 1
+        guard factsRecorded % Self.factsBetweenDeadlineChecks == 0, let deadline, ContinuousClock.now >= deadline
+        else { return }
+        throw ProbeError(
+            code: .pastDeadline,
+            message: "the host's deadline passed while reading its answers (\(factsRecorded) facts)")
+    }
 
     /// Records one answer. A registry answer of the wrong shape makes its key unreadable; an answer of a newer kind
     /// of fact with the wrong shape is a malformed response naming the fact.
     mutating func apply(_ answer: JSONValue, to read: FactRead) throws(ProbeError) {
+        try countFact()
         switch read {
         case .value(let key, let name):
             applyValue(answer, key: key, name: name)
@@ -153,9 +187,9 @@ private struct SnapshotBuilder {
             default: unreadable(key.parent ?? key, answer)
             }
         case .subkeyValues(let key, let name):
-            applySubkeys(answer, key: key, valueName: name)
+            try applySubkeys(answer, key: key, valueName: name)
         case .subkeyNames(let key):
-            applySubkeys(answer, key: key, valueName: nil)
+            try applySubkeys(answer, key: key, valueName: nil)
         case .service(let name):
             try applyService(answer, name: name.text)
         case .cim(let cimClass):
@@ -291,7 +325,9 @@ private struct SnapshotBuilder {
     }
 
     /// Applies a subkey listing: each entry names a subkey and, when a value was asked for, answers it.
-    private mutating func applySubkeys(_ answer: JSONValue, key: RegistryPath, valueName: RegistryName?) {
+    private mutating func applySubkeys(
+        _ answer: JSONValue, key: RegistryPath, valueName: RegistryName?
+    ) throws(ProbeError) {
         guard case .object(let members) = answer.kind,
             let list = members.first(where: { $0.name == "subkeys" })?.value
         else {
@@ -305,6 +341,7 @@ private struct SnapshotBuilder {
         guard case .array(let entries) = list.kind else { return unreadable(key, answer) }
         snapshot.addKey(key)
         for entry in entries {
+            try countFact()
             guard case .object(let fields) = entry.kind,
                 case .string(let subkeyName)? = fields.first(where: { $0.name == "name" })?.value.kind,
                 !subkeyName.isEmpty, !subkeyName.contains("\\")

@@ -22,18 +22,37 @@ package enum SpoolIdentifier {
             second = (second ^ UInt64(byte)) &* prime
             second = (second ^ (second >> 29)) &* prime
         }
-        return hex(first) + hex(second)
+        return hex(first, second)
     }
 
     /// A fresh random 128-bit identifier as 32 hex digits, for event and run ids.
     package static func random() -> String {
         var generator = SystemRandomNumberGenerator()
-        return hex(generator.next()) + hex(generator.next())
+        return hex(generator.next(), generator.next())
     }
 
     /// The number as 16 lowercase hex digits.
     static func hex(_ number: UInt64) -> String {
-        let digits = String(number, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            writeHex(number, to: buffer, at: 0)
+            return 16
+        }
+    }
+
+    /// The two numbers as 32 lowercase hex digits, written into one string (every event carries such ids).
+    static func hex(_ first: UInt64, _ second: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 32) { buffer in
+            writeHex(first, to: buffer, at: 0)
+            writeHex(second, to: buffer, at: 16)
+            return 32
+        }
+    }
+
+    private static func writeHex(_ number: UInt64, to buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        let digits: StaticString = "0123456789abcdef"
+        for position in 0..<16 {
+            let nibble = Int((number >> UInt64(60 - 4 * position)) & 0xF)
+            buffer[start + position] = digits.utf8Start[nibble]
+        }
     }
 }

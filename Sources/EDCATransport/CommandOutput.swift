@@ -12,12 +12,19 @@ package struct CommandOutput: Sendable {
     package var standardError: [UInt8]
     /// The SHA256 fingerprint of the host key the server presented, as `ssh-keygen -l` prints it.
     package var hostKeyFingerprint: String
+    /// What the run's deadline (`SSHOptions.deadline` from the run's start) had left when the output was complete,
+    /// or nil when the runner has no deadline: the caller's own processing of the output gets that much time.
+    package var timeLeft: Duration?
 
     /// Creates an output value (used by the transport, and by fakes in tests of its callers).
-    package init(exitStatus: Int32?, standardOutput: [UInt8], standardError: [UInt8], hostKeyFingerprint: String) {
+    package init(
+        exitStatus: Int32?, standardOutput: [UInt8], standardError: [UInt8], hostKeyFingerprint: String,
+        timeLeft: Duration? = nil
+    ) {
         self.exitStatus = exitStatus
         self.standardOutput = standardOutput
         self.standardError = standardError
         self.hostKeyFingerprint = hostKeyFingerprint
+        self.timeLeft = timeLeft
     }
 }

@@ -3,6 +3,7 @@ import EDCACore
 import EDCAEngine
 import EDCAJSON
 import EDCAProbe
+import EDCASpool
 import EDCATestSupport
 import EDCATransport
 import Foundation
@@ -44,7 +45,7 @@ struct FleetScanTests {
                 role: nil))
         let scan = FleetScan(probe: HostProbe(controls: catalog.controls, deadline: deadline), concurrency: 4)
         let started = ContinuousClock.now
-        let outcomes = await scan.run(targets, runner: client) { _ in }
+        let outcomes = await scan.run(targets, runner: client) { $0 }
         let elapsed = ContinuousClock.now - started
 
         func status(_ index: Int) -> Status? {
@@ -76,7 +77,7 @@ struct FleetScanTests {
         defer { client.shutdown() }
         let targets = targets(fleet)
         let scan = FleetScan(probe: HostProbe(controls: catalog.controls, deadline: .seconds(10)), concurrency: 1)
-        let task = Task { await scan.run(targets, runner: client) { _ in } }
+        let task = Task { await scan.run(targets, runner: client) { $0 } }
         try await Task.sleep(for: .milliseconds(500))
         task.cancel()
         let outcomes = await task.value
@@ -120,7 +121,7 @@ struct FleetScanTests {
         #expect(probe.makeRequest(.serverAndOrganization).reads.contains { $0.registryKey?.text == key })
         let organizations = Mutex<[OrganizationOutcome]>([])
         let outcomes = await FleetScan(probe: probe, concurrency: 4).run(targets, runner: client, summarizing: false) {
-            _ in
+            $0
         } recordOrganization: { outcome in
             organizations.withLock { $0.append(outcome) }
         }
@@ -138,5 +139,109 @@ struct FleetScanTests {
             #expect(scan.organization == nil)
             #expect(scan.verdicts.map(\.controlID) == ["EDCA-SEC-043"])
         }
+    }
+
+    @Test(
+        "An answer the agent cannot read and evaluate before the host's deadline is agent.timeout; the fleet completes")
+    func processingDeadline() async throws {
+        let fleet = try SimulatedFleet(
+            [.init(snapshot: "mbx01.json"), .init(snapshot: "mbx01.json")], firstAddress: 121)
+        try ManySubkeys.writeSnapshot(to: fleet.snapshotPath(ofHost: 1), basedOn: fleet.snapshotPath(ofHost: 0))
+        let directory = try TemporaryDirectory()
+        let catalog = try ControlCatalog.load(directory: try ManySubkeys.writeControls(in: directory.path))
+        let deadline = Duration.seconds(60)
+        let client = try SSHClient(
+            options: SSHOptions(
+                knownHostsPath: fleet.knownHostsPath, identityFile: fleet.clientKeyPath, deadline: deadline),
+            threads: 2)
+        defer { client.shutdown() }
+        // The real answer of 100,000 subkeys (about 7 MB), arriving with 20 ms of the host's deadline left.
+        let runner = ArrivingLate(client: client, host: fleet.addresses[1], left: .milliseconds(20))
+        let recorder = ScanRecorder(
+            spool: try SpoolWriter.open(directory: directory.path + "/spool"),
+            drift: try DriftState.load(directory: directory.path + "/state"),
+            run: SpoolRun(productVersion: AgentProduct.version), controls: catalog.controls)
+        let scan = FleetScan(probe: HostProbe(controls: catalog.controls, deadline: deadline), concurrency: 2)
+
+        let outcomes = await scan.run(targets(fleet), runner: runner) { await recorder.record($0) }
+        let rotated = try #require(try await recorder.finish(hosts: 2, retentionDays: 14))
+
+        guard case .success(let healthy) = outcomes[0].result else {
+            Issue.record("the healthy host failed: \(outcomes[0].result)")
+            return
+        }
+        #expect(healthy.verdicts.first { $0.controlID == "EDCA-SEC-043" }?.status == .pass)
+        guard case .failure(let error) = outcomes[1].result else {
+            Issue.record("the host whose answer arrived at its deadline was scanned")
+            return
+        }
+        #expect(error.errorClass == "agent.timeout")
+        #expect(error.description.contains("did not finish within the host's deadline"), "\(error)")
+        // The spool agrees: the late host has its Scan Activity with the error and no findings.
+        let lines = try String(contentsOfFile: rotated, encoding: .utf8).split(separator: "\n").map(String.init)
+        let late = lines.filter { $0.contains(#""hostname":"\#(fleet.addresses[1])""#) }
+        #expect(late.count == 1 && late[0].contains(#""error_class":"agent.timeout""#), "\(late)")
+        #expect(lines.contains { $0.contains(#""hostname":"\#(fleet.addresses[0])""#) && $0.contains("EDCA-SEC-043") })
+    }
+
+    /// The real client, except that one host's answer arrives with only `left` of its deadline remaining, as an
+    /// answer that took nearly the whole deadline to come would.
+    private struct ArrivingLate: RemoteCommandRunner {
+        let client: SSHClient
+        let host: String
+        let left: Duration
+
+        func run(
+            _ endpoint: SSHEndpoint, command: String, standardInput: [UInt8]
+        ) async throws(SSHError) -> CommandOutput {
+            var output = try await client.run(endpoint, command: command, standardInput: standardInput)
+            if endpoint.host == host { output.timeLeft = left }
+            return output
+        }
+    }
+}
+
+/// A host with 100,000 subkeys under an enumerated key, and the controls that read it.
+enum ManySubkeys {
+    static let count = 100_000
+    /// The key a test control (EDCA-NET-901) enumerates.
+    static let interfaces = #"HKLM\SYSTEM\CurrentControlSet\Services\NetBT\Parameters\Interfaces"#
+
+    /// EDCA-SEC-043 from `Controls/` and EDCA-NET-901, which reads `NetbiosOptions` of every subkey of
+    /// ``interfaces``, in `directory/controls`; returns that directory.
+    static func writeControls(in directory: String) throws -> String {
+        let controls = directory + "/controls"
+        try FileManager.default.createDirectory(atPath: controls, withIntermediateDirectories: true)
+        let source = try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Controls/EDCA-SEC-043.json"))
+        try source.write(to: URL(fileURLWithPath: controls + "/EDCA-SEC-043.json"))
+        var control = try #require(try JSONSerialization.jsonObject(with: source) as? [String: Any])
+        control["id"] = "EDCA-NET-901"
+        control["title"] = "NetBIOS over TCP/IP is disabled on every interface"
+        control["check"] = [
+            "subkeysOf": interfaces, "value": "NetbiosOptions", "require": "all", "equals": 2,
+            "whenNoneFound": "Unknown",
+        ]
+        try JSONSerialization.data(withJSONObject: control).write(
+            to: URL(fileURLWithPath: controls + "/EDCA-NET-901.json"))
+        return controls
+    }
+
+    /// The snapshot at `base` with ``count`` subkeys under ``interfaces`` (NetbiosOptions 2), written to `path`.
+    static func writeSnapshot(to path: String, basedOn base: String) throws {
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base))) as? [String: Any])
+        let registry = try #require(document["registry"] as? [String: Any])
+        let services = try JSONSerialization.data(withJSONObject: document["services"] ?? [String: Any]())
+        var text = #"{"edcaSnapshot":2,"services":"# + String(decoding: services, as: UTF8.self) + #","registry":{"#
+        for (key, value) in registry where !key.hasPrefix(interfaces + "\\") {
+            let encoded = try JSONSerialization.data(withJSONObject: [key: value])
+            text += String(decoding: encoded.dropFirst().dropLast(), as: UTF8.self) + ","
+        }
+        let prefix = interfaces.replacingOccurrences(of: "\\", with: "\\\\") + "\\\\"
+        for index in 0..<count {
+            text += "\"\(prefix)\(index)\":{\"NetbiosOptions\":{\"type\":\"REG_DWORD\",\"data\":2}},"
+        }
+        text.removeLast()
+        try Data((text + "}}").utf8).write(to: URL(fileURLWithPath: path))
     }
 }

@@ -1,4 +1,7 @@
 import EDCAAgent
+import EDCACore
+import EDCAEngine
+import EDCAProbe
 import EDCASpool
 import EDCATestSupport
 import EDCATransport
@@ -57,5 +60,49 @@ struct ScanRecorderTests {
         #expect(
             (events[1]["metadata"] as? [String: Any]).flatMap { $0["product"] as? [String: Any] }?["version"]
                 as? String == AgentProduct.version)
+    }
+
+    @Test(
+        "A scan whose deadline passes before its events are written is recorded as agent.timeout, without findings",
+        arguments: [false, true])
+    func deadlineBoundsWritingEvents(pastDeadline: Bool) async throws {
+        let directory = try TemporaryDirectory()
+        let catalog = try ControlCatalog.load(directory: repositoryRoot + "/Controls")
+        let snapshot = try HostSnapshot(
+            json: Array(try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Inventory/lab/mbx01.json"))))
+        let plan = EvaluationPlan(controls: catalog.controls)
+        let target = ScanTarget(
+            name: "mbx01", address: "10.0.0.5", port: 22, user: "edca", fingerprint: nil, role: .mailbox)
+        let scan = HostScan(
+            endpoint: target.endpoint, role: .mailbox, identity: HostIdentity(snapshot: snapshot.registry),
+            snapshot: snapshot, verdicts: plan.evaluateAll(on: plan.facts(from: snapshot), role: .mailbox),
+            readErrors: [], hostKeyFingerprint: "SHA256:x",
+            timeLeft: pastDeadline ? .zero : .seconds(60))
+        let recorder = ScanRecorder(
+            spool: try SpoolWriter.open(directory: directory.path + "/spool"),
+            drift: try DriftState.load(directory: directory.path + "/state"),
+            run: SpoolRun(productVersion: AgentProduct.version), controls: catalog.controls)
+
+        let recorded = await recorder.record(
+            HostOutcome(target: target, result: .success(scan), duration: .milliseconds(20)))
+        let rotated = try #require(try await recorder.finish(hosts: 1, retentionDays: 14))
+
+        let lines = try String(contentsOfFile: rotated, encoding: .utf8).split(separator: "\n")
+        let findings = lines.filter { $0.contains(#""class_uid":2003"#) }
+        if pastDeadline {
+            guard case .failure(let error) = recorded.result else {
+                Issue.record("a scan past its deadline was recorded as scanned")
+                return
+            }
+            #expect(error.errorClass == "agent.timeout")
+            #expect(findings.isEmpty)
+            #expect(lines.contains { $0.contains(#""error_class":"agent.timeout""#) })
+        } else {
+            guard case .success = recorded.result else {
+                Issue.record("a scan within its deadline was not recorded as scanned: \(recorded.result)")
+                return
+            }
+            #expect(findings.count > 30, "every applicable control has its finding")
+        }
     }
 }

@@ -88,6 +88,18 @@ struct ProbeCommandTests {
         #expect(probe.reads.contains { HostIdentity.reads.contains($0) })
     }
 
+    @Test("A scan's request given each host's nonce gives the same payload as a request made with that nonce")
+    func payloadWithNonceIsTheSame() throws {
+        let hostile = try #require(RegistryPath(#"HKLM\SOFTWARE\"nonce":"\#u{E9}"#))
+        var request = FactRequest(checks: [])
+        request.add(.value(hostile, RegistryName("x")))
+        let scanRequest = ProbeRequest(request: request, nonce: "", deadlineSeconds: 45)
+        for nonce in [ProbeRequest.makeNonce(), "0123456789abcdef0123456789abcdef", #"quote " and \ and \#u{E9}"#] {
+            let direct = ProbeRequest(request: request, nonce: nonce, deadlineSeconds: 45).payload()
+            #expect(scanRequest.withNonce(nonce).payload() == direct, "\(nonce)")
+        }
+    }
+
     @Test("A request of 2,000 value reads, ten times the catalog's, stays under the payload limit")
     func payloadHeadroom() throws {
         var request = FactRequest(checks: [])

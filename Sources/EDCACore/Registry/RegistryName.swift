@@ -92,14 +92,23 @@ package struct RegistryPath: Sendable, Hashable, CustomStringConvertible {
 
     /// The key one level up, or nil for a hive root.
     package var parent: RegistryPath? {
-        guard let separator = text.lastIndex(of: "\\") else { return nil }
+        guard let separator = lastSeparator else { return nil }
         return RegistryPath(unchecked: String(text[..<separator]))
     }
 
     /// The last component of the path: the key's own name.
     package var leafName: String {
-        guard let separator = text.lastIndex(of: "\\") else { return text }
+        guard let separator = lastSeparator else { return text }
         return String(text[text.index(after: separator)...])
+    }
+
+    /// Where the last `\` is. An ASCII path is searched byte by byte (reading a probe's answer builds parents of
+    /// every key, and searching by `Character` was most of that); any other by `Character`, as ``problem(with:)``
+    /// splits it.
+    private var lastSeparator: String.Index? {
+        let text = self.text
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.lastIndex(of: UInt8(ascii: "\\")) }
+        return text.lastIndex(of: "\\")
     }
 
 }

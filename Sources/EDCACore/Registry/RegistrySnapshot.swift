@@ -145,12 +145,22 @@ package struct RegistrySnapshot: Sendable {
     /// Records that a value exists, adding the key (readable) when the snapshot does not list it yet.
     /// A key recorded as unreadable stays so.
     package mutating func addValue(_ value: RegistryValue, to path: RegistryPath) {
-        if case .denied = entries[path.name] { return }
+        // The entry is taken out while it changes, so that its dictionary is not copied; a key already listed has
+        // its ancestors registered (the probe's answers give a key's values one by one).
         var values: [RegistryName: RegistryValue] = [:]
-        if case .values(let existing) = entries[path.name] { values = existing }
-        values[RegistryName(value.name)] = value
-        entries[path.name] = .values(values)
-        registerAncestors(of: path)
+        switch entries.removeValue(forKey: path.name) {
+        case .denied?:
+            entries[path.name] = .denied
+            return
+        case .values(let existing)?:
+            values = existing
+            values[RegistryName(value.name)] = value
+            entries[path.name] = .values(values)
+        case nil:
+            values[RegistryName(value.name)] = value
+            entries[path.name] = .values(values)
+            registerAncestors(of: path)
+        }
     }
 
     /// Records that a key exists, keeping what is already recorded for it.

@@ -77,7 +77,7 @@ final class HostRun {
         let status = try waitForExitStatus(channel)
         return CommandOutput(
             exitStatus: status, standardOutput: standardOutput, standardError: standardError,
-            hostKeyFingerprint: fingerprint)
+            hostKeyFingerprint: fingerprint, timeLeft: clock.now.duration(to: deadline))
     }
 
     // MARK: - The error funnel
