@@ -5,7 +5,8 @@ extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
-        "contains", "emptyList", "itemsAtLeast", "sameAsProperty", "lessThanProperty", "bitsSet", "bitsClear", "versionAtLeast", "startsWith", "containsText",
+        "contains", "emptyList", "itemsAtLeast", "sameAsProperty", "lessThanProperty", "bitsSet", "bitsClear",
+        "versionAtLeast", "startsWith", "containsText",
         "dateBefore", "dateAfter",
     ]
     /// Every field name the check language knows, for "did you mean" suggestions.

@@ -213,8 +213,11 @@ extension Check {
                 problems.append(JSONRead.mismatch(json, path, expected: "{\"number\": N}, a non-negative integer"))
                 return nil
             }
-            return left.map { CompareCheck.Quantity(constant: constant, cimClass: $0.cimClass, property: $0.property,
-                unit: nil, times: 1, divideBy: 1, plus: 0) }
+            return left.map {
+                CompareCheck.Quantity(
+                    constant: constant, cimClass: $0.cimClass, property: $0.property,
+                    unit: nil, times: 1, divideBy: 1, plus: 0)
+            }
         }
         var tolerance: UInt64 = 0
         if let json = reader.take("within") {

@@ -267,8 +267,11 @@ extension ValueRule {
         case .require(let comparisons): .require(comparisons.map { $0.resolved(in: row) })
         case .cases(let cases, let otherwise):
             .cases(
-                cases.map { CheckCase(comparisons: $0.comparisons.map { $0.resolved(in: row) }, status: $0.status,
-                    note: $0.note) }, otherwise: otherwise)
+                cases.map {
+                    CheckCase(
+                        comparisons: $0.comparisons.map { $0.resolved(in: row) }, status: $0.status,
+                        note: $0.note)
+                }, otherwise: otherwise)
         case .presence: self
         }
     }
