@@ -26,9 +26,11 @@ package struct ExchangeFact: Sendable, Hashable {
     /// The properties kept from each row.
     package var properties: [String]
 
-    /// The property that names a row in evidence: `Identity`, else `Name`, else none.
+    /// The property that names a row in evidence: `Identity`, else `Name`, else `Thumbprint` (a certificate), else
+    /// none.
     package var rowIdentity: String? {
         properties.first { $0 == "Identity" } ?? properties.first { $0 == "Name" }
+            ?? properties.first { $0 == "Thumbprint" }
     }
 
     /// The allow-list (`Drafts/exchange/cmdlets.md` §3, less `Test-ReplicationHealth`: only `Get-*` verbs).

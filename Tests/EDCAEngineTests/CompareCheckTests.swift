@@ -34,6 +34,26 @@ import Testing
             })
     }
 
+    @Test func aFixedNumberOnTheRightIsALimit() throws {
+        let limit =
+            #"{"compare": {"sumOf": "Win32_Processor.NumberOfCores"}, "atMost": {"number": 48}}"#
+        #expect(try verdict(limit, cim: processors(logical: 48, cores: [24, 24])).status == .pass)
+        let over = try verdict(limit, cim: processors(logical: 64, cores: [32, 32]))
+        #expect(over.status == .fail)
+        #expect(
+            over.evidenceLines.contains {
+                $0.contains("NumberOfCores = 64 (sum of 2 instances)") && $0.hasSuffix("required: at most 48")
+            }, "\(over.evidenceLines)")
+        let denied = try verdict(
+            limit, cim: #"{"\#(Self.system)": [{"NumberOfLogicalProcessors": 24}], "\#(Self.processor)": null}"#)
+        #expect(denied.status == .unknown)
+        for bad in [#"{"number": -1}"#, #"{"number": 48, "unit": "MB"}"#, #"{"number": "48"}"#] {
+            let check = #"{"compare": {"sumOf": "Win32_Processor.NumberOfCores"}, "atMost": \#(bad)}"#
+            let problems = controlProblems(ControlDocument(check: check).text)
+            #expect(problems.contains { $0.field == "check.atMost" }, "\(bad): \(problems.map(\.description))")
+        }
+    }
+
     @Test func anUnreadableOrEmptySideIsUnknown() throws {
         let denied = try verdict(
             Self.hyperThreading,

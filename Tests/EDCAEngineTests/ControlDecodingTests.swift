@@ -354,7 +354,8 @@ import Testing
         #expect(
             problems.map(\.message) == [
                 "no test: expected one of equals, oneOf, atLeast, atMost, greaterThan, lessThan, between, "
-                    + "equalsIgnoringCase, matches, contains, emptyList, bitsSet, bitsClear, versionAtLeast, startsWith, "
+                    + "equalsIgnoringCase, matches, contains, emptyList, itemsAtLeast, sameAsProperty, lessThanProperty, "
+                    + "bitsSet, bitsClear, versionAtLeast, startsWith, "
                     + "containsText, dateBefore, dateAfter, cases or present"
             ])
         #expect(problems.map(\.field) == ["check"])

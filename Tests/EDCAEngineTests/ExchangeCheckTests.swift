@@ -46,6 +46,71 @@ import Testing
             }, "\(fail.evidenceLines)")
     }
 
+    @Test func itemsAtLeastCountsAListsItems() throws {
+        let check =
+            #"{"exchange": "MailboxDatabase", "property": "DatabaseCopies", "require": "all", "itemsAtLeast": 2}"#
+        func database(_ copies: String) -> String {
+            #"{"facts": {"MailboxDatabase": {"rows": [{"Name": "DB01", "DatabaseCopies": \#(copies)}]}}}"#
+        }
+        #expect(try verdict(check, exchange: database(#"["MBX01", "MBX02"]"#)).status == .pass)
+        let one = try verdict(check, exchange: database(#"["MBX01"]"#))
+        #expect(one.status == .fail)
+        #expect(one.evidenceLines.contains { $0.contains("a list with at least 2 items") }, "\(one.evidenceLines)")
+        #expect(try verdict(check, exchange: database(#"[]"#)).status == .fail)
+        #expect(try verdict(check, exchange: database(#""MBX01""#)).status == .unknown)
+    }
+
+    @Test func aRuleMayCompareWithAnotherPropertyOfTheSameRow() throws {
+        func mailboxes(_ rows: [(String, String?)]) -> String {
+            let list = rows.map { upn, smtp in
+                #"{"UserPrincipalName": "\#(upn)""# + (smtp.map { #", "PrimarySmtpAddress": "\#($0)""# } ?? "") + "}"
+            }
+            return #"{"facts": {"Mailbox": {"rows": [\#(list.joined(separator: ","))]}}}"#
+        }
+        let same =
+            #"{"exchange": "Mailbox", "property": "UserPrincipalName", "require": "all", "sameAsProperty": "PrimarySmtpAddress"}"#
+        #expect(try verdict(same, exchange: mailboxes([("Ann@contoso.com", "ann@contoso.com")])).status == .pass)
+        let differs = try verdict(same, exchange: mailboxes([("ann@contoso.local", "ann@contoso.com")]))
+        #expect(differs.status == .fail)
+        #expect(
+            differs.evidenceLines.contains { $0.contains("ann@contoso.local") && $0.contains("PrimarySmtpAddress") },
+            "\(differs.evidenceLines)")
+        // A row without the other property cannot be compared.
+        #expect(try verdict(same, exchange: mailboxes([("ann@contoso.com", nil)])).status == .unknown)
+
+        func quotas(_ send: String, _ receive: String) -> String {
+            #"{"facts": {"MailboxDatabase": {"rows": [{"Name": "DB01", "ProhibitSendQuota": \#(send), "ProhibitSendReceiveQuota": \#(receive)}]}}}"#
+        }
+        let below =
+            #"{"exchange": "MailboxDatabase", "property": "ProhibitSendQuota", "require": "all", "lessThanProperty": "ProhibitSendReceiveQuota"}"#
+        #expect(try verdict(below, exchange: quotas("2147483648", "2469606195")).status == .pass)
+        #expect(try verdict(below, exchange: quotas("2147483648", "2147483648")).status == .fail)
+        #expect(try verdict(below, exchange: quotas("2147483648", #""Unlimited""#)).status == .pass)
+        #expect(try verdict(below, exchange: quotas(#""Unlimited""#, #""Unlimited""#)).status == .fail)
+        // In `where`, the same comparison selects rows.
+        let count =
+            #"{"exchangeCountOf": "MailboxDatabase", "where": [{"property": "ProhibitSendQuota", "lessThanProperty": "ProhibitSendReceiveQuota"}], "equals": 1}"#
+        #expect(try verdict(count, exchange: quotas("1", "2")).status == .pass)
+        #expect(try verdict(count, exchange: quotas("2", "1")).status == .fail)
+    }
+
+    @Test(arguments: [
+        // Another property that the key's rows do not have.
+        #"{"exchange": "Mailbox", "property": "UserPrincipalName", "require": "all", "sameAsProperty": "PrimarySmtp"}"#,
+        #"{"exchange": "Mailbox", "property": "UserPrincipalName", "where": [{"property": "PrimarySmtpAddress", "sameAsProperty": "Nope"}], "require": "all", "matches": "@"}"#,
+        // A leaf without rows.
+        #"{"key": "HKLM\\SOFTWARE\\X", "value": "A", "lessThanProperty": "B"}"#,
+        #"{"exchangeCountOf": "Mailbox", "sameAsProperty": "PrimarySmtpAddress"}"#,
+    ])
+    func rowComparisonsNameAPropertyOfTheRows(check: String) {
+        let problems = controlProblems(ControlDocument(check: check).text)
+        #expect(
+            problems.contains {
+                $0.field.hasPrefix("check")
+                    && ($0.message.contains("not an allow-listed property") || $0.message.contains("same row"))
+            }, "\(problems.map(\.description))")
+    }
+
     @Test func unlimitedIsLargerThanAnyNumber() throws {
         let unlimited = Self.facts([Self.connector("Default MBX01", enabled: true, size: #""Unlimited""#)])
         let atMost = try verdict(Self.sizeLimit, exchange: unlimited)

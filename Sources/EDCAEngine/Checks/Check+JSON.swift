@@ -5,7 +5,8 @@ extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
-        "contains", "emptyList", "bitsSet", "bitsClear", "versionAtLeast", "startsWith", "containsText",
+        "contains", "emptyList", "itemsAtLeast", "sameAsProperty", "lessThanProperty", "bitsSet", "bitsClear",
+        "versionAtLeast", "startsWith", "containsText",
         "dateBefore", "dateAfter",
     ]
     /// Every field name the check language knows, for "did you mean" suggestions.
@@ -352,6 +353,60 @@ extension Check {
     /// Decodes the rule of a value or subkeys check: comparisons, `cases` with `otherwise`, or `present`.
     static func decodeRule(
         _ reader: inout JSONObjectReader, allowsPresence: Bool, catalogs: [String: VersionCatalog],
+        problems: inout [DecodingProblem], rowsOf fact: ExchangeFact? = nil
+    ) -> ValueRule? {
+        let rule = decodeAnyRule(&reader, allowsPresence: allowsPresence, catalogs: catalogs, problems: &problems)
+        return rule.flatMap { checkRowComparisons($0, reader: reader, rowsOf: fact, problems: &problems) }
+    }
+
+    /// The rule with the properties its row comparisons (`sameAsProperty`, `lessThanProperty`) name spelled as the
+    /// allow-list spells them, or nil with a problem when a name is not a property of `fact`'s rows, or when the
+    /// leaf has no rows (`fact` nil).
+    static func checkRowComparisons(
+        _ rule: ValueRule, reader: JSONObjectReader, rowsOf fact: ExchangeFact?, problems: inout [DecodingProblem]
+    ) -> ValueRule? {
+        var valid = true
+        func checked(_ comparison: Comparison) -> Comparison {
+            let name: String
+            switch comparison {
+            case .sameAsProperty(let text), .lessThanProperty(let text): name = text
+            default: return comparison
+            }
+            guard let fact else {
+                problems.append(
+                    DecodingProblem(
+                        position: reader.position, field: reader.path,
+                        message: "'sameAsProperty' and 'lessThanProperty' compare with another property of the same "
+                            + "row: only in an 'exchange' leaf or its 'where'"))
+                valid = false
+                return comparison
+            }
+            guard let property = fact.property(name) else {
+                problems.append(
+                    DecodingProblem(
+                        position: reader.position, field: reader.path,
+                        message: "not an allow-listed property of Exchange \(fact.key): \"\(name)\"; expected one "
+                            + "of " + fact.properties.joined(separator: ", ")))
+                valid = false
+                return comparison
+            }
+            if case .sameAsProperty = comparison { return .sameAsProperty(property) }
+            return .lessThanProperty(property)
+        }
+        let result: ValueRule =
+            switch rule {
+            case .require(let comparisons): .require(comparisons.map(checked))
+            case .cases(let cases, let otherwise):
+                .cases(
+                    cases.map { CheckCase(comparisons: $0.comparisons.map(checked), status: $0.status, note: $0.note) },
+                    otherwise: otherwise)
+            case .presence: rule
+            }
+        return valid ? result : nil
+    }
+
+    private static func decodeAnyRule(
+        _ reader: inout JSONObjectReader, allowsPresence: Bool, catalogs: [String: VersionCatalog],
         problems: inout [DecodingProblem]
     ) -> ValueRule? {
         if let casesJSON = reader.take("cases") {
@@ -574,6 +629,9 @@ extension Check {
         case "startsWith": return text().map(Comparison.startsWith)
         case "containsText": return text().map(Comparison.containsText)
         case "emptyList": return JSONRead.bool(json, path, &problems).map(Comparison.emptyList)
+        case "sameAsProperty": return text().map(Comparison.sameAsProperty)
+        case "lessThanProperty": return text().map(Comparison.lessThanProperty)
+        case "itemsAtLeast": return decodeNumber(json, path: path, problems: &problems).map(Comparison.itemsAtLeast)
         case "matches":
             guard let source = text() else { return nil }
             do {

@@ -9,11 +9,16 @@ import EDCAJSON
 ///  "atMost": {"sumOf": "Win32_Processor.NumberOfCores"}}
 /// ```
 ///
+/// The right side may instead be a fixed number, `{"number": 48}`: "at most 48 cores".
+///
 /// A class that cannot be read, does not exist, or has no instance with the property, or a value that is not a
 /// number, leaves its quantity unknown and the check `Unknown`.
 package final class CompareCheck: Sendable {
     /// A sum over instances, in bytes when it has a unit: `ceil(sum × times ÷ divideBy) + plus`, then × unit.
     package struct Quantity: Sendable {
+        /// A fixed number instead of a sum (`{"number": 48}`, right side only): the class is then the left side's
+        /// and is not looked at.
+        package var constant: UInt64? = nil
         /// The class read.
         package var cimClass: CimClass
         /// The numeric property summed, in the allow-list's spelling.
@@ -77,6 +82,7 @@ extension CompareCheck.Quantity {
     }
 
     func read(_ state: CimClassState?) -> Reading {
+        if let constant { return .value(constant, instances: 0) }
         let instances: [CimInstance]
         switch state {
         case .instances(let list): instances = list
@@ -103,6 +109,7 @@ extension CompareCheck.Quantity {
 
     /// The quantity in words: `sum of Win32_Processor.NumberOfCores`, `Win32_PhysicalMemory.Capacity B ÷ 4`.
     var text: String {
+        if let constant { return "\(constant)" }
         var words = "\(cimClass.name).\(property)"
         if let unit { words += " (\(unit.name))" }
         if times != 1 { words += " × \(times)" }
@@ -151,6 +158,8 @@ extension CompareCheck {
             // Both sides with units show in the left side's unit, so that they read side by side.
             let unitOf = left.unit != nil && quantity.unit != nil ? left : quantity
             switch reading {
+            case .value(_, 0):
+                return ""  // a fixed number: its text says it
             case .value(let value, let count):
                 return " = \(unitOf.render(value)) (\(count == 1 ? "1 instance" : "sum of \(count) instances"))"
             case .unreadable(let why): return ": \(why)"
@@ -180,7 +189,7 @@ extension CompareCheck {
 }
 
 extension Check {
-    /// Decodes `{"compare": QUANTITY, RELATION: QUANTITY, "within": N}`, where a quantity is `{"sumOf":
+    /// Decodes `{"compare": QUANTITY, RELATION: QUANTITY | {"number": N}, "within": N}`, where a quantity is `{"sumOf":
     /// "CLASS.PROPERTY", "unit": "B" | "KB" | "MB" | "GB", "times": N, "divideBy": N, "plus": N}`.
     static func decodeCompare(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {
         let left = reader.take("compare").flatMap {
@@ -195,8 +204,20 @@ extension Check {
                         + CompareCheck.Relation.allCases.map(\.rawValue).joined(separator: ", ")))
             return nil
         }
-        let right = reader.take(relation.rawValue).flatMap {
-            decodeQuantity($0, path: reader.path(of: relation.rawValue), problems: &problems)
+        let right = reader.take(relation.rawValue).flatMap { json -> CompareCheck.Quantity? in
+            let path = reader.path(of: relation.rawValue)
+            guard case .object(let members) = json.kind, let number = members.first(where: { $0.name == "number" })
+            else { return decodeQuantity(json, path: path, problems: &problems) }
+            guard members.count == 1, case .number(let value) = number.value.kind, let constant = value.unsignedValue
+            else {
+                problems.append(JSONRead.mismatch(json, path, expected: "{\"number\": N}, a non-negative integer"))
+                return nil
+            }
+            return left.map {
+                CompareCheck.Quantity(
+                    constant: constant, cimClass: $0.cimClass, property: $0.property,
+                    unit: nil, times: 1, divideBy: 1, plus: 0)
+            }
         }
         var tolerance: UInt64 = 0
         if let json = reader.take("within") {

@@ -2,7 +2,7 @@ package import EDCACore
 import EDCAJSON
 
 /// One test of a registry value's data, as written in a check (`equals`, `atLeast`, `bitsSet`, ...).
-package enum Comparison: Sendable {
+package indirect enum Comparison: Sendable {
     /// The number equals the operand (`"equals": 1`).
     case equalsNumber(UInt64)
     /// The boolean (stored as 1 or 0) equals the operand (`"equals": true`).
@@ -35,6 +35,18 @@ package enum Comparison: Sendable {
     case containsText(String)
     /// The `REG_MULTI_SZ` list has no item other than empty strings (`true`), or has one (`false`).
     case emptyList(Bool)
+    /// The list has at least this many non-empty items (`"itemsAtLeast": 2`: a database with two copies).
+    case itemsAtLeast(UInt64)
+    /// The value equals another property of the same row, ignoring case (numbers as numbers): `"sameAsProperty":
+    /// "PrimarySmtpAddress"`. Row leaves (`exchange`) resolve it row by row (``resolved(in:)``); elsewhere it
+    /// cannot be tested.
+    case sameAsProperty(String)
+    /// The number is less than another property of the same row, `Unlimited` being larger than any number:
+    /// `"lessThanProperty": "ProhibitSendReceiveQuota"`. Resolved row by row like ``sameAsProperty(_:)``.
+    case lessThanProperty(String)
+    /// A row comparison resolved against one row: the property named and the comparison with its value, or nil
+    /// when the row does not have the property (which cannot be tested).
+    case againstProperty(String, Comparison?)
     /// Every bit of the mask is set.
     case bitsSet(UInt64)
     /// Every bit of the mask is clear.
@@ -132,6 +144,16 @@ package enum Comparison: Sendable {
             } else {
                 .wrongType(expected: "a REG_MULTI_SZ list")
             }
+        case .sameAsProperty(let name), .lessThanProperty(let name):
+            .wrongType(expected: "a row whose \(name) it is compared with (row leaves only)")
+        case .againstProperty(let name, let resolved):
+            resolved?.test(data, scanTime: scanTime) ?? .wrongType(expected: "\(name) set on the same row")
+        case .itemsAtLeast(let minimum):
+            if case .multiString(let items) = data {
+                items.filter { !$0.isEmpty }.count >= minimum ? .holds : .fails
+            } else {
+                .wrongType(expected: "a REG_MULTI_SZ list")
+            }
         }
     }
 
@@ -191,6 +213,11 @@ extension Comparison: CustomStringConvertible {
         case .containsText(let operand): "text containing \(quoted(operand)) (ignoring case)"
         case .emptyList(true): "an empty list"
         case .emptyList(false): "a list with at least one item"
+        case .sameAsProperty(let name): "the same as \(name) (ignoring case)"
+        case .lessThanProperty(let name): "< \(name)"
+        case .againstProperty(let name, let resolved?): "\(resolved) (\(name))"
+        case .againstProperty(let name, nil): "compared with \(name), which the row does not have"
+        case .itemsAtLeast(let minimum): "a list with at least \(minimum) item\(minimum == 1 ? "" : "s")"
         case .bitsSet(let mask): "bits \(hex(mask)) set"
         case .bitsClear(let mask): "bits \(hex(mask)) clear"
         case .versionAtLeast(let operand, let entry?): "version >= \(operand) (\(entry))"
@@ -209,4 +236,43 @@ func hex(_ number: UInt64) -> String {
 /// A string in double quotes, for evidence.
 func quoted(_ text: String) -> String {
     "\"" + text + "\""
+}
+
+extension Comparison {
+    /// The comparison with a row's other properties filled in: `sameAsProperty` and `lessThanProperty` become a
+    /// comparison with that row's value; every other comparison is returned unchanged.
+    package func resolved(in row: FactRecord) -> Comparison {
+        switch self {
+        case .sameAsProperty(let name):
+            guard let other = row[name] else { return .againstProperty(name, nil) }
+            if let number = other.numericValue { return .againstProperty(name, .equalsNumber(number)) }
+            return .againstProperty(name, other.textValue.map(Comparison.equalsIgnoringCase))
+        case .lessThanProperty(let name):
+            guard let other = row[name] else { return .againstProperty(name, nil) }
+            if let number = other.numericValue { return .againstProperty(name, .lessThan(number)) }
+            // Below `Unlimited` is any number (`Unlimited` itself is not below it).
+            if let text = other.textValue, RegistryName.sameName(text, "Unlimited") {
+                return .againstProperty(name, .atMost(.max))
+            }
+            return .againstProperty(name, nil)
+        default: return self
+        }
+    }
+}
+
+extension ValueRule {
+    /// The rule with its row comparisons resolved against one row (``Comparison/resolved(in:)``).
+    package func resolved(in row: FactRecord) -> ValueRule {
+        switch self {
+        case .require(let comparisons): .require(comparisons.map { $0.resolved(in: row) })
+        case .cases(let cases, let otherwise):
+            .cases(
+                cases.map {
+                    CheckCase(
+                        comparisons: $0.comparisons.map { $0.resolved(in: row) }, status: $0.status,
+                        note: $0.note)
+                }, otherwise: otherwise)
+        case .presence: self
+        }
+    }
 }

@@ -21,7 +21,7 @@ package struct RowCondition: Sendable {
     /// Whether a row matches.
     func matches(_ row: FactRecord, scanTime: Timestamp?) -> Bool {
         guard let data = row[property] else { return false }
-        return comparison.test(data, scanTime: scanTime) == .holds
+        return comparison.resolved(in: row).test(data, scanTime: scanTime) == .holds
     }
 }
 
@@ -195,7 +195,11 @@ extension Check {
                 valid = false
                 continue
             }
-            guard let property, comparisonsValid, let comparison = comparisons.first else {
+            guard let property, comparisonsValid, let comparison = comparisons.first,
+                case .require(let checked) = checkRowComparisons(
+                    .require([comparison]), reader: itemReader, rowsOf: fact, problems: &problems),
+                let comparison = checked.first
+            else {
                 valid = false
                 continue
             }
@@ -227,7 +231,7 @@ extension Check {
                         message: "expected \"all\", \"any\" or \"none\", found \"\(text)\""))
             }
         }
-        let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
+        let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems, rowsOf: fact)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
         let whenAbsent = decodeStatus(&reader, "whenAbsent", problems: &problems)
         guard let fact, let property, let selection, let quantifier, let rule, whenNoneFound.isValid,
@@ -298,7 +302,7 @@ extension ExchangeCheck {
         for row in selected {
             let label = fact.rowIdentity.flatMap { row[$0]?.textValue }
             let outcome: Finding.RuleOutcome =
-                row[property].map { rule.apply(to: $0, scanTime: scanTime) } ?? whenAbsent.map(
+                row[property].map { rule.resolved(in: row).apply(to: $0, scanTime: scanTime) } ?? whenAbsent.map(
                     Finding.RuleOutcome.absent) ?? .undecided
             let status = outcome.status
             tally.add(status)
