@@ -215,7 +215,8 @@ struct OrganizationCollectors {
 
     /// Keeps the rows of the Organization-scope stage keys a host's probe answered.
     private mutating func keepFacts(_ index: Int, _ number: Int, _ result: Result<HostScan, HostProbeError>) {
-        guard case .success(let scan) = result else { return }
+        // An Edge server answers from its own AD LDS copy, which is not the organization's configuration.
+        guard case .success(let scan) = result, scan.role != .edge else { return }
         var facts: [String: Set<FactRecord>] = organizations[number].facts[index] ?? [:]
         for fact in ExchangeFact.allowed where fact.scope == .organization {
             if case .rows(let rows)? = scan.snapshot.exchange.state(of: fact) { facts[fact.key] = Set(rows) }

@@ -93,11 +93,13 @@ package enum ReportFiles {
         }
     }
 
-    /// `run <id>: <n> servers, <m> controls, total score <s>%`.
+    /// `run <id>: <n> servers[, <k> organization and database rows], <m> controls, total score <s>%`.
     static func summary(_ report: FleetReport) -> String {
         let score = report.total.percent.map { "\(Int(($0).rounded()))%" } ?? "n/a"
-        return
-            "run \(report.runID): \(report.hosts.count) servers, \(report.controls.count) controls, total score \(score)"
+        let servers = report.hosts.filter { $0.host.server == nil }.count
+        let others = report.hosts.count - servers
+        let rows = others == 0 ? "" : ", \(others) organization and database rows"
+        return "run \(report.runID): \(servers) servers\(rows), \(report.controls.count) controls, total score \(score)"
     }
 
     /// The report model of the source's run.

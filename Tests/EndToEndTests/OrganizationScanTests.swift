@@ -193,7 +193,10 @@ struct OrganizationScanTests {
     @Test("Exchange facts: no network credential passes the organization on; a verdict per database; differences told")
     func exchangeOrganizationAndDatabases() throws {
         let fleet = try SimulatedFleet(
-            [.init(snapshot: "mbx01.json"), .init(snapshot: "mbx02.json"), .init(snapshot: "mbx03.json")],
+            [
+                .init(snapshot: "mbx01.json"), .init(snapshot: "mbx02.json"), .init(snapshot: "mbx03.json"),
+                .init(snapshot: "edge01.json"),
+            ],
             firstAddress: 215)
         try setExchange(
             fleet, host: 0,
@@ -219,6 +222,8 @@ struct OrganizationScanTests {
                     "MailboxDatabase": ["rows": [["Name": "DB03", "CircularLoggingEnabled": false]]],
                 ]
             ])
+        // An Edge server answers from its own AD LDS copy: never a difference from the organization's facts.
+        try setExchange(fleet, host: 3, ["facts": ["OrganizationConfig": ["rows": [["MapiHttpEnabled": false]]]]])
         let controls = try fleet.controlsDirectory(with: ["EDCA-SEC-043"])
         try addControl(
             controls, id: "EDCA-ORG-902", subject: "Organization",
@@ -233,7 +238,8 @@ struct OrganizationScanTests {
             controls, id: "EDCA-SRV-903", subject: "Server",
             check: ["exchange": "OrganizationConfig", "property": "MapiHttpEnabled", "require": "all", "equals": true])
         let inventory = try inventory(
-            fleet, [("mbx-a", 0, "Contoso"), ("mbx-b", 1, "Contoso"), ("mbx-c", 2, "Contoso")])
+            fleet,
+            [("mbx-a", 0, "Contoso"), ("mbx-b", 1, "Contoso"), ("mbx-c", 2, "Contoso"), ("edge-d", 3, "Contoso")])
 
         let (run, events, spool) = try scan(fleet, inventory: inventory, controls: controls)
 
