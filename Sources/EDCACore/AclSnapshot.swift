@@ -61,29 +61,10 @@ package struct AclSnapshot: Sendable {
     ///
     /// - Throws: ``SnapshotError`` listing every malformed address or entry.
     package init(document: JSONValue) throws(SnapshotError) {
-        var problems: [DecodingProblem] = []
-        guard case .object(let members) = document.kind else {
-            throw SnapshotError(problems: [
-                JSONRead.mismatch(
-                    document, "acls", expected: "an object whose members are ROOT or ROOT\\relative\\path")
-            ])
-        }
-        var snapshot = AclSnapshot()
-        for member in members {
-            let field = "acls.\(member.name)"
-            guard let folder = LocalPath(address: member.name) else {
-                problems.append(
-                    DecodingProblem(
-                        position: member.namePosition, field: field,
-                        message: LocalPath.problem(withAddress: member.name)))
-                continue
-            }
-            if let state = Self.decodeState(member.value, field: field, problems: &problems) {
-                snapshot.set(folder, state)
-            }
-        }
-        if !problems.isEmpty { throw SnapshotError(problems: problems) }
-        self = snapshot
+        acls = try LocalPath.decodeTable(
+            document, member: "acls", expected: "an object whose members are ROOT or ROOT\\relative\\path",
+            allowsRoot: true,
+            decodeState: { Self.decodeState($0, field: $1, problems: &$2) })
     }
 
     /// Decodes one ACL: an array of entries, `"absent"`, or `null`.

@@ -32,29 +32,10 @@ package struct FolderSnapshot: Sendable {
     ///
     /// - Throws: ``SnapshotError`` listing every malformed address or entry.
     package init(document: JSONValue) throws(SnapshotError) {
-        var problems: [DecodingProblem] = []
-        guard case .object(let members) = document.kind else {
-            throw SnapshotError(problems: [
-                JSONRead.mismatch(
-                    document, "folders", expected: "an object whose members are ROOT\\relative\\path folders")
-            ])
-        }
-        var snapshot = FolderSnapshot()
-        for member in members {
-            let field = "folders.\(member.name)"
-            guard let folder = LocalPath(address: member.name) else {
-                problems.append(
-                    DecodingProblem(
-                        position: member.namePosition, field: field,
-                        message: LocalPath.problem(withAddress: member.name)))
-                continue
-            }
-            if let state = Self.decodeState(member.value, field: field, problems: &problems) {
-                snapshot.set(folder, state)
-            }
-        }
-        if !problems.isEmpty { throw SnapshotError(problems: problems) }
-        self = snapshot
+        folders = try LocalPath.decodeTable(
+            document, member: "folders", expected: "an object whose members are ROOT\\relative\\path folders",
+            allowsRoot: false,
+            decodeState: { Self.decodeState($0, field: $1, problems: &$2) })
     }
 
     /// Decodes one folder: an array of subfolder names, `"absent"`, or `null`.

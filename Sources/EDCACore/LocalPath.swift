@@ -1,3 +1,5 @@
+import EDCAJSON
+
 /// The folders a file or folder fact may be read under. The probe finds each on the host itself; a control names
 /// only the root and a relative path (``LocalPath``), never a full path.
 package enum LocalRoot: String, Sendable, Hashable, CaseIterable {
@@ -75,5 +77,38 @@ package struct LocalPath: Sendable, Hashable, CustomStringConvertible {
             }
         }
         return nil
+    }
+}
+
+extension LocalPath {
+    /// Decodes a snapshot member whose members are addressed by local paths (`folders`, `acls`, `xml`): each address
+    /// is checked, each value decoded by `decodeState`, and every problem is collected before throwing.
+    ///
+    /// - Parameters:
+    ///   - member: the snapshot member's name, which prefixes each field in problems.
+    ///   - expected: what the member must be, for the message when it is not an object.
+    ///   - allowsRoot: whether an address may be a root alone (`ExchangeInstall`), as an ACL's may.
+    /// - Throws: ``SnapshotError`` listing every malformed address or entry.
+    static func decodeTable<State>(
+        _ document: JSONValue, member: String, expected: String, allowsRoot: Bool,
+        decodeState: (JSONValue, String, inout [DecodingProblem]) -> State?
+    ) throws(SnapshotError) -> [LocalPath: State] {
+        guard case .object(let members) = document.kind else {
+            throw SnapshotError(problems: [JSONRead.mismatch(document, member, expected: expected)])
+        }
+        var problems: [DecodingProblem] = []
+        var table: [LocalPath: State] = [:]
+        for entry in members {
+            let field = "\(member).\(entry.name)"
+            guard let path = LocalPath(address: entry.name), allowsRoot || !path.relativePath.isEmpty else {
+                problems.append(
+                    DecodingProblem(
+                        position: entry.namePosition, field: field, message: problem(withAddress: entry.name)))
+                continue
+            }
+            if let state = decodeState(entry.value, field, &problems) { table[path] = state }
+        }
+        if !problems.isEmpty { throw SnapshotError(problems: problems) }
+        return table
     }
 }

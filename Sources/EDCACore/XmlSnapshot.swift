@@ -166,28 +166,10 @@ package struct XmlSnapshot: Sendable {
     ///
     /// - Throws: ``SnapshotError`` listing every malformed file address, path or entry.
     package init(document: JSONValue) throws(SnapshotError) {
-        var problems: [DecodingProblem] = []
-        guard case .object(let members) = document.kind else {
-            throw SnapshotError(problems: [
-                JSONRead.mismatch(document, "xml", expected: "an object whose members are ROOT\\relative\\path files")
-            ])
-        }
-        var snapshot = XmlSnapshot()
-        for member in members {
-            let field = "xml.\(member.name)"
-            guard let file = LocalPath(address: member.name), !file.relativePath.isEmpty else {
-                problems.append(
-                    DecodingProblem(
-                        position: member.namePosition, field: field,
-                        message: LocalPath.problem(withAddress: member.name)))
-                continue
-            }
-            if let state = Self.decodeState(member.value, field: field, problems: &problems) {
-                snapshot.set(file, state)
-            }
-        }
-        if !problems.isEmpty { throw SnapshotError(problems: problems) }
-        self = snapshot
+        files = try LocalPath.decodeTable(
+            document, member: "xml", expected: "an object whose members are ROOT\\relative\\path files",
+            allowsRoot: false,
+            decodeState: { Self.decodeState($0, field: $1, problems: &$2) })
     }
 
     /// Decodes one file: an object of paths, `"absent"`, `"malformed"`, or `null`.
