@@ -93,7 +93,7 @@ package struct CimClass: Sendable, Hashable {
 
 /// One CIM instance: its allow-listed properties as registry-like data (a string, a number as `REG_DWORD` or
 /// `REG_QWORD`, a boolean as 1 or 0, an array as a `REG_MULTI_SZ` of texts); a property that is null is left out.
-package typealias CimInstance = [String: RegistryData]
+package typealias CimInstance = FactRecord
 
 /// What a host says about one CIM class.
 package enum CimClassState: Sendable, Hashable {
@@ -164,67 +164,15 @@ package struct CimSnapshot: Sendable {
         case .string("absent"): return .absent
         case .array(let items):
             let before = problems.count
-            var instances: [CimInstance] = []
-            for (index, item) in items.enumerated() {
-                let itemField = "\(field)[\(index)]"
-                guard case .object(let properties) = item.kind else {
-                    problems.append(JSONRead.mismatch(item, itemField, expected: "an object of properties"))
-                    continue
-                }
-                var instance: CimInstance = [:]
-                for property in properties {
-                    guard let name = cimClass.property(property.name) else {
-                        problems.append(
-                            DecodingProblem(
-                                position: property.namePosition, field: "\(itemField).\(property.name)",
-                                message: "not an allow-listed property of \(cimClass.name); expected one of "
-                                    + cimClass.properties.joined(separator: ", ")))
-                        continue
-                    }
-                    if let data = decodeValue(property.value, field: "\(itemField).\(name)", problems: &problems) {
-                        instance[name] = data
-                    }
-                }
-                instances.append(instance)
-            }
+            let instances = FactRecords.decode(
+                items, field: field, owner: cimClass.name, properties: cimClass.properties, named: cimClass.property,
+                problems: &problems)
             return problems.count == before ? .instances(instances) : nil
         default:
             problems.append(
                 JSONRead.mismatch(value, field, expected: "an array of instances, \"absent\", or null when unreadable"))
             return nil
         }
-    }
-
-    /// A property's value as data; nil for JSON null (the property is not set) or a value of no known shape.
-    private static func decodeValue(
-        _ value: JSONValue, field: String, problems: inout [DecodingProblem]
-    ) -> RegistryData? {
-        switch value.kind {
-        case .null: return nil
-        case .string(let text): return .string(text)
-        case .bool(let flag): return .dword(flag ? 1 : 0)
-        case .number(let number):
-            if let unsigned = number.unsignedValue {
-                return UInt32(exactly: unsigned).map(RegistryData.dword) ?? .qword(unsigned)
-            }
-        case .array(let items):
-            var texts: [String] = []
-            for item in items {
-                switch item.kind {
-                case .string(let text): texts.append(text)
-                case .number(let number) where number.unsignedValue != nil: texts.append(number.literal)
-                default:
-                    problems.append(JSONRead.mismatch(item, field, expected: "an array of strings or numbers"))
-                    return nil
-                }
-            }
-            return .multiString(texts)
-        default:
-            break
-        }
-        problems.append(
-            JSONRead.mismatch(value, field, expected: "a string, a non-negative integer, a boolean, an array or null"))
-        return nil
     }
 
     /// The snapshot as the `cim` member, sorted by address.

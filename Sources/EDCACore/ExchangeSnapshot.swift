@@ -1,10 +1,5 @@
 package import EDCAJSON
 
-/// One record of a list of records (a CIM instance, a row an Exchange cmdlet returned): its properties as
-/// registry-like data. A string stays a string, a non-negative integer is a `REG_DWORD` (or `REG_QWORD` above 32
-/// bits), a boolean is 1 or 0, an array is a `REG_MULTI_SZ` of texts; a property that is null is left out.
-package typealias FactRecord = [String: RegistryData]
-
 /// Why the Exchange stage, or one of its calls, gave no rows: a stable class and the message the server gave.
 package struct ExchangeError: Sendable, Hashable {
     /// The stage's error classes: the stage did not run any cmdlet.
@@ -169,64 +164,10 @@ package struct ExchangeSnapshot: Sendable {
         guard let rowsDocument = reader.require("rows", problems: &problems),
             let items = JSONRead.array(rowsDocument, reader.path(of: "rows"), &problems)
         else { return nil }
-        var rows: [FactRecord] = []
-        for (index, item) in items.enumerated() {
-            let rowField = "\(field).rows[\(index)]"
-            guard case .object(let properties) = item.kind else {
-                problems.append(JSONRead.mismatch(item, rowField, expected: "an object of properties"))
-                continue
-            }
-            var row: FactRecord = [:]
-            for property in properties {
-                guard let name = fact.property(property.name) else {
-                    problems.append(
-                        DecodingProblem(
-                            position: property.namePosition, field: "\(rowField).\(property.name)",
-                            message: "not an allow-listed property of \(fact.key); expected one of "
-                                + fact.properties.joined(separator: ", ")))
-                    continue
-                }
-                if let data = decodeValue(property.value, field: "\(rowField).\(name)", problems: &problems) {
-                    row[name] = data
-                }
-            }
-            rows.append(row)
-        }
+        let rows = FactRecords.decode(
+            items, field: "\(field).rows", owner: fact.key, properties: fact.properties, named: fact.property,
+            problems: &problems)
         return problems.count == before ? .rows(rows) : nil
-    }
-
-    /// A property's value as data; nil for JSON null (not set) or a value of no known shape (with a problem).
-    package static func decodeValue(
-        _ value: JSONValue, field: String, problems: inout [DecodingProblem]
-    ) -> RegistryData? {
-        switch value.kind {
-        case .null: return nil
-        case .string(let text): return .string(text)
-        case .bool(let flag): return .dword(flag ? 1 : 0)
-        case .number(let number):
-            if let unsigned = number.unsignedValue {
-                return UInt32(exactly: unsigned).map(RegistryData.dword) ?? .qword(unsigned)
-            }
-        case .array(let items):
-            var texts: [String] = []
-            for item in items {
-                switch item.kind {
-                case .string(let text): texts.append(text)
-                case .number(let number) where number.unsignedValue != nil: texts.append(number.literal)
-                case .bool(let flag): texts.append(flag ? "True" : "False")
-                default:
-                    problems.append(JSONRead.mismatch(item, field, expected: "an array of strings or numbers"))
-                    return nil
-                }
-            }
-            return .multiString(texts)
-        default:
-            break
-        }
-        problems.append(
-            JSONRead.mismatch(
-                value, field, expected: "a string, a non-negative integer, a boolean, an array of strings or null"))
-        return nil
     }
 
     /// The snapshot as the `exchange` member, keys sorted.
