@@ -245,7 +245,7 @@ import Testing
         #expect(same.status == .fail)
         #expect(
             same.evidenceLines.contains {
-                $0.contains(#"MsiInstallPath = "D:\Exchange\Logging" → Win32_Volume[D:\] (the same row as"#)
+                $0.contains(#"MsiInstallPath + \Logging = "D:\Exchange\Logging" → Win32_Volume[D:\] (the same row as"#)
             }, "\(same.evidenceLines)")
         let mounted = try verdict(
             check,

@@ -457,7 +457,7 @@ extension LookupCheck {
             let same = row == otherRow
             trace.status = same ? .fail : .pass
             trace.note =
-                "\(same ? "the same" : "not the") row as \(otherKey.subject) \(quoted(otherKey.text)) → "
+                "\(same ? "the same row as" : "another row than") \(otherKey.subject) \(quoted(otherKey.text)) → "
                 + otherFound.joined(separator: " → ")
         case .distinct:
             preconditionFailure("distinct lookups are judged per source row")
@@ -469,7 +469,8 @@ extension LookupCheck {
         _ keys: [Key], property: String, rule: ValueRule, searched: [[FactRecord]], hopRows: [FactRecord]
     ) -> LookupTrace {
         var trace = LookupTrace(
-            subject: keys[0].subject, key: keys.map(\.text).joined(separator: ", "), found: [], status: .unknown)
+            subject: keys[0].subject, key: "[" + keys.map { quoted($0.text) }.joined(separator: ", ") + "]", found: [],
+            status: .unknown)
         var values: [String] = []
         var stops: [(Status, String)] = []
         for key in keys {
@@ -484,7 +485,7 @@ extension LookupCheck {
             }
             if !values.contains(where: { $0.lowercased() == value.lowercased() }) { values.append(value) }
         }
-        trace.found = values.map(quoted)
+        trace.found = [values.map(quoted).joined(separator: ", ")]
         if let stop = stops.first(where: { $0.0 != .pass }) {
             trace.status = stop.0
             trace.note = stops.map(\.1).joined(separator: "; ")
@@ -541,7 +542,7 @@ extension LookupCheck {
         case .found: "required: found"
         case .property(let property, let rule, _): "\(property) \(Finding.describe(rule))"
         case .distinct(let property, let rule): "distinct \(property) values \(Finding.describe(rule))"
-        case .notSameRowAs(let other): "required: not the row of \(other.description)"
+        case .notSameRowAs(let other): "required: another row than for \(other.description)"
         }
     }
 }
@@ -552,6 +553,8 @@ extension Finding {
         switch observation {
         case .key(let trace):
             var observed = " = " + quoted(trace.key)
+            if case .distinct = check.test { observed = " = " + trace.key }
+            if case .registry(_, _, let append?) = check.source { observed = " + \\\(append)" + observed }
             if !trace.found.isEmpty {
                 observed += " → " + trace.found.joined(separator: " → ")
             }
@@ -559,7 +562,7 @@ extension Finding {
             if let value = trace.value {
                 switch check.test {
                 case .property(let property, _, _): observed += " \(property) = " + render(value)
-                case .distinct(let property, _): observed += ": \(render(value)) distinct \(property)"
+                case .distinct(let property, _): observed += " (\(render(value)) distinct \(property))"
                 default: break
                 }
             }
