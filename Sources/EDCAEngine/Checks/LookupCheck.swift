@@ -104,15 +104,26 @@ package final class LookupCheck: Sendable {
             return naming.flatMap { row[$0].flatMap(LookupCheck.text) } ?? row[match].flatMap(LookupCheck.text) ?? "?"
         }
 
-        /// The row of `rows` that `key` matches, or nil.
-        func find(_ key: String, in rows: [FactRecord]) -> FactRecord? {
-            let folded = key.lowercased()
-            guard byPathPrefix else {
-                return rows.first { row in LookupCheck.texts(row[match]).contains { $0.lowercased() == folded } }
+        /// The rows ready to search: matched by equal text, they are indexed once by their folded `match` values
+        /// (the first row of a value wins), so that thousands of keys cost one dictionary lookup each.
+        func prepare(_ rows: [FactRecord]) -> Searchable {
+            guard !byPathPrefix else { return Searchable(rows: rows, index: [:]) }
+            var index: [String: FactRecord] = [:]
+            for row in rows {
+                for text in LookupCheck.texts(row[match]) where index[text.lowercased()] == nil {
+                    index[text.lowercased()] = row
+                }
             }
+            return Searchable(rows: rows, index: index)
+        }
+
+        /// The row that `key` matches, or nil.
+        func find(_ key: String, in searchable: Searchable) -> FactRecord? {
+            let folded = key.lowercased()
+            guard byPathPrefix else { return searchable.index[folded] }
             let path = Self.folder(folded)
             var best: (row: FactRecord, length: Int)?
-            for row in rows {
+            for row in searchable.rows {
                 for mount in LookupCheck.texts(row[match]) {
                     let prefix = Self.folder(mount.lowercased())
                     if path.hasPrefix(prefix), prefix.count > (best?.length ?? 0) { best = (row, prefix.count) }
@@ -125,6 +136,12 @@ package final class LookupCheck: Sendable {
         private static func folder(_ path: String) -> String {
             path.hasSuffix("\\") ? path : path + "\\"
         }
+    }
+
+    /// A table's rows, with their index by folded `match` value when they are matched by equal text.
+    struct Searchable {
+        var rows: [FactRecord]
+        var index: [String: FactRecord]
     }
 
     /// One more table the found row leads to: its `from` property looked up in `table`.
@@ -334,7 +351,7 @@ extension LookupCheck {
     }
 
     /// The first table that has the key, with the row found, or nil.
-    private func find(_ key: String, in searched: [[FactRecord]]) -> (table: Table, row: FactRecord)? {
+    private func find(_ key: String, in searched: [Searchable]) -> (table: Table, row: FactRecord)? {
         for (table, rows) in zip(tables, searched) {
             if let row = table.find(key, in: rows) { return (table, row) }
         }
@@ -355,13 +372,13 @@ extension LookupCheck {
             return NodeOutcome(status: whenNoneFound, nothingSet: true)
         }
         // Every table must be readable: a key's row could be in any of them.
-        var searched: [[FactRecord]] = []
-        var hopRows: [FactRecord] = []
+        var searched: [Searchable] = []
+        var hopRows = Searchable(rows: [], index: [:])
         var unreadable = false
         let tableAnswers = Array(answers[1...tables.count])
         for (table, answer) in zip(tables, tableAnswers) {
             switch Self.rows(of: table, answer) {
-            case .success(let rows): searched.append(rows)
+            case .success(let rows): searched.append(table.prepare(rows))
             case .failure(let problem):
                 unreadable = true
                 findings.append(
@@ -370,7 +387,7 @@ extension LookupCheck {
         }
         if let hop {
             switch Self.rows(of: hop.table, answers[tables.count + 1]) {
-            case .success(let rows): hopRows = rows
+            case .success(let rows): hopRows = hop.table.prepare(rows)
             case .failure(let problem):
                 unreadable = true
                 findings.append(
@@ -404,7 +421,7 @@ extension LookupCheck {
 
     /// Follows one key to its final row: the row, the rows found in words, or the status and note when it stops.
     private func follow(
-        _ key: String, searched: [[FactRecord]], hopRows: [FactRecord]
+        _ key: String, searched: [Searchable], hopRows: Searchable
     ) -> (row: FactRecord?, found: [String], stop: (Status, String)?) {
         guard let first = find(key, in: searched) else {
             return (nil, [], (whenNotFound, "not found in " + tables.map(\.name).joined(separator: " or ")))
@@ -423,7 +440,7 @@ extension LookupCheck {
     }
 
     private func judge(
-        _ key: Key, searched: [[FactRecord]], hopRows: [FactRecord], otherKeys: [Key]
+        _ key: Key, searched: [Searchable], hopRows: Searchable, otherKeys: [Key]
     ) -> LookupTrace {
         var trace = LookupTrace(subject: key.subject, key: key.text, found: [], status: .unknown)
         let (row, found, stop) = follow(key.text, searched: searched, hopRows: hopRows)
@@ -466,7 +483,7 @@ extension LookupCheck {
     }
 
     private func distinct(
-        _ keys: [Key], property: String, rule: ValueRule, searched: [[FactRecord]], hopRows: [FactRecord]
+        _ keys: [Key], property: String, rule: ValueRule, searched: [Searchable], hopRows: Searchable
     ) -> LookupTrace {
         var trace = LookupTrace(
             subject: keys[0].subject, key: "[" + keys.map { quoted($0.text) }.joined(separator: ", ") + "]", found: [],
