@@ -78,6 +78,14 @@ package final class LookupCheck: Sendable {
             }
         }
 
+        /// Where the table's fact lives, for evidence about the fact itself.
+        var location: FactLocation {
+            switch rows {
+            case .exchange(let fact): .exchangeFact(fact.key)
+            case .cim(let cimClass): .cimClass(cimClass.name)
+            }
+        }
+
         /// The allow-listed spelling of a property of the rows, or nil.
         func property(_ text: String) -> String? {
             switch rows {
@@ -228,7 +236,7 @@ package final class LookupCheck: Sendable {
 package struct LookupTrace: Sendable {
     /// Where the key was read.
     package var subject: FactLocation
-    /// The key (for `distinct`: the keys of one source row, comma separated).
+    /// The key (for `distinct`: the keys of one source row, as a list in brackets).
     package var key: String
     /// The rows found, in words (`Win32_Volume[D:\]`), in the order they were followed.
     package var found: [String]
@@ -321,33 +329,39 @@ extension LookupCheck {
 
     /// The rows of a table, or why there are none to search. A CIM class that does not exist has no rows.
     private static func rows(of table: Table, _ answer: HostFacts.Answer) -> Result<[FactRecord], Unavailable> {
+        let notCollected = Unavailable(
+            location: table.location, why: "not collected (the snapshot does not have it)", observation: "not collected"
+        )
         switch answer {
         case .cim(.instances(let instances)?): return .success(instances)
         case .cim(.absent?): return .success([])
         case .cim(.denied?):
-            return .failure(Unavailable(location: .cimClass(table.name), why: "cannot be read (access denied)"))
-        case .cim(nil):
             return .failure(
-                Unavailable(location: .cimClass(table.name), why: "not collected (the snapshot does not have it)"))
+                Unavailable(
+                    location: table.location, why: "cannot be read (access denied)", observation: "access denied"))
+        case .cim(nil): return .failure(notCollected)
         case .exchange(.rows(let rows)): return .success(rows)
         case .exchange(.factError(let error)):
-            return .failure(Unavailable(location: .exchangeFact(table.name), why: error.description))
+            return .failure(
+                Unavailable(
+                    location: table.location, why: "the call failed (\(error.description))",
+                    observation: error.errorClass))
         case .exchange(.stageError(let error)):
             return .failure(
                 Unavailable(
-                    location: .exchangeFact(table.name), why: "the Exchange stage failed (\(error.description))"))
-        case .exchange(.notRead):
-            return .failure(
-                Unavailable(location: .exchangeFact(table.name), why: "not collected (the snapshot does not have it)"))
+                    location: table.location, why: "not collected: the Exchange stage failed (\(error.description))",
+                    observation: error.errorClass))
+        case .exchange(.notRead): return .failure(notCollected)
         default:
             preconditionFailure("answer of the wrong kind")
         }
     }
 
-    /// A table that cannot be searched.
+    /// A table that cannot be searched: where, why, and the observation in a few words.
     private struct Unavailable: Error {
         var location: FactLocation
         var why: String
+        var observation: String
     }
 
     /// The first table that has the key, with the row found, or nil.
@@ -382,7 +396,9 @@ extension LookupCheck {
             case .failure(let problem):
                 unreadable = true
                 findings.append(
-                    .lookup(self, .unavailable(problem.location, why: problem.why, observation: "not read"), .unknown))
+                    .lookup(
+                        self, .unavailable(problem.location, why: problem.why, observation: problem.observation),
+                        .unknown))
             }
         }
         if let hop {
@@ -391,7 +407,9 @@ extension LookupCheck {
             case .failure(let problem):
                 unreadable = true
                 findings.append(
-                    .lookup(self, .unavailable(problem.location, why: problem.why, observation: "not read"), .unknown))
+                    .lookup(
+                        self, .unavailable(problem.location, why: problem.why, observation: problem.observation),
+                        .unknown))
             }
         }
         var otherKeys: [Key] = []
