@@ -61,7 +61,8 @@ package struct CimClass: Sendable, Hashable {
         CimClass(
             namespace: #"root\cimv2"#, name: "Win32_PerfRawData_Counters_HyperVDynamicMemoryIntegrationService",
             properties: ["MaximumMemoryMbytes"]),
-        CimClass(namespace: #"root\cimv2"#, name: "Win32_PerfRawData_vmGuestLib_VMem", properties: ["MemReservationMB"]),
+        CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_PerfRawData_vmGuestLib_VMem", properties: ["MemReservationMB"]),
         CimClass(
             namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpComputerStatus",
             properties: ["AMServiceEnabled", "AntivirusEnabled", "RealTimeProtectionEnabled", "AMRunningMode"]),
