@@ -54,7 +54,8 @@ package struct XmlPath: Sendable, Hashable, CustomStringConvertible {
 
     /// The path to the elements, without its `..` steps and attribute: `/configuration/location`.
     package var elementsText: String {
-        "/" + steps.map { step in step.filter.map { "\(step.name)[@\($0.attribute)='\($0.value)']" } ?? step.name }
+        "/"
+            + steps.map { step in step.filter.map { "\(step.name)[@\($0.attribute)='\($0.value)']" } ?? step.name }
             .joined(separator: "/")
     }
 

@@ -207,7 +207,8 @@ import Testing
         let check = Self.hstsCheck.replacing(#""equalsIgnoringCase": "true""#, with: #""atLeast": 1"#)
         let result = try verdict(
             check,
-            xml: #"{"\#(Self.hstsFile)": {"/c/sites/site/hsts/@max-age": ["1"], "/c/sites/site/hsts/@enabled": ["yes"]}}"#
+            xml:
+                #"{"\#(Self.hstsFile)": {"/c/sites/site/hsts/@max-age": ["1"], "/c/sites/site/hsts/@enabled": ["yes"]}}"#
         )
         #expect(result.status == .unknown)
         #expect(result.evidenceLines.contains { $0.contains("the condition on @enabled cannot test its value") })

@@ -74,7 +74,9 @@ extension CompiledCheck {
             return check.evaluate(left: leftState, right: rightState, findings: &findings)
         case .xml(let check, let reads):
             let states = reads.map { read -> XmlFileState? in
-                guard case .xml(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
+                guard case .xml(let state) = facts.answers[read] else {
+                    preconditionFailure("answer of the wrong kind")
+                }
                 return state
             }
             return check.evaluate(states[0], relative: Array(states.dropFirst()), findings: &findings)

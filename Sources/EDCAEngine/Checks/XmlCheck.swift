@@ -133,7 +133,8 @@ extension Check {
         var nameBy: String?
         if let json = reader.take("nameBy"), let text = JSONRead.string(json, reader.path(of: "nameBy"), &problems) {
             if let problem = XmlPath.problem(withRelative: text) {
-                problems.append(DecodingProblem(position: json.position, field: reader.path(of: "nameBy"), message: problem))
+                problems.append(
+                    DecodingProblem(position: json.position, field: reader.path(of: "nameBy"), message: problem))
             } else {
                 nameBy = text
             }
@@ -146,7 +147,9 @@ extension Check {
                         + "(no .. before it)"))
             return nil
         }
-        if let path, let relative = conditions?.map(\.field), let bad = relative.first(where: { path.relative($0) == nil }) {
+        if let path, let relative = conditions?.map(\.field),
+            let bad = relative.first(where: { path.relative($0) == nil })
+        {
             problems.append(
                 DecodingProblem(
                     position: reader.position, field: reader.path(of: "where"),
@@ -303,7 +306,9 @@ extension Finding {
         }
         let conditions =
             check.conditions.isEmpty
-            ? "" : " (elements where " + check.conditions.map { "\($0.field) " + $0.comparisons.map(\.description).joined(separator: " and ") }
+            ? ""
+            : " (elements where "
+                + check.conditions.map { "\($0.field) " + $0.comparisons.map(\.description).joined(separator: " and ") }
                 .joined(separator: " and ") + ")"
         switch observation {
         case .value(let text, let element):
@@ -335,7 +340,8 @@ extension Finding {
             }
             return Evidence(
                 subject: subject, value: .count(UInt64(count)), observed: ": \(seen)",
-                observation: count == 0 ? "not set" : "set", required: [describe(outcome, rule: check.rule) + conditions],
+                observation: count == 0 ? "not set" : "set",
+                required: [describe(outcome, rule: check.rule) + conditions],
                 result: outcome.status)
         case .fileAbsent, .malformed:
             let (seen, words) =
