@@ -66,7 +66,8 @@ enum ExchangeStage {
                     guard let fact = ExchangeFact.named(member.name) else {
                         throw Refusal.lab("\(field): not an allow-listed Exchange stage key: \(member.name)")
                     }
-                    calls.bulkRows[fact] = try LabJSON.integer(member.value, in: 0...1_000_000, field + "." + member.name)
+                    calls.bulkRows[fact] = try LabJSON.integer(
+                        member.value, in: 0...1_000_000, field + "." + member.name)
                 }
             default:
                 deniedKeys = try Self.keys(value, field)

@@ -187,7 +187,8 @@ package struct ExchangeFact: Sendable, Hashable {
         ExchangeFact(
             key: "ReceiveConnector.All", cmdlet: "Get-ReceiveConnector", arguments: "", scope: .organization,
             runsOnEdge: false,
-            properties: ["Identity", "Enabled", "TransportRole", "AuthMechanism", "TlsDomainCapabilities"], rowLimit: Self.organizationWideRowLimit),
+            properties: ["Identity", "Enabled", "TransportRole", "AuthMechanism", "TlsDomainCapabilities"],
+            rowLimit: Self.organizationWideRowLimit),
         ExchangeFact(
             key: "SendConnector", cmdlet: "Get-SendConnector", arguments: "", scope: .organization, runsOnEdge: true,
             properties: [

@@ -57,7 +57,8 @@ struct ExchangeStageAgreementTests {
 
     @Test("A key whose cmdlet lists without bound asks for one row more than its limit, never 'Unlimited'")
     func resultSizes() {
-        for fact in ExchangeFact.allowed where ["Get-Mailbox", "Get-User", "Get-RoleGroupMember"].contains(fact.cmdlet) {
+        for fact in ExchangeFact.allowed where ["Get-Mailbox", "Get-User", "Get-RoleGroupMember"].contains(fact.cmdlet)
+        {
             #expect(fact.arguments.contains("-ResultSize \(fact.rowLimit + 1)"), "\(fact.key): \(fact.arguments)")
         }
         #expect(!ProbeScripts.probe.contains("ResultSize = 'Unlimited'"))
@@ -95,10 +96,13 @@ struct ExchangeStageAgreementTests {
             return
         }
         #expect(rows.count == fact.rowLimit)
-        #expect(ProbeScripts.probe.contains("if ($output.Count -gt $call.Rows) { return @{ rows = $rows; truncated = $true } }"))
+        #expect(
+            ProbeScripts.probe.contains(
+                "if ($output.Count -gt $call.Rows) { return @{ rows = $rows; truncated = $true } }"))
         let exact = ExchangeStage.answer(fact, from: snapshot.exchange, rowCount: fact.rowLimit).bytes
-        guard case .rows(let all)? = ExchangeSnapshot.decodeState(
-            try JSONParser.parse(exact), of: fact, field: "Mailbox", problems: &problems)
+        guard
+            case .rows(let all)? = ExchangeSnapshot.decodeState(
+                try JSONParser.parse(exact), of: fact, field: "Mailbox", problems: &problems)
         else {
             Issue.record("not rows: \(problems)")
             return

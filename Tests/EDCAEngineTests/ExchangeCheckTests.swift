@@ -67,7 +67,8 @@ import Testing
         // A failing row stands whatever the unseen rows say.
         #expect(try verdict(all, exchange: mailboxes([true, false], truncated: true)).status == .fail)
         // No row selected among the first rows: whenNoneFound would be a guess.
-        let noUsers = #"{"facts": {"Mailbox": {"rows": [{"RecipientTypeDetails": "SharedMailbox"}], "truncated": true}}}"#
+        let noUsers =
+            #"{"facts": {"Mailbox": {"rows": [{"RecipientTypeDetails": "SharedMailbox"}], "truncated": true}}}"#
         #expect(try verdict(all, exchange: noUsers).status == .unknown)
         // `any` is decided by a passing row, `none` failed by one; otherwise Unknown.
         let any = all.replacingOccurrences(of: #""require": "all""#, with: #""require": "any""#)
@@ -95,7 +96,9 @@ import Testing
     @Test func aRowHoldsNoMoreThanItsKeysLimit() throws {
         let rows = Array(repeating: #"{"Identity": "x"}"#, count: 1_001).joined(separator: ",")
         #expect(throws: SnapshotError.self) {
-            try HostSnapshot(json: Array(#"{"edcaSnapshot": 2, "exchange": {"facts": {"SendConnector": {"rows": [\#(rows)]}}}}"#.utf8))
+            try HostSnapshot(
+                json: Array(
+                    #"{"edcaSnapshot": 2, "exchange": {"facts": {"SendConnector": {"rows": [\#(rows)]}}}}"#.utf8))
         }
     }
 
@@ -103,13 +106,17 @@ import Testing
         let check =
             #"{"exchange": "OwaVirtualDirectory", "property": "ExternalDownloadHostName", "require": "all", "notHostOfProperty": ["InternalUrl", "ExternalUrl"], "whenAbsent": "Pass"}"#
         func owa(_ download: String, internalURL: String?, externalURL: String?) -> String {
-            var members = [#""Identity": "MBX01\\owa (Default Web Site)""#, #""ExternalDownloadHostName": "\#(download)""#]
+            var members = [
+                #""Identity": "MBX01\\owa (Default Web Site)""#, #""ExternalDownloadHostName": "\#(download)""#,
+            ]
             if let internalURL { members.append(#""InternalUrl": "\#(internalURL)""#) }
             if let externalURL { members.append(#""ExternalUrl": "\#(externalURL)""#) }
             return #"{"facts": {"OwaVirtualDirectory": {"rows": [{\#(members.joined(separator: ", "))}]}}}"#
         }
         let url = "https://mail.contoso.com/owa"
-        #expect(try verdict(check, exchange: owa("download.contoso.com", internalURL: url, externalURL: url)).status == .pass)
+        #expect(
+            try verdict(check, exchange: owa("download.contoso.com", internalURL: url, externalURL: url)).status
+                == .pass)
         let same = try verdict(check, exchange: owa("MAIL.contoso.com", internalURL: nil, externalURL: url))
         #expect(same.status == .fail)
         #expect(
@@ -119,8 +126,11 @@ import Testing
         let port = owa("mbx01.contoso.com", internalURL: "https://user@MBX01.contoso.com:444/owa?x=1", externalURL: nil)
         #expect(try verdict(check, exchange: port).status == .fail)
         // Neither URL set, or not a URL: no host to collide with.
-        #expect(try verdict(check, exchange: owa("mail.contoso.com", internalURL: nil, externalURL: nil)).status == .pass)
-        #expect(try verdict(check, exchange: owa("mail.contoso.com", internalURL: "mail.contoso.com", externalURL: nil)).status == .pass)
+        #expect(
+            try verdict(check, exchange: owa("mail.contoso.com", internalURL: nil, externalURL: nil)).status == .pass)
+        #expect(
+            try verdict(check, exchange: owa("mail.contoso.com", internalURL: "mail.contoso.com", externalURL: nil))
+                .status == .pass)
         #expect(Comparison.host(ofURL: "https://[2001:db8::1]:443/owa") == "2001:db8::1")
         #expect(Comparison.host(ofURL: "https:///owa") == nil)
         // The properties named must be the key's, in a row leaf.

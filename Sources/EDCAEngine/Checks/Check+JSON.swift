@@ -5,7 +5,8 @@ extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
-        "contains", "emptyList", "itemsAtLeast", "sameAsProperty", "lessThanProperty", "notHostOfProperty", "bitsSet", "bitsClear",
+        "contains", "emptyList", "itemsAtLeast", "sameAsProperty", "lessThanProperty", "notHostOfProperty", "bitsSet",
+        "bitsClear",
         "versionAtLeast", "startsWith", "containsText",
         "dateBefore", "dateAfter",
     ]
@@ -641,12 +642,14 @@ extension Check {
         case "lessThanProperty": return text().map(Comparison.lessThanProperty)
         case "notHostOfProperty":
             if case .string(let name) = json.kind { return .notHostOfProperty([name]) }
-            guard let names = JSONRead.array(json, path, &problems)?.compactMap({ JSONRead.string($0, path, &problems) }),
+            guard
+                let names = JSONRead.array(json, path, &problems)?.compactMap({ JSONRead.string($0, path, &problems) }),
                 !names.isEmpty
             else {
                 if case .array = json.kind {
                     problems.append(
-                        DecodingProblem(position: json.position, field: path, message: "expected at least one property"))
+                        DecodingProblem(position: json.position, field: path, message: "expected at least one property")
+                    )
                 }
                 return nil
             }

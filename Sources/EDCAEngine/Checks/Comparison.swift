@@ -154,7 +154,8 @@ package indirect enum Comparison: Sendable {
         case .sameAsProperty(let name), .lessThanProperty(let name):
             .wrongType(expected: "a row whose \(name) it is compared with (row leaves only)")
         case .notHostOfProperty(let names):
-            .wrongType(expected: "a row whose \(names.joined(separator: " and ")) it is compared with (row leaves only)")
+            .wrongType(
+                expected: "a row whose \(names.joined(separator: " and ")) it is compared with (row leaves only)")
         case .noneOfIgnoringCase(let operands):
             text(data) { value in !operands.contains { RegistryName.sameName($0, value) } }
         case .againstProperty(let name, let resolved):
@@ -228,7 +229,8 @@ extension Comparison: CustomStringConvertible {
         case .lessThanProperty(let name): "< \(name)"
         case .notHostOfProperty(let names): "not the host of \(names.joined(separator: " or ")) (ignoring case)"
         case .noneOfIgnoringCase([]): "any text"
-        case .noneOfIgnoringCase(let operands): "not " + operands.map(quoted).joined(separator: " nor ") + " (ignoring case)"
+        case .noneOfIgnoringCase(let operands):
+            "not " + operands.map(quoted).joined(separator: " nor ") + " (ignoring case)"
         case .againstProperty(let name, let resolved?): "\(resolved) (\(name))"
         case .againstProperty(let name, nil): "compared with \(name), which the row does not have"
         case .itemsAtLeast(let minimum): "a list with at least \(minimum) item\(minimum == 1 ? "" : "s")"
