@@ -196,6 +196,38 @@ import Testing
             "\(many.evidenceLines)")
     }
 
+    @Test func aTruncatedAnswerDecidesOnlyWhatTheRowsSeenDecide() throws {
+        let check = #"""
+            {"lookup": {"exchange": "User.RemotePowerShell", "property": "SamAccountName"},
+             "in": {"exchange": "RoleGroupMember.OrganizationManagement", "match": "SamAccountName"},
+             "require": "all", "whenNotFound": "Fail"}
+            """#
+        func host(users: String, usersTruncated: Bool, membersTruncated: Bool = false) -> String {
+            #"""
+            {"edcaSnapshot": 2, "exchange": {"facts": {
+              "User.RemotePowerShell": {"rows": [\#(users)], "truncated": \#(usersTruncated)},
+              "RoleGroupMember.OrganizationManagement": {"rows": [{"SamAccountName": "adm-alice"}],
+                                                         "truncated": \#(membersTruncated)}}}}
+            """#
+        }
+        // Every user seen is an administrator, but users past the limit are not seen.
+        let admins = try verdict(check, host(users: #"{"SamAccountName": "adm-alice"}"#, usersTruncated: true))
+        #expect(admins.status == .unknown)
+        #expect(
+            admins.evidenceLines.contains {
+                $0.contains("Exchange User.RemotePowerShell: the answer stops at the key's limit of")
+            }, "\(admins.evidenceLines)")
+        // A non-administrator seen fails whatever the unseen users are.
+        let carol = try verdict(
+            check, host(users: #"{"SamAccountName": "adm-alice"}, {"SamAccountName": "carol"}"#, usersTruncated: true))
+        #expect(carol.status == .fail)
+        // A user not found in a truncated member list may be past its limit.
+        let unseen = try verdict(
+            check, host(users: #"{"SamAccountName": "carol"}"#, usersTruncated: false, membersTruncated: true))
+        #expect(unseen.status == .unknown)
+        #expect(unseen.evidenceLines.contains { $0.contains("whose answer stops at") }, "\(unseen.evidenceLines)")
+    }
+
     @Test func distinctCountsTheValuesFoundForEachSourceRow() throws {
         let check = #"""
             {"lookup": {"exchange": "DatabaseAvailabilityGroup", "property": "Servers"},

@@ -34,6 +34,14 @@ package final class LookupCheck: Sendable {
             }
         }
 
+        /// Where the source's fact lives, for evidence about the fact itself.
+        var location: FactLocation {
+            switch self {
+            case .exchange(let fact, _, _): .exchangeFact(fact.key)
+            case .registry(let key, let name, _): .registryValue(key, name)
+            }
+        }
+
         /// The source in words: `Exchange MailboxDatabase EdbFilePath`, `HKLM\...\Setup MsiInstallPath + Logging`.
         var description: String {
             switch self {
@@ -150,6 +158,8 @@ package final class LookupCheck: Sendable {
     struct Searchable {
         var rows: [FactRecord]
         var index: [String: FactRecord]
+        /// The row limit the answer stopped at, when it was truncated: a key not found may be past it.
+        var truncatedAt: Int? = nil
     }
 
     /// One more table the found row leads to: its `from` property looked up in `table`.
@@ -260,6 +270,8 @@ package enum LookupObservation: Sendable {
     case noKey
     /// This many more keys gave this status and are not listed one by one.
     case more(Int, Status)
+    /// The source's answer stopped at this row limit, so keys past it were not judged.
+    case truncated(FactLocation, limit: Int)
 }
 
 extension LookupCheck {
@@ -278,7 +290,8 @@ extension LookupCheck {
 
     /// The keys a source gives, or why it gives none.
     private enum Keys {
-        case keys([Key])
+        /// The keys, and the row limit the source's answer stopped at when it was truncated.
+        case keys([Key], truncatedAt: Int?)
         case unavailable(FactLocation, why: String, observation: String)
     }
 
@@ -286,8 +299,12 @@ extension LookupCheck {
         switch (source, answer) {
         case (.exchange(let fact, let properties, let selection), .exchange(let exchange)):
             let rows: [FactRecord]
+            var truncatedAt: Int?
             switch exchange {
             case .rows(let list): rows = list
+            case .truncated(let list):
+                rows = list
+                truncatedAt = fact.rowLimit
             case .factError(let error):
                 return .unavailable(
                     .exchangeFact(fact.key), why: "the call failed (\(error.description))",
@@ -309,16 +326,16 @@ extension LookupCheck {
                     keys += Self.texts(row[property]).map { Key(subject: subject, text: $0, row: number) }
                 }
             }
-            return .keys(keys)
+            return .keys(keys, truncatedAt: truncatedAt)
         case (.registry(let key, let name, let append), .value(let fact)):
             let subject = FactLocation.registryValue(key, name)
             switch fact {
             case .present(let data):
-                guard let text = data.textValue, !text.isEmpty else { return .keys([]) }
-                guard let append else { return .keys([Key(subject: subject, text: text, row: 0)]) }
+                guard let text = data.textValue, !text.isEmpty else { return .keys([], truncatedAt: nil) }
+                guard let append else { return .keys([Key(subject: subject, text: text, row: 0)], truncatedAt: nil) }
                 let folder = text.hasSuffix("\\") ? text : text + "\\"
-                return .keys([Key(subject: subject, text: folder + append, row: 0)])
-            case .valueAbsent, .keyAbsent: return .keys([])
+                return .keys([Key(subject: subject, text: folder + append, row: 0)], truncatedAt: nil)
+            case .valueAbsent, .keyAbsent: return .keys([], truncatedAt: nil)
             case .denied:
                 return .unavailable(subject, why: "cannot be read (access denied)", observation: "access denied")
             }
@@ -328,19 +345,23 @@ extension LookupCheck {
     }
 
     /// The rows of a table, or why there are none to search. A CIM class that does not exist has no rows.
-    private static func rows(of table: Table, _ answer: HostFacts.Answer) -> Result<[FactRecord], Unavailable> {
+    private static func rows(of table: Table, _ answer: HostFacts.Answer) -> Result<Searchable, Unavailable> {
         let notCollected = Unavailable(
             location: table.location, why: "not collected (the snapshot does not have it)", observation: "not collected"
         )
         switch answer {
-        case .cim(.instances(let instances)?): return .success(instances)
-        case .cim(.absent?): return .success([])
+        case .cim(.instances(let instances)?): return .success(table.prepare(instances))
+        case .cim(.absent?): return .success(table.prepare([]))
         case .cim(.denied?):
             return .failure(
                 Unavailable(
                     location: table.location, why: "cannot be read (access denied)", observation: "access denied"))
         case .cim(nil): return .failure(notCollected)
-        case .exchange(.rows(let rows)): return .success(rows)
+        case .exchange(.rows(let rows)): return .success(table.prepare(rows))
+        case .exchange(.truncated(let rows)):
+            var searchable = table.prepare(rows)
+            if case .exchange(let fact) = table.rows { searchable.truncatedAt = fact.rowLimit }
+            return .success(searchable)
         case .exchange(.factError(let error)):
             return .failure(
                 Unavailable(
@@ -375,10 +396,17 @@ extension LookupCheck {
     /// Evaluates the lookup on the answers to ``reads``, in that order.
     func evaluate(_ answers: [HostFacts.Answer], scanTime: Timestamp?, findings: inout [Finding]) -> NodeOutcome {
         let sourceKeys: [Key]
+        let sourceTruncatedAt: Int?
         switch keys(of: source, answers[0], scanTime: scanTime) {
-        case .keys(let list): sourceKeys = list
+        case .keys(let list, let truncatedAt):
+            sourceKeys = list
+            sourceTruncatedAt = truncatedAt
         case .unavailable(let location, let why, let observation):
             findings.append(.lookup(self, .unavailable(location, why: why, observation: observation), .unknown))
+            return NodeOutcome(status: .unknown, nothingSet: false)
+        }
+        if sourceKeys.isEmpty, let limit = sourceTruncatedAt {
+            findings.append(.lookup(self, .truncated(source.location, limit: limit), .unknown))
             return NodeOutcome(status: .unknown, nothingSet: false)
         }
         if sourceKeys.isEmpty {
@@ -392,7 +420,7 @@ extension LookupCheck {
         let tableAnswers = Array(answers[1...tables.count])
         for (table, answer) in zip(tables, tableAnswers) {
             switch Self.rows(of: table, answer) {
-            case .success(let rows): searched.append(table.prepare(rows))
+            case .success(let rows): searched.append(rows)
             case .failure(let problem):
                 unreadable = true
                 findings.append(
@@ -403,7 +431,7 @@ extension LookupCheck {
         }
         if let hop {
             switch Self.rows(of: hop.table, answers[tables.count + 1]) {
-            case .success(let rows): hopRows = hop.table.prepare(rows)
+            case .success(let rows): hopRows = rows
             case .failure(let problem):
                 unreadable = true
                 findings.append(
@@ -415,7 +443,7 @@ extension LookupCheck {
         var otherKeys: [Key] = []
         if case .notSameRowAs(let other) = test {
             switch keys(of: other, answers[answers.count - 1], scanTime: scanTime) {
-            case .keys(let list): otherKeys = list
+            case .keys(let list, _): otherKeys = list
             case .unavailable(let location, let why, let observation):
                 unreadable = true
                 findings.append(.lookup(self, .unavailable(location, why: why, observation: observation), .unknown))
@@ -434,7 +462,19 @@ extension LookupCheck {
                 traces.append(judge(key, searched: searched, hopRows: hopRows, otherKeys: otherKeys))
             }
         }
-        return combine(traces, findings: &findings)
+        let outcome = combine(traces, findings: &findings)
+        // A failing key of `all`, or the key that decided `any` or `none`, stands whatever the keys past the
+        // source's row limit say; any other verdict could be changed by them.
+        let decided: Bool =
+            switch (quantifier, outcome.status) {
+            case (.all, .fail), (.any, .pass), (.none, .fail): true
+            default: false
+            }
+        if let limit = sourceTruncatedAt, !decided {
+            findings.append(.lookup(self, .truncated(source.location, limit: limit), .unknown))
+            return NodeOutcome(status: .unknown, nothingSet: false)
+        }
+        return outcome
     }
 
     /// Follows one key to its final row: the row, the rows found in words, or the status and note when it stops.
@@ -442,7 +482,11 @@ extension LookupCheck {
         _ key: String, searched: [Searchable], hopRows: Searchable
     ) -> (row: FactRecord?, found: [String], stop: (Status, String)?) {
         guard let first = find(key, in: searched) else {
-            return (nil, [], (whenNotFound, "not found in " + tables.map(\.name).joined(separator: " or ")))
+            let names = tables.map(\.name).joined(separator: " or ")
+            if let limit = searched.compactMap(\.truncatedAt).max() {
+                return (nil, [], (.unknown, "not found in \(names), whose answer stops at \(limit) rows"))
+            }
+            return (nil, [], (whenNotFound, "not found in " + names))
         }
         let (table, row) = first
         var found = ["\(table.name)[\(table.label(of: row))]"]
@@ -451,7 +495,11 @@ extension LookupCheck {
             return (nil, found, (.unknown, "\(table.name)[\(table.label(of: row))] has no \(hop.from)"))
         }
         guard let hopRow = hop.table.find(next, in: hopRows) else {
-            return (nil, found, (hop.whenNotFound, "\(hop.from) \(quoted(next)) not found in \(hop.table.name)"))
+            let missing = "\(hop.from) \(quoted(next)) not found in \(hop.table.name)"
+            if let limit = hopRows.truncatedAt {
+                return (nil, found, (.unknown, missing + ", whose answer stops at \(limit) rows"))
+            }
+            return (nil, found, (hop.whenNotFound, missing))
         }
         found.append("\(hop.table.name)[\(hop.table.label(of: hopRow))]")
         return (hopRow, found, nil)
@@ -618,6 +666,11 @@ extension Finding {
             return Evidence(
                 subject: nil, observed: "\(check.source.description): no value to look up, which counts as \(status)",
                 result: status)
+        case .truncated(let location, let limit):
+            return Evidence(
+                subject: location,
+                observed: ": the answer stops at the key's limit of \(limit) rows, so the values past it are not "
+                    + "judged", observation: "truncated", required: ["so Unknown"], result: status)
         case .more(let count, let status):
             return Evidence(
                 subject: nil,
