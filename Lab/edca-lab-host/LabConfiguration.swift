@@ -47,7 +47,9 @@ struct LabConfiguration {
             {
                 let masked = instances.map { instance in
                     var copy = instance
-                    for property in preferences.properties { copy[property] = .multiString([Faults.defenderPlaceholder]) }
+                    for property in preferences.properties {
+                        copy[property] = .multiString([Faults.defenderPlaceholder])
+                    }
                     return copy
                 }
                 snapshot.cim.set(preferences, .instances(masked))

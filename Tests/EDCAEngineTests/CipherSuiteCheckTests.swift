@@ -12,10 +12,12 @@ import Testing
     }
 
     private static func list(_ names: String...) -> String {
-        "[" + names.map { name in
-            let protocols = name.hasPrefix("TLS_AES_") ? "[772]" : name.hasSuffix("_CBC_SHA") ? "[769, 770, 771]" : "[771]"
-            return #"{"name": "\#(name)", "protocols": \#(protocols)}"#
-        }.joined(separator: ", ") + "]"
+        "["
+            + names.map { name in
+                let protocols =
+                    name.hasPrefix("TLS_AES_") ? "[772]" : name.hasSuffix("_CBC_SHA") ? "[769, 770, 771]" : "[771]"
+                return #"{"name": "\#(name)", "protocols": \#(protocols)}"#
+            }.joined(separator: ", ") + "]"
     }
 
     static let forwardSecret = #"{"cipherSuites": "TLS 1.2", "allMatch": "^TLS_(EC)?DHE_"}"#
@@ -66,7 +68,8 @@ import Testing
     @Test func badLeavesAreLoadErrors() {
         let badProtocol = ControlDecodingTests.problems(check: #"{"cipherSuites": "TLS1.2", "allMatch": "x"}"#)
         #expect(badProtocol.problems.contains { $0.field == "check.cipherSuites" && $0.message.contains("TLS 1.2") })
-        let twoRules = ControlDecodingTests.problems(check: #"{"cipherSuites": "any", "allMatch": "x", "noneMatches": "y"}"#)
+        let twoRules = ControlDecodingTests.problems(
+            check: #"{"cipherSuites": "any", "allMatch": "x", "noneMatches": "y"}"#)
         #expect(twoRules.problems.contains { $0.message.contains("takes one rule") })
         let noBefore = ControlDecodingTests.problems(check: #"{"cipherSuites": "any", "firstMatching": "x"}"#)
         #expect(noBefore.problems.contains { $0.message.contains("takes one rule") })

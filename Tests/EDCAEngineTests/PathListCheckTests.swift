@@ -84,11 +84,16 @@ import Testing
     }
 
     @Test func foldersAreCoveredByThemselvesOrAFolderAbove() throws {
-        #expect(try verdict(Self.folders, #"[{"ExclusionPath": ["c:\\ex\\mailbox\\", "C:\\Ex\\TransportRoles\\Data\\Queue"]}]"#).status == .pass)
+        #expect(
+            try verdict(
+                Self.folders, #"[{"ExclusionPath": ["c:\\ex\\mailbox\\", "C:\\Ex\\TransportRoles\\Data\\Queue"]}]"#
+            ).status == .pass)
         #expect(try verdict(Self.folders, #"[{"ExclusionPath": ["C:\\Ex"]}]"#).status == .pass)
         #expect(try verdict(Self.folders, #"[{"ExclusionPath": ["C:\\Ex\\TransportRoles"]}]"#).status == .fail)
         // A sibling whose name starts the same is not a parent.
-        #expect(try verdict(Self.folders, #"[{"ExclusionPath": ["C:\\Ex\\Mail", "C:\\Ex\\TransportRoles\\Data\\Queue"]}]"#).status == .fail)
+        #expect(
+            try verdict(Self.folders, #"[{"ExclusionPath": ["C:\\Ex\\Mail", "C:\\Ex\\TransportRoles\\Data\\Queue"]}]"#)
+                .status == .fail)
         let fail = try verdict(Self.folders, #"[{"ExclusionPath": ["C:\\Ex\\Mailbox"]}]"#)
         #expect(fail.status == .fail)
         #expect(fail.evidenceLines.contains { $0.contains(#"not listed: "C:\Ex\TransportRoles\Data\Queue", so Fail"#) })
@@ -97,7 +102,11 @@ import Testing
 
     @Test func theExchangeInstallPathVariableIsExpandedOthersAreUnknown() throws {
         #expect(try verdict(Self.folders, #"[{"ExclusionPath": ["%ExchangeInstallPath%"]}]"#).status == .pass)
-        #expect(try verdict(Self.folders, #"[{"ExclusionPath": ["%EXCHANGEINSTALLPATH%Mailbox", "%ExchangeInstallPath%TransportRoles"]}]"#).status == .pass)
+        #expect(
+            try verdict(
+                Self.folders,
+                #"[{"ExclusionPath": ["%EXCHANGEINSTALLPATH%Mailbox", "%ExchangeInstallPath%TransportRoles"]}]"#
+            ).status == .pass)
         let unknown = try verdict(Self.folders, #"[{"ExclusionPath": ["C:\\Ex\\Mailbox", "%DataRoot%\\Queue"]}]"#)
         #expect(unknown.status == .unknown)
         #expect(unknown.evidenceLines.contains { $0.contains(#"the agent cannot expand "%DataRoot%\Queue""#) })
@@ -107,10 +116,12 @@ import Testing
     }
 
     @Test func processesAreCoveredByTheirPathOrFileNameNotByAFolder() throws {
-        #expect(try verdict(Self.processes, #"[{"ExclusionProcess": ["C:\\Ex\\Bin\\EdgeTransport.exe"]}]"#).status == .pass)
+        #expect(
+            try verdict(Self.processes, #"[{"ExclusionProcess": ["C:\\Ex\\Bin\\EdgeTransport.exe"]}]"#).status == .pass)
         #expect(try verdict(Self.processes, #"[{"ExclusionProcess": ["edgetransport.exe"]}]"#).status == .pass)
         #expect(try verdict(Self.processes, #"[{"ExclusionProcess": ["C:\\Ex\\Bin"]}]"#).status == .fail)
-        #expect(try verdict(Self.processes, #"[{"ExclusionProcess": ["D:\\Other\\EdgeTransport.exe"]}]"#).status == .fail)
+        #expect(
+            try verdict(Self.processes, #"[{"ExclusionProcess": ["D:\\Other\\EdgeTransport.exe"]}]"#).status == .fail)
     }
 
     @Test func aMaskedUnreadableOrMissingListIsUnknown() throws {
@@ -135,7 +146,9 @@ import Testing
             ControlDecodingTests.problems(check: Self.folders.replacing(#""orParent""#, with: #""parent""#))
                 .problems.contains { $0.field == "check.match" && $0.message.contains("orParent") })
         #expect(
-            ControlDecodingTests.problems(check: Self.folders.replacing(#""MSFT_MpPreference""#, with: #""Win32_Product""#))
-                .problems.contains { $0.field == "check.pathsListedIn.cim" })
+            ControlDecodingTests.problems(
+                check: Self.folders.replacing(#""MSFT_MpPreference""#, with: #""Win32_Product""#)
+            )
+            .problems.contains { $0.field == "check.pathsListedIn.cim" })
     }
 }

@@ -40,7 +40,8 @@ struct CipherSuiteAnswerTests {
         "A cipher suite answer of the wrong shape is malformed, naming the cipher suites",
         arguments: [
             #"{"suites":{}}"#, #"{"suites":[{"name":"TLS_X"}]}"#, #"{"suites":[{"name":"TLS_X","protocols":["771"]}]}"#,
-            #"{"suites":[{"name":"TLS_X","protocols":[771],"cipher":"AES"}]}"#, #"{"suites":[{"name":"","protocols":[]}]}"#,
+            #"{"suites":[{"name":"TLS_X","protocols":[771],"cipher":"AES"}]}"#,
+            #"{"suites":[{"name":"","protocols":[]}]}"#,
             #"{"state":"exists"}"#,
         ])
     func wrongShape(answer: String) {
@@ -54,22 +55,33 @@ struct CipherSuiteAnswerTests {
 
     @Test("A snapshot's cipherSuites member round-trips; an older file without it did not read them")
     func snapshotMember() throws {
-        let text = #"{"edcaSnapshot": 2, "registry": {}, "cipherSuites": [{"name": "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "protocols": [771]}]}"#
+        let text =
+            #"{"edcaSnapshot": 2, "registry": {}, "cipherSuites": [{"name": "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "protocols": [771]}]}"#
         let snapshot = try HostSnapshot(json: Array(text.utf8))
-        #expect(snapshot.cipherSuites.state == .suites([CipherSuite(name: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", protocols: [771])]))
+        #expect(
+            snapshot.cipherSuites.state
+                == .suites([CipherSuite(name: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", protocols: [771])]))
         let again = try HostSnapshot(json: snapshot.jsonDocument().compactBytes())
         #expect(again.cipherSuites.state == snapshot.cipherSuites.state)
         #expect(try HostSnapshot(json: Array(#"{"edcaSnapshot": 2, "registry": {}}"#.utf8)).cipherSuites.state == nil)
-        #expect(try HostSnapshot(json: Array(#"{"edcaSnapshot": 2, "cipherSuites": null}"#.utf8)).cipherSuites.state == .denied)
+        #expect(
+            try HostSnapshot(json: Array(#"{"edcaSnapshot": 2, "cipherSuites": null}"#.utf8)).cipherSuites.state
+                == .denied)
         #expect(throws: SnapshotError.self) {
-            try HostSnapshot(json: Array(#"{"edcaSnapshot": 2, "cipherSuites": [{"name": "X", "protocols": [-1]}]}"#.utf8))
+            try HostSnapshot(
+                json: Array(#"{"edcaSnapshot": 2, "cipherSuites": [{"name": "X", "protocols": [-1]}]}"#.utf8))
         }
     }
 
-    @Test("The probe script reads the suites with Get-TlsCipherSuite and has a row for them; MSFT_MpPreference is allow-listed")
+    @Test(
+        "The probe script reads the suites with Get-TlsCipherSuite and has a row for them; MSFT_MpPreference is allow-listed"
+    )
     func scriptReader() {
         #expect(ProbeScripts.probe.contains("cipherSuites = @{ Reader = 'Read-CipherSuites'"))
         #expect(ProbeScripts.probe.contains("Get-TlsCipherSuite -ErrorAction Stop"))
-        #expect(ProbeScripts.probe.contains(#"'root\Microsoft\Windows\Defender:MSFT_MpPreference' = @{ Properties = @('ExclusionPath', 'ExclusionProcess', 'ExclusionExtension') }"#))
+        #expect(
+            ProbeScripts.probe.contains(
+                #"'root\Microsoft\Windows\Defender:MSFT_MpPreference' = @{ Properties = @('ExclusionPath', 'ExclusionProcess', 'ExclusionExtension') }"#
+            ))
     }
 }

@@ -86,7 +86,9 @@ extension CompiledCheck {
                 preconditionFailure("answer of the wrong kind")
             }
             let folderState = folder.map { number -> XmlFileState? in
-                guard case .xml(let state) = facts.answers[number] else { preconditionFailure("answer of the wrong kind") }
+                guard case .xml(let state) = facts.answers[number] else {
+                    preconditionFailure("answer of the wrong kind")
+                }
                 return state
             }
             return check.evaluate(

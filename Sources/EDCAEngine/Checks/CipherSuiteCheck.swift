@@ -78,7 +78,9 @@ extension Check {
     static func decodeCipherSuites(_ reader: inout JSONObjectReader, problems: inout [DecodingProblem]) -> Check? {
         var protocolNumber: UInt32?
         var valid = true
-        if let json = reader.take("cipherSuites"), let text = JSONRead.string(json, reader.path(of: "cipherSuites"), &problems) {
+        if let json = reader.take("cipherSuites"),
+            let text = JSONRead.string(json, reader.path(of: "cipherSuites"), &problems)
+        {
             if text != "any" {
                 if let entry = CipherSuite.protocolNames.first(where: { $0.name == text }) {
                     protocolNumber = entry.number
@@ -136,7 +138,8 @@ extension Check {
             return nil
         }
         return .cipherSuites(
-            CipherSuiteCheck(protocolNumber: protocolNumber, rule: rule, whenNoneFound: whenNoneFound.value ?? .unknown))
+            CipherSuiteCheck(protocolNumber: protocolNumber, rule: rule, whenNoneFound: whenNoneFound.value ?? .unknown)
+        )
     }
 }
 
@@ -171,14 +174,16 @@ extension CipherSuiteCheck {
         switch rule {
         case .noneMatches(let pattern), .allMatch(let pattern):
             guard let matches = matching(pattern) else {
-                return outcome(.unmatchable(kept.first { $0.name.count > RegexPattern.maxTextLength }?.name ?? ""), .unknown)
+                return outcome(
+                    .unmatchable(kept.first { $0.name.count > RegexPattern.maxTextLength }?.name ?? ""), .unknown)
             }
             let wanted: Bool = if case .allMatch = rule { true } else { false }
             let offenders = zip(kept, matches).filter { $0.1 != wanted }.map(\.0.name)
             return outcome(.judged(kept: kept.count, names: offenders), offenders.isEmpty ? .pass : .fail)
         case .order(let first, let later):
             guard let firsts = matching(first), let laters = matching(later) else {
-                return outcome(.unmatchable(kept.first { $0.name.count > RegexPattern.maxTextLength }?.name ?? ""), .unknown)
+                return outcome(
+                    .unmatchable(kept.first { $0.name.count > RegexPattern.maxTextLength }?.name ?? ""), .unknown)
             }
             guard let laterIndex = laters.firstIndex(of: true) else {
                 return outcome(.judged(kept: kept.count, names: []), .pass)

@@ -135,7 +135,8 @@ extension Check {
             reader.require("folderListedIn", problems: &problems), reader.path(of: "folderListedIn"), extra: [],
             problems: &problems)
         let folder = xmlAttribute(
-            reader.require("folder", problems: &problems), reader.path(of: "folder"), extra: ["defaultBelowInstallPath"],
+            reader.require("folder", problems: &problems), reader.path(of: "folder"),
+            extra: ["defaultBelowInstallPath"],
             problems: &problems)
         let separator = listSeparator(&reader, problems: &problems)
         let subfolder = reader.take("subfolder").flatMap {
@@ -167,7 +168,8 @@ extension Check {
             let text = JSONRead.string(json, inner.path(of: "file"), &problems)
         {
             if let problem = LocalPath.problem(withRelativePath: text) {
-                problems.append(DecodingProblem(position: json.position, field: inner.path(of: "file"), message: problem))
+                problems.append(
+                    DecodingProblem(position: json.position, field: inner.path(of: "file"), message: problem))
             } else if let root {
                 file = LocalPath(root: root, relativePath: text)
             }
@@ -314,7 +316,9 @@ extension PathListCheck {
         default: preconditionFailure("answer of the wrong kind")
         }
         entries = entries.filter { !Self.normalised($0).isEmpty }
-        if let placeholder = entries.first(where: { !Self.canBePath($0) }) { return unknown(.listNotPaths(placeholder)) }
+        if let placeholder = entries.first(where: { !Self.canBePath($0) }) {
+            return unknown(.listNotPaths(placeholder))
+        }
         let install: String? =
             if case .present(let data) = installPath, let text = data.textValue, !text.isEmpty { text } else { nil }
         switch expected {
@@ -335,7 +339,8 @@ extension PathListCheck {
             if !subfolder.isEmpty { folder = Self.normalisedJoin(folder, subfolder) }
             let listed = entries.contains { Self.normalised($0) == Self.normalised(folder) }
             let status: Status = listed ? .pass : .fail
-            findings.append(.pathList(self, .compared(expected: folder, fromDefault: fromDefault, list: entries), status))
+            findings.append(
+                .pathList(self, .compared(expected: folder, fromDefault: fromDefault, list: entries), status))
             return NodeOutcome(status: status, nothingSet: false)
         case .belowInstallPath(let relative):
             guard let install else { return unknown(.installPathUnknown) }
@@ -344,7 +349,9 @@ extension PathListCheck {
             var unexpanded: [String] = []
             for entry in entries {
                 var text = Self.normalised(entry)
-                if text.hasPrefix(variable) { text = Self.normalised(Self.normalisedJoin(install, String(text.dropFirst(variable.count)))) }
+                if text.hasPrefix(variable) {
+                    text = Self.normalised(Self.normalisedJoin(install, String(text.dropFirst(variable.count))))
+                }
                 if text.contains("%") || text.contains("*") || text.contains("?") {
                     unexpanded.append(entry)
                 } else {
@@ -434,7 +441,8 @@ extension Finding {
             } else {
                 required += "; not listed: " + uncovered.map(quoted).joined(separator: ", ")
                 if !unexpanded.isEmpty {
-                    required += "; the agent cannot expand " + unexpanded.map(quoted).joined(separator: ", ")
+                    required +=
+                        "; the agent cannot expand " + unexpanded.map(quoted).joined(separator: ", ")
                         + ", which may cover them"
                 }
                 required += ", so \(status)"
