@@ -53,6 +53,14 @@ import Testing
         #expect(try verdict(Self.noRC4, "[]").status == .pass, "whenNoneFound")
     }
 
+    @Test func whenRuleHoldsGivesTheVerdictOfAListThatCannotShowAbsence() throws {
+        let sha1 = #"{"cipherSuites": "any", "noneMatches": "_SHA$", "whenRuleHolds": "Unknown"}"#
+        #expect(try verdict(sha1, Self.list("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")).status == .fail)
+        #expect(try verdict(sha1, Self.list("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")).status == .unknown)
+        let bad = ControlDecodingTests.problems(check: sha1.replacing(#""Unknown""#, with: #""Maybe""#))
+        #expect(bad.problems.contains { $0.field == "check.whenRuleHolds" })
+    }
+
     @Test func anUnreadableOrMissingListIsUnknown() throws {
         for state in ["null", #""absent""#] {
             #expect(try verdict(Self.noRC4, state).status == .unknown)

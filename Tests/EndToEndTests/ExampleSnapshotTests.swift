@@ -41,7 +41,7 @@ struct ExampleSnapshotTests {
         "EDCA-DATA-008": "Pass",  // root auto-update not disabled
         "EDCA-DATA-010": "Unknown",  // renegotiation values not set
         "EDCA-DATA-011": "Fail",  // cipher keys not configured; the default list offers 3DES and NULL suites
-        "EDCA-DATA-012": "Unknown",
+        "EDCA-DATA-012": "Fail",  // SHA not configured; the default list offers _CBC_SHA suites
         "EDCA-DATA-013": "Fail",  // PKCS not configured; the default list offers TLS_RSA_WITH_ suites
         "EDCA-DATA-018": "Fail",  // static RSA and PSK suites in the default TLS 1.2 list
         "EDCA-SEC-019": "Fail",  // Defender has no Exchange exclusion

@@ -11,7 +11,8 @@ import EDCAJSON
 ///   when suites match `before` and none matches `firstMatching`).
 ///
 /// `"cipherSuites": "any"` keeps every suite. When no suite is kept, `whenNoneFound` decides (default `Unknown`);
-/// a list that cannot be read, or a host without `Get-TlsCipherSuite`, is `Unknown`.
+/// a list that cannot be read, or a host without `Get-TlsCipherSuite`, is `Unknown`. `whenRuleHolds` (default
+/// `Pass`) is the verdict when the rule holds, for a list that can show a fault but not its absence.
 package final class CipherSuiteCheck: Sendable {
     /// What the kept suites' names must satisfy.
     package enum Rule: Sendable {
@@ -29,16 +30,19 @@ package final class CipherSuiteCheck: Sendable {
     package let rule: Rule
     /// The status when no suite is kept.
     package let whenNoneFound: Status
+    /// The status when the rule holds (`Pass` unless the check says otherwise).
+    package let whenRuleHolds: Status
 
     /// Creates a cipher-suite check.
-    package init(protocolNumber: UInt32?, rule: Rule, whenNoneFound: Status) {
+    package init(protocolNumber: UInt32?, rule: Rule, whenNoneFound: Status, whenRuleHolds: Status = .pass) {
         self.protocolNumber = protocolNumber
         self.rule = rule
         self.whenNoneFound = whenNoneFound
+        self.whenRuleHolds = whenRuleHolds
     }
 
     /// The field names of a cipher-suite leaf, for "did you mean" suggestions.
-    static let fieldNames = ["cipherSuites", "noneMatches", "allMatch", "firstMatching", "before"]
+    static let fieldNames = ["cipherSuites", "noneMatches", "allMatch", "firstMatching", "before", "whenRuleHolds"]
 
     /// The protocol in words, as evidence names it.
     var protocolName: String? { protocolNumber.map(CipherSuite.protocolName) }
@@ -118,6 +122,7 @@ extension Check {
         let first = pattern("firstMatching")
         let later = pattern("before")
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
+        let whenRuleHolds = decodeStatus(&reader, "whenRuleHolds", problems: &problems)
         guard given.count == 1, hasBefore == (given == ["firstMatching"]) else {
             problems.append(
                 DecodingProblem(
@@ -126,7 +131,7 @@ extension Check {
                 ))
             return nil
         }
-        guard valid, whenNoneFound.isValid else { return nil }
+        guard valid, whenNoneFound.isValid, whenRuleHolds.isValid else { return nil }
         let rule: CipherSuiteCheck.Rule
         if let noneMatches {
             rule = .noneMatches(noneMatches)
@@ -138,8 +143,9 @@ extension Check {
             return nil
         }
         return .cipherSuites(
-            CipherSuiteCheck(protocolNumber: protocolNumber, rule: rule, whenNoneFound: whenNoneFound.value ?? .unknown)
-        )
+            CipherSuiteCheck(
+                protocolNumber: protocolNumber, rule: rule, whenNoneFound: whenNoneFound.value ?? .unknown,
+                whenRuleHolds: whenRuleHolds.value ?? .pass))
     }
 }
 
@@ -179,19 +185,19 @@ extension CipherSuiteCheck {
             }
             let wanted: Bool = if case .allMatch = rule { true } else { false }
             let offenders = zip(kept, matches).filter { $0.1 != wanted }.map(\.0.name)
-            return outcome(.judged(kept: kept.count, names: offenders), offenders.isEmpty ? .pass : .fail)
+            return outcome(.judged(kept: kept.count, names: offenders), offenders.isEmpty ? whenRuleHolds : .fail)
         case .order(let first, let later):
             guard let firsts = matching(first), let laters = matching(later) else {
                 return outcome(
                     .unmatchable(kept.first { $0.name.count > RegexPattern.maxTextLength }?.name ?? ""), .unknown)
             }
             guard let laterIndex = laters.firstIndex(of: true) else {
-                return outcome(.judged(kept: kept.count, names: []), .pass)
+                return outcome(.judged(kept: kept.count, names: []), whenRuleHolds)
             }
             guard let firstIndex = firsts.firstIndex(of: true) else {
                 return outcome(.judged(kept: kept.count, names: [kept[laterIndex].name]), .fail)
             }
-            let status: Status = laterIndex < firstIndex ? .fail : .pass
+            let status: Status = laterIndex < firstIndex ? .fail : whenRuleHolds
             return outcome(.judged(kept: kept.count, names: [kept[firstIndex].name, kept[laterIndex].name]), status)
         }
     }
