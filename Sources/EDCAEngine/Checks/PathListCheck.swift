@@ -19,9 +19,9 @@ import EDCAJSON
 /// its install folder). `match` says what else covers a path: `orParent` an entry naming a folder above it,
 /// `orFileName` an entry that is its last part alone (a Defender process exclusion by image name). The check passes
 /// when every path is covered; when some is not, it fails, unless an entry holds a wildcard or another variable the
-/// agent cannot expand, which makes it `Unknown`. A list or file that is absent, malformed or unreadable, a list
-/// entry that cannot be a path (Defender's "N/A: Must be an administrator to view exclusions" placeholder), or an
-/// install path that cannot be read when it is needed, is `Unknown`.
+/// agent cannot expand, which makes it `Unknown`. A list or file that is absent, malformed or unreadable, an entry
+/// of a CIM list that cannot be a path (Defender's "N/A: Must be an administrator to view exclusions" placeholder),
+/// or an install path that cannot be read when it is needed, is `Unknown`.
 package final class PathListCheck: Sendable {
     /// Where the list of paths is read.
     package enum ListSource: Sendable {
@@ -316,7 +316,8 @@ extension PathListCheck {
         default: preconditionFailure("answer of the wrong kind")
         }
         entries = entries.filter { !Self.normalised($0).isEmpty }
-        if let placeholder = entries.first(where: { !Self.canBePath($0) }) {
+        // A CIM list may hold a sentence instead of paths (Defender's, for a non-administrator).
+        if case .cim = list, let placeholder = entries.first(where: { !Self.canBePath($0) }) {
             return unknown(.listNotPaths(placeholder))
         }
         let install: String? =
