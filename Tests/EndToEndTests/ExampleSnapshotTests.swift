@@ -156,12 +156,18 @@ struct ExampleSnapshotTests {
         "EDCA-PERF-011": "Fail",  // the VMXNET3 adapter's small receive ring has dropped 5412 packets
         "EDCA-PERF-013": "Skipped",  // Windows manages the page file (EDCA-PERF-008 fails that)
         "EDCA-PERF-016": "Pass",  // TcpAckFrequency set on no interface (Windows' default)
+        "EDCA-PERF-009": "Fail",  // the VMXNET3 adapter is left with "Allow the computer to turn off this device" on
+        "EDCA-SEC-028": "Fail",  // a VMware guest without a memory reservation (vSphere's default)
         "EDCA-MON-009": "Pass",  // EdgeTransport.exe.config present, expiration timeouts at Exchange's defaults
         "EDCA-PERF-004": "Pass",  // NodeRunner's memoryLimitMegabytes is 0
         "EDCA-SEC-016": "Pass",  // the eight web.config files present and well-formed
         "EDCA-SEC-015": "Pass",  // one antimalware engine folder, of a current version
         "EDCA-SEC-035": "Pass",  // the install folder's ACL as setup leaves it
         "EDCA-RES-002": "Pass",  // the default temporary folder, which AntiMalware.xml lists
+        "EDCA-DATA-009": "Pass",  // no HSTS on any site (recommended, not required)
+        "EDCA-SEC-014": "Pass",  // CU14's setup turns Extended Protection on for every Exchange directory
+        "EDCA-SEC-027": "Pass",  // only IIS's and .NET's own global modules
+        "EDCA-SEC-031": "Fail",  // TokenCacheModule loaded on Windows 17763.4851, before the October 2023 update
         "EDCA-TLS-014": "Fail",
         "EDCA-TLS-015": "Pass",
         "EDCA-TLS-016": "Pass",
