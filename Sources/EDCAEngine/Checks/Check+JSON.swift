@@ -19,11 +19,12 @@ extension Check {
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
         + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf", "certificates", "where"]
         + ["compare", "within", "whenDenied"] + exchangeFieldNames + XmlCheck.fieldNames + FolderCheck.fieldNames
-        + AclCheck.fieldNames + PathListCheck.fieldNames + LookupCheck.fieldNames + comparisonNames
+        + AclCheck.fieldNames + PathListCheck.fieldNames + CipherSuiteCheck.fieldNames + LookupCheck.fieldNames
+        + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
         "certificates", "compare", "exchange", "exchangeCountOf", "xml", "subfoldersOf", "aclOf", "folderListedIn",
-        "lookup",
+        "pathsListedIn", "cipherSuites", "lookup",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -71,8 +72,10 @@ extension Check {
             body = decodeFolder(&reader, catalogs: catalogs, problems: &problems)
         case "aclOf":
             body = decodeAcl(&reader, problems: &problems)
-        case "folderListedIn":
-            body = decodePathList(&reader, problems: &problems)
+        case "folderListedIn", "pathsListedIn":
+            body = decodePathList(&reader, kind: kind, problems: &problems)
+        case "cipherSuites":
+            body = decodeCipherSuites(&reader, problems: &problems)
         case "cimCountOf":
             let cimClass = decodeCimClass(&reader, "cimCountOf", problems: &problems)
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
