@@ -41,9 +41,16 @@ package struct CimClass: Sendable, Hashable {
         CimClass(
             namespace: #"root\cimv2"#, name: "Win32_OptionalFeature", properties: ["Name", "InstallState"],
             keyProperty: "Name", filter: ("Name", ["MSMQ-Server", "MSMQ-Services", "WCF-MSMQ-Activation45"])),
+        // Every local disk volume (DriveType 3): `Name` is its mount point (`D:\`, `C:\ExchangeVolumes\DB01\`), the
+        // key by which a lookup finds the volume that holds a path; `BootVolume` marks the Windows volume.
         CimClass(
-            namespace: #"root\cimv2"#, name: "Win32_Volume", properties: ["DriveLetter", "FileSystem", "BlockSize"],
-            keyProperty: "DriveLetter", filter: ("BootVolume", ["True"])),
+            namespace: #"root\cimv2"#, name: "Win32_Volume",
+            properties: ["Name", "DeviceID", "DriveLetter", "FileSystem", "BlockSize", "BootVolume"],
+            keyProperty: "Name", filter: ("DriveType", ["3"])),
+        // BitLocker's view of each volume (administrators only; the namespace is absent without the feature).
+        CimClass(
+            namespace: #"root\cimv2\Security\MicrosoftVolumeEncryption"#, name: "Win32_EncryptableVolume",
+            properties: ["DeviceID", "DriveLetter", "ProtectionStatus"], keyProperty: "DeviceID"),
         CimClass(
             namespace: #"root\StandardCimv2"#, name: "MSFT_NetFirewallProfile", properties: ["Name", "Enabled"],
             keyProperty: "Name", policyStore: "ActiveStore"),

@@ -251,7 +251,8 @@ package enum ProbeScripts {
             'root\cimv2:Win32_PhysicalMemory' = @{ Properties = @('Capacity') }
             'root\cimv2:Win32_PageFileSetting' = @{ Properties = @('Name', 'InitialSize', 'MaximumSize') }
             'root\cimv2:Win32_OptionalFeature' = @{ Properties = @('Name', 'InstallState'); Filter = "Name='MSMQ-Server' OR Name='MSMQ-Services' OR Name='WCF-MSMQ-Activation45'" }
-            'root\cimv2:Win32_Volume' = @{ Properties = @('DriveLetter', 'FileSystem', 'BlockSize'); Filter = 'BootVolume=True' }
+            'root\cimv2:Win32_Volume' = @{ Properties = @('Name', 'DeviceID', 'DriveLetter', 'FileSystem', 'BlockSize', 'BootVolume'); Filter = 'DriveType=3' }
+            'root\cimv2\Security\MicrosoftVolumeEncryption:Win32_EncryptableVolume' = @{ Properties = @('DeviceID', 'DriveLetter', 'ProtectionStatus') }
             'root\StandardCimv2:MSFT_NetFirewallProfile' = @{ Properties = @('Name', 'Enabled'); PolicyStore = 'ActiveStore' }
             'root\StandardCimv2:MSFT_NetAdapterRssSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'Enabled') }
             'root\StandardCimv2:MSFT_NetAdapterStatisticsSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'ReceivedDiscardedPackets', 'OutboundDiscardedPackets') }

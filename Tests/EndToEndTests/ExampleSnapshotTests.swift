@@ -201,6 +201,14 @@ struct ExampleSnapshotTests {
         "EDCA-RES-010": "Fail",  // one server, no DAG: a single copy
         "EDCA-IAC-001": "Fail",  // administrator@fabrikam.local and one user sign in with another name
         "EDCA-GOV-010": "Pass",  // the default quotas, in order
+        "EDCA-SEC-008": "Fail",  // the database and its logs on C:, formatted with 4 KB clusters
+        "EDCA-SEC-009": "Pass",  // C: is NTFS
+        "EDCA-SEC-040": "Fail",  // C: is NTFS, not ReFS
+        "EDCA-DATA-017": "Fail",  // no BitLocker feature: Win32_EncryptableVolume does not exist
+        "EDCA-RES-008": "Fail",  // setup's database folder under the install path on C:, the Windows volume
+        "EDCA-MON-011": "Fail",  // <install>\Logging on C:
+        "EDCA-RES-012": "Skipped",  // no DAG
+        "EDCA-IAC-010": "Fail",  // no client access rule; every user may use remote PowerShell
     ]
 
     @Test("A default Exchange 2019 install gets the failures a security engineer expects")

@@ -86,6 +86,8 @@ extension CompiledCheck {
         case .acl(let check, let read):
             guard case .acl(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
             return check.evaluate(state, findings: &findings)
+        case .lookup(let check, let reads):
+            return check.evaluate(reads.map { facts.answers[$0] }, scanTime: facts.scanTime, findings: &findings)
         case .pathList(let check, let list, let folder, let install):
             guard case .xml(let listState) = facts.answers[list], case .xml(let folderState) = facts.answers[folder],
                 case .value(let installPath) = facts.answers[install]

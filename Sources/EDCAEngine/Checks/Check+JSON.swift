@@ -18,10 +18,11 @@ extension Check {
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
         + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf", "certificates", "where"]
         + ["compare", "within", "whenDenied"] + exchangeFieldNames + XmlCheck.fieldNames + FolderCheck.fieldNames
-        + AclCheck.fieldNames + PathListCheck.fieldNames + comparisonNames
+        + AclCheck.fieldNames + PathListCheck.fieldNames + LookupCheck.fieldNames + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
         "certificates", "compare", "exchange", "exchangeCountOf", "xml", "subfoldersOf", "aclOf", "folderListedIn",
+        "lookup",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -80,6 +81,8 @@ extension Check {
             body = decodeExchange(&reader, catalogs: catalogs, problems: &problems)
         case "exchangeCountOf":
             body = decodeExchangeCount(&reader, catalogs: catalogs, problems: &problems)
+        case "lookup":
+            body = decodeLookup(&reader, catalogs: catalogs, problems: &problems)
         default:
             body = decodeKeyOrValue(&reader, catalogs: catalogs, problems: &problems)
         }
@@ -193,7 +196,7 @@ extension Check {
     }
 
     /// An allow-listed CIM class named by `field`, or nil with a problem naming the allow-list.
-    private static func decodeCimClass(
+    static func decodeCimClass(
         _ reader: inout JSONObjectReader, _ field: String, problems: inout [DecodingProblem]
     ) -> CimClass? {
         guard let json = reader.take(field), let text = JSONRead.string(json, reader.path(of: field), &problems) else {
@@ -337,7 +340,7 @@ extension Check {
                 windowsDefault: windowsDefault, whenNoneFound: whenNoneFound.value ?? .unknown))
     }
 
-    private static func decodePath(
+    static func decodePath(
         _ reader: inout JSONObjectReader, _ field: String, problems: inout [DecodingProblem]
     ) -> RegistryPath? {
         guard let json = reader.take(field), let text = JSONRead.string(json, reader.path(of: field), &problems) else {

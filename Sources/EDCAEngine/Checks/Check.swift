@@ -39,6 +39,8 @@ package indirect enum Check: Sendable {
     case acl(AclCheck)
     /// Tests that a folder from one configuration file is listed in another.
     case pathList(PathListCheck)
+    /// Looks up each value of one fact in the rows of another and judges what it finds.
+    case lookup(LookupCheck)
     /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
     case role(ExchangeRole)
     /// Combines checks.
@@ -301,6 +303,7 @@ extension Check {
                 .xml(check.listFile, check.listPath), .xml(check.folderFile, check.folderPath),
                 .value(PathListCheck.installKey, PathListCheck.installValue),
             ]
+        case .lookup(let check): check.reads
         case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads

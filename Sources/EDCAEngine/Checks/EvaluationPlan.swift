@@ -329,6 +329,7 @@ indirect enum CompiledCheck: Sendable {
     case folder(FolderCheck, read: Int)
     case acl(AclCheck, read: Int)
     case pathList(PathListCheck, list: Int, folder: Int, install: Int)
+    case lookup(LookupCheck, reads: [Int])
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -364,6 +365,7 @@ indirect enum CompiledCheck: Sendable {
                 leaf, list: number(.xml(leaf.listFile, leaf.listPath)),
                 folder: number(.xml(leaf.folderFile, leaf.folderPath)),
                 install: number(.value(PathListCheck.installKey, PathListCheck.installValue)))
+        case .lookup(let leaf): self = .lookup(leaf, reads: leaf.reads.map(number))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

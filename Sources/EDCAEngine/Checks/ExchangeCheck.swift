@@ -132,7 +132,7 @@ extension Check {
     static let exchangeFieldNames = ["exchange", "exchangeCountOf"]
 
     /// An allow-listed stage key named by `field`, or nil with a problem naming the allow-list.
-    private static func decodeExchangeFact(
+    static func decodeExchangeFact(
         _ reader: inout JSONObjectReader, _ field: String, problems: inout [DecodingProblem]
     ) -> ExchangeFact? {
         guard let json = reader.take(field), let text = JSONRead.string(json, reader.path(of: field), &problems) else {
@@ -148,7 +148,7 @@ extension Check {
     }
 
     /// An allow-listed property of `fact` named by `json`, or nil with a problem naming the key's properties.
-    private static func decodeExchangeProperty(
+    static func decodeExchangeProperty(
         _ json: JSONValue, path: String, of fact: ExchangeFact, problems: inout [DecodingProblem]
     ) -> String? {
         guard let text = JSONRead.string(json, path, &problems) else { return nil }
@@ -164,7 +164,7 @@ extension Check {
     }
 
     /// Decodes `"where": [{"property": NAME, <one comparison>}, ...]`; valid and empty when absent.
-    private static func decodeWhere(
+    static func decodeWhere(
         _ reader: inout JSONObjectReader, fact: ExchangeFact?, catalogs: [String: VersionCatalog],
         problems: inout [DecodingProblem]
     ) -> RowSelection? {
