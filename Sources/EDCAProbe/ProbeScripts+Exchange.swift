@@ -65,6 +65,7 @@ extension ProbeScripts {
             'SenderReputationConfig' = @{ Cmdlet = 'Get-SenderReputationConfig'; Parameters = @{}; Edge = $true; Properties = @('Enabled', 'SenderBlockingEnabled', 'SenderBlockingPeriod', 'SrlBlockThreshold') }
             'RecipientFilterConfig' = @{ Cmdlet = 'Get-RecipientFilterConfig'; Parameters = @{}; Edge = $true; Properties = @('Enabled', 'BlockListEnabled', 'RecipientValidationEnabled') }
             'EdgeSubscription' = @{ Cmdlet = 'Get-EdgeSubscription'; Parameters = @{}; Edge = $true; Properties = @('Name', 'Domain', 'Site', 'CreateUtc', 'LifeTime') }
+            'MailboxDatabaseCopyStatus' = @{ Cmdlet = 'Get-MailboxDatabaseCopyStatus'; Parameters = @{ Server = $env:COMPUTERNAME }; Edge = $false; Properties = @('Name', 'Status') }
         }
         # What Start-ExchangeStage gave, once the first `exchange` read has run it.
         $exchangeState = @{ Stage = $null }
