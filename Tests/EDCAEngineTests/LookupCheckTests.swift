@@ -177,6 +177,31 @@ import Testing
         #expect(try verdict(none, host(#"{"SamAccountName": "carol"}, {"SamAccountName": "adm-bob"}"#)).status == .fail)
     }
 
+    @Test func aTruncatedAnswerIsUnknownWhetherSourceOrTable() throws {
+        let check = #"""
+            {"lookup": {"exchange": "User.RemotePowerShell", "property": "SamAccountName"},
+             "in": {"exchange": "RoleGroupMember.OrganizationManagement", "match": "SamAccountName"},
+             "require": "all", "whenNotFound": "Fail"}
+            """#
+        func host(usersTruncated: Bool, membersTruncated: Bool) -> String {
+            #"""
+            {"edcaSnapshot": 2, "exchange": {"facts": {
+              "User.RemotePowerShell": {"rows": [{"SamAccountName": "carol"}], "truncated": \#(usersTruncated)},
+              "RoleGroupMember.OrganizationManagement": {"rows": [{"SamAccountName": "adm-alice"}],
+                                                         "truncated": \#(membersTruncated)}}}}
+            """#
+        }
+        #expect(try verdict(check, host(usersTruncated: false, membersTruncated: false)).status == .fail)
+        // Unseen users could fail; carol could be a member past the table's limit.
+        for (users, members) in [(true, false), (false, true)] {
+            let truncated = try verdict(check, host(usersTruncated: users, membersTruncated: members))
+            #expect(truncated.status == .unknown, "\(truncated.evidenceLines)")
+            #expect(
+                truncated.evidenceLines.contains { $0.contains("the answer stops at the key's limit of") },
+                "\(truncated.evidenceLines)")
+        }
+    }
+
     @Test func manyKeysAreListedUpToALimitAndCounted() throws {
         let check = #"""
             {"lookup": {"exchange": "User.RemotePowerShell", "property": "SamAccountName"},

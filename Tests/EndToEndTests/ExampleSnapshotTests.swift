@@ -161,6 +161,8 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-016": "Pass",  // the eight web.config files present and well-formed
         "EDCA-SEC-015": "Pass",  // one antimalware engine folder, of a current version
         "EDCA-SEC-035": "Pass",  // the install folder's ACL as setup leaves it
+        "EDCA-MON-010": "Pass",  // the Logging folder inherits the install folder's ACL
+        "EDCA-SEC-020": "Fail",  // no download domains (EnableDownloadDomains false, no download host names)
         "EDCA-RES-002": "Pass",  // the default temporary folder, which AntiMalware.xml lists
         "EDCA-DATA-009": "Pass",  // no HSTS on any site (recommended, not required)
         "EDCA-SEC-014": "Pass",  // CU14's setup turns Extended Protection on for every Exchange directory

@@ -253,7 +253,10 @@ extension HostFacts.Answer {
             case .entries, .absent: false
             }
         case .exchange(let answer):
-            if case .rows = answer { false } else { true }
+            switch answer {
+            case .rows, .truncated: false
+            case .factError, .stageError, .notRead: true
+            }
         case .xml(let state):
             switch state {
             case .denied, nil: true

@@ -300,6 +300,11 @@ extension LookupCheck {
                 return .unavailable(
                     .exchangeFact(fact.key), why: "not collected (the snapshot has no \(fact.key))",
                     observation: "not collected")
+            case .truncated:
+                // A key in a row past the limit could change the verdict.
+                return .unavailable(
+                    .exchangeFact(fact.key), why: LookupCheck.truncatedWhy(limit: fact.rowLimit),
+                    observation: "truncated")
             }
             var keys: [Key] = []
             for (number, row) in selection.select(rows, scanTime: scanTime).enumerated() {
@@ -327,6 +332,11 @@ extension LookupCheck {
         }
     }
 
+    /// Why a truncated Exchange answer is not searched: the rows past the key's limit are unseen.
+    static func truncatedWhy(limit: Int) -> String {
+        "the answer stops at the key's limit of \(limit) rows; a row past it could change the verdict"
+    }
+
     /// The rows of a table, or why there are none to search. A CIM class that does not exist has no rows.
     private static func rows(of table: Table, _ answer: HostFacts.Answer) -> Result<[FactRecord], Unavailable> {
         let notCollected = Unavailable(
@@ -352,6 +362,11 @@ extension LookupCheck {
                     location: table.location, why: "not collected: the Exchange stage failed (\(error.description))",
                     observation: error.errorClass))
         case .exchange(.notRead): return .failure(notCollected)
+        case .exchange(.truncated):
+            // A key not found could be in a row past the limit.
+            let limit = if case .exchange(let fact) = table.rows { fact.rowLimit } else { ExchangeFact.defaultRowLimit }
+            return .failure(
+                Unavailable(location: table.location, why: truncatedWhy(limit: limit), observation: "truncated"))
         default:
             preconditionFailure("answer of the wrong kind")
         }
