@@ -46,7 +46,8 @@ package struct ExchangeFact: Sendable, Hashable {
             ?? properties.first { $0 == "Thumbprint" }
     }
 
-    /// The allow-list (`Drafts/exchange/cmdlets.md` §3, less `Test-ReplicationHealth`: only `Get-*` verbs).
+    /// The allow-list (`Drafts/exchange/cmdlets.md` §3, less `Test-ReplicationHealth`: only `Get-*` verbs; plus
+    /// `Get-MailboxDatabaseCopyStatus`).
     package static let allowed: [ExchangeFact] = [
         ExchangeFact(
             key: "ExchangeServer", cmdlet: "Get-ExchangeServer", arguments: #"-Identity $env:COMPUTERNAME"#,
@@ -297,6 +298,12 @@ package struct ExchangeFact: Sendable, Hashable {
             key: "EdgeSubscription", cmdlet: "Get-EdgeSubscription", arguments: "", scope: .organization,
             runsOnEdge: true,
             properties: ["Name", "Domain", "Site", "CreateUtc", "LifeTime"]),
+        // The health of this server's database copies (EDCA-RES-003), read instead of Test-ReplicationHealth, which
+        // is not a Get-* verb.
+        ExchangeFact(
+            key: "MailboxDatabaseCopyStatus", cmdlet: "Get-MailboxDatabaseCopyStatus",
+            arguments: #"-Server $env:COMPUTERNAME"#, scope: .server, runsOnEdge: false,
+            properties: ["Name", "Status"]),
     ]
 
     private static let byKey: [String: ExchangeFact] = Dictionary(

@@ -69,6 +69,7 @@ extension ProbeScripts {
             'SenderReputationConfig' = @{ Cmdlet = 'Get-SenderReputationConfig'; Parameters = @{}; Edge = $true; Rows = 1000; Properties = @('Enabled', 'SenderBlockingEnabled', 'SenderBlockingPeriod', 'SrlBlockThreshold') }
             'RecipientFilterConfig' = @{ Cmdlet = 'Get-RecipientFilterConfig'; Parameters = @{}; Edge = $true; Rows = 1000; Properties = @('Enabled', 'BlockListEnabled', 'RecipientValidationEnabled') }
             'EdgeSubscription' = @{ Cmdlet = 'Get-EdgeSubscription'; Parameters = @{}; Edge = $true; Rows = 1000; Properties = @('Name', 'Domain', 'Site', 'CreateUtc', 'LifeTime') }
+            'MailboxDatabaseCopyStatus' = @{ Cmdlet = 'Get-MailboxDatabaseCopyStatus'; Parameters = @{ Server = $env:COMPUTERNAME }; Edge = $false; Rows = 1000; Properties = @('Name', 'Status') }
         }
         # What Start-ExchangeStage gave, once the first `exchange` read has run it.
         $exchangeState = @{ Stage = $null }

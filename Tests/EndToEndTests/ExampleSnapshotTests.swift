@@ -212,6 +212,7 @@ struct ExampleSnapshotTests {
         "EDCA-RES-008": "Fail",  // setup's database folder under the install path on C:, the Windows volume
         "EDCA-MON-011": "Fail",  // <install>\Logging on C:
         "EDCA-RES-012": "Skipped",  // no DAG
+        "EDCA-RES-003": "Skipped",  // not a DAG member: its one database copy is not judged
         "EDCA-IAC-010": "Fail",  // no client access rule; every user may use remote PowerShell
     ]
 
