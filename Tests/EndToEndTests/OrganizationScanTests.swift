@@ -297,9 +297,12 @@ struct OrganizationScanTests {
             ])
         let uids = Set(databases.compactMap { ($0["finding_info"] as? [String: Any])?["uid"] as? String })
         #expect(uids.count == 4, "each database is its own finding")
-        // On the server side: the candidate passed over and the collector ran organization cmdlets, nobody else.
+        // On the server side: the candidates passed over (edge-d, first by name and found Edge only by its probe,
+        // then mbx-a) and the collector ran organization cmdlets; mbx-c none.
         let organizationRuns = try fleet.probeRuns().filter { !$0.organizationKeys.isEmpty }.map(\.address)
-        #expect(organizationRuns.sorted() == [fleet.addresses[0], fleet.addresses[1]], "\(organizationRuns)")
+        #expect(
+            organizationRuns.sorted() == [fleet.addresses[0], fleet.addresses[1], fleet.addresses[3]],
+            "\(organizationRuns)")
 
         let files = try FileManager.default.contentsOfDirectory(atPath: spool).filter { $0.hasSuffix(".ndjson") }
         let result = try validateOCSF(files.map { spool + "/" + $0 })
