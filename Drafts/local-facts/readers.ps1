@@ -38,17 +38,10 @@ $EdcaAllowedCim = @{
     'root\cimv2:Win32_Volume'                    = @{ Properties = @('Name', 'DriveLetter', 'DriveType', 'FileSystem', 'BlockSize', 'Capacity', 'FreeSpace', 'Label') }
     'root\cimv2:Win32_NetworkAdapterConfiguration' = @{ Properties = @('SettingID', 'Description', 'IPEnabled') }
     'root\cimv2:Win32_OptionalFeature'           = @{ Properties = @('Name', 'InstallState'); KeyProperty = 'Name'; KeyValues = @('MSMQ-Server', 'MSMQ-Services', 'WCF-MSMQ-Activation45') }
-    'root\cimv2:Win32_PerfRawData_BalancerStats_HyperVDynamicMemoryIntegrationService' = @{ Properties = @('Name', 'MaximumMemoryMBytes') }
-    'root\cimv2:Win32_PerfRawData_vmGuestLib_VMMemory' = @{ Properties = @('MemoryReservationinMB') }
     'root\Microsoft\Windows\DeviceGuard:Win32_DeviceGuard' = @{ Properties = @('SecurityServicesRunning', 'SecurityServicesConfigured', 'VirtualizationBasedSecurityStatus') }
 }
 
 $EdcaAllowedCertificateStores = @('My', 'WebHosting', 'Root', 'CA')
-
-# Advanced adapter properties reported (evidence for PERF-011); keywords differ between driver versions.
-$EdcaAllowedAdapterKeywords = @('*RSS', '*RxRingSize', 'RxRing1Size', 'RxRing2Size', '*RxBufferSize', 'RxSmallBufferSize', 'RxLargeBufferSize', '*ReceiveBuffers', '*TransmitBuffers')
-
-$EdcaNetClassKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Class\{4D36E972-E325-11CE-BFC1-08002bE10318}'
 
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers
@@ -342,80 +335,6 @@ function Read-EdcaDefenderFacts {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# netAdapter: adapters with RSS, statistics, power management, TcpAckFrequency and selected advanced properties
-# ---------------------------------------------------------------------------------------------------------------
-# Non-admin: Get-NetAdapter, Get-NetAdapterRss and Get-NetAdapterStatistics read root\StandardCimv2, readable by
-# Authenticated Users (unverified). The class key's 4-digit subkeys are readable by Users; its 'Properties' subkey
-# is not (skipped). Tcpip interface keys are readable by Users.
-function Read-EdcaNetAdapterFacts {
-    param([datetime]$Deadline)
-    if ($null -eq (Get-Command -Name Get-NetAdapter -ErrorAction SilentlyContinue)) { return @{ state = 'notInstalled' } }
-    try { $adapters = @(Get-NetAdapter -ErrorAction Stop) } catch { return ConvertTo-EdcaErrorAnswer $_ }
-
-    # Map interface GUID -> PnPCapabilities from the network class key (joined on NetCfgInstanceId, not on the description).
-    $pnpByGuid = @{}
-    $classState = $null
-    try {
-        foreach ($key in @(Get-ChildItem -LiteralPath $EdcaNetClassKey -ErrorAction Stop | Where-Object { $_.PSChildName -match '^\d{4}$' })) {
-            $values = Get-ItemProperty -LiteralPath $key.PSPath -ErrorAction SilentlyContinue
-            if ($null -eq $values -or $null -eq $values.PSObject.Properties['NetCfgInstanceId']) { continue }
-            $pnp = $values.PSObject.Properties['PnPCapabilities']
-            $pnpByGuid[([string]$values.NetCfgInstanceId).ToUpperInvariant()] = if ($null -ne $pnp) { [int64]$pnp.Value } else { $null }
-        }
-    } catch { $classState = ConvertTo-EdcaErrorAnswer $_ }
-
-    $ipEnabled = @{}
-    try {
-        foreach ($configuration in @(Get-CimInstance -ClassName Win32_NetworkAdapterConfiguration -Property SettingID, IPEnabled -ErrorAction Stop)) {
-            $ipEnabled[([string]$configuration.SettingID).ToUpperInvariant()] = [bool]$configuration.IPEnabled
-        }
-    } catch { }
-
-    $rows = @()
-    foreach ($adapter in $adapters) {
-        if (Test-EdcaDeadlinePassed $Deadline) { $rows += , @{ name = [string]$adapter.Name; state = 'error'; message = 'probe deadline reached' }; continue }
-        $guid = ([string]$adapter.InterfaceGuid).ToUpperInvariant()
-        $row = @{
-            name                 = [string]$adapter.Name
-            interfaceDescription = [string]$adapter.InterfaceDescription
-            interfaceGuid        = $guid
-            status               = [string]$adapter.Status
-            virtual              = [bool]$adapter.Virtual
-            ipEnabled            = if ($ipEnabled.ContainsKey($guid)) { $ipEnabled[$guid] } else { $null }
-        }
-        try {
-            $rss = Get-NetAdapterRss -Name $adapter.Name -ErrorAction Stop
-            $row.rssEnabled = [bool]$rss.Enabled
-        } catch { $row.rssEnabled = $null }
-        try {
-            $statistics = Get-NetAdapterStatistics -Name $adapter.Name -ErrorAction Stop
-            $row.receivedDiscarded = [int64]$statistics.ReceivedDiscardedPackets
-            $row.outboundDiscarded = [int64]$statistics.OutboundDiscardedPackets
-        } catch { $row.statistics = ConvertTo-EdcaErrorAnswer $_ }
-        if ($null -ne $classState) { $row.pnpCapabilities = $classState }
-        elseif ($pnpByGuid.ContainsKey($guid)) { $row.pnpCapabilities = $pnpByGuid[$guid] }
-        else { $row.pnpCapabilities = @{ state = 'absent' } }
-        $interfaceKey = "HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters\Interfaces\$guid"
-        try {
-            $tcp = Get-ItemProperty -LiteralPath $interfaceKey -ErrorAction Stop
-            $ack = $tcp.PSObject.Properties['TcpAckFrequency']
-            $row.tcpAckFrequency = if ($null -ne $ack) { [int64]$ack.Value } else { $null }
-        } catch { $row.tcpAckFrequency = ConvertTo-EdcaErrorAnswer $_ }
-        $advanced = @{}
-        try {
-            foreach ($property in @(Get-NetAdapterAdvancedProperty -Name $adapter.Name -AllProperties -ErrorAction Stop)) {
-                if ($EdcaAllowedAdapterKeywords -contains [string]$property.RegistryKeyword) {
-                    $advanced[[string]$property.RegistryKeyword] = @{ displayName = [string]$property.DisplayName; value = [string]$property.DisplayValue }
-                }
-            }
-        } catch { }
-        $row.advanced = $advanced
-        $rows += , $row
-    }
-    return @{ adapters = $rows }
-}
-
-# ---------------------------------------------------------------------------------------------------------------
 # firewallProfile: the effective (active store) state of each profile
 # ---------------------------------------------------------------------------------------------------------------
 # Non-admin: unverified (MSFT_NetFirewallProfile in root\StandardCimv2); 'denied' when refused.
@@ -488,5 +407,4 @@ function Read-EdcaVolumeFacts {
 #     cim         = Read-EdcaCimFacts -Request @{ 'root\cimv2:Win32_ComputerSystem' = @('Manufacturer', 'Model') } -Deadline $deadline
 #     xml         = Read-EdcaXmlFacts -Items @(@{ root = 'ExchangeInstall'; file = 'Bin\EdgeTransport.exe.config'; select = "/configuration/appSettings/add[@key='TemporaryStoragePath']"; attributes = @('@value') }) -Deadline $deadline
 #     defender    = Read-EdcaDefenderFacts -Deadline $deadline
-#     netAdapter  = Read-EdcaNetAdapterFacts -Deadline $deadline
 # } | ConvertTo-Json -Depth 8 -Compress

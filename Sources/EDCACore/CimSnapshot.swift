@@ -55,6 +55,15 @@ package struct CimClass: Sendable, Hashable {
             properties: ["Name", "InterfaceDescription", "ReceivedDiscardedPackets", "OutboundDiscardedPackets"],
             keyProperty: "Name"),
         CimClass(
+            namespace: #"root\StandardCimv2"#, name: "MSFT_NetAdapterPowerManagementSettingData",
+            properties: ["Name", "InterfaceDescription", "AllowComputerToTurnOffDevice"], keyProperty: "Name"),
+        // Performance counters through their WMI classes, whose names do not depend on the display language.
+        CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_PerfRawData_Counters_HyperVDynamicMemoryIntegrationService",
+            properties: ["MaximumMemoryMbytes"]),
+        CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_PerfRawData_vmGuestLib_VMem", properties: ["MemReservationMB"]),
+        CimClass(
             namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpComputerStatus",
             properties: ["AMServiceEnabled", "AntivirusEnabled", "RealTimeProtectionEnabled", "AMRunningMode"]),
         CimClass(

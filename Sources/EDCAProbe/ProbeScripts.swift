@@ -255,6 +255,9 @@ package enum ProbeScripts {
             'root\StandardCimv2:MSFT_NetFirewallProfile' = @{ Properties = @('Name', 'Enabled'); PolicyStore = 'ActiveStore' }
             'root\StandardCimv2:MSFT_NetAdapterRssSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'Enabled') }
             'root\StandardCimv2:MSFT_NetAdapterStatisticsSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'ReceivedDiscardedPackets', 'OutboundDiscardedPackets') }
+            'root\StandardCimv2:MSFT_NetAdapterPowerManagementSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'AllowComputerToTurnOffDevice') }
+            'root\cimv2:Win32_PerfRawData_Counters_HyperVDynamicMemoryIntegrationService' = @{ Properties = @('MaximumMemoryMbytes') }
+            'root\cimv2:Win32_PerfRawData_vmGuestLib_VMem' = @{ Properties = @('MemReservationMB') }
             'root\Microsoft\Windows\Defender:MSFT_MpComputerStatus' = @{ Properties = @('AMServiceEnabled', 'AntivirusEnabled', 'RealTimeProtectionEnabled', 'AMRunningMode') }
             'root\Microsoft\Windows\DeviceGuard:Win32_DeviceGuard' = @{ Properties = @('SecurityServicesRunning', 'SecurityServicesConfigured', 'VirtualizationBasedSecurityStatus') }
         }

@@ -154,6 +154,8 @@ struct ExampleSnapshotTests {
         "EDCA-PERF-011": "Fail",  // the VMXNET3 adapter's small receive ring has dropped 5412 packets
         "EDCA-PERF-013": "Skipped",  // Windows manages the page file (EDCA-PERF-008 fails that)
         "EDCA-PERF-016": "Pass",  // TcpAckFrequency set on no interface (Windows' default)
+        "EDCA-PERF-009": "Fail",  // the VMXNET3 adapter is left with "Allow the computer to turn off this device" on
+        "EDCA-SEC-028": "Fail",  // a VMware guest without a memory reservation (vSphere's default)
         "EDCA-MON-009": "Pass",  // EdgeTransport.exe.config present, expiration timeouts at Exchange's defaults
         "EDCA-PERF-004": "Pass",  // NodeRunner's memoryLimitMegabytes is 0
         "EDCA-SEC-016": "Pass",  // the eight web.config files present and well-formed
