@@ -134,7 +134,8 @@ package struct HostProbe: Sendable {
             hostRole != .edge && !plan.serverControlsReadingOrganization.isEmpty
             && (scope == .server || scope == .serverAndOrganization && organization?.readErrors.isEmpty == false)
         let verdicts =
-            scope.includesServer ? plan.evaluateServerControls(on: facts, role: hostRole, awaits ? .onOwnFacts : .all) : []
+            scope.includesServer
+            ? plan.evaluateServerControls(on: facts, role: hostRole, awaits ? .onOwnFacts : .all) : []
         if ContinuousClock.now >= until { throw timedOut("evaluating the controls") }
         return HostScan(
             endpoint: endpoint, role: hostRole, identity: result.identity, snapshot: result.snapshot,

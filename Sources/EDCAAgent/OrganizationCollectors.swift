@@ -236,7 +236,9 @@ struct OrganizationCollectors {
         guard enabled else { return nil }
         let organization = organizations[organizationOf[index]]
         guard organization.decided else { return nil }
-        if let decider = organization.collector ?? organization.fallbackHost, let answers = organization.answers[decider] {
+        if let decider = organization.collector ?? organization.fallbackHost,
+            let answers = organization.answers[decider]
+        {
             return answers
         }
         let reasons = organization.passedOver.map { "\($0.host) (\($0.reason))" }

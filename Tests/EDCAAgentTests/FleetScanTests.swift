@@ -248,21 +248,31 @@ struct FleetScanTests {
 
         #expect(recorded.withLock { $0 } == Dictionary(uniqueKeysWithValues: fleet.addresses.map { ($0, 1) }))
         for outcome in outcomes {
-            #expect(status(outcome, "EDCA-SEC-001") == .pass, "\(outcome.target.name): \(evidence(outcome, "EDCA-SEC-001"))")
-            #expect(status(outcome, "EDCA-SEC-034") == .pass, "\(outcome.target.name): \(evidence(outcome, "EDCA-SEC-034"))")
+            #expect(
+                status(outcome, "EDCA-SEC-001") == .pass, "\(outcome.target.name): \(evidence(outcome, "EDCA-SEC-001"))"
+            )
+            #expect(
+                status(outcome, "EDCA-SEC-034") == .pass, "\(outcome.target.name): \(evidence(outcome, "EDCA-SEC-034"))"
+            )
             if case .success(let scan) = outcome.result {
                 #expect(scan.verdicts.map(\.controlID) == ["EDCA-SEC-001", "EDCA-SEC-034", "EDCA-SEC-043"])
-                #expect(scan.snapshot.exchange.keys.contains("OrganizationConfig") == (outcome.target.name == fleet.addresses[0]), "a snapshot holds what its host answered")
+                #expect(
+                    scan.snapshot.exchange.keys.contains("OrganizationConfig")
+                        == (outcome.target.name == fleet.addresses[0]), "a snapshot holds what its host answered")
             }
         }
         // On the server side: only the collector (first by name) ran organization cmdlets; every host ran its own.
         let runs = try fleet.probeRuns()
         #expect(runs.count == 3, "one probe per host: \(runs)")
         #expect(Set(runs.filter { !$0.organizationKeys.isEmpty }.map(\.address)) == [fleet.addresses[0]], "\(runs)")
-        #expect(runs.allSatisfy { $0.exchangeKeys.contains("MapiVirtualDirectory") && $0.exchangeKeys.contains("TransportAgent") })
+        #expect(
+            runs.allSatisfy {
+                $0.exchangeKeys.contains("MapiVirtualDirectory") && $0.exchangeKeys.contains("TransportAgent")
+            })
     }
 
-    @Test("When no host of the organization can collect, the server controls that read its facts are Unknown and say why")
+    @Test(
+        "When no host of the organization can collect, the server controls that read its facts are Unknown and say why")
     func organizationNotCollected() async throws {
         let fleet = try SimulatedFleet(
             [.init(snapshot: "mbx01.json"), .init(snapshot: "mbx01.json")], firstAddress: 227)
@@ -272,22 +282,31 @@ struct FleetScanTests {
             options: SSHOptions(knownHostsPath: fleet.knownHostsPath, identityFile: fleet.clientKeyPath), threads: 2)
         defer { client.shutdown() }
         let organizations = Mutex<[OrganizationOutcome]>([])
-        let outcomes = await FleetScan(probe: HostProbe(controls: catalog.controls, deadline: .seconds(20)), concurrency: 2)
-            .run(targets(fleet), runner: FailingOrganizationProbes(client: client), summarizing: false) { $0 }
-            recordOrganization: { outcome in organizations.withLock { $0.append(outcome) } }
+        let outcomes = await FleetScan(
+            probe: HostProbe(controls: catalog.controls, deadline: .seconds(20)), concurrency: 2
+        )
+        .run(targets(fleet), runner: FailingOrganizationProbes(client: client), summarizing: false) {
+            $0
+        } recordOrganization: { outcome in
+            organizations.withLock { $0.append(outcome) }
+        }
 
         let decided = try #require(organizations.withLock { $0 }.first)
         #expect(decided.collection == nil)
         #expect(decided.passedOver.map(\.host) == fleet.addresses)
         // The first host's own probe asked for the organization's facts too, and failed; the second's own probe
         // succeeded, and its organization-only probe failed.
-        #expect(outcomes.first.map { if case .failure(let error) = $0.result { error.errorClass } else { "" } } == "ssh.connect")
+        #expect(
+            outcomes.first.map { if case .failure(let error) = $0.result { error.errorClass } else { "" } }
+                == "ssh.connect")
         for outcome in outcomes.dropFirst() {
             #expect(status(outcome, "EDCA-SEC-043") == .pass, "its own facts are judged as usual")
             #expect(status(outcome, "EDCA-SEC-001") == .unknown)
             let lines = evidence(outcome, "EDCA-SEC-001").joined(separator: "\n")
             #expect(
-                lines.contains("Exchange OrganizationConfig: not collected: no host of organization default could read its organization facts: \(fleet.addresses[0]) (ssh.connect"),
+                lines.contains(
+                    "Exchange OrganizationConfig: not collected: no host of organization default could read its organization facts: \(fleet.addresses[0]) (ssh.connect"
+                ),
                 "\(lines)")
         }
     }
@@ -312,11 +331,16 @@ struct FleetScanTests {
         let stop = StopRequest()
         let recorded = Mutex<[String: Int]>([:])
         let organizations = Mutex<[OrganizationOutcome]>([])
-        let outcomes = await FleetScan(probe: HostProbe(controls: catalog.controls, deadline: .seconds(20)), concurrency: 3)
-            .run(targets, runner: StoppingOnFailure(client: client, stop: stop), stop: stop, summarizing: false) { outcome in
-                recorded.withLock { $0[outcome.target.name, default: 0] += 1 }
-                return outcome
-            } recordOrganization: { outcome in organizations.withLock { $0.append(outcome) } }
+        let outcomes = await FleetScan(
+            probe: HostProbe(controls: catalog.controls, deadline: .seconds(20)), concurrency: 3
+        )
+        .run(targets, runner: StoppingOnFailure(client: client, stop: stop), stop: stop, summarizing: false) {
+            outcome in
+            recorded.withLock { $0[outcome.target.name, default: 0] += 1 }
+            return outcome
+        } recordOrganization: { outcome in
+            organizations.withLock { $0.append(outcome) }
+        }
 
         #expect(stop.isRequested)
         #expect(recorded.withLock { $0 } == Dictionary(uniqueKeysWithValues: targets.map { ($0.name, 1) }))
@@ -326,7 +350,9 @@ struct FleetScanTests {
             #expect(status(outcome, "EDCA-SEC-043") == .pass)
             #expect(status(outcome, "EDCA-SEC-001") == .unknown)
             let lines = evidence(outcome, "EDCA-SEC-001").joined(separator: "\n")
-            #expect(lines.contains("could read its organization facts, the scan stopped first: 0-gone (ssh.connect"), "\(lines)")
+            #expect(
+                lines.contains("could read its organization facts, the scan stopped first: 0-gone (ssh.connect"),
+                "\(lines)")
         }
         #expect(try fleet.probeRuns().allSatisfy { $0.organizationKeys.isEmpty }, "no host was asked for them")
     }

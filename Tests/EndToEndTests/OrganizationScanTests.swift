@@ -240,7 +240,9 @@ struct OrganizationScanTests {
             check: ["exchange": "OrganizationConfig", "property": "MapiHttpEnabled", "require": "all", "equals": true])
         try addControl(
             controls, id: "EDCA-ORG-904", subject: "Organization",
-            check: ["exchangeCountOf": "AcceptedDomain", "cases": [["atLeast": 1, "status": "Pass"]], "otherwise": "Fail"])
+            check: [
+                "exchangeCountOf": "AcceptedDomain", "cases": [["atLeast": 1, "status": "Pass"]], "otherwise": "Fail",
+            ])
         try addControl(
             controls, id: "EDCA-DB-901", subject: "Database",
             check: [

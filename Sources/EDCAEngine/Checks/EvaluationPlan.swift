@@ -55,7 +55,9 @@ package struct EvaluationPlan: Sendable {
         func isOrganizationKey(_ read: FactRead) -> Bool {
             if case .exchange(let fact) = read { fact.scope == .organization } else { false }
         }
-        let readsOrganization = controls.map { FactRequest(checks: [$0.check]).reads.contains(where: isOrganizationKey) }
+        let readsOrganization = controls.map {
+            FactRequest(checks: [$0.check]).reads.contains(where: isOrganizationKey)
+        }
         serverControlsReadingOrganization = serverControlIndices.filter { readsOrganization[$0] }
         serverControlsOnOwnFacts = serverControlIndices.filter { !readsOrganization[$0] }
         edgeServerReads = FactRequest(checks: serverControlIndices.map { controls[$0].check }).reads
