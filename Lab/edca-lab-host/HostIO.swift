@@ -69,6 +69,21 @@ enum HostIO {
         }
     }
 
+    /// Appends `bytes` and a newline to a file (created if missing) in one `write` with `O_APPEND`, so that lines
+    /// of concurrent processes do not interleave.
+    ///
+    /// - Throws: A lab ``Refusal`` naming the file and the system's reason.
+    static func appendLine(_ bytes: [UInt8], to path: String) throws(Refusal) {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Refusal.lab("cannot append to '\(path)': \(systemErrorText())") }
+        defer { close(descriptor) }
+        let line = bytes + [UInt8(ascii: "\n")]
+        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == line.count else {
+            throw Refusal.lab("cannot append to '\(path)': \(systemErrorText())")
+        }
+    }
+
     /// Writes text as UTF-8 to a descriptor.
     static func writeAll(_ text: String, to descriptor: Int32) throws(Refusal) {
         try writeAll(Array(text.utf8), to: descriptor)

@@ -62,6 +62,9 @@ struct LabConfiguration {
     let path: String
     /// The hosts by selector.
     let hosts: [String: Host]
+    /// The file each probe run appends a line to, naming the host and the Exchange stage keys it was asked for
+    /// (``StageKeyLog``), or nil (the lab file's `stageKeyLog`, resolved against its directory).
+    let stageKeyLog: String?
 
     /// Reads and checks a lab file.
     ///
@@ -76,11 +79,16 @@ struct LabConfiguration {
             throw Refusal.lab("\(path): \(error)")
         }
         let root = try LabJSON.members(of: document, "\(path)")
-        try LabJSON.allowOnly(["hosts"], in: root, "\(path)")
+        try LabJSON.allowOnly(["hosts", "stageKeyLog"], in: root, "\(path)")
         guard let hostsValue = root.first(where: { $0.name == "hosts" })?.value else {
             throw Refusal.lab("\(path): missing \"hosts\"")
         }
         let directory = Self.directory(of: path)
+        stageKeyLog = try root.first(where: { $0.name == "stageKeyLog" }).map { (member) throws(Refusal) in
+            let log = try LabJSON.string(member.value, "\(path): stageKeyLog")
+            guard !log.isEmpty else { throw Refusal.lab("\(path): stageKeyLog: must not be empty") }
+            return log.hasPrefix("/") ? log : directory + "/" + log
+        }
         var hosts: [String: Host] = [:]
         for member in try LabJSON.members(of: hostsValue, "\(path): hosts") {
             let context = "\(path): host '\(member.name)'"

@@ -106,6 +106,7 @@ enum LabHost {
             constrainedLanguage: faults.windows.constrainedLanguage, wideDWORDs: faults.wideDWORDs,
             exchangeLoadSeconds: faults.exchange.loadSeconds, exchangeCalls: faults.exchange.calls)
         let answers = ProbeAnswers.answers(to: request, from: snapshot, startedAt: scriptStart, reading: reading)
+        if let log = lab.stageKeyLog { try StageKeyLog.append(to: log, connection: connection, request: request) }
 
         let response = faults.responseBody(nonce: request.nonce, answers: answers)
         if let note = response.note { try HostIO.writeAll(note + "\n", to: HostIO.standardError) }
@@ -130,5 +131,27 @@ enum LabHost {
             try HostIO.dropSession()
         }
         HostIO.waitUntilSessionEnds()
+    }
+}
+
+/// The lab file's `stageKeyLog`: one JSON line per probe run that got as far as its reads, so that a test or a
+/// benchmark can tell on the server side which hosts ran which Exchange cmdlets, and in particular which ran the
+/// organization's (`docs/lab-host.md`).
+enum StageKeyLog {
+    /// Appends `{"server": "IP:PORT", "exchangeKeys": [...], "organizationKeys": [...]}` (the address and port the
+    /// session reached, from `SSH_CONNECTION`; the stage keys in request order; the second list only the
+    /// `Organization`-scope ones) to `path` in one `write`, so that concurrent probes' lines do not interleave.
+    static func append(to path: String, connection: String, request: ProbeRequest) throws(Refusal) {
+        let fields = connection.split(separator: " ")
+        let server = fields.count == 4 ? "\(fields[2]):\(fields[3])" : connection
+        let facts = request.reads.compactMap { read -> ExchangeFact? in
+            if case .exchange(let fact) = read { fact } else { nil }
+        }
+        let line = ResponseJSON.members([
+            "server": .string(server),
+            "exchangeKeys": .array(facts.map { .string($0.key) }),
+            "organizationKeys": .array(facts.filter { $0.scope == .organization }.map { .string($0.key) }),
+        ])
+        try HostIO.appendLine(line.bytes, to: path)
     }
 }

@@ -109,12 +109,17 @@ package struct FleetScan: Sendable {
     /// hosts that finish together durable together; a host's slot is free once its `record` returned. When `stop`
     /// is requested, no new host starts and hosts in flight finish on their own deadlines; when the surrounding task
     /// is cancelled, hosts in flight are cancelled too. Either way every host not started is recorded as
-    /// interrupted.
+    /// interrupted, and a host waiting for an organization left undecided is recorded once, judged with the first
+    /// host reached (or Unknown, saying why).
     ///
-    /// Organization controls are evaluated once per organization, on the facts of one host chosen as
-    /// ``OrganizationCollectors`` says (the first host, in name order, that is not Edge and can collect them); the
-    /// other hosts' requests leave out the reads only those controls need. Each organization's verdicts go to
-    /// `recordOrganization` once decided and every host of it has finished.
+    /// Organization facts are collected once per organization, by one host chosen as ``OrganizationCollectors``
+    /// says (the first host, in name order, that is not Edge and can collect them): organization controls are
+    /// evaluated on its facts, and the other hosts' requests carry no `Organization`-scope stage key and none of the
+    /// reads only organization controls need. A server control that reads an `Organization`-scope key is judged on
+    /// each server with the collector's answers of those keys: a host whose probe ends before its organization is
+    /// decided waits, holding no slot, and is recorded (its events still one batch) once it is; when no host could
+    /// collect, those controls are Unknown and say why. The wait does not count against the host's deadline.
+    /// Each organization's verdicts go to `recordOrganization` once decided and every host of it has finished.
     /// - Parameters:
     ///   - summarizing: keep each outcome ``HostOutcome/summarized`` once recorded (the spool holds the rest); false
     ///     keeps them whole, for a caller that prints them.
@@ -141,7 +146,21 @@ package struct FleetScan: Sendable {
     ) async -> [HostOutcome] {
         let stopping = { Task.isCancelled || stop.isRequested }
         var outcomes = [HostOutcome?](repeating: nil, count: targets.count)
-        var collectors = OrganizationCollectors(targets: targets, enabled: probe.plan.hasOrganizationControls)
+        var collectors = OrganizationCollectors(targets: targets, enabled: probe.plan.collectsOrganizationFacts)
+        // Hosts whose probe finished before their organization was decided: their server controls that read
+        // organization facts wait for the collector's rows. Kept here, holding no slot, until recorded.
+        var waiting: [Int: HostOutcome] = [:]
+        let probe = self.probe
+        @Sendable func completed(_ outcome: HostOutcome, organization: ExchangeSnapshot) -> HostOutcome {
+            guard case .success(let scan) = outcome.result else { return outcome }
+            var completed = outcome
+            do throws(HostProbeError) {
+                completed.result = .success(try probe.complete(scan, organization: organization))
+            } catch {
+                completed.result = .failure(error)
+            }
+            return completed
+        }
         await withTaskGroup(of: FinishedProbe.self) { group in
             var running = 0
             func startNext() -> Bool {
@@ -159,43 +178,73 @@ package struct FleetScan: Sendable {
                     }
                     if scope == .organizationOnly { return .organization(index, result) }
                     let outcome = HostOutcome(target: target, result: result, duration: ContinuousClock.now - started)
+                    if case .success(let scan) = result, scan.awaitsOrganization { return .waiting(index, outcome) }
                     return .host(index, await record(outcome))
                 }
                 return true
             }
+            /// Records the waiting hosts whose organization is decided, each in a task of its own (no slot).
+            func recordDecided() {
+                for index in waiting.keys.sorted() {
+                    guard let organization = collectors.organizationAnswers(forHost: index),
+                        let outcome = waiting.removeValue(forKey: index)
+                    else { continue }
+                    group.addTask { .recorded(index, await record(completed(outcome, organization: organization))) }
+                }
+            }
             while running < concurrency, !stopping(), startNext() {}
             while let finished = await group.next() {
-                running -= 1
-                let decided: [OrganizationOutcome]
+                var decided: [OrganizationOutcome] = []
                 switch finished {
                 case .host(let index, let outcome):
+                    running -= 1
                     decided = collectors.hostFinished(index, result: outcome.result)
                     outcomes[index] = summarizing ? outcome.summarized : outcome
+                case .waiting(let index, let outcome):
+                    running -= 1
+                    decided = collectors.hostFinished(index, result: outcome.result)
+                    waiting[index] = outcome
                 case .organization(let index, let result):
+                    running -= 1
                     decided = collectors.followUpFinished(index, result: result)
+                case .recorded(let index, let outcome):
+                    outcomes[index] = summarizing ? outcome.summarized : outcome
                 }
+                recordDecided()
                 for organization in decided { await recordOrganization(organization) }
                 while running < concurrency, !stopping(), startNext() {}
             }
         }
-        // Hosts never started are recorded together too (one sync for all of them, with group commit).
-        let unstarted = outcomes.indices.filter { outcomes[$0] == nil }
-        await withTaskGroup(of: Void.self) { group in
+        // The scan stopped with organizations undecided: decide them (with the first host reached, if any), then
+        // record their waiting hosts and the hosts never started together (one sync for all, with group commit).
+        let remaining = collectors.finishRemaining()
+        let unstarted = outcomes.indices.filter { outcomes[$0] == nil && waiting[$0] == nil }
+        let recorded = await withTaskGroup(of: (Int, HostOutcome).self) { group in
+            for (index, outcome) in waiting {
+                let organization = collectors.organizationAnswers(forHost: index) ?? ExchangeSnapshot()
+                group.addTask { (index, await record(completed(outcome, organization: organization))) }
+            }
             for index in unstarted {
                 let interrupted = HostOutcome(target: targets[index], result: .failure(.interrupted), duration: .zero)
-                outcomes[index] = interrupted
-                group.addTask { _ = await record(interrupted) }
+                group.addTask { (index, await record(interrupted)) }
             }
+            var recorded: [(Int, HostOutcome)] = []
+            for await result in group { recorded.append(result) }
+            return recorded
         }
-        for organization in collectors.finishRemaining() { await recordOrganization(organization) }
+        for (index, outcome) in recorded { outcomes[index] = summarizing ? outcome.summarized : outcome }
+        for organization in remaining { await recordOrganization(organization) }
         return outcomes.compactMap { $0 }
     }
 }
 
-/// A finished probe of a fleet scan: a host's own, or a second one for its organization's reads only.
+/// A finished task of a fleet scan: a host's own probe (recorded, or waiting for its organization), a second probe
+/// for its organization's reads only, or the recording of a host that waited.
 private enum FinishedProbe: Sendable {
     case host(Int, HostOutcome)
+    case waiting(Int, HostOutcome)
     case organization(Int, Result<HostScan, HostProbeError>)
+    case recorded(Int, HostOutcome)
 }
 
 extension HostOutcome {

@@ -8,15 +8,20 @@ package import EDCATransport
 /// (the host chosen to collect its organization's facts), or, for a host that stands in for a chosen one that failed
 /// after its own probe, only the organization controls.
 package enum ProbeScope: Sendable, Hashable {
-    /// The server controls' reads only; the reads only organization controls need are left out.
+    /// The server controls' reads without `Organization`-scope stage keys (and without the reads only organization
+    /// controls need): the server controls that read organization facts wait for the organization's collector
+    /// (``HostScan/awaitsOrganization``).
     case server
+    /// The server controls' reads, `Organization`-scope stage keys included, for a server declared Edge: it answers
+    /// them from its own AD LDS copy, and every server control is judged on its own facts.
+    case edgeServer
     /// Every read: the server controls and the organization controls are evaluated on this host.
     case serverAndOrganization
-    /// The organization controls' reads only, evaluated on this host.
+    /// The organization's reads only (``EvaluationPlan/organizationReads``), evaluated on this host.
     case organizationOnly
 
     var includesServer: Bool { self != .organizationOnly }
-    var includesOrganization: Bool { self != .server }
+    var includesOrganization: Bool { self == .serverAndOrganization || self == .organizationOnly }
 }
 
 /// One host probed over SSH and evaluated: the pieces composed in order.
@@ -38,6 +43,7 @@ package struct HostProbe: Sendable {
     package let deadline: Duration
     /// The request of each scope, merged and sorted once; each run gets its own nonce.
     private let serverRequest: ProbeRequest
+    private let edgeServerRequest: ProbeRequest
     private let fullRequest: ProbeRequest
     private let organizationRequest: ProbeRequest
 
@@ -54,6 +60,7 @@ package struct HostProbe: Sendable {
             ProbeRequest(request: FactRequest(reads: reads), nonce: "", deadlineSeconds: seconds)
         }
         serverRequest = request(plan.serverReads)
+        edgeServerRequest = request(plan.edgeServerReads)
         fullRequest = request(plan.reads)
         organizationRequest = request(plan.organizationReads)
     }
@@ -63,6 +70,7 @@ package struct HostProbe: Sendable {
         let request =
             switch scope {
             case .server: serverRequest
+            case .edgeServer: edgeServerRequest
             case .serverAndOrganization: fullRequest
             case .organizationOnly: organizationRequest
             }
@@ -114,18 +122,51 @@ package struct HostProbe: Sendable {
         let facts = plan.facts(from: result.snapshot)
         if ContinuousClock.now >= until { throw timedOut("resolving its facts") }
         var organization: OrganizationFacts?
-        if scope.includesOrganization, plan.hasOrganizationControls {
+        if scope.includesOrganization, plan.collectsOrganizationFacts {
             organization = OrganizationFacts(
                 verdicts: plan.evaluateOrganizationControls(on: facts, role: hostRole),
                 readErrors: plan.organizationReadErrors(in: facts))
             if ContinuousClock.now >= until { throw timedOut("evaluating the organization controls") }
         }
-        let verdicts = scope.includesServer ? plan.evaluateServerControls(on: facts, role: hostRole) : []
+        // A server that did not read the organization's facts, or read them with errors, waits for the host that
+        // collects them to judge the server controls that read them (an Edge server's copies are its own).
+        let awaits =
+            hostRole != .edge && !plan.serverControlsReadingOrganization.isEmpty
+            && (scope == .server || scope == .serverAndOrganization && organization?.readErrors.isEmpty == false)
+        let verdicts =
+            scope.includesServer
+            ? plan.evaluateServerControls(on: facts, role: hostRole, awaits ? .onOwnFacts : .all) : []
         if ContinuousClock.now >= until { throw timedOut("evaluating the controls") }
         return HostScan(
             endpoint: endpoint, role: hostRole, identity: result.identity, snapshot: result.snapshot,
             verdicts: verdicts, organization: organization, readErrors: result.readErrors,
-            hostKeyFingerprint: output.hostKeyFingerprint, timeLeft: ContinuousClock.now.duration(to: until))
+            hostKeyFingerprint: output.hostKeyFingerprint, timeLeft: ContinuousClock.now.duration(to: until),
+            awaitsOrganization: awaits)
+    }
+
+    /// Completes a scan that waits for its organization (``HostScan/awaitsOrganization``): judges the server
+    /// controls that read organization facts on the host's own facts with the `Organization`-scope stage keys as
+    /// `organization` answers them (the collector's rows or errors), and merges their verdicts with the others in
+    /// the plan's order. The time this takes comes off the scan's ``HostScan/timeLeft``; the wait before it does
+    /// not. The snapshot stays the host's own answers.
+    /// - Throws: ``HostProbeError/processingTimeout(host:while:)`` when the host's time runs out meanwhile.
+    package func complete(_ scan: HostScan, organization: ExchangeSnapshot) throws(HostProbeError) -> HostScan {
+        guard scan.awaitsOrganization else { return scan }
+        let started = ContinuousClock.now
+        var completed = scan
+        let facts = plan.facts(from: scan.snapshot, organization: organization)
+        let pending = plan.evaluateServerControls(on: facts, role: scan.role, .readingOrganization)
+        completed.verdicts = plan.merged(scan.verdicts, pending)
+        completed.awaitsOrganization = false
+        if let timeLeft = scan.timeLeft {
+            let left = timeLeft - (ContinuousClock.now - started)
+            guard left > .zero else {
+                throw .processingTimeout(
+                    host: scan.endpoint.host, while: "evaluating the server controls that read organization facts")
+            }
+            completed.timeLeft = left
+        }
+        return completed
     }
 }
 
@@ -146,7 +187,8 @@ package struct HostScan: Sendable {
     package var role: ExchangeRole
     /// Name, builds and role as the host's registry tells them.
     package var identity: HostIdentity
-    /// Every fact read, as `--save-snapshot` writes it.
+    /// Every fact read, as `--save-snapshot` writes it: what this host answered, never another host's organization
+    /// facts that some of its verdicts were judged with.
     package var snapshot: HostSnapshot
     /// One verdict per server control (subject `Server`, `Database`), in catalog order.
     package var verdicts: [Verdict]
@@ -159,13 +201,17 @@ package struct HostScan: Sendable {
     /// What the host's deadline had left once the controls were evaluated: writing its events gets that much time
     /// (``ScanRecorder``, counted from when it starts, not from when the host waited for the spool); nil: unbounded.
     package var timeLeft: Duration?
+    /// Whether the server controls that read organization facts are still to be judged, with the rows of the host
+    /// that collects the organization's facts (``HostProbe/complete(_:organization:)``): ``verdicts`` lacks them.
+    package var awaitsOrganization: Bool
 
     /// Creates a scan.
     package init(
         endpoint: SSHEndpoint, role: ExchangeRole, identity: HostIdentity, snapshot: HostSnapshot,
         verdicts: [Verdict], organization: OrganizationFacts? = nil, readErrors: [String],
-        hostKeyFingerprint: String, timeLeft: Duration? = nil
+        hostKeyFingerprint: String, timeLeft: Duration? = nil, awaitsOrganization: Bool = false
     ) {
+        self.awaitsOrganization = awaitsOrganization
         self.endpoint = endpoint
         self.role = role
         self.identity = identity

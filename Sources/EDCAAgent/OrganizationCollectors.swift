@@ -43,8 +43,8 @@ package struct OrganizationOutcome: Sendable {
     package var collection: Collection?
     /// The hosts asked before the one that collected (or all of them, when none could), in the order asked.
     package var passedOver: [PassedOver]
-    /// Organization facts other hosts of the organization read too (a server control needs them) and answered
-    /// otherwise than the collector, by host name then key.
+    /// Organization facts other hosts of the organization read too (candidates passed over before the collector)
+    /// and answered otherwise than the collector, by host name then key.
     package var differences: [Difference] = []
 }
 
@@ -53,15 +53,18 @@ package struct OrganizationOutcome: Sendable {
 ///
 /// The candidates of an organization are its hosts not declared Edge (an Edge server has no Active Directory),
 /// in the order of their names (ignoring case). The first candidate probes with every read; the other hosts
-/// leave out the reads only organization controls need. When the chosen host fails (not reached, a probe
+/// leave out the reads only organization controls need and every `Organization`-scope stage key (a host declared
+/// Edge keeps them: it answers them from its own AD LDS copy). When the chosen host fails (not reached, a probe
 /// error, an Edge role found, or organization reads answered with errors), the next candidate collects: with every
 /// read if it has not started yet, else with a second, organization-only probe once its own probe succeeded; a
 /// candidate whose own probe failed is passed over without a second try. So the collector is always the first
 /// candidate, in name order, that can collect, whatever order hosts finish in.
 ///
-/// An organization's outcome is released once it is decided and every host of it has finished, so that the rows
-/// of `Organization`-scope stage keys other hosts read too (for server controls) can be compared with the
-/// collector's: a difference is reported in ``OrganizationOutcome/differences``, never merged.
+/// Once an organization is decided, ``organizationAnswers(forHost:)`` gives the deciding host's answers of the
+/// `Organization`-scope stage keys, with which the other servers' controls that read them are judged. An
+/// organization's outcome is released once it is decided and every host of it has finished, so that the rows of
+/// those keys that candidates passed over answered can be compared with the collector's: a difference is reported
+/// in ``OrganizationOutcome/differences``, never merged.
 struct OrganizationCollectors {
     private enum Phase {
         case waiting
@@ -85,9 +88,14 @@ struct OrganizationCollectors {
         var members: [Int] = []
         /// The organization facts (rows of Organization-scope stage keys) each host's probes answered.
         var facts: [Int: [String: Set<FactRecord>]] = [:]
+        /// The Organization-scope stage keys' answers (rows or errors) of each candidate that read them, kept so
+        /// that the other servers' controls that read them can be judged with the collector's.
+        var answers: [Int: ExchangeSnapshot] = [:]
         /// The collection's host and the one the fallback came from.
         var collector: Int?
         var fallbackHost: Int?
+        /// Whether the scan stopped before the organization was decided.
+        var stopped = false
 
         var current: Int? { position < candidates.count ? candidates[position] : nil }
     }
@@ -159,7 +167,11 @@ struct OrganizationCollectors {
         var scope = ProbeScope.serverAndOrganization
         if enabled {
             let organization = organizations[organizationOf[index]]
-            scope = !organization.decided && organization.current == index ? .serverAndOrganization : .server
+            if targets[index].role == .edge {
+                scope = .edgeServer
+            } else {
+                scope = !organization.decided && organization.current == index ? .serverAndOrganization : .server
+            }
         }
         phases[index] = .running(scope)
         return (index, scope)
@@ -176,7 +188,7 @@ struct OrganizationCollectors {
         phases[index] = .finished(failure: failure)
         guard enabled else { return [] }
         let number = organizationOf[index]
-        keepFacts(index, number, result)
+        keepFacts(index, number, result, readOrganization: scope == .serverAndOrganization)
         guard !organizations[number].decided, organizations[number].current == index else { return release(number) }
         if scope == .serverAndOrganization {
             attempted(index, number, result)
@@ -194,7 +206,7 @@ struct OrganizationCollectors {
     mutating func followUpFinished(_ index: Int, result: Result<HostScan, HostProbeError>) -> [OrganizationOutcome] {
         guard enabled else { return [] }
         let number = organizationOf[index]
-        keepFacts(index, number, result)
+        keepFacts(index, number, result, readOrganization: true)
         guard !organizations[number].decided, organizations[number].current == index else { return release(number) }
         attempted(index, number, result)
         return release(number)
@@ -207,21 +219,53 @@ struct OrganizationCollectors {
         var outcomes: [OrganizationOutcome] = []
         // An organization of Edge servers only has no candidate, and no organization verdicts.
         for number in organizations.indices where !organizations[number].candidates.isEmpty {
-            if !organizations[number].decided { decide(number, with: nil) }
+            if !organizations[number].decided {
+                organizations[number].stopped = true
+                decide(number, with: nil)
+            }
             outcomes += release(number, force: true)
         }
         return outcomes
     }
 
+    /// The answers of the Organization-scope stage keys that the servers of host `index`'s organization are to be
+    /// judged with (``HostProbe/complete(_:organization:)``), once the organization is decided: those of the host
+    /// whose facts decided, or, when no host could collect them, a stage error saying so and why; nil while the
+    /// organization is not decided.
+    func organizationAnswers(forHost index: Int) -> ExchangeSnapshot? {
+        guard enabled else { return nil }
+        let organization = organizations[organizationOf[index]]
+        guard organization.decided else { return nil }
+        if let decider = organization.collector ?? organization.fallbackHost,
+            let answers = organization.answers[decider]
+        {
+            return answers
+        }
+        let reasons = organization.passedOver.map { "\($0.host) (\($0.reason))" }
+        var message = "no host of organization \(organization.name) could read its organization facts"
+        if organization.stopped { message += ", the scan stopped first" }
+        if !reasons.isEmpty { message += ": " + reasons.joined(separator: "; ") }
+        var unanswered = ExchangeSnapshot()
+        unanswered.stageError = ExchangeError(errorClass: ExchangeError.organizationNotCollected, message: message)
+        return unanswered
+    }
+
     /// Keeps the rows of the Organization-scope stage keys a host's probe answered.
-    private mutating func keepFacts(_ index: Int, _ number: Int, _ result: Result<HostScan, HostProbeError>) {
+    private mutating func keepFacts(
+        _ index: Int, _ number: Int, _ result: Result<HostScan, HostProbeError>, readOrganization: Bool
+    ) {
         // An Edge server answers from its own AD LDS copy, which is not the organization's configuration.
         guard case .success(let scan) = result, scan.role != .edge else { return }
         var facts: [String: Set<FactRecord>] = organizations[number].facts[index] ?? [:]
+        var answers = ExchangeSnapshot()
+        answers.stageError = scan.snapshot.exchange.stageError
         for fact in ExchangeFact.allowed where fact.scope == .organization {
-            if case .rows(let rows)? = scan.snapshot.exchange.state(of: fact) { facts[fact.key] = Set(rows) }
+            guard let state = scan.snapshot.exchange.state(of: fact) else { continue }
+            answers.set(fact, state)
+            if case .rows(let rows) = state { facts[fact.key] = Set(rows) }
         }
         if !facts.isEmpty { organizations[number].facts[index] = facts }
+        if readOrganization { organizations[number].answers[index] = answers }
     }
 
     /// The organization's outcome, once decided and every host of it has finished (or `force`), with the

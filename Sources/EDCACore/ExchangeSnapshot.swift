@@ -8,6 +8,9 @@ package struct ExchangeError: Sendable, Hashable {
     ]
     /// One call's error classes: that key has no rows, the others may.
     package static let factClasses = ["denied", "failed", "timeout", "malformed"]
+    /// The class the agent itself gives the `Organization`-scope keys of a server whose organization's facts no
+    /// host could collect in a scan (never a server's answer): the message says why.
+    package static let organizationNotCollected = "organization.not-collected"
     /// The class of the stage error a key-authenticated logon gets on a Mailbox server.
     package static let noNetworkCredentials = "exchange.no-network-credentials"
     /// What to do about ``noNetworkCredentials``, as evidence and the scan's host error say it.

@@ -184,6 +184,213 @@ struct FleetScanTests {
         #expect(lines.contains { $0.contains(#""hostname":"\#(fleet.addresses[0])""#) && $0.contains("EDCA-SEC-043") })
     }
 
+    /// Sets `property` of every row of the stage key `key` in host `index`'s snapshot.
+    private func setExchangeProperty(
+        _ fleet: SimulatedFleet, host index: Int, _ key: String, _ property: String, _ value: Any
+    ) throws {
+        let path = fleet.snapshotPath(ofHost: index)
+        var snapshot = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        var exchange = try #require(snapshot["exchange"] as? [String: Any])
+        var facts = try #require(exchange["facts"] as? [String: Any])
+        var fact = try #require(facts[key] as? [String: Any])
+        let rows = try #require(fact["rows"] as? [[String: Any]])
+        fact["rows"] = rows.map { row in
+            var changed = row
+            changed[property] = value
+            return changed
+        }
+        facts[key] = fact
+        exchange["facts"] = facts
+        snapshot["exchange"] = exchange
+        try JSONSerialization.data(withJSONObject: snapshot).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The status of `control`'s verdict in a host's outcome, nil when the host failed or has no such verdict.
+    private func status(_ outcome: HostOutcome, _ control: String) -> Status? {
+        guard case .success(let scan) = outcome.result else { return nil }
+        return scan.verdicts.first { $0.controlID == control }?.status
+    }
+
+    /// The evidence lines of `control`'s verdict in a host's outcome.
+    private func evidence(_ outcome: HostOutcome, _ control: String) -> [String] {
+        guard case .success(let scan) = outcome.result else { return [] }
+        return scan.verdicts.first { $0.controlID == control }?.evidenceLines ?? []
+    }
+
+    @Test("Organization cmdlets run on one host; the others' SEC-001 and SEC-034 are judged with its rows")
+    func organizationFactsOnce() async throws {
+        let fleet = try SimulatedFleet(
+            [.init(snapshot: "mbx01.json"), .init(snapshot: "mbx03.json"), .init(snapshot: "mbx04.json")],
+            firstAddress: 224)
+        // What the other two would read for themselves says Fail; the collector's organization says Pass.
+        for index in [1, 2] {
+            try setExchangeProperty(fleet, host: index, "OrganizationConfig", "MapiHttpEnabled", false)
+            try setExchangeProperty(fleet, host: index, "ContentFilterConfig", "Enabled", false)
+        }
+        let directory = try fleet.controlsDirectory(with: ["EDCA-SEC-001", "EDCA-SEC-034", "EDCA-SEC-043"])
+        let catalog = try ControlCatalog.load(directory: directory)
+        let client = try SSHClient(
+            options: SSHOptions(knownHostsPath: fleet.knownHostsPath, identityFile: fleet.clientKeyPath), threads: 3)
+        defer { client.shutdown() }
+        let probe = HostProbe(controls: catalog.controls, deadline: .seconds(20))
+        #expect(
+            probe.makeRequest(.server).reads.allSatisfy { read in
+                if case .exchange(let fact) = read { fact.scope != .organization } else { true }
+            }, "a server's own request carries no Organization-scope stage key")
+        let recorded = Mutex<[String: Int]>([:])
+        let outcomes = await FleetScan(probe: probe, concurrency: 3).run(
+            targets(fleet), runner: client, summarizing: false
+        ) { outcome in
+            recorded.withLock { $0[outcome.target.name, default: 0] += 1 }
+            return outcome
+        }
+
+        #expect(recorded.withLock { $0 } == Dictionary(uniqueKeysWithValues: fleet.addresses.map { ($0, 1) }))
+        for outcome in outcomes {
+            #expect(
+                status(outcome, "EDCA-SEC-001") == .pass, "\(outcome.target.name): \(evidence(outcome, "EDCA-SEC-001"))"
+            )
+            #expect(
+                status(outcome, "EDCA-SEC-034") == .pass, "\(outcome.target.name): \(evidence(outcome, "EDCA-SEC-034"))"
+            )
+            if case .success(let scan) = outcome.result {
+                #expect(scan.verdicts.map(\.controlID) == ["EDCA-SEC-001", "EDCA-SEC-034", "EDCA-SEC-043"])
+                #expect(
+                    scan.snapshot.exchange.keys.contains("OrganizationConfig")
+                        == (outcome.target.name == fleet.addresses[0]), "a snapshot holds what its host answered")
+            }
+        }
+        // On the server side: only the collector (first by name) ran organization cmdlets; every host ran its own.
+        let runs = try fleet.probeRuns()
+        #expect(runs.count == 3, "one probe per host: \(runs)")
+        #expect(Set(runs.filter { !$0.organizationKeys.isEmpty }.map(\.address)) == [fleet.addresses[0]], "\(runs)")
+        #expect(
+            runs.allSatisfy {
+                $0.exchangeKeys.contains("MapiVirtualDirectory") && $0.exchangeKeys.contains("TransportAgent")
+            })
+    }
+
+    @Test(
+        "When no host of the organization can collect, the server controls that read its facts are Unknown and say why")
+    func organizationNotCollected() async throws {
+        let fleet = try SimulatedFleet(
+            [.init(snapshot: "mbx01.json"), .init(snapshot: "mbx01.json")], firstAddress: 227)
+        let directory = try fleet.controlsDirectory(with: ["EDCA-SEC-001", "EDCA-SEC-043"])
+        let catalog = try ControlCatalog.load(directory: directory)
+        let client = try SSHClient(
+            options: SSHOptions(knownHostsPath: fleet.knownHostsPath, identityFile: fleet.clientKeyPath), threads: 2)
+        defer { client.shutdown() }
+        let organizations = Mutex<[OrganizationOutcome]>([])
+        let outcomes = await FleetScan(
+            probe: HostProbe(controls: catalog.controls, deadline: .seconds(20)), concurrency: 2
+        )
+        .run(targets(fleet), runner: FailingOrganizationProbes(client: client), summarizing: false) {
+            $0
+        } recordOrganization: { outcome in
+            organizations.withLock { $0.append(outcome) }
+        }
+
+        let decided = try #require(organizations.withLock { $0 }.first)
+        #expect(decided.collection == nil)
+        #expect(decided.passedOver.map(\.host) == fleet.addresses)
+        // The first host's own probe asked for the organization's facts too, and failed; the second's own probe
+        // succeeded, and its organization-only probe failed.
+        #expect(
+            outcomes.first.map { if case .failure(let error) = $0.result { error.errorClass } else { "" } }
+                == "ssh.connect")
+        for outcome in outcomes.dropFirst() {
+            #expect(status(outcome, "EDCA-SEC-043") == .pass, "its own facts are judged as usual")
+            #expect(status(outcome, "EDCA-SEC-001") == .unknown)
+            let lines = evidence(outcome, "EDCA-SEC-001").joined(separator: "\n")
+            #expect(
+                lines.contains(
+                    "Exchange OrganizationConfig: not collected: no host of organization default could read its organization facts: \(fleet.addresses[0]) (ssh.connect"
+                ),
+                "\(lines)")
+        }
+    }
+
+    @Test("A scan stopped while hosts wait for their organization records each of them once, saying why")
+    func stopWhileWaiting() async throws {
+        let fleet = try SimulatedFleet(
+            [
+                .init(snapshot: "mbx01.json", faults: ["latencyMs": 800]),
+                .init(snapshot: "mbx01.json", faults: ["latencyMs": 800]),
+            ], firstAddress: 229)
+        let directory = try fleet.controlsDirectory(with: ["EDCA-SEC-001", "EDCA-SEC-043"])
+        let catalog = try ControlCatalog.load(directory: directory)
+        let client = try SSHClient(
+            options: SSHOptions(knownHostsPath: fleet.knownHostsPath, identityFile: fleet.clientKeyPath), threads: 3)
+        defer { client.shutdown() }
+        var targets = targets(fleet)
+        // "0-gone" sorts first: chosen, unreachable; the stop comes when its probe fails, before the next candidate
+        // (still probing for itself) could be asked for the organization's facts.
+        let gone = SSHEndpoint(host: "127.0.0.250", port: try SSHServerFixture.freePort(), user: fleet.user)
+        targets.insert(ScanTarget(name: "0-gone", endpoint: gone, role: nil), at: 0)
+        let stop = StopRequest()
+        let recorded = Mutex<[String: Int]>([:])
+        let organizations = Mutex<[OrganizationOutcome]>([])
+        let outcomes = await FleetScan(
+            probe: HostProbe(controls: catalog.controls, deadline: .seconds(20)), concurrency: 3
+        )
+        .run(targets, runner: StoppingOnFailure(client: client, stop: stop), stop: stop, summarizing: false) {
+            outcome in
+            recorded.withLock { $0[outcome.target.name, default: 0] += 1 }
+            return outcome
+        } recordOrganization: { outcome in
+            organizations.withLock { $0.append(outcome) }
+        }
+
+        #expect(stop.isRequested)
+        #expect(recorded.withLock { $0 } == Dictionary(uniqueKeysWithValues: targets.map { ($0.name, 1) }))
+        #expect(outcomes.map(\.target.name) == targets.map(\.name))
+        #expect(organizations.withLock { $0 }.count == 1)
+        for outcome in outcomes.dropFirst() {
+            #expect(status(outcome, "EDCA-SEC-043") == .pass)
+            #expect(status(outcome, "EDCA-SEC-001") == .unknown)
+            let lines = evidence(outcome, "EDCA-SEC-001").joined(separator: "\n")
+            #expect(
+                lines.contains("could read its organization facts, the scan stopped first: 0-gone (ssh.connect"),
+                "\(lines)")
+        }
+        #expect(try fleet.probeRuns().allSatisfy { $0.organizationKeys.isEmpty }, "no host was asked for them")
+    }
+
+    /// The real client, except that a probe asking for an `Organization`-scope stage key fails to connect, as a
+    /// host that went away between its own probe and the organization's would.
+    private struct FailingOrganizationProbes: RemoteCommandRunner {
+        let client: SSHClient
+
+        func run(
+            _ endpoint: SSHEndpoint, command: String, standardInput: [UInt8]
+        ) async throws(SSHError) -> CommandOutput {
+            if String(decoding: standardInput, as: UTF8.self).contains(#""OrganizationConfig""#) {
+                throw SSHError(.connect, host: endpoint.host, message: "connection refused (the test's)")
+            }
+            return try await client.run(endpoint, command: command, standardInput: standardInput)
+        }
+    }
+
+    /// The real client, requesting a stop of the scan 300 ms after a probe failed (once the other hosts have
+    /// started), then reporting the failure.
+    private struct StoppingOnFailure: RemoteCommandRunner {
+        let client: SSHClient
+        let stop: StopRequest
+
+        func run(
+            _ endpoint: SSHEndpoint, command: String, standardInput: [UInt8]
+        ) async throws(SSHError) -> CommandOutput {
+            do {
+                return try await client.run(endpoint, command: command, standardInput: standardInput)
+            } catch {
+                try? await Task.sleep(for: .milliseconds(300))
+                stop.request()
+                throw error
+            }
+        }
+    }
+
     /// The real client, except that one host's answer arrives with only `left` of its deadline remaining, as an
     /// answer that took nearly the whole deadline to come would.
     private struct ArrivingLate: RemoteCommandRunner {

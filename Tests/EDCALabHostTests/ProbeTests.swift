@@ -374,12 +374,27 @@ import Testing
         let star = try configuration.host(forConnection: "10.0.0.1 5555 10.0.0.2 22")
         #expect(star.snapshotPath == directory.path + "/sub/d.json" && star.faults.clixml)
         #expect(throws: Refusal.self) { try configuration.host(forConnection: "nonsense") }
+        #expect(configuration.stageKeyLog == nil)
+    }
+
+    @Test func stageKeyLogIsResolvedAgainstTheLabFileAndAppendsOneLinePerRun() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edca-lab-log-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lab = directory.appendingPathComponent("lab.json")
+        try Data(#"{"hosts": {"*": {"snapshot": "a.json"}}, "stageKeyLog": "keys.ndjson"}"#.utf8).write(to: lab)
+        let log = try #require(try LabConfiguration(path: lab.path).stageKeyLog)
+        #expect(log == directory.path + "/keys.ndjson")
+        try HostIO.appendLine(Array(#"{"a":1}"#.utf8), to: log)
+        try HostIO.appendLine(Array(#"{"b":2}"#.utf8), to: log)
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "{\"a\":1}\n{\"b\":2}\n")
     }
 
     @Test(arguments: [
         #"{"hosts": {"*": {"snapshot": "a.json", "shel": "cmd"}}}"#, #"{"hosts": {}, "extra": 1}"#,
         #"{"hosts": {"*": {}}}"#, #"{"hosts": {"*": {"snapshot": "a.json", "shell": "bash"}}}"#,
         #"{"hosts": {"name": {"snapshot": "a.json"}}}"#, #"{"hosts": {"*": {"snapshot": "a.json"}, "*": {}}}"#, "{",
+        #"{"hosts": {}, "stageKeyLog": ""}"#, #"{"hosts": {}, "stageKeyLog": 1}"#,
     ])
     func refusesLabFilesWithMistakes(text: String) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("edca-lab-\(getpid())-bad.json")

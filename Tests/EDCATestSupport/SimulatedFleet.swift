@@ -48,7 +48,8 @@ package final class SimulatedFleet {
             lab[addresses[index]] = ["snapshot": copy, "shell": host.shell, "faults": host.faults]
         }
         let labFile = directory.path + "/lab.json"
-        try JSONSerialization.data(withJSONObject: ["hosts": lab]).write(to: URL(fileURLWithPath: labFile))
+        try JSONSerialization.data(withJSONObject: ["hosts": lab, "stageKeyLog": "stage-keys.ndjson"]).write(
+            to: URL(fileURLWithPath: labFile))
         let command = builtProductsDirectory.appendingPathComponent("edca-lab-host").path + " --lab " + labFile
         var servers: [SSHServerFixture] = []
         for first in stride(from: 0, to: addresses.count, by: Self.hostsPerServer) {
@@ -98,6 +99,31 @@ package final class SimulatedFleet {
     }
 
     package func snapshotPath(ofHost index: Int) -> String { directory.path + "/host\(index).json" }
+
+    /// One probe run as the hosts' `edca-lab-host` logged it on the server side (`stageKeyLog`,
+    /// `docs/lab-host.md`).
+    package struct ProbeRun: Sendable, Hashable {
+        /// The address the run was served on (the host's, in this fleet).
+        package var address: String
+        /// The Exchange stage keys it was asked for.
+        package var exchangeKeys: [String]
+        /// Those of them whose scope is `Organization`.
+        package var organizationKeys: [String]
+    }
+
+    /// Every probe run the hosts answered so far (runs stopped before their reads are not logged).
+    package func probeRuns() throws -> [ProbeRun] {
+        let path = directory.path + "/stage-keys.ndjson"
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            let server = object["server"] as? String ?? ""
+            return ProbeRun(
+                address: String(server.split(separator: ":").first ?? ""),
+                exchangeKeys: object["exchangeKeys"] as? [String] ?? [],
+                organizationKeys: object["organizationKeys"] as? [String] ?? [])
+        }
+    }
 
     /// Writes an inventory naming hosts `indices` `host<index>`, followed by `extraHosts` (YAML list entries), and
     /// returns its path.

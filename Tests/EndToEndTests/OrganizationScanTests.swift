@@ -190,22 +190,30 @@ struct OrganizationScanTests {
         try JSONSerialization.data(withJSONObject: control).write(to: URL(fileURLWithPath: directory + "/\(id).json"))
     }
 
-    @Test("Exchange facts: no network credential passes the organization on; a verdict per database; differences told")
+    @Test(
+        "Exchange facts: collected on one host, others judged with its rows; a verdict per database; differences told")
     func exchangeOrganizationAndDatabases() throws {
         let fleet = try SimulatedFleet(
             [
-                .init(snapshot: "mbx01.json"), .init(snapshot: "mbx02.json"), .init(snapshot: "mbx03.json"),
-                .init(snapshot: "edge01.json"),
+                .init(snapshot: "mbx01.json", faults: ["exchangeDeniedKeys": ["AcceptedDomain"]]),
+                .init(snapshot: "mbx02.json"), .init(snapshot: "mbx03.json"), .init(snapshot: "edge01.json"),
             ],
             firstAddress: 215)
+        // mbx-a answers the organization's configuration, but RBAC denies it the accepted domains: passed over.
         try setExchange(
             fleet, host: 0,
-            ["stage": ["error": ["class": "exchange.no-network-credentials", "message": "LDAP bind failed"]]])
+            [
+                "facts": [
+                    "OrganizationConfig": ["rows": [["MapiHttpEnabled": false]]],
+                    "AcceptedDomain": ["rows": [["DomainName": "contoso.example"]]],
+                ]
+            ])
         try setExchange(
             fleet, host: 1,
             [
                 "facts": [
                     "OrganizationConfig": ["rows": [["MapiHttpEnabled": true]]],
+                    "AcceptedDomain": ["rows": [["DomainName": "contoso.example"]]],
                     "MailboxDatabase": [
                         "rows": [
                             ["Name": "DB01", "CircularLoggingEnabled": false],
@@ -214,11 +222,13 @@ struct OrganizationScanTests {
                     ],
                 ]
             ])
+        // What mbx-c would read for itself (MapiHttpEnabled false) is never asked: it is judged with mbx-b's rows.
         try setExchange(
             fleet, host: 2,
             [
                 "facts": [
                     "OrganizationConfig": ["rows": [["MapiHttpEnabled": false]]],
+                    "AcceptedDomain": ["rows": [["DomainName": "contoso.example"]]],
                     "MailboxDatabase": ["rows": [["Name": "DB03", "CircularLoggingEnabled": false]]],
                 ]
             ])
@@ -229,11 +239,16 @@ struct OrganizationScanTests {
             controls, id: "EDCA-ORG-902", subject: "Organization",
             check: ["exchange": "OrganizationConfig", "property": "MapiHttpEnabled", "require": "all", "equals": true])
         try addControl(
+            controls, id: "EDCA-ORG-904", subject: "Organization",
+            check: [
+                "exchangeCountOf": "AcceptedDomain", "cases": [["atLeast": 1, "status": "Pass"]], "otherwise": "Fail",
+            ])
+        try addControl(
             controls, id: "EDCA-DB-901", subject: "Database",
             check: [
                 "exchange": "MailboxDatabase", "property": "CircularLoggingEnabled", "require": "all", "equals": false,
             ])
-        // A server control that reads the same organization fact: every server reads it, and mbx-c's differs.
+        // A server control that reads the same organization fact: judged on every server with the collector's rows.
         try addControl(
             controls, id: "EDCA-SRV-903", subject: "Server",
             check: ["exchange": "OrganizationConfig", "property": "MapiHttpEnabled", "require": "all", "equals": true])
@@ -252,24 +267,25 @@ struct OrganizationScanTests {
         }
         let organization = events.filter { control($0) == "EDCA-ORG-902" }
         #expect(organization.count == 1)
-        #expect(organization.first.flatMap(device) == "mbx-b", "mbx-a has no network credential: mbx-b collects")
+        #expect(organization.first.flatMap(device) == "mbx-b", "mbx-a cannot read the accepted domains: mbx-b collects")
         #expect(
-            run.standardError.contains(
-                "mbx-a (organization reads failed: Exchange OrganizationConfig: exchange.no-network-credentials"),
+            run.standardError.contains("mbx-a (organization reads failed: Exchange AcceptedDomain: denied"),
             "the log says why mbx-a was passed over: \(run.standardError)")
-        #expect(organization.first.flatMap(status) == "Pass", "mbx-b's organization facts, not mbx-c's")
+        #expect(organization.first.flatMap(status) == "Pass", "mbx-b's organization facts, not mbx-a's")
         let unmapped = organization.first?["unmapped"] as? [String: Any]
         #expect(
-            unmapped?["organization_facts_differ"] as? [String] == ["mbx-c: OrganizationConfig"],
-            "mbx-c read the organization's configuration too, and differs: reported, not merged")
+            unmapped?["organization_facts_differ"] as? [String] == ["mbx-a: OrganizationConfig"],
+            "mbx-a read the organization's configuration too, and differs: reported, not merged")
         #expect(
             run.standardOutput.contains(
-                "warning: Contoso: organization facts differ from mbx-b's on mbx-c (OrganizationConfig)"),
+                "warning: Contoso: organization facts differ from mbx-b's on mbx-a (OrganizationConfig)"),
             "\(run.standardOutput)")
         let perServer = events.filter { control($0) == "EDCA-SRV-903" }.map {
             "\(device($0) ?? "?") \(status($0) ?? "?")"
         }
-        #expect(Set(perServer) == ["mbx-a Unknown", "mbx-b Pass", "mbx-c Fail"])
+        #expect(
+            Set(perServer) == ["mbx-a Pass", "mbx-b Pass", "mbx-c Pass"],
+            "every server judged with the collector's organization configuration")
         let databases = events.filter { control($0) == "EDCA-DB-901" }
         let verdicts = Set(
             databases.map { event in
@@ -283,9 +299,82 @@ struct OrganizationScanTests {
             ])
         let uids = Set(databases.compactMap { ($0["finding_info"] as? [String: Any])?["uid"] as? String })
         #expect(uids.count == 4, "each database is its own finding")
+        // On the server side: the candidates passed over (edge-d, first by name and found Edge only by its probe,
+        // then mbx-a) and the collector ran organization cmdlets; mbx-c none.
+        let organizationRuns = try fleet.probeRuns().filter { !$0.organizationKeys.isEmpty }.map(\.address)
+        #expect(
+            organizationRuns.sorted() == [fleet.addresses[0], fleet.addresses[1], fleet.addresses[3]],
+            "\(organizationRuns)")
 
         let files = try FileManager.default.contentsOfDirectory(atPath: spool).filter { $0.hasSuffix(".ndjson") }
         let result = try validateOCSF(files.map { spool + "/" + $0 })
         #expect(result.status == 0, "violations of OCSF 1.8.0:\n\(result.output)")
+    }
+
+    @Test("Two organizations: organization cmdlets on one host of each; SEC-001 and SEC-034 judged with its rows")
+    func organizationCmdletsOncePerOrganization() throws {
+        let fleet = try SimulatedFleet(
+            [
+                .init(snapshot: "mbx01.json"), .init(snapshot: "mbx03.json"), .init(snapshot: "mbx04.json"),
+                .init(snapshot: "mbx01.json"), .init(snapshot: "edge01.json"),
+            ], firstAddress: 232)
+        // North's collector (n1) says MAPI over HTTP is on and content filtering enabled; n2's own copy says not.
+        // South's collector (s1) says MAPI over HTTP is off; s2's own copy says on.
+        try setExchangeProperty(fleet, host: 1, "OrganizationConfig", "MapiHttpEnabled", false)
+        try setExchangeProperty(fleet, host: 1, "ContentFilterConfig", "Enabled", false)
+        try setExchangeProperty(fleet, host: 2, "OrganizationConfig", "MapiHttpEnabled", false)
+        // The Edge server's own (AD LDS) content filter is off: its verdict is its own.
+        try setExchangeProperty(fleet, host: 4, "ContentFilterConfig", "Enabled", false)
+        let controls = try fleet.controlsDirectory(with: ["EDCA-SEC-001", "EDCA-SEC-034", "EDCA-SEC-043"])
+        var text = "defaults:\n  user: \(fleet.user)\n  identity: \(fleet.clientKeyPath)\nhosts:\n"
+        for (name, index, organization, role) in [
+            ("n1", 0, "North", "auto"), ("n2", 1, "North", "auto"), ("s1", 2, "South", "auto"),
+            ("s2", 3, "South", "auto"), ("edge-n", 4, "North", "Edge"),
+        ] {
+            text +=
+                "  - {name: \(name), address: \(fleet.addresses[index]), port: \(fleet.port(ofHost: index)), "
+                + "organization: \(organization), role: \(role)}\n"
+        }
+        let inventory = try fleet.directory.write("inventory-two.yaml", text)
+
+        let (run, events, _) = try scan(fleet, inventory: inventory, controls: controls)
+
+        #expect(run.status == 0, "\(run.standardError)")
+        func verdicts(_ id: String) -> Set<String> {
+            Set(
+                events.filter { ($0["compliance"] as? [String: Any])?["control"] as? String == id }.map {
+                    "\(device($0) ?? "?") \((($0["compliance"] as? [String: Any])?["status_code"] as? String) ?? "?")"
+                })
+        }
+        #expect(verdicts("EDCA-SEC-001") == ["n1 Pass", "n2 Pass", "s1 Fail", "s2 Fail"])
+        #expect(verdicts("EDCA-SEC-034") == ["n1 Pass", "n2 Pass", "s1 Pass", "s2 Pass", "edge-n Fail"])
+        // On the server side: one Mailbox server of each organization ran organization cmdlets; the Edge server
+        // read its own copies; the other servers none.
+        let runs = try fleet.probeRuns()
+        #expect(runs.count == 5, "one probe per host: \(runs)")
+        let ran = Set(runs.filter { !$0.organizationKeys.isEmpty }.map(\.address))
+        #expect(ran == [fleet.addresses[0], fleet.addresses[2], fleet.addresses[4]], "\(runs)")
+    }
+
+    /// Sets `property` of every row of the stage key `key` in host `index`'s snapshot.
+    private func setExchangeProperty(
+        _ fleet: SimulatedFleet, host index: Int, _ key: String, _ property: String, _ value: Any
+    ) throws {
+        let path = fleet.snapshotPath(ofHost: index)
+        var snapshot = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        var exchange = try #require(snapshot["exchange"] as? [String: Any])
+        var facts = try #require(exchange["facts"] as? [String: Any])
+        var fact = try #require(facts[key] as? [String: Any])
+        let rows = try #require(fact["rows"] as? [[String: Any]])
+        fact["rows"] = rows.map { row in
+            var changed = row
+            changed[property] = value
+            return changed
+        }
+        facts[key] = fact
+        exchange["facts"] = facts
+        snapshot["exchange"] = exchange
+        try JSONSerialization.data(withJSONObject: snapshot).write(to: URL(fileURLWithPath: path))
     }
 }

@@ -16,15 +16,31 @@ package struct EvaluationPlan: Sendable {
     /// The positions in ``controls`` of the controls evaluated once per organization (subject `Organization`,
     /// `Mailbox`), on the facts of the one host chosen to collect them.
     package let organizationControlIndices: [Int]
-    /// The reads the server controls need: what a host that does not collect organization facts is asked.
+    /// The positions in ``controls`` of the server controls that read an `Organization`-scope Exchange stage key
+    /// (``organizationKeysOfServerControls``): judged on each server with the rows of those keys as the host that
+    /// collected the organization's facts answered them.
+    package let serverControlsReadingOrganization: [Int]
+    /// The positions in ``controls`` of the other server controls: judged on a server's own facts alone.
+    package let serverControlsOnOwnFacts: [Int]
+    /// The `Organization`-scope Exchange stage keys the server controls read.
+    package let organizationKeysOfServerControls: [ExchangeFact]
+    /// The reads the server controls need, without `Organization`-scope stage keys: what a host that does not
+    /// collect organization facts is asked.
     package let serverReads: [FactRead]
-    /// The reads the organization controls need (some may also be server reads).
+    /// Every read the server controls need, `Organization`-scope stage keys included: what a server declared Edge
+    /// is asked, which answers those keys from its own AD LDS copy (its facts, not the organization's).
+    package let edgeServerReads: [FactRead]
+    /// The reads the organization controls need, and the `Organization`-scope stage keys the server controls read:
+    /// what the host that collects the organization's facts answers for the organization (some may also be
+    /// server reads).
     package let organizationReads: [FactRead]
     private let checks: [CompiledCheck]
     /// The number of the `MailboxDatabase` stage key's read, and which controls of subject `Database` read it:
     /// those give one verdict per database.
     private let databaseRead: Int?
     private let perDatabase: [Bool]
+    /// Each control's position in ``controls``, by id, to put verdicts evaluated apart back in the plan's order.
+    private let controlPositions: [String: Int]
 
     /// Compiles controls into a plan.
     package init(controls: [Control]) {
@@ -36,8 +52,26 @@ package struct EvaluationPlan: Sendable {
         self.checks = controls.map { CompiledCheck($0.check, readNumbers: numbers) }
         serverControlIndices = controls.indices.filter { !controls[$0].subject.isOrganizationWide }
         organizationControlIndices = controls.indices.filter { controls[$0].subject.isOrganizationWide }
-        serverReads = FactRequest(checks: serverControlIndices.map { controls[$0].check }).reads
-        organizationReads = FactRequest(checks: organizationControlIndices.map { controls[$0].check }).reads
+        func isOrganizationKey(_ read: FactRead) -> Bool {
+            if case .exchange(let fact) = read { fact.scope == .organization } else { false }
+        }
+        let readsOrganization = controls.map {
+            FactRequest(checks: [$0.check]).reads.contains(where: isOrganizationKey)
+        }
+        serverControlsReadingOrganization = serverControlIndices.filter { readsOrganization[$0] }
+        serverControlsOnOwnFacts = serverControlIndices.filter { !readsOrganization[$0] }
+        edgeServerReads = FactRequest(checks: serverControlIndices.map { controls[$0].check }).reads
+        serverReads = edgeServerReads.filter { !isOrganizationKey($0) }
+        let organizationKeys = edgeServerReads.filter(isOrganizationKey)
+        organizationKeysOfServerControls = organizationKeys.compactMap { read in
+            if case .exchange(let fact) = read { fact } else { nil }
+        }
+        var organizationRequest = FactRequest(checks: organizationControlIndices.map { controls[$0].check })
+        for read in organizationKeys { organizationRequest.add(read) }
+        organizationReads = organizationRequest.reads
+        var positions: [String: Int] = [:]
+        for (position, control) in controls.enumerated() { positions[control.id] = positions[control.id] ?? position }
+        controlPositions = positions
         let databases = ExchangeFact.named(Self.databaseKey).map { FactRead.exchange($0) }
         databaseRead = databases.flatMap { numbers[$0] }
         perDatabase = controls.map { control in
@@ -75,10 +109,53 @@ package struct EvaluationPlan: Sendable {
     /// Whether some control is evaluated once per organization.
     package var hasOrganizationControls: Bool { !organizationControlIndices.isEmpty }
 
+    /// Whether a scan has organization facts to collect on one host per organization: some control is evaluated
+    /// once per organization, or some server control reads an `Organization`-scope stage key.
+    package var collectsOrganizationFacts: Bool {
+        hasOrganizationControls || !serverControlsReadingOrganization.isEmpty
+    }
+
+    /// Which server controls to evaluate.
+    package enum ServerControls: Sendable {
+        /// Every server control.
+        case all
+        /// Those judged on the server's own facts alone (``serverControlsOnOwnFacts``).
+        case onOwnFacts
+        /// Those that read organization facts (``serverControlsReadingOrganization``).
+        case readingOrganization
+    }
+
     /// Evaluates the server controls on a host, in the plan's order (a `Database` control: one verdict per
     /// database, see ``verdicts(controlAt:on:role:)``).
-    package func evaluateServerControls(on facts: HostFacts, role: ExchangeRole) -> [Verdict] {
-        serverControlIndices.flatMap { verdicts(controlAt: $0, on: facts, role: role) }
+    package func evaluateServerControls(
+        on facts: HostFacts, role: ExchangeRole, _ which: ServerControls = .all
+    ) -> [Verdict] {
+        let indices =
+            switch which {
+            case .all: serverControlIndices
+            case .onOwnFacts: serverControlsOnOwnFacts
+            case .readingOrganization: serverControlsReadingOrganization
+            }
+        return indices.flatMap { verdicts(controlAt: $0, on: facts, role: role) }
+    }
+
+    /// Two lists of verdicts, each in the plan's order, merged into one in the plan's order (the verdicts of one
+    /// control keep their order).
+    package func merged(_ first: [Verdict], _ second: [Verdict]) -> [Verdict] {
+        func position(_ verdict: Verdict) -> Int { controlPositions[verdict.controlID] ?? Int.max }
+        var merged: [Verdict] = []
+        merged.reserveCapacity(first.count + second.count)
+        var (i, j) = (first.startIndex, second.startIndex)
+        while i < first.endIndex, j < second.endIndex {
+            if position(second[j]) < position(first[i]) {
+                merged.append(second[j])
+                j += 1
+            } else {
+                merged.append(first[i])
+                i += 1
+            }
+        }
+        return merged + first[i...] + second[j...]
     }
 
     /// Evaluates the organization controls on the facts of the host that collected them, in the plan's order.
@@ -108,6 +185,18 @@ package struct EvaluationPlan: Sendable {
     /// Answers the plan's reads from a host's snapshot.
     package func facts(from snapshot: HostSnapshot) -> HostFacts {
         HostFacts(answers: reads.map { snapshot.answer($0) }, scanTime: snapshot.scanTime)
+    }
+
+    /// Answers the plan's reads from a host's snapshot, except the `Organization`-scope stage keys, which
+    /// `organization` answers (the rows or errors of the host that collected the organization's facts).
+    package func facts(from snapshot: HostSnapshot, organization: ExchangeSnapshot) -> HostFacts {
+        HostFacts(
+            answers: reads.map { read in
+                if case .exchange(let fact) = read, fact.scope == .organization {
+                    return .exchange(ExchangeAnswer(organization, fact))
+                }
+                return snapshot.answer(read)
+            }, scanTime: snapshot.scanTime)
     }
 
     /// Answers the plan's reads from a registry snapshot (a host of registry facts only).

@@ -397,6 +397,9 @@ package enum ExchangeCountObservation: Sendable {
 extension Finding {
     /// Why there is no row, in words, for the summary and count lines.
     private static func unavailable(_ key: String, stage: ExchangeError?, fact: ExchangeError?) -> String {
+        if let stage, stage.errorClass == ExchangeError.organizationNotCollected {
+            return ": not collected: \(stage.message)"
+        }
         if let stage { return ": not collected: the Exchange stage failed (\(stage.description))" }
         if let fact { return ": the call failed (\(fact.description))" }
         return ": not collected (the snapshot has no \(key))"
