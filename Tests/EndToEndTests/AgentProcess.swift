@@ -1,5 +1,6 @@
 import EDCATestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// What one run of the built `edca-agent` binary printed and returned.
@@ -47,6 +48,47 @@ func startAgent(_ arguments: [String]) throws -> Process {
     process.standardError = FileHandle.nullDevice
     try process.run()
     return process
+}
+
+/// Starts the binary like ``startAgent(_:)`` and returns once it has logged "scan started": its scan lock is held and
+/// SIGTERM and SIGINT stop it gracefully from then on, so a test's signal or second scan meets the scan, not its
+/// start-up (which a loaded machine can stretch well past any fixed sleep). Its stderr is read to the end meanwhile.
+func startScanningAgent(_ arguments: [String], within seconds: Double = 120) throws -> Process {
+    let process = Process()
+    process.executableURL = agentBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+    process.standardOutput = FileHandle.nullDevice
+    let standardError = Pipe()
+    process.standardError = standardError
+    let started = DispatchSemaphore(value: 0)
+    let seen = Mutex("")
+    standardError.fileHandleForReading.readabilityHandler = { handle in
+        let data = handle.availableData
+        if data.isEmpty {
+            handle.readabilityHandler = nil
+            started.signal()  // the agent ended before starting its scan: the caller's expectations say why
+            return
+        }
+        let first = seen.withLock { text in
+            let before = text.contains("scan started")
+            text += String(decoding: data, as: UTF8.self)
+            return !before && text.contains("scan started")
+        }
+        if first { started.signal() }
+    }
+    try process.run()
+    if started.wait(timeout: .now() + seconds) == .timedOut {
+        process.terminate()
+        throw AgentDidNotStart(seconds: seconds)
+    }
+    return process
+}
+
+/// ``startScanningAgent(_:within:)`` waited in vain.
+struct AgentDidNotStart: Error, CustomStringConvertible {
+    var seconds: Double
+    var description: String { "edca-agent did not log \"scan started\" within \(seconds) s" }
 }
 
 /// The JSON document a run printed, as nested Foundation values.

@@ -37,8 +37,8 @@ struct OCSFValidityTests {
         let second = try runAgent(arguments + ["--timeout", "2"])
         #expect(second.status == 4, "\(second.standardError)")
         // Stopped while the first host is in flight: the hosts not started are interrupted.
-        let interrupted = try startAgent(arguments + ["--timeout", "10", "--concurrency", "1"])
-        Thread.sleep(forTimeInterval: 0.5)
+        let interrupted = try startScanningAgent(arguments + ["--timeout", "10", "--concurrency", "1"])
+        Thread.sleep(forTimeInterval: 0.2)
         interrupted.terminate()
         interrupted.waitUntilExit()
         #expect(interrupted.terminationStatus == 5)

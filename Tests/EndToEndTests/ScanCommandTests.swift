@@ -149,8 +149,7 @@ struct ScanCommandTests {
         // The first scan's only host answers after 60 s, so a second scan that waited for the lock could not
         // finish before the first is stopped below.
         let fleet = try Fleet(snapshots: ["mbx01.json"], faults: [0: ["latencyMs": 60_000]])
-        let first = try startAgent(fleet.scanArguments() + ["--timeout", "90"])
-        Thread.sleep(forTimeInterval: 1)
+        let first = try startScanningAgent(fleet.scanArguments() + ["--timeout", "90"])
         let second = try runAgent(fleet.scanArguments())
         #expect(first.isRunning, "the first scan still holds the lock while the second gives up")
         #expect(second.status == 75)
@@ -164,8 +163,8 @@ struct ScanCommandTests {
         let slow: [String: Any] = ["latencyMs": 1500]
         let fleet = try Fleet(
             snapshots: ["mbx01.json", "mbx02.json", "mbx01.json"], faults: [0: slow, 1: slow, 2: slow])
-        let scan = try startAgent(fleet.scanArguments() + ["--concurrency", "1"])
-        Thread.sleep(forTimeInterval: 0.8)
+        let scan = try startScanningAgent(fleet.scanArguments() + ["--concurrency", "1"])
+        Thread.sleep(forTimeInterval: 0.3)  // the first host is in flight: it answers after 1.5 s
         scan.terminate()
         scan.waitUntilExit()
         #expect(scan.terminationStatus == 5)
