@@ -63,6 +63,10 @@ package struct CimClass: Sendable, Hashable {
             properties: ["MaximumMemoryMbytes"]),
         CimClass(
             namespace: #"root\cimv2"#, name: "Win32_PerfRawData_vmGuestLib_VMem", properties: ["MemReservationMB"]),
+        // Settings in force that shipped registry controls fall back on when the registry is silent.
+        CimClass(
+            namespace: #"root\Microsoft\Windows\SMB"#, name: "MSFT_SmbServerConfiguration",
+            properties: ["EnableSMB1Protocol"]),
         CimClass(
             namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpComputerStatus",
             properties: ["AMServiceEnabled", "AntivirusEnabled", "RealTimeProtectionEnabled", "AMRunningMode"]),

@@ -258,6 +258,7 @@ package enum ProbeScripts {
             'root\StandardCimv2:MSFT_NetAdapterPowerManagementSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'AllowComputerToTurnOffDevice') }
             'root\cimv2:Win32_PerfRawData_Counters_HyperVDynamicMemoryIntegrationService' = @{ Properties = @('MaximumMemoryMbytes') }
             'root\cimv2:Win32_PerfRawData_vmGuestLib_VMem' = @{ Properties = @('MemReservationMB') }
+            'root\Microsoft\Windows\SMB:MSFT_SmbServerConfiguration' = @{ Properties = @('EnableSMB1Protocol') }
             'root\Microsoft\Windows\Defender:MSFT_MpComputerStatus' = @{ Properties = @('AMServiceEnabled', 'AntivirusEnabled', 'RealTimeProtectionEnabled', 'AMRunningMode') }
             'root\Microsoft\Windows\DeviceGuard:Win32_DeviceGuard' = @{ Properties = @('SecurityServicesRunning', 'SecurityServicesConfigured', 'VirtualizationBasedSecurityStatus') }
         }

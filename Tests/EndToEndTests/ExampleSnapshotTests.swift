@@ -63,7 +63,7 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-017": "Pass",  // IPv6 left on
         "EDCA-SEC-018": "Fail",  // LLMNR not turned off by policy
         "EDCA-SEC-022": "Pass",  // RemoteSigned
-        "EDCA-SEC-023": "Pass",  // SMB1 value not set: the protocol is not installed on Server 2019
+        "EDCA-SEC-023": "Pass",  // SMB1 value not set; Windows reports the SMB 1.0 server off (not installed on 2019)
         "EDCA-SEC-024": "Fail",  // Exchange 2019 is out of support
         "EDCA-SEC-030": "Pass",  // async-notification workaround never applied
         "EDCA-SEC-037": "Fail",  // LDAP signing negotiated (1), not required (2)
