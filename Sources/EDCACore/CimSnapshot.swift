@@ -68,6 +68,10 @@ package struct CimClass: Sendable, Hashable {
             namespace: #"root\Microsoft\Windows\SMB"#, name: "MSFT_SmbServerConfiguration",
             properties: ["EnableSMB1Protocol"]),
         CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_NetworkAdapterConfiguration",
+            properties: ["Description", "TcpipNetbiosOptions"], keyProperty: "Description",
+            filter: ("IPEnabled", ["True"])),
+        CimClass(
             namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpComputerStatus",
             properties: ["AMServiceEnabled", "AntivirusEnabled", "RealTimeProtectionEnabled", "AMRunningMode"]),
         CimClass(

@@ -69,7 +69,7 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-037": "Fail",  // LDAP signing negotiated (1), not required (2)
         "EDCA-SEC-038": "Fail",  // CU14 RTM is behind the latest Exchange 2019 build
         "EDCA-SEC-041": "Unknown",  // no LAPS policy
-        "EDCA-SEC-042": "Fail",  // NetBIOS over TCP/IP left to DHCP (0)
+        "EDCA-SEC-042": "Fail",  // NetBIOS over TCP/IP on the adapter left to DHCP (0)
         "EDCA-SEC-043": "Fail",  // SMB signing not required (Windows default)
         "EDCA-GOV-002": "Fail",  // behind the latest Exchange 2019 build
         "EDCA-GOV-012": "Fail",  // POP3 and IMAP4 on manual start
