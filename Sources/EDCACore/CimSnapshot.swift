@@ -72,6 +72,9 @@ package struct CimClass: Sendable, Hashable {
             properties: ["Description", "TcpipNetbiosOptions"], keyProperty: "Description",
             filter: ("IPEnabled", ["True"])),
         CimClass(
+            namespace: #"root\cimv2\TerminalServices"#, name: "Win32_TSGeneralSetting",
+            properties: ["TerminalName", "UserAuthenticationRequired"], keyProperty: "TerminalName"),
+        CimClass(
             namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpComputerStatus",
             properties: ["AMServiceEnabled", "AntivirusEnabled", "RealTimeProtectionEnabled", "AMRunningMode"]),
         CimClass(
