@@ -92,7 +92,8 @@ enum CatalogFacts {
         case .contains(let operand): [.multiString(["Other", operand]), .multiString(["Other"]), .string(operand)]
         case .startsWith(let operand), .containsText(let operand): [.string(operand), .string("other"), number(0)]
         case .emptyList: [.multiString([]), .multiString([""]), .multiString(["\\??\\C:\\x"]), .string("")]
-        case .sameAsProperty, .lessThanProperty, .againstProperty: [.string("other"), number(0)]
+        case .sameAsProperty, .lessThanProperty, .againstProperty, .notHostOfProperty: [.string("other"), number(0)]
+        case .noneOfIgnoringCase(let operands): operands.map(HostDatum.string) + [.string("other")]
         case .itemsAtLeast(let minimum):
             [.multiString((0..<Int(min(minimum, 8))).map { "item\($0)" }), .multiString(["item"]), .string("")]
         case .versionAtLeast(let operand, _):

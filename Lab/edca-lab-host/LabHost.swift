@@ -101,7 +101,7 @@ enum LabHost {
         HostIO.sleep(milliseconds: faults.latencyMilliseconds)
         let reading = ProbeAnswers.Reading(
             constrainedLanguage: faults.windows.constrainedLanguage, wideDWORDs: faults.wideDWORDs,
-            exchangeLoadSeconds: faults.exchange.loadSeconds)
+            exchangeLoadSeconds: faults.exchange.loadSeconds, exchangeCalls: faults.exchange.calls)
         let answers = ProbeAnswers.answers(to: request, from: snapshot, startedAt: scriptStart, reading: reading)
 
         let response = faults.responseBody(nonce: request.nonce, answers: answers)

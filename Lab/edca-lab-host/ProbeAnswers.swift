@@ -182,6 +182,8 @@ enum ProbeAnswers {
         var wideDWORDs: [ValueName] = []
         /// Seconds the Exchange stage's snap-in load takes (the `exchangeLoadSeconds` fault).
         var exchangeLoadSeconds = 0.0
+        /// How the Exchange calls behave in time and size.
+        var exchangeCalls = ExchangeStage.Calls()
 
         /// Whether a value is stored with 6 bytes.
         func isWide(_ name: String, in path: RegistryPath) -> Bool {
@@ -196,6 +198,7 @@ enum ProbeAnswers {
     ) -> [ResponseJSON] {
         var host = snapshot
         var stageStarted = false
+        var exchange = ExchangeStage.Session(reading.exchangeCalls)
         return request.reads.map { read in
             if HostIO.monotonicSeconds() - startedAt >= request.deadlineSeconds {
                 return error("probe deadline reached")
@@ -208,6 +211,7 @@ enum ProbeAnswers {
                     constrainedLanguage: reading.constrainedLanguage,
                     secondsLeft: request.deadlineSeconds - (HostIO.monotonicSeconds() - startedAt))
             }
+            if case .exchange(let fact) = read { return exchange.answer(fact, from: host.exchange) }
             return answer(read, from: host, reading: reading)
         }
     }

@@ -25,6 +25,19 @@ package struct ExchangeFact: Sendable, Hashable {
     package var runsOnEdge: Bool
     /// The properties kept from each row.
     package var properties: [String]
+    /// The most rows the stage answers for this key (``defaultRowLimit`` unless the key can list thousands of
+    /// objects); past it the answer is the first `rowLimit` rows, marked truncated. A cmdlet with `-ResultSize` is
+    /// asked for one row more, so the server never lists more than that (`docs/probe-protocol.md` §6).
+    package var rowLimit = Self.defaultRowLimit
+
+    /// The row limit of a key that lists configuration objects of this server or the organisation (connectors,
+    /// virtual directories, policies, overrides): far more than any organisation has.
+    package static let defaultRowLimit = 1_000
+    /// The row limit of an `.All` key, which lists an object per server of the organisation.
+    package static let organizationWideRowLimit = 5_000
+    /// The row limit of a key that lists mailboxes or users: 4.5 MB of answer for `Mailbox` at about 223 bytes per
+    /// row (measured on the lab host), under a third of the 16 MiB a probe's answer may take.
+    package static let recipientRowLimit = 20_000
 
     /// The property that names a row in evidence: `Identity`, else `Name`, else `Thumbprint` (a certificate), else
     /// none.
@@ -45,7 +58,7 @@ package struct ExchangeFact: Sendable, Hashable {
         ExchangeFact(
             key: "ExchangeServer.All", cmdlet: "Get-ExchangeServer", arguments: "", scope: .organization,
             runsOnEdge: false,
-            properties: ["Name", "ServerRole", "Site", "AdminDisplayVersion"]),
+            properties: ["Name", "ServerRole", "Site", "AdminDisplayVersion"], rowLimit: Self.organizationWideRowLimit),
         ExchangeFact(
             key: "DatabaseAvailabilityGroup", cmdlet: "Get-DatabaseAvailabilityGroup", arguments: "",
             scope: .organization, runsOnEdge: false,
@@ -76,7 +89,7 @@ package struct ExchangeFact: Sendable, Hashable {
         ExchangeFact(
             key: "MapiVirtualDirectory.All", cmdlet: "Get-MapiVirtualDirectory", arguments: #"-ADPropertiesOnly"#,
             scope: .organization, runsOnEdge: false,
-            properties: ["Identity", "IISAuthenticationMethods"]),
+            properties: ["Identity", "IISAuthenticationMethods"], rowLimit: Self.organizationWideRowLimit),
         ExchangeFact(
             key: "OwaVirtualDirectory", cmdlet: "Get-OwaVirtualDirectory",
             arguments: #"-Server $env:COMPUTERNAME -ADPropertiesOnly"#, scope: .server, runsOnEdge: false,
@@ -101,7 +114,7 @@ package struct ExchangeFact: Sendable, Hashable {
         ExchangeFact(
             key: "WebServicesVirtualDirectory.All", cmdlet: "Get-WebServicesVirtualDirectory",
             arguments: #"-ADPropertiesOnly"#, scope: .organization, runsOnEdge: false,
-            properties: ["Identity", "OAuthAuthentication"]),
+            properties: ["Identity", "OAuthAuthentication"], rowLimit: Self.organizationWideRowLimit),
         ExchangeFact(
             key: "ActiveSyncVirtualDirectory", cmdlet: "Get-ActiveSyncVirtualDirectory",
             arguments: #"-Server $env:COMPUTERNAME -ADPropertiesOnly"#, scope: .server, runsOnEdge: false,
@@ -115,7 +128,7 @@ package struct ExchangeFact: Sendable, Hashable {
         ExchangeFact(
             key: "AutodiscoverVirtualDirectory.All", cmdlet: "Get-AutodiscoverVirtualDirectory",
             arguments: #"-ADPropertiesOnly"#, scope: .organization, runsOnEdge: false,
-            properties: ["Identity", "OAuthAuthentication"]),
+            properties: ["Identity", "OAuthAuthentication"], rowLimit: Self.organizationWideRowLimit),
         ExchangeFact(
             key: "OutlookAnywhere", cmdlet: "Get-OutlookAnywhere",
             arguments: #"-Server $env:COMPUTERNAME -ADPropertiesOnly"#, scope: .server, runsOnEdge: false,
@@ -174,7 +187,8 @@ package struct ExchangeFact: Sendable, Hashable {
         ExchangeFact(
             key: "ReceiveConnector.All", cmdlet: "Get-ReceiveConnector", arguments: "", scope: .organization,
             runsOnEdge: false,
-            properties: ["Identity", "Enabled", "TransportRole", "AuthMechanism", "TlsDomainCapabilities"]),
+            properties: ["Identity", "Enabled", "TransportRole", "AuthMechanism", "TlsDomainCapabilities"],
+            rowLimit: Self.organizationWideRowLimit),
         ExchangeFact(
             key: "SendConnector", cmdlet: "Get-SendConnector", arguments: "", scope: .organization, runsOnEdge: true,
             properties: [
@@ -200,12 +214,12 @@ package struct ExchangeFact: Sendable, Hashable {
                 "CircularLoggingEnabled", "MountAtStartup", "DatabaseCopies",
             ]),
         ExchangeFact(
-            key: "Mailbox", cmdlet: "Get-Mailbox", arguments: #"-ResultSize 'Unlimited'"#, scope: .organization,
+            key: "Mailbox", cmdlet: "Get-Mailbox", arguments: #"-ResultSize 20001"#, scope: .organization,
             runsOnEdge: false,
             properties: [
                 "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "RecipientTypeDetails",
                 "AccountDisabled", "SingleItemRecoveryEnabled",
-            ]),
+            ], rowLimit: Self.recipientRowLimit),
         ExchangeFact(
             key: "MobileDeviceMailboxPolicy", cmdlet: "Get-MobileDeviceMailboxPolicy", arguments: "",
             scope: .organization, runsOnEdge: false,
@@ -236,22 +250,22 @@ package struct ExchangeFact: Sendable, Hashable {
             ]),
         ExchangeFact(
             key: "User.RemotePowerShell", cmdlet: "Get-User",
-            arguments: #"-ResultSize 'Unlimited' -Filter 'RemotePowerShellEnabled -eq $true'"#, scope: .organization,
+            arguments: #"-ResultSize 20001 -Filter 'RemotePowerShellEnabled -eq $true'"#, scope: .organization,
             runsOnEdge: false,
-            properties: ["SamAccountName", "RecipientTypeDetails"]),
+            properties: ["SamAccountName", "RecipientTypeDetails"], rowLimit: Self.recipientRowLimit),
         ExchangeFact(
             key: "RoleGroupMember.OrganizationManagement", cmdlet: "Get-RoleGroupMember",
-            arguments: #"-Identity 'Organization Management' -ResultSize 'Unlimited'"#, scope: .organization,
+            arguments: #"-Identity 'Organization Management' -ResultSize 1001"#, scope: .organization,
             runsOnEdge: false,
             properties: ["SamAccountName", "RecipientType"]),
         ExchangeFact(
             key: "RoleGroupMember.ServerManagement", cmdlet: "Get-RoleGroupMember",
-            arguments: #"-Identity 'Server Management' -ResultSize 'Unlimited'"#, scope: .organization,
+            arguments: #"-Identity 'Server Management' -ResultSize 1001"#, scope: .organization,
             runsOnEdge: false,
             properties: ["SamAccountName", "RecipientType"]),
         ExchangeFact(
             key: "RoleGroupMember.RecipientManagement", cmdlet: "Get-RoleGroupMember",
-            arguments: #"-Identity 'Recipient Management' -ResultSize 'Unlimited'"#, scope: .organization,
+            arguments: #"-Identity 'Recipient Management' -ResultSize 1001"#, scope: .organization,
             runsOnEdge: false,
             properties: ["SamAccountName", "RecipientType"]),
         ExchangeFact(

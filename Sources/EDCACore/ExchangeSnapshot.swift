@@ -65,6 +65,9 @@ package struct ExchangeError: Sendable, Hashable {
 package enum ExchangeFactState: Sendable, Hashable {
     /// The rows the cmdlet returned, each with the allow-listed properties that are set.
     case rows([FactRecord])
+    /// The first ``ExchangeFact/rowLimit`` rows of more: the cmdlet returned more than the key's limit, and the
+    /// rows past it were not answered.
+    case truncated([FactRecord])
     /// The call failed; the other keys may have rows.
     case error(ExchangeError)
 }
@@ -95,8 +98,8 @@ package struct ExchangeSnapshot: Sendable {
     /// The keys recorded, sorted.
     package var keys: [String] { facts.values.map(\.key).sorted() }
 
-    /// Decodes the `exchange` member: `{"stage": {"error": ERROR}, "facts": {KEY: {"rows": [ROW]} | {"error":
-    /// ERROR}}}`, every key and property on the allow-list.
+    /// Decodes the `exchange` member: `{"stage": {"error": ERROR}, "facts": {KEY: {"rows": [ROW]} | {"rows": [ROW],
+    /// "truncated": true} | {"error": ERROR}}}`, every key and property on the allow-list.
     ///
     /// - Throws: ``SnapshotError`` listing every key or property outside the allow-list and every malformed value.
     package init(document: JSONValue) throws(SnapshotError) {
@@ -143,15 +146,16 @@ package struct ExchangeSnapshot: Sendable {
         self = snapshot
     }
 
-    /// Decodes one key's answer: `{"rows": [...]}` or `{"error": {"class": ..., "message": ...}}`.
+    /// Decodes one key's answer: `{"rows": [...]}`, `{"rows": [...], "truncated": true}` (at most the key's
+    /// ``ExchangeFact/rowLimit`` rows) or `{"error": {"class": ..., "message": ...}}`.
     package static func decodeState(
         _ value: JSONValue, of fact: ExchangeFact, field: String, problems: inout [DecodingProblem]
     ) -> ExchangeFactState? {
         guard var reader = JSONObjectReader(value, path: field, problems: &problems) else { return nil }
-        defer { reader.reportUnknownFields(knownNames: ["rows", "error"], problems: &problems) }
+        defer { reader.reportUnknownFields(knownNames: ["rows", "truncated", "error"], problems: &problems) }
         let before = problems.count
         if let error = reader.take("error") {
-            if reader.has("rows") {
+            if reader.has("rows") || reader.has("truncated") {
                 problems.append(
                     DecodingProblem(
                         position: value.position, field: field, message: "give either 'rows' or 'error', not both"))
@@ -164,10 +168,19 @@ package struct ExchangeSnapshot: Sendable {
         guard let rowsDocument = reader.require("rows", problems: &problems),
             let items = JSONRead.array(rowsDocument, reader.path(of: "rows"), &problems)
         else { return nil }
+        let truncated = reader.take("truncated").flatMap { JSONRead.bool($0, reader.path(of: "truncated"), &problems) }
+        if items.count > fact.rowLimit {
+            problems.append(
+                DecodingProblem(
+                    position: rowsDocument.position, field: reader.path(of: "rows"),
+                    message: "\(items.count) rows, over the key's limit of \(fact.rowLimit)"))
+            return nil
+        }
         let rows = FactRecords.decode(
             items, field: "\(field).rows", owner: fact.key, properties: fact.properties, named: fact.property,
             problems: &problems)
-        return problems.count == before ? .rows(rows) : nil
+        guard problems.count == before else { return nil }
+        return truncated == true ? .truncated(rows) : .rows(rows)
     }
 
     /// The snapshot as the `exchange` member, keys sorted.
@@ -178,6 +191,8 @@ package struct ExchangeSnapshot: Sendable {
             switch entry.state {
             case .rows(let rows):
                 return (entry.key, .object([("rows", .array(rows.map(Self.output)))]))
+            case .truncated(let rows):
+                return (entry.key, .object([("rows", .array(rows.map(Self.output))), ("truncated", .bool(true))]))
             case .error(let error):
                 return (entry.key, .object([("error", error.jsonDocument())]))
             }

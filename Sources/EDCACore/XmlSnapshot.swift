@@ -4,8 +4,9 @@ package import EDCAJSON
 /// `/configuration/appSettings/add[@key='TemporaryStoragePath']/@value`.
 ///
 /// Each step names a child element, optionally filtered by one attribute's exact value; the last step may name an
-/// attribute. Names compare exactly, as XML's do. The probe walks the steps itself: no XPath text reaches an XPath
-/// engine.
+/// attribute, of the elements reached or, after up to 8 `..` steps, of their parent or a further ancestor
+/// (`/configuration/system.applicationHost/sites/site/hsts/../@name`: one entry per `hsts` element, its site's name).
+/// Names compare exactly, as XML's do. The probe walks the steps itself: no XPath text reaches an XPath engine.
 package struct XmlPath: Sendable, Hashable, CustomStringConvertible {
     /// One step: a child element's name, and optionally an attribute that must have a value.
     package struct Step: Sendable, Hashable {
@@ -32,6 +33,11 @@ package struct XmlPath: Sendable, Hashable, CustomStringConvertible {
     package let steps: [Step]
     /// The attribute read from each element the steps reach, or nil when the path ends at the elements.
     package let attribute: String?
+    /// How many `..` steps lead from each element reached to the one whose attribute is read (0: the element itself).
+    package let parentSteps: Int
+
+    /// The most `..` steps a path may take.
+    package static let maxParentSteps = 8
 
     /// Parses a path, or nil when ``problem(with:)`` finds one.
     package init?(_ text: String) {
@@ -39,10 +45,40 @@ package struct XmlPath: Sendable, Hashable, CustomStringConvertible {
         self = parsed
     }
 
-    private init(text: String, steps: [Step], attribute: String?) {
+    private init(text: String, steps: [Step], attribute: String?, parentSteps: Int) {
         self.text = text
         self.steps = steps
         self.attribute = attribute
+        self.parentSteps = parentSteps
+    }
+
+    /// The path to the elements, without its `..` steps and attribute: `/configuration/location`.
+    package var elementsText: String {
+        "/"
+            + steps.map { step in step.filter.map { "\(step.name)[@\($0.attribute)='\($0.value)']" } ?? step.name }
+            .joined(separator: "/")
+    }
+
+    /// The path that reads an attribute relative to the elements this path reaches: `@enabled` (of the element
+    /// itself) or `../@name` (of its parent), or nil when ``problem(withRelative:)`` finds one. Both paths reach the
+    /// same elements in the same order, so their entries pair up by position.
+    package func relative(_ attribute: String) -> XmlPath? {
+        guard Self.problem(withRelative: attribute) == nil else { return nil }
+        return XmlPath(elementsText + "/" + attribute)
+    }
+
+    /// What is wrong with an attribute relative to an element (`@NAME`, or `../` up to 8 times then `@NAME`), or nil.
+    package static func problem(withRelative text: String) -> String? {
+        var rest = Substring(text)
+        var ups = 0
+        while rest.hasPrefix("../") {
+            rest = rest.dropFirst(3)
+            ups += 1
+        }
+        guard rest.hasPrefix("@"), isName(rest.dropFirst()), ups <= maxParentSteps else {
+            return "an attribute of the element is @name, or ../@name for its parent (at most \(maxParentSteps) ../)"
+        }
+        return nil
     }
 
     package var description: String { text }
@@ -59,8 +95,8 @@ package struct XmlPath: Sendable, Hashable, CustomStringConvertible {
 
     private struct Problem: Error { var message: String }
 
-    /// The grammar: `(/NAME([@NAME='VALUE'])?)+(/@NAME)?`, NAME `[A-Za-z_][A-Za-z0-9._-]*`, VALUE without `'`, `[`,
-    /// `]` or `/`.
+    /// The grammar: `(/NAME([@NAME='VALUE'])?)+((/..){1,8}/@NAME|/@NAME)?`, NAME `[A-Za-z_][A-Za-z0-9._-]*`, VALUE
+    /// without `'`, `[`, `]` or `/`.
     private static func parse(_ text: String) -> Result<XmlPath, Problem> {
         let shape = "an XML path is /element/element[@attribute='value']/.../@attribute"
         guard text.hasPrefix("/"), text.utf8.count <= 512 else {
@@ -68,11 +104,22 @@ package struct XmlPath: Sendable, Hashable, CustomStringConvertible {
         }
         var parts = splitSteps(text.dropFirst())
         var attribute: String?
+        var parentSteps = 0
         if let last = parts.last, last.hasPrefix("@") {
             let name = String(last.dropFirst())
             guard isName(name) else { return .failure(Problem(message: "invalid attribute name \"\(name)\"")) }
             attribute = name
             parts.removeLast()
+            while parts.last == ".." {
+                parts.removeLast()
+                parentSteps += 1
+            }
+            guard parentSteps <= maxParentSteps else {
+                return .failure(Problem(message: "\(shape): at most \(maxParentSteps) .. steps before the attribute"))
+            }
+        }
+        if parts.contains("..") {
+            return .failure(Problem(message: "\(shape); .. may only come right before the final /@attribute"))
         }
         guard !parts.isEmpty else { return .failure(Problem(message: "\(shape): name at least one element")) }
         guard parts.count <= 32 else { return .failure(Problem(message: "\(shape): at most 32 steps")) }
@@ -100,7 +147,10 @@ package struct XmlPath: Sendable, Hashable, CustomStringConvertible {
             }
             steps.append(Step(name: name, filter: (attributeName, value)))
         }
-        return .success(XmlPath(text: text, steps: steps, attribute: attribute))
+        guard parentSteps < steps.count else {
+            return .failure(Problem(message: "\(shape): more .. steps than elements"))
+        }
+        return .success(XmlPath(text: text, steps: steps, attribute: attribute, parentSteps: parentSteps))
     }
 
     /// Splits at `/` outside a filter's quotes (a quoted value cannot hold `/`, so a plain split suffices).

@@ -372,11 +372,13 @@ package enum ProbeScripts {
             foreach ($attribute in $Element.Attributes) { if ($attribute.Name -ceq $Name) { return $attribute.Value } }
         }
 
-        # One entry per element the path reaches: @{ value = ... }, or @{} when the element has no such attribute.
+        # One entry per element the path reaches: @{ value = ... }, or @{} when the element has no such attribute. A
+        # path may end with up to 8 '..' steps before its attribute: the attribute is then read from that ancestor of
+        # each element reached, still one entry per element.
         function Read-Xml($Read) {
             $part = '[A-Za-z0-9 _.()-]+'
             if ($Read.file -cnotmatch "^$part(\\$part)*$" -or $Read.file -match '(^|\\)\.+(\\|$)') { return Get-ErrorAnswer 'invalid file path' }
-            if ($Read.path -cnotmatch "^(/$xmlName(\[@$xmlName='[^'\[\]/]*'\])?)+(/@$xmlName)?$") { return Get-ErrorAnswer 'invalid XML path' }
+            if ($Read.path -cnotmatch "^(/$xmlName(\[@$xmlName='[^'\[\]/]*'\])?)+((/\.\.){0,8}/@$xmlName)?$") { return Get-ErrorAnswer 'invalid XML path' }
             $root = Get-LocalRoot $Read.xml
             if ($root.Answer) { return $root.Answer }
             $loaded = Get-XmlDocument "$($root.Path)\$($Read.file)"
@@ -384,6 +386,8 @@ package enum ProbeScripts {
             $steps = @($Read.path.Substring(1).Split('/'))
             $attribute = $null
             if ($steps[-1].StartsWith('@')) { $attribute = $steps[-1].Substring(1); $steps = @($steps[0..($steps.Count - 2)]) }
+            $ups = 0
+            while ($steps[-1] -ceq '..') { $ups++; $steps = @($steps[0..($steps.Count - 2)]) }
             $nodes = @($loaded.Document)
             foreach ($step in $steps) {
                 $null = $step -cmatch "^($xmlName)(\[@($xmlName)='([^']*)'\])?$"
@@ -400,6 +404,7 @@ package enum ProbeScripts {
             }
             $found = @(foreach ($node in $nodes) {
                 $entry = @{}
+                for ($up = 0; $up -lt $ups; $up++) { $node = $node.ParentNode }
                 if ($attribute) {
                     $value = Get-XmlAttribute $node $attribute
                     if ($null -ne $value) { $entry.value = [string]$value }

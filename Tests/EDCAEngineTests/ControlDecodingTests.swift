@@ -355,7 +355,7 @@ import Testing
             problems.map(\.message) == [
                 "no test: expected one of equals, oneOf, atLeast, atMost, greaterThan, lessThan, between, "
                     + "equalsIgnoringCase, matches, contains, emptyList, itemsAtLeast, sameAsProperty, lessThanProperty, "
-                    + "bitsSet, bitsClear, versionAtLeast, startsWith, "
+                    + "notHostOfProperty, bitsSet, bitsClear, versionAtLeast, startsWith, "
                     + "containsText, dateBefore, dateAfter, cases or present"
             ])
         #expect(problems.map(\.field) == ["check"])

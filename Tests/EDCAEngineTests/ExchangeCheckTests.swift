@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import EDCACore
@@ -44,6 +45,101 @@ import Testing
                 $0.contains(#"Exchange ReceiveConnector[MBX01\Client Frontend MBX01].MaxMessageSize = 37748736"#)
                     && $0.contains("<= 26214400")
             }, "\(fail.evidenceLines)")
+    }
+
+    @Test func aTruncatedAnswerDecidesOnlyWhatItsRowsProve() throws {
+        func mailboxes(_ recovery: [Bool], truncated: Bool) -> String {
+            let rows = recovery.enumerated().map { index, enabled in
+                #"{"UserPrincipalName": "u\#(index)@contoso.com", "RecipientTypeDetails": "UserMailbox", "SingleItemRecoveryEnabled": \#(enabled)}"#
+            }
+            return #"{"facts": {"Mailbox": {"rows": [\#(rows.joined(separator: ","))]"#
+                + (truncated ? #", "truncated": true"# : "") + "}}}"
+        }
+        let all =
+            #"{"exchange": "Mailbox", "property": "SingleItemRecoveryEnabled", "where": [{"property": "RecipientTypeDetails", "equals": "UserMailbox"}], "require": "all", "equals": true, "whenNoneFound": "Pass"}"#
+        #expect(try verdict(all, exchange: mailboxes([true, true], truncated: false)).status == .pass)
+        // Every row seen passes, but a row past the limit could fail: Unknown, and the evidence says why.
+        let unseen = try verdict(all, exchange: mailboxes([true, true], truncated: true))
+        #expect(unseen.status == .unknown)
+        #expect(
+            unseen.evidenceLines.contains { $0.contains("the answer stops at the key's limit of 20000 rows") },
+            "\(unseen.evidenceLines)")
+        // A failing row stands whatever the unseen rows say.
+        #expect(try verdict(all, exchange: mailboxes([true, false], truncated: true)).status == .fail)
+        // No row selected among the first rows: whenNoneFound would be a guess.
+        let noUsers =
+            #"{"facts": {"Mailbox": {"rows": [{"RecipientTypeDetails": "SharedMailbox"}], "truncated": true}}}"#
+        #expect(try verdict(all, exchange: noUsers).status == .unknown)
+        // `any` is decided by a passing row, `none` failed by one; otherwise Unknown.
+        let any = all.replacingOccurrences(of: #""require": "all""#, with: #""require": "any""#)
+        #expect(try verdict(any, exchange: mailboxes([false, true], truncated: true)).status == .pass)
+        #expect(try verdict(any, exchange: mailboxes([false, false], truncated: true)).status == .unknown)
+        let none = all.replacingOccurrences(of: #""require": "all""#, with: #""require": "none""#)
+        #expect(try verdict(none, exchange: mailboxes([false, true], truncated: true)).status == .fail)
+        #expect(try verdict(none, exchange: mailboxes([false, false], truncated: true)).status == .unknown)
+        // A count from truncated rows is only a lower bound.
+        let count = #"{"exchangeCountOf": "Mailbox", "atMost": 100}"#
+        let counted = try verdict(count, exchange: mailboxes([true, true], truncated: true))
+        #expect(counted.status == .unknown)
+        #expect(counted.evidenceLines.contains { $0.contains("at least 2 rows") }, "\(counted.evidenceLines)")
+        // The snapshot keeps the mark.
+        let snapshot = try HostSnapshot(
+            json: Array(#"{"edcaSnapshot": 2, "exchange": \#(mailboxes([true], truncated: true))}"#.utf8))
+        let again = try HostSnapshot(json: Array(snapshot.jsonDocument().rendered().utf8))
+        guard case .truncated(let rows)? = again.exchange.state(of: try #require(ExchangeFact.named("Mailbox"))) else {
+            Issue.record("the truncated mark was lost")
+            return
+        }
+        #expect(rows.count == 1)
+    }
+
+    @Test func aRowHoldsNoMoreThanItsKeysLimit() throws {
+        let rows = Array(repeating: #"{"Identity": "x"}"#, count: 1_001).joined(separator: ",")
+        #expect(throws: SnapshotError.self) {
+            try HostSnapshot(
+                json: Array(
+                    #"{"edcaSnapshot": 2, "exchange": {"facts": {"SendConnector": {"rows": [\#(rows)]}}}}"#.utf8))
+        }
+    }
+
+    @Test func notHostOfPropertyComparesWithTheHostOfAURLOnTheSameRow() throws {
+        let check =
+            #"{"exchange": "OwaVirtualDirectory", "property": "ExternalDownloadHostName", "require": "all", "notHostOfProperty": ["InternalUrl", "ExternalUrl"], "whenAbsent": "Pass"}"#
+        func owa(_ download: String, internalURL: String?, externalURL: String?) -> String {
+            var members = [
+                #""Identity": "MBX01\\owa (Default Web Site)""#, #""ExternalDownloadHostName": "\#(download)""#,
+            ]
+            if let internalURL { members.append(#""InternalUrl": "\#(internalURL)""#) }
+            if let externalURL { members.append(#""ExternalUrl": "\#(externalURL)""#) }
+            return #"{"facts": {"OwaVirtualDirectory": {"rows": [{\#(members.joined(separator: ", "))}]}}}"#
+        }
+        let url = "https://mail.contoso.com/owa"
+        #expect(
+            try verdict(check, exchange: owa("download.contoso.com", internalURL: url, externalURL: url)).status
+                == .pass)
+        let same = try verdict(check, exchange: owa("MAIL.contoso.com", internalURL: nil, externalURL: url))
+        #expect(same.status == .fail)
+        #expect(
+            same.evidenceLines.contains {
+                $0.contains(#"= "MAIL.contoso.com"; required: not the host of InternalUrl or ExternalUrl"#)
+            }, "\(same.evidenceLines)")
+        let port = owa("mbx01.contoso.com", internalURL: "https://user@MBX01.contoso.com:444/owa?x=1", externalURL: nil)
+        #expect(try verdict(check, exchange: port).status == .fail)
+        // Neither URL set, or not a URL: no host to collide with.
+        #expect(
+            try verdict(check, exchange: owa("mail.contoso.com", internalURL: nil, externalURL: nil)).status == .pass)
+        #expect(
+            try verdict(check, exchange: owa("mail.contoso.com", internalURL: "mail.contoso.com", externalURL: nil))
+                .status == .pass)
+        #expect(Comparison.host(ofURL: "https://[2001:db8::1]:443/owa") == "2001:db8::1")
+        #expect(Comparison.host(ofURL: "https:///owa") == nil)
+        // The properties named must be the key's, in a row leaf.
+        let wrongProperty = controlProblems(
+            ControlDocument(check: check.replacingOccurrences(of: "ExternalUrl", with: "ExternalUri")).text)
+        #expect(wrongProperty.contains { $0.message.contains(#""ExternalUri""#) }, "\(wrongProperty)")
+        let notARow = controlProblems(
+            ControlDocument(check: #"{"key": "HKLM\\SOFTWARE\\X", "value": "Y", "notHostOfProperty": "Z"}"#).text)
+        #expect(notARow.contains { $0.message.contains("only in an 'exchange' leaf") }, "\(notARow)")
     }
 
     @Test func itemsAtLeastCountsAListsItems() throws {

@@ -110,6 +110,38 @@ import Testing
         ),
         (#"{"xml": "ExchangeInstall", "path": "/a/@b", "equals": "1"}"#, "check.file", "missing"),
         (
+            #"{"xml": "InetsrvConfig", "file": "x.config", "path": "/a/b/../../@n", "equals": "1"}"#, "check.path",
+            "more .. steps than elements"
+        ),
+        (
+            #"{"xml": "InetsrvConfig", "file": "x.config", "path": "/a/../b/@n", "equals": "1"}"#, "check.path",
+            ".. may only come right before the final /@attribute"
+        ),
+        (
+            #"{"xml": "InetsrvConfig", "file": "x.config", "path": "/a/b/..", "present": true}"#, "check.path",
+            ".. may only come right before"
+        ),
+        (
+            #"{"xml": "InetsrvConfig", "file": "x.config", "path": "/a/b/@v", "where": [{"field": "../../@n", "equals": "1"}], "equals": "1"}"#,
+            "check.where", "leads above the document's root element"
+        ),
+        (
+            #"{"xml": "InetsrvConfig", "file": "x.config", "path": "/a/b/@v", "where": [{"field": "name", "equals": "1"}], "equals": "1"}"#,
+            "check.where[0].field", "unknown field \"name\""
+        ),
+        (
+            #"{"xml": "InetsrvConfig", "file": "x.config", "path": "/a/b/@v", "nameBy": "../name", "equals": "1"}"#,
+            "check.nameBy", "../@name for its parent"
+        ),
+        (
+            #"{"xml": "InetsrvConfig", "file": "x.config", "path": "/a/b", "nameBy": "@n", "present": true}"#,
+            "check.path", "with \"where\" or \"nameBy\" the path ends with /@attribute"
+        ),
+        (
+            #"{"xml": "InetsrvConfig", "file": "x.config", "path": "/a/b", "present": true, "whenNoneFound": "Pass"}"#,
+            "check.whenNoneFound", "decides absence itself"
+        ),
+        (
             #"{"xml": "ExchangeInstall", "file": "x.config", "path": "/a/@b", "equals": "1", "whenFileAbsent": "Passs"}"#,
             "check.whenFileAbsent", "did you mean 'Pass'?"
         ),
@@ -118,6 +150,75 @@ import Testing
         let (problems, _) = ControlDecodingTests.problems(check: check)
         #expect(
             problems.contains { $0.field == field && $0.message.contains(message) }, "\(problems.map(\.description))")
+    }
+
+    @Test func aPathMayEndWithAnAncestorsAttribute() throws {
+        let path = try #require(XmlPath("/configuration/location/system.webServer/x/../../@path"))
+        #expect(path.parentSteps == 2)
+        #expect(path.attribute == "path")
+        #expect(path.steps.map(\.name) == ["configuration", "location", "system.webServer", "x"])
+        #expect(path.elementsText == "/configuration/location/system.webServer/x")
+        let site = try #require(XmlPath("/a/site[@name='Default Web Site']/hsts/@max-age"))
+        #expect(site.relative("../@name")?.text == "/a/site[@name='Default Web Site']/hsts/../@name")
+        #expect(site.relative("@enabled")?.text == "/a/site[@name='Default Web Site']/hsts/@enabled")
+        #expect(site.relative("../../../../@x") == nil, "above the root element")
+        #expect(XmlPath("/a/b/../../../../../../../../../@x") == nil, "at most 8 ..")
+    }
+
+    /// Two sites' `hsts` elements: the site's name is the parent's attribute, read as a path of its own whose entries
+    /// pair up with the max-age entries by position.
+    static let hstsCheck =
+        #"{"xml": "InetsrvConfig", "file": "applicationHost.config", "path": "/c/sites/site/hsts/@max-age", "where": [{"field": "@enabled", "equalsIgnoringCase": "true"}], "nameBy": "../@name", "atLeast": 31536000, "default": "0", "whenNoneFound": "Pass"}"#
+    static let hstsFile = #"InetsrvConfig\\applicationHost.config"#
+
+    private func hsts(enabled: String, maxAge: String) throws -> Verdict {
+        try verdict(
+            Self.hstsCheck,
+            xml: #"""
+                {"\#(Self.hstsFile)": {"/c/sites/site/hsts/@max-age": \#(maxAge),
+                 "/c/sites/site/hsts/@enabled": \#(enabled),
+                 "/c/sites/site/hsts/../@name": ["Default Web Site", "Exchange Back End"]}}
+                """#)
+    }
+
+    @Test func whereJudgesOnlyTheElementsThatMeetItAndNameByNamesThem() throws {
+        let pass = try hsts(enabled: #"["True", "false"]"#, maxAge: #"["31536000", "60"]"#)
+        #expect(pass.status == .pass, "the back end's short max-age is not judged: its HSTS is off")
+        #expect(pass.evidenceLines.contains { $0.contains(#"@max-age [../@name = "Default Web Site"] = "31536000""#) })
+        #expect(!pass.evidenceLines.contains { $0.contains("Exchange Back End") })
+        let fail = try hsts(enabled: #"["true", "true"]"#, maxAge: #"["31536000", "60"]"#)
+        #expect(fail.status == .fail)
+        #expect(fail.evidenceLines.contains { $0.contains(#"[../@name = "Exchange Back End"] = "60""#) })
+        let none = try hsts(enabled: #"[null, "false"]"#, maxAge: #"["60", "60"]"#)
+        #expect(none.status == .pass, "whenNoneFound: no element meets the conditions")
+        #expect(none.evidenceLines.contains { $0.contains("no such element") })
+    }
+
+    @Test func anElementWithoutTheAttributeReadsAsTheDefault() throws {
+        let unset = try hsts(enabled: #"["true", "false"]"#, maxAge: #"[null, "31536000"]"#)
+        #expect(unset.status == .fail, "IIS's default max-age is 0")
+        #expect(
+            unset.evidenceLines.contains {
+                $0.contains(#"[../@name = "Default Web Site"] = "0" (not set; the product's default)"#)
+            })
+    }
+
+    @Test func aConditionThatCannotBeTestedLeavesTheElementUnknown() throws {
+        let check = Self.hstsCheck.replacing(#""equalsIgnoringCase": "true""#, with: #""atLeast": 1"#)
+        let result = try verdict(
+            check,
+            xml:
+                #"{"\#(Self.hstsFile)": {"/c/sites/site/hsts/@max-age": ["1"], "/c/sites/site/hsts/@enabled": ["yes"]}}"#
+        )
+        #expect(result.status == .unknown)
+        #expect(result.evidenceLines.contains { $0.contains("the condition on @enabled cannot test its value") })
+    }
+
+    @Test func theRelativePathsAreReadOncePerFileBesideThePath() throws {
+        let control = try makeControl(check: Self.hstsCheck)
+        let reads = FactRequest(checks: [control.check]).reads.map(\.description)
+        #expect(reads.count == 3, "\(reads)")
+        #expect(reads.contains { $0.hasSuffix("/c/sites/site/hsts/../@name") })
     }
 
     @Test func xmlRoundTripsThroughAVersion2Snapshot() throws {

@@ -161,7 +161,13 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-016": "Pass",  // the eight web.config files present and well-formed
         "EDCA-SEC-015": "Pass",  // one antimalware engine folder, of a current version
         "EDCA-SEC-035": "Pass",  // the install folder's ACL as setup leaves it
+        "EDCA-MON-010": "Pass",  // the Logging folder inherits the install folder's ACL
+        "EDCA-SEC-020": "Fail",  // no download domains (EnableDownloadDomains false, no download host names)
         "EDCA-RES-002": "Pass",  // the default temporary folder, which AntiMalware.xml lists
+        "EDCA-DATA-009": "Pass",  // no HSTS on any site (recommended, not required)
+        "EDCA-SEC-014": "Pass",  // CU14's setup turns Extended Protection on for every Exchange directory
+        "EDCA-SEC-027": "Pass",  // only IIS's and .NET's own global modules
+        "EDCA-SEC-031": "Fail",  // TokenCacheModule loaded on Windows 17763.4851, before the October 2023 update
         "EDCA-TLS-014": "Fail",
         "EDCA-TLS-015": "Pass",
         "EDCA-TLS-016": "Pass",

@@ -268,7 +268,10 @@ struct LocalFactProbeTests {
             snapshot: "mbx01.json",
             faults: [
                 "absentFiles": [#"ExchangeInstall\Bin\EdgeTransport.exe.config"#],
-                "deniedFiles": [#"ExchangeInstall\Bin\Search\Ceres\Runtime\1.0\noderunner.exe.config"#],
+                "deniedFiles": [
+                    #"ExchangeInstall\Bin\Search\Ceres\Runtime\1.0\noderunner.exe.config"#,
+                    #"InetsrvConfig\applicationHost.config"#,
+                ],
             ])
         let run = try runAgent(host.probeArguments(["--format", "json"]))
         #expect(run.status == 1, "\(run.standardError)")
@@ -276,6 +279,11 @@ struct LocalFactProbeTests {
         #expect(verdicts["EDCA-MON-009"] == "Fail", "the transport's configuration file is missing")
         #expect(verdicts["EDCA-PERF-004"] == "Unknown", "a file that cannot be read says nothing about a limit")
         #expect(verdicts["EDCA-SEC-016"] == "Pass", "the web.config files are still read")
+        // applicationHost.config is readable by administrators only: its controls say so instead of guessing.
+        for id in ["EDCA-DATA-009", "EDCA-SEC-014", "EDCA-SEC-027", "EDCA-SEC-031"] {
+            #expect(verdicts[id] == "Unknown", "\(id)")
+        }
+        #expect(run.standardOutput.contains(#"InetsrvConfig\\applicationHost.config: cannot be read (access denied)"#))
         #expect(run.standardOutput.contains(#"ExchangeInstall\\Bin\\EdgeTransport.exe.config: file absent"#))
         #expect(
             run.standardOutput.contains(
@@ -291,6 +299,7 @@ struct LocalFactProbeTests {
         for id in [
             "EDCA-PERF-006", "EDCA-PERF-008", "EDCA-GOV-003", "EDCA-SEC-029", "EDCA-SEC-010", "EDCA-SEC-025",
             "EDCA-DATA-001", "EDCA-MON-009", "EDCA-PERF-004", "EDCA-SEC-016", "EDCA-SEC-015", "EDCA-SEC-035",
+            "EDCA-DATA-009", "EDCA-SEC-027", "EDCA-SEC-031",
         ] {
             #expect(verdicts[id] == "Pass", "\(id)")
         }

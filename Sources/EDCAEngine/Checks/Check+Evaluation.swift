@@ -72,9 +72,14 @@ extension CompiledCheck {
                 preconditionFailure("answer of the wrong kind")
             }
             return check.evaluate(left: leftState, right: rightState, findings: &findings)
-        case .xml(let check, let read):
-            guard case .xml(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
-            return check.evaluate(state, findings: &findings)
+        case .xml(let check, let reads):
+            let states = reads.map { read -> XmlFileState? in
+                guard case .xml(let state) = facts.answers[read] else {
+                    preconditionFailure("answer of the wrong kind")
+                }
+                return state
+            }
+            return check.evaluate(states[0], relative: Array(states.dropFirst()), findings: &findings)
         case .folder(let check, let read):
             guard case .folder(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
             return check.evaluate(state, findings: &findings)

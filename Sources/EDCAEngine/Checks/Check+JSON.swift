@@ -5,7 +5,8 @@ extension Check {
     /// The comparison operators a check may use, in the order evidence lists them.
     static let comparisonNames = [
         "equals", "oneOf", "atLeast", "atMost", "greaterThan", "lessThan", "between", "equalsIgnoringCase", "matches",
-        "contains", "emptyList", "itemsAtLeast", "sameAsProperty", "lessThanProperty", "bitsSet", "bitsClear",
+        "contains", "emptyList", "itemsAtLeast", "sameAsProperty", "lessThanProperty", "notHostOfProperty", "bitsSet",
+        "bitsClear",
         "versionAtLeast", "startsWith", "containsText",
         "dateBefore", "dateAfter",
     ]
@@ -359,39 +360,47 @@ extension Check {
         return rule.flatMap { checkRowComparisons($0, reader: reader, rowsOf: fact, problems: &problems) }
     }
 
-    /// The rule with the properties its row comparisons (`sameAsProperty`, `lessThanProperty`) name spelled as the
-    /// allow-list spells them, or nil with a problem when a name is not a property of `fact`'s rows, or when the
-    /// leaf has no rows (`fact` nil).
+    /// The rule with the properties its row comparisons (`sameAsProperty`, `lessThanProperty`,
+    /// `notHostOfProperty`) name spelled as the allow-list spells them, or nil with a problem when a name is not a
+    /// property of `fact`'s rows, or when the leaf has no rows (`fact` nil).
     static func checkRowComparisons(
         _ rule: ValueRule, reader: JSONObjectReader, rowsOf fact: ExchangeFact?, problems: inout [DecodingProblem]
     ) -> ValueRule? {
         var valid = true
         func checked(_ comparison: Comparison) -> Comparison {
-            let name: String
+            let names: [String]
             switch comparison {
-            case .sameAsProperty(let text), .lessThanProperty(let text): name = text
+            case .sameAsProperty(let text), .lessThanProperty(let text): names = [text]
+            case .notHostOfProperty(let texts): names = texts
             default: return comparison
             }
             guard let fact else {
                 problems.append(
                     DecodingProblem(
                         position: reader.position, field: reader.path,
-                        message: "'sameAsProperty' and 'lessThanProperty' compare with another property of the same "
-                            + "row: only in an 'exchange' leaf or its 'where'"))
+                        message: "'sameAsProperty', 'lessThanProperty' and 'notHostOfProperty' compare with another "
+                            + "property of the same row: only in an 'exchange' leaf or its 'where'"))
                 valid = false
                 return comparison
             }
-            guard let property = fact.property(name) else {
-                problems.append(
-                    DecodingProblem(
-                        position: reader.position, field: reader.path,
-                        message: "not an allow-listed property of Exchange \(fact.key): \"\(name)\"; expected one "
-                            + "of " + fact.properties.joined(separator: ", ")))
-                valid = false
-                return comparison
+            var properties: [String] = []
+            for name in names {
+                guard let property = fact.property(name) else {
+                    problems.append(
+                        DecodingProblem(
+                            position: reader.position, field: reader.path,
+                            message: "not an allow-listed property of Exchange \(fact.key): \"\(name)\"; expected "
+                                + "one of " + fact.properties.joined(separator: ", ")))
+                    valid = false
+                    return comparison
+                }
+                properties.append(property)
             }
-            if case .sameAsProperty = comparison { return .sameAsProperty(property) }
-            return .lessThanProperty(property)
+            switch comparison {
+            case .sameAsProperty: return .sameAsProperty(properties[0])
+            case .lessThanProperty: return .lessThanProperty(properties[0])
+            default: return .notHostOfProperty(properties)
+            }
         }
         let result: ValueRule =
             switch rule {
@@ -631,6 +640,20 @@ extension Check {
         case "emptyList": return JSONRead.bool(json, path, &problems).map(Comparison.emptyList)
         case "sameAsProperty": return text().map(Comparison.sameAsProperty)
         case "lessThanProperty": return text().map(Comparison.lessThanProperty)
+        case "notHostOfProperty":
+            if case .string(let name) = json.kind { return .notHostOfProperty([name]) }
+            guard
+                let names = JSONRead.array(json, path, &problems)?.compactMap({ JSONRead.string($0, path, &problems) }),
+                !names.isEmpty
+            else {
+                if case .array = json.kind {
+                    problems.append(
+                        DecodingProblem(position: json.position, field: path, message: "expected at least one property")
+                    )
+                }
+                return nil
+            }
+            return .notHostOfProperty(names)
         case "itemsAtLeast": return decodeNumber(json, path: path, problems: &problems).map(Comparison.itemsAtLeast)
         case "matches":
             guard let source = text() else { return nil }

@@ -293,7 +293,7 @@ extension Check {
         case .exchangeCount(let check): [.exchange(check.fact)]
         case .certificates(let check): check.reads
         case .compare(let check): check.reads
-        case .xml(let check): [.xml(check.file, check.path)]
+        case .xml(let check): check.reads
         case .folder(let check): [.subfolders(check.folder)]
         case .acl(let check): [.acl(check.folder)]
         case .pathList(let check):

@@ -44,6 +44,13 @@ package indirect enum Comparison: Sendable {
     /// The number is less than another property of the same row, `Unlimited` being larger than any number:
     /// `"lessThanProperty": "ProhibitSendReceiveQuota"`. Resolved row by row like ``sameAsProperty(_:)``.
     case lessThanProperty(String)
+    /// The string is not the host name of the URL in any of these properties of the same row, ignoring case:
+    /// `"notHostOfProperty": ["InternalUrl", "ExternalUrl"]` (a download host name must not be the host that serves
+    /// Outlook on the web). A property the row does not have, or a value with no host, has no host to collide with.
+    /// Resolved row by row like ``sameAsProperty(_:)``.
+    case notHostOfProperty([String])
+    /// The string is none of the operands, ignoring case (what ``notHostOfProperty(_:)`` resolves to).
+    case noneOfIgnoringCase([String])
     /// A row comparison resolved against one row: the property named and the comparison with its value, or nil
     /// when the row does not have the property (which cannot be tested).
     case againstProperty(String, Comparison?)
@@ -146,6 +153,11 @@ package indirect enum Comparison: Sendable {
             }
         case .sameAsProperty(let name), .lessThanProperty(let name):
             .wrongType(expected: "a row whose \(name) it is compared with (row leaves only)")
+        case .notHostOfProperty(let names):
+            .wrongType(
+                expected: "a row whose \(names.joined(separator: " and ")) it is compared with (row leaves only)")
+        case .noneOfIgnoringCase(let operands):
+            text(data) { value in !operands.contains { RegistryName.sameName($0, value) } }
         case .againstProperty(let name, let resolved):
             resolved?.test(data, scanTime: scanTime) ?? .wrongType(expected: "\(name) set on the same row")
         case .itemsAtLeast(let minimum):
@@ -215,6 +227,10 @@ extension Comparison: CustomStringConvertible {
         case .emptyList(false): "a list with at least one item"
         case .sameAsProperty(let name): "the same as \(name) (ignoring case)"
         case .lessThanProperty(let name): "< \(name)"
+        case .notHostOfProperty(let names): "not the host of \(names.joined(separator: " or ")) (ignoring case)"
+        case .noneOfIgnoringCase([]): "any text"
+        case .noneOfIgnoringCase(let operands):
+            "not " + operands.map(quoted).joined(separator: " nor ") + " (ignoring case)"
         case .againstProperty(let name, let resolved?): "\(resolved) (\(name))"
         case .againstProperty(let name, nil): "compared with \(name), which the row does not have"
         case .itemsAtLeast(let minimum): "a list with at least \(minimum) item\(minimum == 1 ? "" : "s")"
@@ -255,8 +271,29 @@ extension Comparison {
                 return .againstProperty(name, .atMost(.max))
             }
             return .againstProperty(name, nil)
+        case .notHostOfProperty(let names):
+            let hosts = names.compactMap { row[$0]?.textValue.flatMap(Self.host(ofURL:)) }
+            return .againstProperty(names.joined(separator: ", "), .noneOfIgnoringCase(hosts))
         default: return self
         }
+    }
+
+    /// The host name of an absolute URL (`https://mail.contoso.com:443/owa` gives `mail.contoso.com`), or nil when
+    /// the text has no `scheme://` or an empty host.
+    static func host(ofURL text: String) -> String? {
+        let characters = Array(text)
+        guard let colon = characters.indices.first(where: { characters[$0...].starts(with: "://") }) else {
+            return nil
+        }
+        var authority = Substring(String(characters[(colon + 3)...])).prefix { !"/?#".contains($0) }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        let host: Substring =
+            if authority.hasPrefix("[") {
+                authority.prefix { $0 != "]" }.dropFirst()
+            } else {
+                authority.prefix { $0 != ":" }
+            }
+        return host.isEmpty ? nil : String(host)
     }
 }
 

@@ -253,7 +253,10 @@ extension HostFacts.Answer {
             case .entries, .absent: false
             }
         case .exchange(let answer):
-            if case .rows = answer { false } else { true }
+            switch answer {
+            case .rows, .truncated: false
+            case .factError, .stageError, .notRead: true
+            }
         case .xml(let state):
             switch state {
             case .denied, nil: true
@@ -325,7 +328,7 @@ indirect enum CompiledCheck: Sendable {
     case exchangeCount(ExchangeCountCheck, read: Int)
     case certificates(CertificateCheck, read: Int, bindingReads: [Int])
     case compare(CompareCheck, left: Int, right: Int)
-    case xml(XmlCheck, read: Int)
+    case xml(XmlCheck, reads: [Int])
     case folder(FolderCheck, read: Int)
     case acl(AclCheck, read: Int)
     case pathList(PathListCheck, list: Int, folder: Int, install: Int)
@@ -356,7 +359,7 @@ indirect enum CompiledCheck: Sendable {
             self = .certificates(leaf, read: number(reads[0]), bindingReads: reads.dropFirst().map(number))
         case .compare(let leaf):
             self = .compare(leaf, left: number(.cim(leaf.left.cimClass)), right: number(.cim(leaf.right.cimClass)))
-        case .xml(let leaf): self = .xml(leaf, read: number(.xml(leaf.file, leaf.path)))
+        case .xml(let leaf): self = .xml(leaf, reads: leaf.reads.map(number))
         case .folder(let leaf): self = .folder(leaf, read: number(.subfolders(leaf.folder)))
         case .acl(let leaf): self = .acl(leaf, read: number(.acl(leaf.folder)))
         case .pathList(let leaf):

@@ -50,6 +50,8 @@ package struct RowSelection: Sendable {
 ///
 /// A row without the property (null) gives `whenAbsent` (default `Unknown`). When no row is left the check gives
 /// `whenNoneFound`. A call that failed, or a stage that did not run, is `Unknown` with the error in the evidence.
+/// An answer cut at the key's row limit decides only what the rows seen prove (a failing row of `all`, a passing
+/// row of `any` or `none`); anything else is `Unknown`, since a row past the limit could change it.
 package final class ExchangeCheck: Sendable {
     /// The stage key read.
     package let fact: ExchangeFact
@@ -104,6 +106,8 @@ package final class ExchangeCountCheck: Sendable {
 package enum ExchangeAnswer: Sendable {
     /// The rows.
     case rows([FactRecord])
+    /// The first ``ExchangeFact/rowLimit`` rows of more: a row past them could change the verdict.
+    case truncated([FactRecord])
     /// The call failed.
     case factError(ExchangeError)
     /// The stage ran no cmdlet.
@@ -119,6 +123,7 @@ package enum ExchangeAnswer: Sendable {
         }
         switch snapshot.state(of: fact) {
         case .rows(let rows): self = .rows(rows)
+        case .truncated(let rows): self = .truncated(rows)
         case .error(let error): self = .factError(error)
         case nil: self = .notRead
         }
@@ -271,6 +276,8 @@ package enum ExchangeSummary: Sendable {
     case noneSelected(rowCount: Int)
     /// This many more rows passed the rule and are not listed one by one.
     case morePassed(Int)
+    /// The answer stopped at the key's row limit, so the rows seen do not decide the check.
+    case truncated(limit: Int)
 }
 
 extension ExchangeCheck {
@@ -279,8 +286,12 @@ extension ExchangeCheck {
 
     func evaluate(_ answer: ExchangeAnswer, scanTime: Timestamp?, findings: inout [Finding]) -> NodeOutcome {
         let rows: [FactRecord]
+        var truncated = false
         switch answer {
         case .rows(let list): rows = list
+        case .truncated(let list):
+            rows = list
+            truncated = true
         case .factError(let error):
             findings.append(.exchangeSummary(self, .factError(error), .unknown))
             return NodeOutcome(status: .unknown, nothingSet: false)
@@ -292,6 +303,10 @@ extension ExchangeCheck {
             return NodeOutcome(status: .unknown, nothingSet: false)
         }
         let selected = selection.select(rows, scanTime: scanTime)
+        if selected.isEmpty, truncated {
+            findings.append(.exchangeSummary(self, .truncated(limit: fact.rowLimit), .unknown))
+            return NodeOutcome(status: .unknown, nothingSet: false)
+        }
         if selected.isEmpty {
             findings.append(.exchangeSummary(self, .noneSelected(rowCount: rows.count), whenNoneFound))
             return NodeOutcome(status: whenNoneFound, nothingSet: true)
@@ -329,7 +344,14 @@ extension ExchangeCheck {
             case .any: .any
             case .none: .none
             }
-        return NodeOutcome(status: tally.combined(combinator), nothingSet: false)
+        let status = tally.combined(combinator)
+        // A failing row of `all` stands whatever the unseen rows say (`any` and `none` returned on their deciding
+        // row above); any other verdict could be changed by them.
+        if truncated, !(quantifier == .all && status == .fail) {
+            findings.append(.exchangeSummary(self, .truncated(limit: fact.rowLimit), .unknown))
+            return NodeOutcome(status: .unknown, nothingSet: false)
+        }
+        return NodeOutcome(status: status, nothingSet: false)
     }
 }
 
@@ -341,6 +363,10 @@ extension ExchangeCountCheck {
             let outcome = rule.apply(to: .dword(UInt32(clamping: count)), scanTime: scanTime)
             findings.append(.exchangeCount(self, .counted(count), outcome))
             return NodeOutcome(status: outcome.status, nothingSet: false)
+        case .truncated(let rows):
+            // The true count is this or more: no rule on a count is decided by a lower bound alone.
+            let count = selection.select(rows, scanTime: scanTime).count
+            findings.append(.exchangeCount(self, .atLeast(count, limit: fact.rowLimit), .undecided))
         case .factError(let error):
             findings.append(.exchangeCount(self, .factError(error), .undecided))
         case .stageError(let error):
@@ -356,6 +382,8 @@ extension ExchangeCountCheck {
 package enum ExchangeCountObservation: Sendable {
     /// This many rows matched.
     case counted(Int)
+    /// At least this many rows matched: the answer stopped at the key's row limit.
+    case atLeast(Int, limit: Int)
     /// The call failed.
     case factError(ExchangeError)
     /// The stage ran no cmdlet.
@@ -404,6 +432,9 @@ extension Finding {
             case .noneSelected(let count):
                 seen = ": \(count == 1 ? "1 row" : "\(count) rows"), none\(check.selection.description)"
                 observation = "no row"
+            case .truncated(let limit):
+                seen = ": the answer stops at the key's limit of \(limit) rows; a row past it could change the verdict"
+                observation = "truncated"
             case .morePassed(let count):
                 return Evidence(
                     subject: subject,
@@ -422,6 +453,12 @@ extension Finding {
                     subject: subject, value: .count(UInt64(count)),
                     observed: ": \(count == 1 ? "1 row" : "\(count) rows")\(check.selection.description)",
                     observation: "set", required: [describe(outcome, rule: check.rule)], result: outcome.status)
+            case .atLeast(let count, let limit):
+                return Evidence(
+                    subject: subject,
+                    observed: ": at least \(count == 1 ? "1 row" : "\(count) rows")\(check.selection.description) "
+                        + "(the answer stops at the key's limit of \(limit) rows)", observation: "truncated",
+                    required: ["\(describe(check.rule)); so Unknown"], result: outcome.status)
             case .factError(let error):
                 return Evidence(
                     subject: subject, observed: unavailable(check.fact.key, stage: nil, fact: error),

@@ -9,7 +9,12 @@ import EDCAJSON
 /// A path that ends in `/@attribute` gives one value per element it reaches that has the attribute; the rule is
 /// applied to each as text (numeric tests read a decimal text as a number), and `require` says whether all or any
 /// must pass. When no element has the attribute, `default` (the product's documented default) or `whenAbsent`
-/// decides. A path that ends at elements takes only `present`: whether it reaches at least one.
+/// decides; with `default`, an element reached without the attribute also reads as the default. A path that ends
+/// at elements takes only `present`: whether it reaches at least one.
+///
+/// `where` judges only the elements whose other attributes (`@enabled`, or `../@name` of the parent) meet
+/// comparisons, and `nameBy` names each element in evidence by such an attribute: each is read as a path of its own
+/// that reaches the same elements in the same order, so the entries pair up by position, per element.
 package final class XmlCheck: Sendable {
     /// The file read.
     package let file: LocalPath
@@ -25,11 +30,19 @@ package final class XmlCheck: Sendable {
     package let whenFileAbsent: Status
     /// The status when the file is not well-formed XML.
     package let whenMalformed: Status
+    /// The conditions an element must meet to be judged; each `field` is an attribute relative to the element
+    /// (`@enabled`, `../@name`).
+    package let conditions: [FieldCondition]
+    /// The attribute, relative to the element, that names it in evidence.
+    package let nameBy: String?
+    /// The status when the path (after `where`) reaches no element, or nil to let `default` or `whenAbsent` decide.
+    package let whenNoneFound: Status?
 
     /// Creates an XML check.
     package init(
         file: LocalPath, path: XmlPath, quantifier: SubkeysCheck.Quantifier, rule: ValueRule, absence: Absence,
-        whenFileAbsent: Status, whenMalformed: Status
+        whenFileAbsent: Status, whenMalformed: Status, conditions: [FieldCondition] = [], nameBy: String? = nil,
+        whenNoneFound: Status? = nil
     ) {
         self.file = file
         self.path = path
@@ -38,17 +51,32 @@ package final class XmlCheck: Sendable {
         self.absence = absence
         self.whenFileAbsent = whenFileAbsent
         self.whenMalformed = whenMalformed
+        self.conditions = conditions
+        self.nameBy = nameBy
+        self.whenNoneFound = whenNoneFound
     }
 
+    /// The paths read beside ``path``: one per condition, then `nameBy`'s.
+    var relativePaths: [XmlPath] {
+        (conditions.map(\.field) + (nameBy.map { [$0] } ?? [])).compactMap { path.relative($0) }
+    }
+
+    /// The reads: the path, then ``relativePaths``.
+    var reads: [FactRead] { ([path] + relativePaths).map { .xml(file, $0) } }
+
     /// The field names of an XML leaf, for "did you mean" suggestions.
-    static let fieldNames = ["xml", "file", "path", "whenFileAbsent", "whenMalformed"]
+    static let fieldNames = ["xml", "file", "path", "whenFileAbsent", "whenMalformed", "nameBy", "whenNoneFound"]
 }
 
 extension Finding {
     /// What an XML check saw.
     package enum XmlObservation: Sendable {
-        /// One value the path reached.
-        case value(String)
+        /// One value the path reached, and the element's name (``XmlCheck/nameBy``).
+        case value(String, element: String?)
+        /// An element without the attribute, read as the check's documented default.
+        case elementDefault(RegistryData, element: String?)
+        /// A condition of `where` that cannot test an element's attribute.
+        case untestable(condition: String, element: String?)
         /// No element has the value; the check's documented default.
         case defaultValue(RegistryData)
         /// The path reached this many elements, none with the attribute (or, for a path to elements, this many).
@@ -95,6 +123,39 @@ extension Check {
             }
         }
         let quantifier = decodeQuantifier(&reader, problems: &problems)
+        var conditions: [FieldCondition]? = []
+        if let json = reader.take("where") {
+            conditions = decodeConditions(
+                json, path: reader.path(of: "where"), known: ["@NAME", "../@NAME"], catalogs: catalogs,
+                problems: &problems
+            ) { text in XmlPath.problem(withRelative: text) == nil ? text : nil }
+        }
+        var nameBy: String?
+        if let json = reader.take("nameBy"), let text = JSONRead.string(json, reader.path(of: "nameBy"), &problems) {
+            if let problem = XmlPath.problem(withRelative: text) {
+                problems.append(
+                    DecodingProblem(position: json.position, field: reader.path(of: "nameBy"), message: problem))
+            } else {
+                nameBy = text
+            }
+        }
+        if let path, path.attribute == nil || path.parentSteps > 0, !(conditions ?? []).isEmpty || nameBy != nil {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: "path"),
+                    message: "with \"where\" or \"nameBy\" the path ends with /@attribute of the elements judged "
+                        + "(no .. before it)"))
+            return nil
+        }
+        if let path, let relative = conditions?.map(\.field),
+            let bad = relative.first(where: { path.relative($0) == nil })
+        {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: "where"),
+                    message: "\"\(bad)\" leads above the document's root element"))
+            return nil
+        }
         let rule = decodeRule(&reader, allowsPresence: true, catalogs: catalogs, problems: &problems)
         if let path, path.attribute == nil, let rule, !rule.isPresenceTest {
             problems.append(
@@ -106,19 +167,37 @@ extension Check {
         let absence = decodeAbsence(&reader, rule: rule, problems: &problems)
         let whenFileAbsent = decodeStatus(&reader, "whenFileAbsent", problems: &problems)
         let whenMalformed = decodeStatus(&reader, "whenMalformed", problems: &problems)
-        guard let file, let path, let quantifier, let rule, let absence, whenFileAbsent.isValid, whenMalformed.isValid
+        let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
+        if whenNoneFound.value != nil, rule?.isPresenceTest == true {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: "whenNoneFound"),
+                    message: "a 'present' test decides absence itself"))
+            return nil
+        }
+        guard let file, let path, let quantifier, let rule, let absence, whenFileAbsent.isValid, whenMalformed.isValid,
+            whenNoneFound.isValid, let conditions
         else { return nil }
+        if let nameBy, path.relative(nameBy) == nil {
+            problems.append(
+                DecodingProblem(
+                    position: reader.position, field: reader.path(of: "nameBy"),
+                    message: "\"\(nameBy)\" leads above the document's root element"))
+            return nil
+        }
         return .xml(
             XmlCheck(
                 file: file, path: path, quantifier: quantifier, rule: rule, absence: absence,
-                whenFileAbsent: whenFileAbsent.value ?? .unknown, whenMalformed: whenMalformed.value ?? .unknown))
+                whenFileAbsent: whenFileAbsent.value ?? .unknown, whenMalformed: whenMalformed.value ?? .unknown,
+                conditions: conditions, nameBy: nameBy, whenNoneFound: whenNoneFound.value))
     }
 }
 
 extension XmlCheck {
-    /// Evaluates the check on what the snapshot says about its file and path (nil: the file was not read).
-    func evaluate(_ state: XmlFileState?, findings: inout [Finding]) -> NodeOutcome {
-        let entries: [String?]
+    /// Evaluates the check on what the snapshot says about its file and path (nil: the file was not read), and about
+    /// each of ``relativePaths``, in their order.
+    func evaluate(_ state: XmlFileState?, relative: [XmlFileState?] = [], findings: inout [Finding]) -> NodeOutcome {
+        var entries: [String?]
         switch state {
         case .read(let paths): entries = paths[path] ?? []
         case .absent:
@@ -134,7 +213,56 @@ extension XmlCheck {
             findings.append(.xml(self, .notRead, .undecided))
             return NodeOutcome(status: .unknown, nothingSet: false)
         }
-        let values = entries.compactMap { $0 }
+        // The entries of the relative paths, by position: conditions first, then nameBy.
+        let columns: [[String?]] = relativePaths.indices.map { index in
+            guard index < relative.count, case .read(let paths)? = relative[index] else { return [] }
+            return paths[relativePaths[index]] ?? []
+        }
+        func column(_ index: Int, _ element: Int) -> String? {
+            element < columns[index].count ? columns[index][element] : nil
+        }
+        var names: [String?] = entries.indices.map { nameBy == nil ? nil : column(conditions.count, $0) }
+        if !conditions.isEmpty {
+            var kept: [String?] = []
+            var keptNames: [String?] = []
+            var undecided = false
+            elementLoop: for (element, entry) in entries.enumerated() {
+                for (index, condition) in conditions.enumerated() {
+                    let value = column(index, element)
+                    switch condition.test(value.map { [condition.field: .string($0)] } ?? [:], scanTime: nil) {
+                    case .holds: continue
+                    case .fails: continue elementLoop
+                    case .wrongType, .noScanTime:
+                        undecided = true
+                        findings.append(
+                            .xml(self, .untestable(condition: condition.field, element: names[element]), .undecided))
+                        continue elementLoop
+                    }
+                }
+                kept.append(entry)
+                keptNames.append(names[element])
+            }
+            if undecided { return NodeOutcome(status: .unknown, nothingSet: false) }
+            entries = kept
+            names = keptNames
+        }
+        if entries.isEmpty, let whenNoneFound, !rule.isPresenceTest {
+            findings.append(.xml(self, .elements(0), .absent(whenNoneFound)))
+            return NodeOutcome(status: whenNoneFound, nothingSet: true)
+        }
+        if case .windowsDefault(let data) = absence, !entries.isEmpty {
+            var tally = StatusTally()
+            for (element, entry) in entries.enumerated() {
+                let outcome = rule.apply(to: entry.map { .string($0) } ?? data)
+                tally.add(outcome.status)
+                let observation: Finding.XmlObservation =
+                    entry.map { .value($0, element: names[element]) } ?? .elementDefault(data, element: names[element])
+                findings.append(.xml(self, observation, outcome))
+                if quantifier == .any, outcome.status == .pass { return NodeOutcome(status: .pass, nothingSet: false) }
+            }
+            return NodeOutcome(status: tally.combined(quantifier == .all ? .all : .any), nothingSet: false)
+        }
+        let values = entries.enumerated().compactMap { element, entry in entry.map { ($0, names[element]) } }
         if case .presence(let mustExist) = rule {
             let found = path.attribute == nil ? !entries.isEmpty : !values.isEmpty
             let outcome = Finding.RuleOutcome.presence(found == mustExist ? .pass : .fail)
@@ -150,16 +278,17 @@ extension XmlCheck {
                 findings.append(.xml(self, .elements(entries.count), .absent(status)))
                 return NodeOutcome(status: status, nothingSet: true)
             case .windowsDefault(let data):
+                // No element (every element reached without the attribute was judged above, one by one).
                 let outcome = rule.apply(to: data)
                 findings.append(.xml(self, .defaultValue(data), outcome))
                 return NodeOutcome(status: outcome.status, nothingSet: true)
             }
         }
         var tally = StatusTally()
-        for value in values {
+        for (value, name) in values {
             let outcome = rule.apply(to: .string(value))
             tally.add(outcome.status)
-            findings.append(.xml(self, .value(value), outcome))
+            findings.append(.xml(self, .value(value, element: name), outcome))
             if quantifier == .any, outcome.status == .pass { return NodeOutcome(status: .pass, nothingSet: false) }
         }
         return NodeOutcome(status: tally.combined(quantifier == .all ? .all : .any), nothingSet: false)
@@ -171,11 +300,31 @@ extension Finding {
     static func xmlEvidence(_ check: XmlCheck, _ observation: XmlObservation, _ outcome: RuleOutcome) -> Evidence {
         let file = check.file.address
         let subject = FactLocation.xml(file: file, path: check.path.text)
+        func named(_ element: String?) -> FactLocation {
+            guard let element, let nameBy = check.nameBy else { return subject }
+            return .xml(file: file, path: "\(check.path.text) [\(nameBy) = \(quoted(element))]")
+        }
+        let conditions =
+            check.conditions.isEmpty
+            ? ""
+            : " (elements where "
+                + check.conditions.map { "\($0.field) " + $0.comparisons.map(\.description).joined(separator: " and ") }
+                .joined(separator: " and ") + ")"
         switch observation {
-        case .value(let text):
+        case .value(let text, let element):
             return Evidence(
-                subject: subject, value: .text(text), observed: " = \(quoted(text))", observation: "set",
-                required: [describe(outcome, rule: check.rule)], result: outcome.status)
+                subject: named(element), value: .text(text), observed: " = \(quoted(text))", observation: "set",
+                required: [describe(outcome, rule: check.rule) + conditions], result: outcome.status)
+        case .elementDefault(let data, let element):
+            let text = data.textValue ?? data.numericValue.map(String.init) ?? ""
+            return Evidence(
+                subject: named(element), value: .text(text), origin: .windowsDefault,
+                observed: " = \(quoted(text)) (not set; the product's default)", observation: "not set (default)",
+                required: [describe(outcome, rule: check.rule) + conditions], result: outcome.status)
+        case .untestable(let condition, let element):
+            return Evidence(
+                subject: named(element), observed: ": the condition on \(condition) cannot test its value",
+                observation: "set", required: ["\(describe(check.rule))\(conditions); so Unknown"], result: .unknown)
         case .defaultValue(let data):
             let text = data.textValue ?? data.numericValue.map(String.init) ?? ""
             return Evidence(
@@ -191,7 +340,8 @@ extension Finding {
             }
             return Evidence(
                 subject: subject, value: .count(UInt64(count)), observed: ": \(seen)",
-                observation: count == 0 ? "not set" : "set", required: [describe(outcome, rule: check.rule)],
+                observation: count == 0 ? "not set" : "set",
+                required: [describe(outcome, rule: check.rule) + conditions],
                 result: outcome.status)
         case .fileAbsent, .malformed:
             let (seen, words) =
