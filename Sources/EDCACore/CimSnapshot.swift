@@ -75,6 +75,9 @@ package struct CimClass: Sendable, Hashable {
             namespace: #"root\cimv2\TerminalServices"#, name: "Win32_TSGeneralSetting",
             properties: ["TerminalName", "UserAuthenticationRequired"], keyProperty: "TerminalName"),
         CimClass(
+            namespace: #"root\cimv2\power"#, name: "Win32_PowerPlan", properties: ["InstanceID", "ElementName"],
+            keyProperty: "ElementName", filter: ("IsActive", ["True"])),
+        CimClass(
             namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpComputerStatus",
             properties: ["AMServiceEnabled", "AntivirusEnabled", "RealTimeProtectionEnabled", "AMRunningMode"]),
         CimClass(

@@ -261,6 +261,7 @@ package enum ProbeScripts {
             'root\Microsoft\Windows\SMB:MSFT_SmbServerConfiguration' = @{ Properties = @('EnableSMB1Protocol') }
             'root\cimv2:Win32_NetworkAdapterConfiguration' = @{ Properties = @('Description', 'TcpipNetbiosOptions'); Filter = 'IPEnabled=True' }
             'root\cimv2\TerminalServices:Win32_TSGeneralSetting' = @{ Properties = @('TerminalName', 'UserAuthenticationRequired') }
+            'root\cimv2\power:Win32_PowerPlan' = @{ Properties = @('InstanceID', 'ElementName'); Filter = 'IsActive=True' }
             'root\Microsoft\Windows\Defender:MSFT_MpComputerStatus' = @{ Properties = @('AMServiceEnabled', 'AntivirusEnabled', 'RealTimeProtectionEnabled', 'AMRunningMode') }
             'root\Microsoft\Windows\DeviceGuard:Win32_DeviceGuard' = @{ Properties = @('SecurityServicesRunning', 'SecurityServicesConfigured', 'VirtualizationBasedSecurityStatus') }
         }
