@@ -45,7 +45,7 @@ enum CatalogFacts {
                     name: "InstanceId", style: .classInstance, requireAll: true, good: [.dword(1)], bad: [.dword(0)],
                     odd: [.string("x")]))
         case .service, .cim, .cimCount, .exchange, .exchangeCount, .certificates, .compare, .xml, .folder, .acl,
-            .pathList, .role, .group, .gated:
+            .pathList, .cipherSuites, .role, .group, .gated:
             preconditionFailure("not a leaf that reads the registry")
         }
     }
@@ -182,7 +182,7 @@ extension Check {
     var leaves: [Check] {
         switch self {
         case .service, .cim, .cimCount, .exchange, .exchangeCount, .certificates, .compare, .xml, .folder, .acl,
-            .pathList:
+            .pathList, .cipherSuites:
             []
         case .value, .key, .subkeys, .subkeyCount, .role: [self]
         case .group(let group): group.members.flatMap(\.leaves)

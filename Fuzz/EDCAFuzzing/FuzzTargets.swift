@@ -12,7 +12,7 @@ package enum FuzzTargets {
     static let nonce = "00112233445566778899aabbccddeeff"
 
     /// A request with one read of each kind (registry value, subkeys, key, service, CIM class, certificate store, XML
-    /// file, folder, ACL), plus the host-identity reads every probe makes.
+    /// file, folder, ACL, cipher suites), plus the host-identity reads every probe makes.
     static let probeRequest: ProbeRequest = {
         var request = FactRequest(checks: [])
         let server = #"HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters"#
@@ -37,6 +37,7 @@ package enum FuzzTargets {
             request.add(.subfolders(folder))
         }
         request.add(.acl(LocalPath(rootItself: .exchangeInstall)))
+        request.add(.cipherSuites)
         return ProbeRequest(request: request, nonce: nonce, deadlineSeconds: 30)
     }()
 

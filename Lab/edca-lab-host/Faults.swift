@@ -59,6 +59,14 @@ struct Faults {
     var deniedFiles: [LocalPath] = []
     /// XML configuration files removed, as `"absent"` files in the snapshot.
     var absentFiles: [LocalPath] = []
+    /// The probe's account is not an administrator to Defender: each exclusion list of `MSFT_MpPreference` reads
+    /// as Defender's placeholder sentence, as Get-MpPreference shows it to a standard account.
+    var maskedDefenderExclusions = false
+    /// The TLS cipher suites cannot be read (access denied), as a `null` `cipherSuites` in the snapshot.
+    var deniedCipherSuites = false
+
+    /// What Defender shows a non-administrator instead of an exclusion list.
+    static let defenderPlaceholder = "N/A: Must be an administrator to view exclusions"
 
     /// How long `disconnectMidOutput` waits between writing the partial answer and killing the session process,
     /// so that sshd has forwarded what was written.
@@ -71,7 +79,8 @@ struct Faults {
             "disconnectMidOutput", "garbage", "nonUTF8", "hugeOutputBytes", "wrongNonce", "extraAnswers", "deepJSON",
             "deniedKeys", "fips", "constrainedLanguage", "powerShellVersion", "emptyStandardInput",
             "truncatedStandardInput", "blocked", "wideDWORDs", "deniedCimClasses", "deniedServices",
-            "deniedCertificateStores", "deniedFiles", "absentFiles",
+            "deniedCertificateStores", "deniedFiles", "absentFiles", "maskedDefenderExclusions",
+            "deniedCipherSuites",
         ] + ExchangeStage.Faults.names
 
     /// No fault.
@@ -133,6 +142,8 @@ struct Faults {
                 }
             case "deniedFiles": deniedFiles = try Self.xmlFiles(value, field)
             case "absentFiles": absentFiles = try Self.xmlFiles(value, field)
+            case "maskedDefenderExclusions": maskedDefenderExclusions = try LabJSON.bool(value, field)
+            case "deniedCipherSuites": deniedCipherSuites = try LabJSON.bool(value, field)
             default:
                 throw Refusal.lab(
                     "\(context): unknown fault \"\(member.name)\" (known: \(Self.names.joined(separator: ", ")))")

@@ -41,6 +41,19 @@ struct LabConfiguration {
             for store in faults.deniedCertificateStores { snapshot.certificates.set(store, .denied) }
             for file in faults.deniedFiles { snapshot.xml.set(file, .denied) }
             for file in faults.absentFiles { snapshot.xml.set(file, .absent) }
+            if faults.deniedCipherSuites { snapshot.cipherSuites = CipherSuiteSnapshot(.denied) }
+            if faults.maskedDefenderExclusions, let preferences = CimClass.named("MSFT_MpPreference"),
+                case .instances(let instances)? = snapshot.cim.state(of: preferences)
+            {
+                let masked = instances.map { instance in
+                    var copy = instance
+                    for property in preferences.properties {
+                        copy[property] = .multiString([Faults.defenderPlaceholder])
+                    }
+                    return copy
+                }
+                snapshot.cim.set(preferences, .instances(masked))
+            }
             return snapshot
         }
     }

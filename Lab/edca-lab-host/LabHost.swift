@@ -52,6 +52,9 @@ import EDCAJSON
 ///   services and stores in the snapshot.
 /// - `deniedFiles` and `absentFiles` (arrays of XML file addresses such as `ExchangeInstall\Bin\x.config`): made
 ///   unreadable or removed, exactly like `null` and `"absent"` files in the snapshot's `xml` member.
+/// - `maskedDefenderExclusions` (bool): each exclusion list of `MSFT_MpPreference` reads as Defender's placeholder
+///   for a non-administrator, "N/A: Must be an administrator to view exclusions".
+/// - `deniedCipherSuites` (bool): the TLS cipher suites cannot be read, like a `null` `cipherSuites`.
 enum LabHost {
     /// The usage line for a wrong command line.
     static let usage = "usage: edca-lab-host --lab LAB.json (as sshd's ForceCommand; see LabHost.swift)"

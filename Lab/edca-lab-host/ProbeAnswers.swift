@@ -31,6 +31,8 @@ enum ProbeRead {
     case certificates(CertificateStore)
     /// A certificate read naming a store outside the allow-list.
     case invalidCertificateStore(String)
+    /// The TLS cipher suites, in Windows' order (`Get-TlsCipherSuite`).
+    case cipherSuites
     /// A service read whose name is malformed; the problem.
     case invalidService(String)
     /// A read of a known shape whose key path is malformed; the problem.
@@ -100,6 +102,8 @@ enum ProbeRead {
                     LocalPath(root: localRoot, relativePath: folder).map(ProbeRead.acl)
                     ?? .invalidXml("invalid folder path")
             }
+        } else if names == ["cipherSuites"], strings["cipherSuites"] == "Get-TlsCipherSuite" {
+            self = .cipherSuites
         } else if names == ["service"], let name = strings["service"] {
             self = ServiceSnapshot.problem(withName: name).map(ProbeRead.invalidService) ?? .service(name)
         } else {
@@ -310,6 +314,22 @@ enum ProbeAnswers {
             }
         case .invalidCertificateStore(let address):
             return error("not an allow-listed certificate store: \(address)")
+        case .cipherSuites:
+            switch host.cipherSuites.state {
+            case .suites(let suites)?:
+                return .members([
+                    "suites": .array(
+                        suites.map { suite in
+                            .object([
+                                ResponseJSONMember("name", .string(suite.name)),
+                                ResponseJSONMember(
+                                    "protocols", .array(suite.protocols.map { .integer(UInt64($0)) })),
+                            ])
+                        })
+                ])
+            case .absent?, nil: return state("absent")
+            case .denied?: return state("denied")
+            }
         case .invalidPath(let problem):
             return error("invalid key path: \(problem)")
         case .invalidService(let problem):

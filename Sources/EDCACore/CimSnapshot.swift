@@ -80,6 +80,12 @@ package struct CimClass: Sendable, Hashable {
         CimClass(
             namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpComputerStatus",
             properties: ["AMServiceEnabled", "AntivirusEnabled", "RealTimeProtectionEnabled", "AMRunningMode"]),
+        // Defender's exclusions (Get-MpPreference's class). A non-administrator reads a placeholder text instead of
+        // each list ("N/A: Must be an administrator to view exclusions"); the folderListedIn leaf reads that as
+        // unreadable, never as "no exclusion".
+        CimClass(
+            namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpPreference",
+            properties: ["ExclusionPath", "ExclusionProcess", "ExclusionExtension"]),
         CimClass(
             namespace: #"root\Microsoft\Windows\DeviceGuard"#, name: "Win32_DeviceGuard",
             properties: ["SecurityServicesRunning", "SecurityServicesConfigured", "VirtualizationBasedSecurityStatus"]),

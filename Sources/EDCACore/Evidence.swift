@@ -31,6 +31,8 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
     case folder(String)
     /// A folder's access control list (`ExchangeInstall` for the root itself).
     case acl(String)
+    /// The TLS cipher suites Windows offers for a protocol (`TLS 1.2`; nil: every protocol), in its order.
+    case cipherSuites(protocolName: String?)
 
     /// The location in words, as evidence lines start: `HKLM\...\Parameters RequireSecuritySignature`.
     package var description: String {
@@ -51,6 +53,8 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .xml(let file, nil): file
         case .folder(let address): address
         case .acl(let address): "ACL of \(address)"
+        case .cipherSuites(let name?): "TLS cipher suites for \(name)"
+        case .cipherSuites(nil): "TLS cipher suites"
         }
     }
 
@@ -74,6 +78,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .xml(let file, let path): [("fact", "xml"), ("xml_file", file)] + (path.map { [("xml_path", $0)] } ?? [])
         case .folder(let address): [("fact", "folder"), ("folder", address)]
         case .acl(let address): [("fact", "acl"), ("folder", address)]
+        case .cipherSuites(let name): [("fact", "cipher_suites")] + (name.map { [("protocol", $0)] } ?? [])
         }
     }
 
@@ -111,6 +116,7 @@ package enum FactLocation: Sendable, Hashable, CustomStringConvertible {
         case .xml: "element_count"
         case .folder: "subfolder_count"
         case .acl: "entry_count"
+        case .cipherSuites: "suite_count"
         default: "subkey_count"
         }
     }

@@ -28,12 +28,15 @@ package enum FactRead: Sendable, Hashable {
     case subfolders(LocalPath)
     /// Read a folder's access control list (probe member `acl` with `folder`; `""` is the root itself).
     case acl(LocalPath)
+    /// Read the enabled TLS cipher suites in Windows' order, with the protocols each serves (probe member
+    /// `cipherSuites`, whose only value is `Get-TlsCipherSuite`).
+    case cipherSuites
 
     /// The registry key the read starts from, for a registry read.
     package var registryKey: RegistryPath? {
         switch self {
         case .value(let key, _), .key(let key), .subkeyValues(let key, _), .subkeyNames(let key): key
-        case .service, .cim, .exchange, .certificates, .xml, .subfolders, .acl: nil
+        case .service, .cim, .exchange, .certificates, .xml, .subfolders, .acl, .cipherSuites: nil
         }
     }
 
@@ -52,6 +55,7 @@ package enum FactRead: Sendable, Hashable {
         case .xml(let file, let path): (5, file.address.lowercased(), 0, path.text)
         case .subfolders(let folder): (6, folder.address.lowercased(), 0, "")
         case .acl(let folder): (7, folder.address.lowercased(), 0, "")
+        case .cipherSuites: (8, "", 0, "")
         }
     }
 }
@@ -77,6 +81,7 @@ extension FactRead: CustomStringConvertible {
         case .xml(let file, let path): "XML \(file) \(path)"
         case .subfolders(let folder): "subfolders of \(folder)"
         case .acl(let folder): "access control list of \(folder)"
+        case .cipherSuites: "TLS cipher suites (Get-TlsCipherSuite): name and protocols, in Windows' order"
         }
     }
 }

@@ -5,7 +5,7 @@ package import EDCAJSON
 ///
 /// The file format is versioned (`docs/registry-snapshot.md`). Version 1, the first files, is the registry object
 /// alone. Version 2 is an object with `"edcaSnapshot": 2` and one member per kind of fact: `registry`, `services`, `cim`,
-/// `certificates`, `exchange`, `xml`, `folders` and `acls`, and `scanTime`, when the facts were read (dates in checks
+/// `certificates`, `exchange`, `xml`, `folders`, `acls` and `cipherSuites`, and `scanTime`, when the facts were read (dates in checks
 /// are compared with it). A new
 /// kind of fact adds a stored property here, its member to ``members`` and its decoding below; version 2 readers
 /// of an older agent then name the new member as unknown rather than silently ignoring facts.
@@ -16,7 +16,7 @@ package struct HostSnapshot: Sendable {
     package static let versionMember = "edcaSnapshot"
     /// The members of a version 2 document besides ``versionMember``, one per kind of fact.
     package static let members = [
-        "registry", "services", "cim", "certificates", "exchange", "xml", "folders", "acls", "scanTime",
+        "registry", "services", "cim", "certificates", "exchange", "xml", "folders", "acls", "cipherSuites", "scanTime",
     ]
 
     /// The registry keys and values read.
@@ -39,13 +39,16 @@ package struct HostSnapshot: Sendable {
     package var folders: FolderSnapshot
     /// The folders' access control lists read (version 2 member `acls`; absent in older files).
     package var acls: AclSnapshot
+    /// The TLS cipher suites read, in Windows' order (version 2 member `cipherSuites`; absent in older files).
+    package var cipherSuites: CipherSuiteSnapshot
 
     /// Creates a snapshot from its facts.
     package init(
         registry: RegistrySnapshot = RegistrySnapshot(), services: ServiceSnapshot = ServiceSnapshot(),
         cim: CimSnapshot = CimSnapshot(), certificates: CertificateSnapshot = CertificateSnapshot(),
         exchange: ExchangeSnapshot = ExchangeSnapshot(), xml: XmlSnapshot = XmlSnapshot(),
-        folders: FolderSnapshot = FolderSnapshot(), acls: AclSnapshot = AclSnapshot(), scanTime: Timestamp? = nil
+        folders: FolderSnapshot = FolderSnapshot(), acls: AclSnapshot = AclSnapshot(),
+        cipherSuites: CipherSuiteSnapshot = CipherSuiteSnapshot(), scanTime: Timestamp? = nil
     ) {
         self.registry = registry
         self.services = services
@@ -55,6 +58,7 @@ package struct HostSnapshot: Sendable {
         self.xml = xml
         self.folders = folders
         self.acls = acls
+        self.cipherSuites = cipherSuites
         self.scanTime = scanTime
     }
 
@@ -110,6 +114,7 @@ package struct HostSnapshot: Sendable {
         let xmlDocument = reader.take("xml")
         let foldersDocument = reader.take("folders")
         let aclsDocument = reader.take("acls")
+        let cipherSuitesDocument = reader.take("cipherSuites")
         reader.reportUnknownFields(knownNames: Self.members, problems: &problems)
         if !problems.isEmpty { throw SnapshotError(problems: problems) }
         self.init(
@@ -133,6 +138,9 @@ package struct HostSnapshot: Sendable {
                 ?? FolderSnapshot(),
             acls: try aclsDocument.map { value throws(SnapshotError) in try AclSnapshot(document: value) }
                 ?? AclSnapshot(),
+            cipherSuites: try cipherSuitesDocument.map { value throws(SnapshotError) in
+                try CipherSuiteSnapshot(document: value)
+            } ?? CipherSuiteSnapshot(),
             scanTime: scanTime)
     }
 
@@ -149,6 +157,7 @@ package struct HostSnapshot: Sendable {
                 + (exchange.isEmpty ? [] : [("exchange", exchange.jsonDocument())])
                 + (xml.isEmpty ? [] : [("xml", xml.jsonDocument())])
                 + (folders.isEmpty ? [] : [("folders", folders.jsonDocument())])
-                + (acls.isEmpty ? [] : [("acls", acls.jsonDocument())]))
+                + (acls.isEmpty ? [] : [("acls", acls.jsonDocument())])
+                + (cipherSuites.isEmpty ? [] : [("cipherSuites", cipherSuites.jsonDocument())]))
     }
 }

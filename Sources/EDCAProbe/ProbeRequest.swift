@@ -127,6 +127,7 @@ package struct ProbeRequest: Sendable {
                 .object([("subfolders", .string(folder.root.rawValue)), ("folder", .string(folder.relativePath))])
             case .acl(let folder):
                 .object([("acl", .string(folder.root.rawValue)), ("folder", .string(folder.relativePath))])
+            case .cipherSuites: .object([("cipherSuites", .string("Get-TlsCipherSuite"))])
             }
         }
         let document = JSONOutput.object([

@@ -104,7 +104,7 @@ package enum ProbeResponse {
             snapshot: HostSnapshot(
                 registry: builder.snapshot, services: builder.services, cim: builder.cim,
                 certificates: builder.certificates, exchange: builder.exchange, xml: builder.xml,
-                folders: builder.folders, acls: builder.acls),
+                folders: builder.folders, acls: builder.acls, cipherSuites: builder.cipherSuites),
             identity: HostIdentity(snapshot: builder.snapshot),
             readErrors: builder.readErrors, ignoredAnswers: answers.count - request.reads.count)
     }
@@ -156,6 +156,7 @@ private struct SnapshotBuilder {
     var xml = XmlSnapshot()
     var folders = FolderSnapshot()
     var acls = AclSnapshot()
+    var cipherSuites = CipherSuiteSnapshot()
     var readErrors: [String] = []
     /// When the host's deadline passes, if it has one.
     let deadline: ContinuousClock.Instant?
@@ -208,7 +209,32 @@ private struct SnapshotBuilder {
             try applySubfolders(answer, folder: folder)
         case .acl(let folder):
             try applyAcl(answer, folder: folder)
+        case .cipherSuites:
+            try applyCipherSuites(answer)
         }
+    }
+
+    /// Applies the cipher suites' answer: `{"suites": [{"name": ..., "protocols": [771]}]}` in Windows' order, else
+    /// `{"state": "absent"}` (no `Get-TlsCipherSuite`), `{"state": "denied"}` or `{"state": "error", "message": ...}`
+    /// (the list is then unreadable and named in the errors).
+    /// - Throws: ``ProbeError`` `malformedResponse` for any other shape, or a suite without its name or protocols.
+    private mutating func applyCipherSuites(_ answer: JSONValue) throws(ProbeError) {
+        let fact = "TLS cipher suites"
+        guard case .object(let members) = answer.kind, let list = members.first(where: { $0.name == "suites" })?.value
+        else {
+            let reason = try unreadable(answer, fact: fact, expected: "suites")
+            cipherSuites = CipherSuiteSnapshot(reason == .absent ? .absent : .denied)
+            return
+        }
+        var problems: [DecodingProblem] = []
+        guard let state = CipherSuiteSnapshot.decodeState(list, field: fact, problems: &problems),
+            case .suites = state
+        else {
+            let reason = problems.first.map { "\($0.field): \($0.message)" } ?? "not an array of suites"
+            throw ProbeError(
+                code: .malformedResponse, message: "the probe's answer for \(fact) is malformed: \(reason)")
+        }
+        cipherSuites = CipherSuiteSnapshot(state)
     }
 
     /// Applies an ACL answer: `{"aces": [{"identity": ..., "sid": ..., "rights": N, "type": "Allow", "inherited":

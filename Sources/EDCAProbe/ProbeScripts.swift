@@ -263,6 +263,7 @@ package enum ProbeScripts {
             'root\cimv2\TerminalServices:Win32_TSGeneralSetting' = @{ Properties = @('TerminalName', 'UserAuthenticationRequired') }
             'root\cimv2\power:Win32_PowerPlan' = @{ Properties = @('InstanceID', 'ElementName'); Filter = 'IsActive=True' }
             'root\Microsoft\Windows\Defender:MSFT_MpComputerStatus' = @{ Properties = @('AMServiceEnabled', 'AntivirusEnabled', 'RealTimeProtectionEnabled', 'AMRunningMode') }
+            'root\Microsoft\Windows\Defender:MSFT_MpPreference' = @{ Properties = @('ExclusionPath', 'ExclusionProcess', 'ExclusionExtension') }
             'root\Microsoft\Windows\DeviceGuard:Win32_DeviceGuard' = @{ Properties = @('SecurityServicesRunning', 'SecurityServicesConfigured', 'VirtualizationBasedSecurityStatus') }
         }
 
@@ -485,6 +486,24 @@ package enum ProbeScripts {
             @{ aces = $entries }
         }
 
+        # The TLS cipher suites Windows offers, in its order of preference (the TLS module of Windows Server 2016
+        # and later; no CIM class holds them): each suite's name and the protocol versions it serves (771 = TLS 1.2,
+        # 772 = TLS 1.3). The request names the cmdlet; nothing else is accepted.
+        function Read-CipherSuites($Read) {
+            if ($Read.cipherSuites -cne 'Get-TlsCipherSuite') { return Get-ErrorAnswer 'unknown cipher suite source' }
+            if (-not (Get-Command -Name 'Get-TlsCipherSuite' -ErrorAction SilentlyContinue)) { return @{ state = 'absent' } }
+            try {
+                $found = @(Get-TlsCipherSuite -ErrorAction Stop)
+            } catch {
+                if ([string]$_.CategoryInfo.Category -eq 'PermissionDenied') { return @{ state = 'denied' } }
+                return Get-ErrorAnswer $_.Exception.Message
+            }
+            $suites = @(foreach ($suite in $found) {
+                @{ name = [string]$suite.Name; protocols = @(foreach ($version in $suite.Protocols) { [int]$version }) }
+            })
+            @{ suites = $suites }
+        }
+
         # The kinds of read, by the member that names them: the reader, and the other members the read must have
         # and may have. A new kind of read is a reader and a row here.
         $readers = @{
@@ -498,6 +517,7 @@ package enum ProbeScripts {
             xml = @{ Reader = 'Read-Xml'; Required = @('file', 'path'); Optional = @() }
             subfolders = @{ Reader = 'Read-Subfolders'; Required = @('folder'); Optional = @() }
             acl = @{ Reader = 'Read-Acl'; Required = @('folder'); Optional = @() }
+            cipherSuites = @{ Reader = 'Read-CipherSuites'; Required = @(); Optional = @() }
         }
 
         # One read's answer: an object with exactly one kind's member, that kind's other members, all strings.

@@ -296,7 +296,7 @@ import Testing
             problem.message
                 == "a check must read something: expected one of all, any, none, key, subkeysOf, subkeyCountOf, role, "
                 + "service, cim, cimCountOf, certificates, compare, exchange, exchangeCountOf, xml, subfoldersOf, aclOf, "
-                + "folderListedIn")
+                + "folderListedIn, pathsListedIn, cipherSuites")
         #expect(problem.position == SourcePosition(line: 15, column: 12))
     }
 
@@ -308,7 +308,7 @@ import Testing
                     && $0.message
                         == "a check node is one of all, any, none, key, subkeysOf, subkeyCountOf, role, service, cim, "
                         + "cimCountOf, certificates, compare, exchange, exchangeCountOf, xml, subfoldersOf, aclOf, "
-                        + "folderListedIn; found all and key"
+                        + "folderListedIn, pathsListedIn, cipherSuites; found all and key"
             })
     }
 

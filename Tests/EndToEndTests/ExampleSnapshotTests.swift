@@ -40,9 +40,11 @@ struct ExampleSnapshotTests {
         "EDCA-DATA-007": "Skipped",  // TLS 1.3 needs Windows Server 2022 (build 20348)
         "EDCA-DATA-008": "Pass",  // root auto-update not disabled
         "EDCA-DATA-010": "Unknown",  // renegotiation values not set
-        "EDCA-DATA-011": "Unknown",  // cipher keys not configured
-        "EDCA-DATA-012": "Unknown",
-        "EDCA-DATA-013": "Unknown",
+        "EDCA-DATA-011": "Fail",  // cipher keys not configured; the default list offers 3DES and NULL suites
+        "EDCA-DATA-012": "Fail",  // SHA not configured; the default list offers _CBC_SHA suites
+        "EDCA-DATA-013": "Fail",  // PKCS not configured; the default list offers TLS_RSA_WITH_ suites
+        "EDCA-DATA-018": "Fail",  // static RSA and PSK suites in the default TLS 1.2 list
+        "EDCA-SEC-019": "Fail",  // Defender has no Exchange exclusion
         "EDCA-DATA-019": "Unknown",  // SchUseStrongCrypto set in neither view
         "EDCA-IAC-003": "Fail",  // LmCompatibilityLevel not set (Windows default 3)
         "EDCA-IAC-005": "Pass",  // NLA is on by default on the RDP-Tcp listener

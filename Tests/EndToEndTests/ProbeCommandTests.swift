@@ -232,6 +232,35 @@ struct LocalFactProbeTests {
         #expect(run.standardOutput.contains(#"certificate store LocalMachine\\My: cannot be opened (access denied)"#))
     }
 
+    @Test("Defender's exclusions hidden from a standard account and unreadable cipher suites give Unknown, never Fail")
+    func maskedDefenderExclusionsAndDeniedCipherSuites() throws {
+        let hardened = try SimulatedHost(snapshot: "mbx01.json")
+        let baseline = try statuses(try runAgent(hardened.probeArguments(["--format", "json"])))
+        #expect(baseline["EDCA-SEC-019"] == "Pass", "the hardened host excludes every Exchange folder and process")
+        #expect(baseline["EDCA-DATA-018"] == "Pass", "the hardened host offers forward-secret suites, ECDHE first")
+
+        let host = try SimulatedHost(
+            snapshot: "mbx01.json", faults: ["maskedDefenderExclusions": true, "deniedCipherSuites": true])
+        let run = try runAgent(host.probeArguments(["--format", "json"]))
+        #expect(run.status == 1, "\(run.standardError)")
+        let verdicts = try statuses(run)
+        #expect(verdicts["EDCA-SEC-019"] == "Unknown")
+        #expect(verdicts["EDCA-DATA-018"] == "Unknown")
+        #expect(verdicts["EDCA-DATA-011"] == "Pass", "every Schannel cipher key is set, so the suites are not needed")
+        #expect(verdicts["EDCA-SEC-026"] == "Pass", "Defender's status is still readable")
+        #expect(
+            run.standardOutput.contains(
+                #"MSFT_MpPreference.ExclusionPath: \"N/A: Must be an administrator to view exclusions\" instead of paths"#
+            ))
+        #expect(run.standardOutput.contains("TLS cipher suites for TLS 1.2: cannot be read (access denied)"))
+
+        let defaultHost = try SimulatedHost(snapshot: "mbx02.json")
+        let defaults = try statuses(try runAgent(defaultHost.probeArguments(["--format", "json"])))
+        #expect(defaults["EDCA-SEC-019"] == "Fail", "a default install has no Defender exclusion")
+        #expect(defaults["EDCA-DATA-018"] == "Fail", "the Windows Server 2019 default list offers static RSA suites")
+        #expect(defaults["EDCA-DATA-013"] == "Fail", "PKCS is not set and TLS_RSA_WITH_ suites are offered")
+    }
+
     @Test("A saved snapshot carries the scan time, and evaluate judges certificate expiry as of that time")
     func snapshotScanTime() throws {
         let host = try SimulatedHost(snapshot: "mbx02.json")

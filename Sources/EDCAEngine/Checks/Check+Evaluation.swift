@@ -87,10 +87,22 @@ extension CompiledCheck {
             guard case .acl(let state) = facts.answers[read] else { preconditionFailure("answer of the wrong kind") }
             return check.evaluate(state, findings: &findings)
         case .pathList(let check, let list, let folder, let install):
-            guard case .xml(let listState) = facts.answers[list], case .xml(let folderState) = facts.answers[folder],
-                case .value(let installPath) = facts.answers[install]
-            else { preconditionFailure("answer of the wrong kind") }
-            return check.evaluate(list: listState, folder: folderState, installPath: installPath, findings: &findings)
+            guard case .value(let installPath) = facts.answers[install] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            let folderState = folder.map { number -> XmlFileState? in
+                guard case .xml(let state) = facts.answers[number] else {
+                    preconditionFailure("answer of the wrong kind")
+                }
+                return state
+            }
+            return check.evaluate(
+                list: facts.answers[list], folder: folderState, installPath: installPath, findings: &findings)
+        case .cipherSuites(let check, let read):
+            guard case .cipherSuites(let state) = facts.answers[read] else {
+                preconditionFailure("answer of the wrong kind")
+            }
+            return check.evaluate(state, findings: &findings)
         case .role(let required):
             findings.append(.role(required: required, host: role))
             return NodeOutcome(status: role == required ? .pass : .fail, nothingSet: false)

@@ -19,10 +19,11 @@ extension Check {
         + ["default", "whenAbsent", "whenNoneFound", "whenNoneApplies", "applicableIf", "subkeyCountOf", "role"]
         + ["orVersionFrom", "service", "field", "cim", "property", "cimCountOf", "certificates", "where"]
         + ["compare", "within", "whenDenied"] + exchangeFieldNames + XmlCheck.fieldNames + FolderCheck.fieldNames
-        + AclCheck.fieldNames + PathListCheck.fieldNames + comparisonNames
+        + AclCheck.fieldNames + PathListCheck.fieldNames + CipherSuiteCheck.fieldNames + comparisonNames
     private static let nodeKinds = [
         "all", "any", "none", "key", "subkeysOf", "subkeyCountOf", "role", "service", "cim", "cimCountOf",
         "certificates", "compare", "exchange", "exchangeCountOf", "xml", "subfoldersOf", "aclOf", "folderListedIn",
+        "pathsListedIn", "cipherSuites",
     ]
 
     /// Decodes a check node, reporting every problem found (with its field path) instead of stopping at the first.
@@ -70,8 +71,10 @@ extension Check {
             body = decodeFolder(&reader, catalogs: catalogs, problems: &problems)
         case "aclOf":
             body = decodeAcl(&reader, problems: &problems)
-        case "folderListedIn":
-            body = decodePathList(&reader, problems: &problems)
+        case "folderListedIn", "pathsListedIn":
+            body = decodePathList(&reader, kind: kind, problems: &problems)
+        case "cipherSuites":
+            body = decodeCipherSuites(&reader, problems: &problems)
         case "cimCountOf":
             let cimClass = decodeCimClass(&reader, "cimCountOf", problems: &problems)
             let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
@@ -194,7 +197,7 @@ extension Check {
     }
 
     /// An allow-listed CIM class named by `field`, or nil with a problem naming the allow-list.
-    private static func decodeCimClass(
+    static func decodeCimClass(
         _ reader: inout JSONObjectReader, _ field: String, problems: inout [DecodingProblem]
     ) -> CimClass? {
         guard let json = reader.take(field), let text = JSONRead.string(json, reader.path(of: field), &problems) else {

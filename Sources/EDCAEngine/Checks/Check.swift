@@ -39,6 +39,8 @@ package indirect enum Check: Sendable {
     case acl(AclCheck)
     /// Tests that a folder from one configuration file is listed in another.
     case pathList(PathListCheck)
+    /// Tests the names or the order of the TLS cipher suites Windows offers.
+    case cipherSuites(CipherSuiteCheck)
     /// Passes when the host has this Exchange role (for a gate inside a control that applies to several roles).
     case role(ExchangeRole)
     /// Combines checks.
@@ -296,11 +298,8 @@ extension Check {
         case .xml(let check): check.reads
         case .folder(let check): [.subfolders(check.folder)]
         case .acl(let check): [.acl(check.folder)]
-        case .pathList(let check):
-            [
-                .xml(check.listFile, check.listPath), .xml(check.folderFile, check.folderPath),
-                .value(PathListCheck.installKey, PathListCheck.installValue),
-            ]
+        case .pathList(let check): check.reads
+        case .cipherSuites: [.cipherSuites]
         case .role: []
         case .group(let group): group.members.flatMap(\.reads)
         case .gated(let gate, let body): gate.reads + body.reads

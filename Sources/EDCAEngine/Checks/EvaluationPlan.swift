@@ -194,6 +194,8 @@ package struct HostFacts: Sendable {
         case folder(FolderState?)
         /// A folder's access control list, or the folder's state; nil when the snapshot did not read it.
         case acl(AclState?)
+        /// The TLS cipher suites in Windows' order, or why there are none; nil when the snapshot did not read them.
+        case cipherSuites(CipherSuiteState?)
     }
 
     /// What an enumeration of a key's subkeys found.
@@ -272,6 +274,11 @@ extension HostFacts.Answer {
             case .denied, nil: true
             case .entries, .absent: false
             }
+        case .cipherSuites(let state):
+            switch state {
+            case .denied, nil: true
+            case .suites, .absent: false
+            }
         }
     }
 }
@@ -311,6 +318,8 @@ extension HostSnapshot {
             return .folder(folders.state(of: folder))
         case .acl(let folder):
             return .acl(acls.state(of: folder))
+        case .cipherSuites:
+            return .cipherSuites(cipherSuites.state)
         }
     }
 }
@@ -331,7 +340,8 @@ indirect enum CompiledCheck: Sendable {
     case xml(XmlCheck, reads: [Int])
     case folder(FolderCheck, read: Int)
     case acl(AclCheck, read: Int)
-    case pathList(PathListCheck, list: Int, folder: Int, install: Int)
+    case pathList(PathListCheck, list: Int, folder: Int?, install: Int)
+    case cipherSuites(CipherSuiteCheck, read: Int)
     case role(ExchangeRole)
     case group(CheckGroup.Combinator, [CompiledCheck], whenAllAbsent: Status?, whenNoneApplies: Status?)
     case gated(gate: CompiledCheck, body: CompiledCheck)
@@ -363,10 +373,11 @@ indirect enum CompiledCheck: Sendable {
         case .folder(let leaf): self = .folder(leaf, read: number(.subfolders(leaf.folder)))
         case .acl(let leaf): self = .acl(leaf, read: number(.acl(leaf.folder)))
         case .pathList(let leaf):
+            let reads = leaf.reads
             self = .pathList(
-                leaf, list: number(.xml(leaf.listFile, leaf.listPath)),
-                folder: number(.xml(leaf.folderFile, leaf.folderPath)),
-                install: number(.value(PathListCheck.installKey, PathListCheck.installValue)))
+                leaf, list: number(reads[0]), folder: reads.count == 3 ? number(reads[1]) : nil,
+                install: number(reads[reads.count - 1]))
+        case .cipherSuites(let leaf): self = .cipherSuites(leaf, read: number(.cipherSuites))
         case .role(let role): self = .role(role)
         case .group(let group):
             self = .group(

@@ -46,6 +46,8 @@ package enum Finding: Sendable {
     case acl(AclCheck, AclObservation, Status)
     /// A path-list comparison, or why there is none, and the status it gave.
     case pathList(PathListCheck, PathListObservation, Status)
+    /// What a cipher-suite check saw, and the status it gave.
+    case cipherSuites(CipherSuiteCheck, CipherSuiteObservation, Status)
     /// A role test: the role it requires and the host's.
     case role(required: ExchangeRole, host: ExchangeRole)
     /// A group none of whose values is set, which gives this status.
@@ -290,6 +292,8 @@ extension Finding: CustomStringConvertible {
             return Self.aclEvidence(check, observation, status)
         case .pathList(let check, let observation, let status):
             return Self.pathListEvidence(check, observation, status)
+        case .cipherSuites(let check, let observation, let status):
+            return Self.cipherSuiteEvidence(check, observation, status)
         case .role(let required, let host):
             return Evidence(
                 subject: .hostRole, value: .role(host), expected: .role(required), observed: " \(host)",
