@@ -70,6 +70,20 @@ package struct CimClass: Sendable, Hashable {
             properties: ["MaximumMemoryMbytes"]),
         CimClass(
             namespace: #"root\cimv2"#, name: "Win32_PerfRawData_vmGuestLib_VMem", properties: ["MemReservationMB"]),
+        // Settings in force that shipped registry controls fall back on when the registry is silent.
+        CimClass(
+            namespace: #"root\Microsoft\Windows\SMB"#, name: "MSFT_SmbServerConfiguration",
+            properties: ["EnableSMB1Protocol"]),
+        CimClass(
+            namespace: #"root\cimv2"#, name: "Win32_NetworkAdapterConfiguration",
+            properties: ["Description", "TcpipNetbiosOptions"], keyProperty: "Description",
+            filter: ("IPEnabled", ["True"])),
+        CimClass(
+            namespace: #"root\cimv2\TerminalServices"#, name: "Win32_TSGeneralSetting",
+            properties: ["TerminalName", "UserAuthenticationRequired"], keyProperty: "TerminalName"),
+        CimClass(
+            namespace: #"root\cimv2\power"#, name: "Win32_PowerPlan", properties: ["InstanceID", "ElementName"],
+            keyProperty: "ElementName", filter: ("IsActive", ["True"])),
         CimClass(
             namespace: #"root\Microsoft\Windows\Defender"#, name: "MSFT_MpComputerStatus",
             properties: ["AMServiceEnabled", "AntivirusEnabled", "RealTimeProtectionEnabled", "AMRunningMode"]),

@@ -259,6 +259,10 @@ package enum ProbeScripts {
             'root\StandardCimv2:MSFT_NetAdapterPowerManagementSettingData' = @{ Properties = @('Name', 'InterfaceDescription', 'AllowComputerToTurnOffDevice') }
             'root\cimv2:Win32_PerfRawData_Counters_HyperVDynamicMemoryIntegrationService' = @{ Properties = @('MaximumMemoryMbytes') }
             'root\cimv2:Win32_PerfRawData_vmGuestLib_VMem' = @{ Properties = @('MemReservationMB') }
+            'root\Microsoft\Windows\SMB:MSFT_SmbServerConfiguration' = @{ Properties = @('EnableSMB1Protocol') }
+            'root\cimv2:Win32_NetworkAdapterConfiguration' = @{ Properties = @('Description', 'TcpipNetbiosOptions'); Filter = 'IPEnabled=True' }
+            'root\cimv2\TerminalServices:Win32_TSGeneralSetting' = @{ Properties = @('TerminalName', 'UserAuthenticationRequired') }
+            'root\cimv2\power:Win32_PowerPlan' = @{ Properties = @('InstanceID', 'ElementName'); Filter = 'IsActive=True' }
             'root\Microsoft\Windows\Defender:MSFT_MpComputerStatus' = @{ Properties = @('AMServiceEnabled', 'AntivirusEnabled', 'RealTimeProtectionEnabled', 'AMRunningMode') }
             'root\Microsoft\Windows\Defender:MSFT_MpPreference' = @{ Properties = @('ExclusionPath', 'ExclusionProcess', 'ExclusionExtension') }
             'root\Microsoft\Windows\DeviceGuard:Win32_DeviceGuard' = @{ Properties = @('SecurityServicesRunning', 'SecurityServicesConfigured', 'VirtualizationBasedSecurityStatus') }

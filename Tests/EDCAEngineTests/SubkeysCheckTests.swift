@@ -4,7 +4,8 @@ import Testing
 @testable import EDCAEngine
 @testable import EDCAJSON
 
-/// `subkeysOf`: one value read in every subkey of a key (SEC-042, NetBIOS over TCP/IP off on every interface).
+/// `subkeysOf`: one value read in every subkey of a key (here NetBIOS over TCP/IP off on every NetBT interface key,
+/// as EDCA-SEC-042 read it before it judged the live adapters through CIM).
 @Suite struct SubkeysCheckTests {
     static let interfaces = #"HKLM\\SYSTEM\\CurrentControlSet\\Services\\NetBT\\Parameters\\Interfaces"#
     static let shownInterfaces = #"HKLM\SYSTEM\CurrentControlSet\Services\NetBT\Parameters\Interfaces"#

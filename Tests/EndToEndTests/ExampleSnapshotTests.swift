@@ -65,13 +65,13 @@ struct ExampleSnapshotTests {
         "EDCA-SEC-017": "Pass",  // IPv6 left on
         "EDCA-SEC-018": "Fail",  // LLMNR not turned off by policy
         "EDCA-SEC-022": "Pass",  // RemoteSigned
-        "EDCA-SEC-023": "Pass",  // SMB1 value not set: the protocol is not installed on Server 2019
+        "EDCA-SEC-023": "Pass",  // SMB1 value not set; Windows reports the SMB 1.0 server off (not installed on 2019)
         "EDCA-SEC-024": "Fail",  // Exchange 2019 is out of support
         "EDCA-SEC-030": "Pass",  // async-notification workaround never applied
         "EDCA-SEC-037": "Fail",  // LDAP signing negotiated (1), not required (2)
         "EDCA-SEC-038": "Fail",  // CU14 RTM is behind the latest Exchange 2019 build
         "EDCA-SEC-041": "Unknown",  // no LAPS policy
-        "EDCA-SEC-042": "Fail",  // NetBIOS over TCP/IP left to DHCP (0)
+        "EDCA-SEC-042": "Fail",  // NetBIOS over TCP/IP on the adapter left to DHCP (0)
         "EDCA-SEC-043": "Fail",  // SMB signing not required (Windows default)
         "EDCA-GOV-002": "Fail",  // behind the latest Exchange 2019 build
         "EDCA-GOV-012": "Fail",  // POP3 and IMAP4 on manual start
