@@ -184,28 +184,6 @@ struct FleetScanTests {
         #expect(lines.contains { $0.contains(#""hostname":"\#(fleet.addresses[0])""#) && $0.contains("EDCA-SEC-043") })
     }
 
-    /// Sets `property` of every row of the stage key `key` in host `index`'s snapshot.
-    private func setExchangeProperty(
-        _ fleet: SimulatedFleet, host index: Int, _ key: String, _ property: String, _ value: Any
-    ) throws {
-        let path = fleet.snapshotPath(ofHost: index)
-        var snapshot = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        var exchange = try #require(snapshot["exchange"] as? [String: Any])
-        var facts = try #require(exchange["facts"] as? [String: Any])
-        var fact = try #require(facts[key] as? [String: Any])
-        let rows = try #require(fact["rows"] as? [[String: Any]])
-        fact["rows"] = rows.map { row in
-            var changed = row
-            changed[property] = value
-            return changed
-        }
-        facts[key] = fact
-        exchange["facts"] = facts
-        snapshot["exchange"] = exchange
-        try JSONSerialization.data(withJSONObject: snapshot).write(to: URL(fileURLWithPath: path))
-    }
-
     /// The status of `control`'s verdict in a host's outcome, nil when the host failed or has no such verdict.
     private func status(_ outcome: HostOutcome, _ control: String) -> Status? {
         guard case .success(let scan) = outcome.result else { return nil }
@@ -225,8 +203,8 @@ struct FleetScanTests {
             firstAddress: 224)
         // What the other two would read for themselves says Fail; the collector's organization says Pass.
         for index in [1, 2] {
-            try setExchangeProperty(fleet, host: index, "OrganizationConfig", "MapiHttpEnabled", false)
-            try setExchangeProperty(fleet, host: index, "ContentFilterConfig", "Enabled", false)
+            try fleet.setExchangeProperty(host: index, "OrganizationConfig", "MapiHttpEnabled", false)
+            try fleet.setExchangeProperty(host: index, "ContentFilterConfig", "Enabled", false)
         }
         let directory = try fleet.controlsDirectory(with: ["EDCA-SEC-001", "EDCA-SEC-034", "EDCA-SEC-043"])
         let catalog = try ControlCatalog.load(directory: directory)

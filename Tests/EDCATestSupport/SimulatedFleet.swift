@@ -100,6 +100,27 @@ package final class SimulatedFleet {
 
     package func snapshotPath(ofHost index: Int) -> String { directory.path + "/host\(index).json" }
 
+    /// Sets `property` of every row of the Exchange stage key `key` in host `index`'s snapshot copy.
+    package func setExchangeProperty(host index: Int, _ key: String, _ property: String, _ value: Any) throws {
+        let path = snapshotPath(ofHost: index)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard var snapshot = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            var exchange = snapshot["exchange"] as? [String: Any],
+            var facts = exchange["facts"] as? [String: Any],
+            var fact = facts[key] as? [String: Any],
+            let rows = fact["rows"] as? [[String: Any]]
+        else { throw SSHServerFixtureError("host \(index)'s snapshot has no rows of the Exchange key \(key)") }
+        fact["rows"] = rows.map { row in
+            var changed = row
+            changed[property] = value
+            return changed
+        }
+        facts[key] = fact
+        exchange["facts"] = facts
+        snapshot["exchange"] = exchange
+        try JSONSerialization.data(withJSONObject: snapshot).write(to: URL(fileURLWithPath: path))
+    }
+
     /// One probe run as the hosts' `edca-lab-host` logged it on the server side (`stageKeyLog`,
     /// `docs/lab-host.md`).
     package struct ProbeRun: Sendable, Hashable {

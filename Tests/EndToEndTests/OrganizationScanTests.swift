@@ -320,11 +320,11 @@ struct OrganizationScanTests {
             ], firstAddress: 232)
         // North's collector (n1) says MAPI over HTTP is on and content filtering enabled; n2's own copy says not.
         // South's collector (s1) says MAPI over HTTP is off; s2's own copy says on.
-        try setExchangeProperty(fleet, host: 1, "OrganizationConfig", "MapiHttpEnabled", false)
-        try setExchangeProperty(fleet, host: 1, "ContentFilterConfig", "Enabled", false)
-        try setExchangeProperty(fleet, host: 2, "OrganizationConfig", "MapiHttpEnabled", false)
+        try fleet.setExchangeProperty(host: 1, "OrganizationConfig", "MapiHttpEnabled", false)
+        try fleet.setExchangeProperty(host: 1, "ContentFilterConfig", "Enabled", false)
+        try fleet.setExchangeProperty(host: 2, "OrganizationConfig", "MapiHttpEnabled", false)
         // The Edge server's own (AD LDS) content filter is off: its verdict is its own.
-        try setExchangeProperty(fleet, host: 4, "ContentFilterConfig", "Enabled", false)
+        try fleet.setExchangeProperty(host: 4, "ContentFilterConfig", "Enabled", false)
         let controls = try fleet.controlsDirectory(with: ["EDCA-SEC-001", "EDCA-SEC-034", "EDCA-SEC-043"])
         var text = "defaults:\n  user: \(fleet.user)\n  identity: \(fleet.clientKeyPath)\nhosts:\n"
         for (name, index, organization, role) in [
@@ -354,27 +354,5 @@ struct OrganizationScanTests {
         #expect(runs.count == 5, "one probe per host: \(runs)")
         let ran = Set(runs.filter { !$0.organizationKeys.isEmpty }.map(\.address))
         #expect(ran == [fleet.addresses[0], fleet.addresses[2], fleet.addresses[4]], "\(runs)")
-    }
-
-    /// Sets `property` of every row of the stage key `key` in host `index`'s snapshot.
-    private func setExchangeProperty(
-        _ fleet: SimulatedFleet, host index: Int, _ key: String, _ property: String, _ value: Any
-    ) throws {
-        let path = fleet.snapshotPath(ofHost: index)
-        var snapshot = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        var exchange = try #require(snapshot["exchange"] as? [String: Any])
-        var facts = try #require(exchange["facts"] as? [String: Any])
-        var fact = try #require(facts[key] as? [String: Any])
-        let rows = try #require(fact["rows"] as? [[String: Any]])
-        fact["rows"] = rows.map { row in
-            var changed = row
-            changed[property] = value
-            return changed
-        }
-        facts[key] = fact
-        exchange["facts"] = facts
-        snapshot["exchange"] = exchange
-        try JSONSerialization.data(withJSONObject: snapshot).write(to: URL(fileURLWithPath: path))
     }
 }

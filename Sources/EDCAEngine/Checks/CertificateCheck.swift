@@ -102,18 +102,7 @@ extension Check {
         let field = reader.require("field", problems: &problems).flatMap {
             decodeField($0, path: reader.path(of: "field"))
         }
-        var quantifier: SubkeysCheck.Quantifier?
-        if let json = reader.require("require", problems: &problems),
-            let text = JSONRead.string(json, reader.path(of: "require"), &problems)
-        {
-            quantifier = SubkeysCheck.Quantifier(rawValue: text)
-            if quantifier == nil {
-                problems.append(
-                    DecodingProblem(
-                        position: json.position, field: reader.path(of: "require"),
-                        message: "expected \"all\" or \"any\", found \"\(text)\""))
-            }
-        }
+        let quantifier = decodeCase(&reader, "require", as: SubkeysCheck.Quantifier.self, problems: &problems)
         let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
         guard let store, let conditions, let field, let quantifier, let rule, whenNoneFound.isValid else { return nil }

@@ -235,18 +235,7 @@ extension Check {
                     DecodingProblem(position: json.position, field: reader.path(of: "property"), message: message))
             }
         }
-        var quantifier: SubkeysCheck.Quantifier?
-        if let json = reader.require("require", problems: &problems),
-            let text = JSONRead.string(json, reader.path(of: "require"), &problems)
-        {
-            quantifier = SubkeysCheck.Quantifier(rawValue: text)
-            if quantifier == nil {
-                problems.append(
-                    DecodingProblem(
-                        position: json.position, field: reader.path(of: "require"),
-                        message: "expected \"all\" or \"any\", found \"\(text)\""))
-            }
-        }
+        let quantifier = decodeCase(&reader, "require", as: SubkeysCheck.Quantifier.self, problems: &problems)
         let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
         var conditions: [FieldCondition]? = []
@@ -317,18 +306,7 @@ extension Check {
         let name = reader.require("value", problems: &problems).flatMap {
             JSONRead.string($0, reader.path(of: "value"), &problems)
         }
-        var quantifier: SubkeysCheck.Quantifier?
-        if let requireJSON = reader.require("require", problems: &problems),
-            let text = JSONRead.string(requireJSON, reader.path(of: "require"), &problems)
-        {
-            quantifier = SubkeysCheck.Quantifier(rawValue: text)
-            if quantifier == nil {
-                problems.append(
-                    DecodingProblem(
-                        position: requireJSON.position, field: reader.path(of: "require"),
-                        message: "expected \"all\" or \"any\", found \"\(text)\""))
-            }
-        }
+        let quantifier = decodeCase(&reader, "require", as: SubkeysCheck.Quantifier.self, problems: &problems)
         let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems)
         var windowsDefault: RegistryData?
         var defaultIsValid = true
@@ -563,6 +541,24 @@ extension Check {
             return (nil, false)
         }
         return (status, true)
+    }
+
+    /// The required field `field` (e.g. `"require"`), whose text must name one case of `T`; other text is a
+    /// problem listing the cases.
+    static func decodeCase<T: RawRepresentable & CaseIterable>(
+        _ reader: inout JSONObjectReader, _ field: String, as type: T.Type, problems: inout [DecodingProblem]
+    ) -> T? where T.RawValue == String {
+        guard let json = reader.require(field, problems: &problems),
+            let text = JSONRead.string(json, reader.path(of: field), &problems)
+        else { return nil }
+        if let value = T(rawValue: text) { return value }
+        let names = T.allCases.map { "\"\($0.rawValue)\"" }
+        let listed = names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+        problems.append(
+            DecodingProblem(
+                position: json.position, field: reader.path(of: field), message: "expected \(listed), found \"\(text)\""
+            ))
+        return nil
     }
 
     static func decodeComparisons(

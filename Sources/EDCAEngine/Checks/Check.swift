@@ -127,7 +127,7 @@ package final class KeyCheck: Sendable {
 /// (the key is absent, has no subkeys, or none has the value), the check gives `whenNoneFound`.
 package final class SubkeysCheck: Sendable {
     /// Whether every kept subkey must pass the rule, or at least one.
-    package enum Quantifier: String, Sendable {
+    package enum Quantifier: String, Sendable, CaseIterable {
         /// Every subkey that has the value must pass.
         case all
         /// At least one subkey must pass.

@@ -2,7 +2,7 @@ package import EDCACore
 import EDCAJSON
 
 /// How the rows left after `where` combine, as a check's `require` says.
-package enum RowQuantifier: String, Sendable {
+package enum RowQuantifier: String, Sendable, CaseIterable {
     /// Every row must pass the rule.
     case all
     /// At least one row must pass the rule.
@@ -224,18 +224,7 @@ extension Check {
             property = decodeExchangeProperty(json, path: reader.path(of: "property"), of: fact, problems: &problems)
         }
         let selection = decodeWhere(&reader, fact: fact, catalogs: catalogs, problems: &problems)
-        var quantifier: RowQuantifier?
-        if let json = reader.require("require", problems: &problems),
-            let text = JSONRead.string(json, reader.path(of: "require"), &problems)
-        {
-            quantifier = RowQuantifier(rawValue: text)
-            if quantifier == nil {
-                problems.append(
-                    DecodingProblem(
-                        position: json.position, field: reader.path(of: "require"),
-                        message: "expected \"all\", \"any\" or \"none\", found \"\(text)\""))
-            }
-        }
+        let quantifier = decodeCase(&reader, "require", as: RowQuantifier.self, problems: &problems)
         let rule = decodeRule(&reader, allowsPresence: false, catalogs: catalogs, problems: &problems, rowsOf: fact)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
         let whenAbsent = decodeStatus(&reader, "whenAbsent", problems: &problems)

@@ -747,18 +747,7 @@ extension Check {
             hopValid = hop != nil
         }
         let finalTables = hop.map { [$0.table] } ?? tables ?? []
-        var quantifier: RowQuantifier?
-        if let json = reader.require("require", problems: &problems),
-            let text = JSONRead.string(json, reader.path(of: "require"), &problems)
-        {
-            quantifier = RowQuantifier(rawValue: text)
-            if quantifier == nil {
-                problems.append(
-                    DecodingProblem(
-                        position: json.position, field: reader.path(of: "require"),
-                        message: "expected \"all\", \"any\" or \"none\", found \"\(text)\""))
-            }
-        }
+        let quantifier = decodeCase(&reader, "require", as: RowQuantifier.self, problems: &problems)
         let test = decodeLookupTest(&reader, finalTables: finalTables, catalogs: catalogs, problems: &problems)
         let whenNotFound = decodeStatus(&reader, "whenNotFound", problems: &problems)
         let whenNoneFound = decodeStatus(&reader, "whenNoneFound", problems: &problems)
