@@ -11,8 +11,11 @@ package enum ProbeScriptListing {
         #    What cannot work ends with a line "edca-probe: CODE: MESSAGE" on stderr and exit status 3.
         \(ProbeScripts.bootstrap)
 
-        # 3. The probe script, as carried in the payload's "script" member. It only reads the registry, through
-        #    .NET in Full Language and through the registry provider's cmdlets in Constrained Language Mode.
+        # 3. The probe script, as carried in the payload's "script" member. It changes nothing: it reads what the
+        #    payload's reads (4) name from fixed allow-lists: registry values (through .NET in Full Language, the
+        #    registry provider's cmdlets in Constrained Language Mode), services, CIM classes, certificate stores,
+        #    XML attributes, folders and their ACLs under allow-listed roots, the TLS cipher suites and, when a
+        #    control needs them, the Exchange stage's Get-* cmdlets (section 6 of docs/probe-protocol.md).
         \(ProbeScripts.probe)
 
         # 4. The payload, written to standard input exactly as below (the nonce is new for every run).
