@@ -77,8 +77,17 @@ struct FleetScanTests {
         defer { client.shutdown() }
         let targets = targets(fleet)
         let scan = FleetScan(probe: HostProbe(controls: catalog.controls, deadline: .seconds(10)), concurrency: 1)
-        let task = Task { await scan.run(targets, runner: client) { $0 } }
-        try await Task.sleep(for: .milliseconds(500))
+        // Cancelled once the first host is recorded (not after a fixed sleep, which a loaded machine can outrun
+        // before the scan's task even starts): the scan is under way and most hosts are still to start.
+        let (recorded, recording) = AsyncStream<Void>.makeStream()
+        let task = Task {
+            await scan.run(targets, runner: client) { outcome in
+                recording.yield()
+                return outcome
+            }
+        }
+        var firstRecorded = recorded.makeAsyncIterator()
+        _ = await firstRecorded.next()
         task.cancel()
         let outcomes = await task.value
         let interrupted = outcomes.filter {
