@@ -158,23 +158,14 @@ package struct CertificateSnapshot: Sendable {
     package static func decodeState(
         _ value: JSONValue, field: String, problems: inout [DecodingProblem]
     ) -> CertificateStoreState? {
-        switch value.kind {
-        case .null: return .denied
-        case .string("absent"): return .absent
-        case .array(let items):
-            let before = problems.count
-            var entries: [CertificateEntry] = []
-            for (index, item) in items.enumerated() {
-                if let entry = decodeEntry(item, field: "\(field)[\(index)]", problems: &problems) {
-                    entries.append(entry)
-                }
-            }
-            return problems.count == before ? .entries(entries) : nil
-        default:
-            problems.append(
-                JSONRead.mismatch(
-                    value, field, expected: "an array of certificates, \"absent\", or null when unreadable"))
-            return nil
+        let decoded = ListedFact.decode(
+            value, field: field, expected: "an array of certificates, \"absent\", or null when unreadable",
+            problems: &problems, items: ListedFact.eachItem(field: field) { decodeEntry($0, field: $1, problems: &$2) })
+        return switch decoded {
+        case .entries(let entries): .entries(entries)
+        case .absent: .absent
+        case .denied: .denied
+        case nil: nil
         }
     }
 

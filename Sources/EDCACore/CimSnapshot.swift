@@ -195,19 +195,19 @@ package struct CimSnapshot: Sendable {
     package static func decodeState(
         _ value: JSONValue, of cimClass: CimClass, field: String, problems: inout [DecodingProblem]
     ) -> CimClassState? {
-        switch value.kind {
-        case .null: return .denied
-        case .string("absent"): return .absent
-        case .array(let items):
-            let before = problems.count
-            let instances = FactRecords.decode(
+        let decoded = ListedFact.decode(
+            value, field: field, expected: "an array of instances, \"absent\", or null when unreadable",
+            problems: &problems
+        ) { items, problems in
+            FactRecords.decode(
                 items, field: field, owner: cimClass.name, properties: cimClass.properties, named: cimClass.property,
                 problems: &problems)
-            return problems.count == before ? .instances(instances) : nil
-        default:
-            problems.append(
-                JSONRead.mismatch(value, field, expected: "an array of instances, \"absent\", or null when unreadable"))
-            return nil
+        }
+        return switch decoded {
+        case .entries(let instances): .instances(instances)
+        case .absent: .absent
+        case .denied: .denied
+        case nil: nil
         }
     }
 

@@ -63,46 +63,45 @@ package struct CipherSuiteSnapshot: Sendable {
     package static func decodeState(_ value: JSONValue, field: String, problems: inout [DecodingProblem])
         -> CipherSuiteState?
     {
-        switch value.kind {
-        case .null: return .denied
-        case .string("absent"): return .absent
-        case .array(let items):
-            let before = problems.count
-            var suites: [CipherSuite] = []
-            for (index, item) in items.enumerated() {
-                let path = "\(field)[\(index)]"
-                guard var reader = JSONObjectReader(item, path: path, problems: &problems) else { continue }
-                let name = reader.require("name", problems: &problems).flatMap {
-                    JSONRead.nonEmptyString($0, reader.path(of: "name"), &problems)
-                }
-                var protocols: [UInt32] = []
-                if let list = reader.require("protocols", problems: &problems),
-                    let numbers = JSONRead.array(list, reader.path(of: "protocols"), &problems)
-                {
-                    for (position, number) in numbers.enumerated() {
-                        let numberPath = "\(reader.path(of: "protocols"))[\(position)]"
-                        guard let integer = JSONRead.integer(number, numberPath, &problems) else { continue }
-                        guard let version = UInt32(exactly: integer) else {
-                            problems.append(
-                                DecodingProblem(
-                                    position: number.position, field: numberPath,
-                                    message: "expected a protocol number such as 771, found \(integer)"))
-                            continue
-                        }
-                        protocols.append(version)
-                    }
-                }
-                reader.reportUnknownFields(knownNames: ["name", "protocols"], problems: &problems)
-                if let name { suites.append(CipherSuite(name: name, protocols: protocols)) }
-            }
-            return problems.count == before ? .suites(suites) : nil
-        default:
-            problems.append(
-                JSONRead.mismatch(
-                    value, field,
-                    expected: "an array of {\"name\", \"protocols\"} suites, \"absent\", or null when unreadable"))
-            return nil
+        let decoded = ListedFact.decode(
+            value, field: field,
+            expected: "an array of {\"name\", \"protocols\"} suites, \"absent\", or null when unreadable",
+            problems: &problems, items: ListedFact.eachItem(field: field) { decodeSuite($0, path: $1, problems: &$2) })
+        return switch decoded {
+        case .entries(let suites): .suites(suites)
+        case .absent: .absent
+        case .denied: .denied
+        case nil: nil
         }
+    }
+
+    /// One `{"name", "protocols"}` suite, or nil (with its problems).
+    private static func decodeSuite(_ item: JSONValue, path: String, problems: inout [DecodingProblem])
+        -> CipherSuite?
+    {
+        guard var reader = JSONObjectReader(item, path: path, problems: &problems) else { return nil }
+        let name = reader.require("name", problems: &problems).flatMap {
+            JSONRead.nonEmptyString($0, reader.path(of: "name"), &problems)
+        }
+        var protocols: [UInt32] = []
+        if let list = reader.require("protocols", problems: &problems),
+            let numbers = JSONRead.array(list, reader.path(of: "protocols"), &problems)
+        {
+            for (position, number) in numbers.enumerated() {
+                let numberPath = "\(reader.path(of: "protocols"))[\(position)]"
+                guard let integer = JSONRead.integer(number, numberPath, &problems) else { continue }
+                guard let version = UInt32(exactly: integer) else {
+                    problems.append(
+                        DecodingProblem(
+                            position: number.position, field: numberPath,
+                            message: "expected a protocol number such as 771, found \(integer)"))
+                    continue
+                }
+                protocols.append(version)
+            }
+        }
+        reader.reportUnknownFields(knownNames: ["name", "protocols"], problems: &problems)
+        return name.map { CipherSuite(name: $0, protocols: protocols) }
     }
 
     /// The snapshot as the `cipherSuites` member, the suites in Windows' order.
