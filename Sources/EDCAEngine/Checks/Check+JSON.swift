@@ -207,10 +207,10 @@ extension Check {
             return nil
         }
         if let cimClass = CimClass.named(text) { return cimClass }
-        let known = CimClass.allowed.map(\.name)
-        var message = "not an allow-listed CIM class: \"\(text)\"; expected one of \(known.joined(separator: ", "))"
-        if let suggestion = closestName(to: text, among: known) { message += " (did you mean '\(suggestion)'?)" }
-        problems.append(DecodingProblem(position: json.position, field: reader.path(of: field), message: message))
+        problems.append(
+            notAllowListed(
+                "CIM class", text, known: CimClass.allowed.map(\.name), position: json.position,
+                field: reader.path(of: field)))
         return nil
     }
 
@@ -225,14 +225,10 @@ extension Check {
         {
             property = cimClass.property(text)
             if property == nil {
-                var message =
-                    "not an allow-listed property of \(cimClass.name): \"\(text)\"; expected one of "
-                    + cimClass.properties.joined(separator: ", ")
-                if let suggestion = closestName(to: text, among: cimClass.properties) {
-                    message += " (did you mean '\(suggestion)'?)"
-                }
                 problems.append(
-                    DecodingProblem(position: json.position, field: reader.path(of: "property"), message: message))
+                    notAllowListed(
+                        "property of \(cimClass.name)", text, known: cimClass.properties, position: json.position,
+                        field: reader.path(of: "property")))
             }
         }
         let quantifier = decodeCase(&reader, "require", as: SubkeysCheck.Quantifier.self, problems: &problems)
@@ -559,6 +555,16 @@ extension Check {
                 position: json.position, field: reader.path(of: field), message: "expected \(listed), found \"\(text)\""
             ))
         return nil
+    }
+
+    /// The problem for a name that is not on an allow-list: "not an allow-listed WHAT: "text"; expected one of
+    /// ...", with the closest allowed name when one is near.
+    static func notAllowListed(
+        _ what: String, _ text: String, known: [String], position: SourcePosition?, field: String
+    ) -> DecodingProblem {
+        var message = "not an allow-listed \(what): \"\(text)\"; expected one of \(known.joined(separator: ", "))"
+        if let suggestion = closestName(to: text, among: known) { message += " (did you mean '\(suggestion)'?)" }
+        return DecodingProblem(position: position, field: field, message: message)
     }
 
     static func decodeComparisons(

@@ -144,11 +144,10 @@ extension Check {
             return nil
         }
         if let fact = ExchangeFact.named(text) { return fact }
-        let known = ExchangeFact.allowed.map(\.key)
-        var message = "not an allow-listed Exchange stage key: \"\(text)\"; expected one of "
-        message += known.joined(separator: ", ")
-        if let suggestion = closestName(to: text, among: known) { message += " (did you mean '\(suggestion)'?)" }
-        problems.append(DecodingProblem(position: json.position, field: reader.path(of: field), message: message))
+        problems.append(
+            notAllowListed(
+                "Exchange stage key", text, known: ExchangeFact.allowed.map(\.key), position: json.position,
+                field: reader.path(of: field)))
         return nil
     }
 
@@ -158,13 +157,9 @@ extension Check {
     ) -> String? {
         guard let text = JSONRead.string(json, path, &problems) else { return nil }
         if let property = fact.property(text) { return property }
-        var message =
-            "not an allow-listed property of Exchange \(fact.key): \"\(text)\"; expected one of "
-            + fact.properties.joined(separator: ", ")
-        if let suggestion = closestName(to: text, among: fact.properties) {
-            message += " (did you mean '\(suggestion)'?)"
-        }
-        problems.append(DecodingProblem(position: json.position, field: path, message: message))
+        problems.append(
+            notAllowListed(
+                "property of Exchange \(fact.key)", text, known: fact.properties, position: json.position, field: path))
         return nil
     }
 

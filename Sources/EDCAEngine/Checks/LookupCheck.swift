@@ -814,13 +814,9 @@ extension Check {
     ) -> String? {
         guard !tables.isEmpty else { return nil }
         for table in tables where table.property(text) == nil {
-            var message =
-                "not an allow-listed property of \(table.name): \"\(text)\"; expected one of "
-                + table.properties.joined(separator: ", ")
-            if let suggestion = closestName(to: text, among: table.properties) {
-                message += " (did you mean '\(suggestion)'?)"
-            }
-            problems.append(DecodingProblem(position: json.position, field: path, message: message))
+            problems.append(
+                notAllowListed(
+                    "property of \(table.name)", text, known: table.properties, position: json.position, field: path))
             return nil
         }
         return tables[0].property(text)
